@@ -1,0 +1,80 @@
+"""One FilterSet per model: the directory page and the API query parameters use the same ones."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from meute.partnerships.choices import LifecycleStage, PartnershipStatus
+from meute.partnerships.models import PartnershipParty
+
+from .choices import Department, PartnerType, PersonRole
+from .models import Organization, Person, Tag
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    partner_type = django_filters.ChoiceFilter(
+        label=_("Partner type"), choices=PartnerType.choices, method="filter_partner_type"
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries)
+    stage = django_filters.ChoiceFilter(
+        label=_("Lifecycle stage"), choices=LifecycleStage.choices, method="filter_stage"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Partnership status"), choices=PartnershipStatus.choices, method="filter_status"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"), queryset=Tag.objects.all(), to_field_name="code", field_name="tags"
+    )
+    is_operator = django_filters.BooleanFilter(label=_("Operator"))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(("name", "name"), ("city", "city"), ("headcount", "headcount"), ("created_at", "created")),
+        field_labels={
+            "name": _("Name"),
+            "city": _("City"),
+            "headcount": _("Headcount"),
+            "created_at": _("Created"),
+        },
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "partner_type", "country", "stage", "status", "tag", "is_operator"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_partner_type(self, queryset, name, value):
+        return queryset.with_partner_type(value)
+
+    def _with_party_where(self, queryset, **partnership_lookup):
+        seats = PartnershipParty.objects.filter(
+            organization_id=OuterRef("pk"), **{f"partnership__{k}": v for k, v in partnership_lookup.items()}
+        )
+        return queryset.filter(Exists(seats))
+
+    def filter_stage(self, queryset, name, value):
+        return self._with_party_where(queryset, stage=value)
+
+    def filter_status(self, queryset, name, value):
+        return self._with_party_where(queryset, status=value)
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    organization = django_filters.UUIDFilter(label=_("Organisation"), field_name="organization__uuid")
+    department = django_filters.ChoiceFilter(label=_("Department"), choices=Department.choices)
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=PersonRole.choices)
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort"), fields=(("last_name", "last_name"), ("created_at", "created"))
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "organization", "department", "role", "is_active"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)

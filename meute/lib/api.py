@@ -1,0 +1,36 @@
+"""Shared REST API plumbing: permissions from ``meute.lib.access`` and pagination.
+
+The error format lives in ``meute.lib.api_errors``.
+"""
+
+from rest_framework import permissions
+from rest_framework.pagination import PageNumberPagination
+
+from . import access
+
+
+class RolePermission(permissions.BasePermission):
+    """Reads for every signed-in user (rows are already scoped); writes by role, per ``meute.lib.access``."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if request.method == "POST" and getattr(view, "action", None) == "create":
+            model = view.get_queryset().model
+            return access.can_create(user, model)
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if request.method == "DELETE":
+            return access.can_delete(request.user, obj)
+        return access.can_change(request.user, obj)
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -1,0 +1,64 @@
+"""The API's single error format: ``{"error": {"code", "message", "fields"}}``.
+
+Kept apart from ``meute.lib.api`` because DRF's views module imports the permission and pagination
+classes named in settings, and this module imports DRF's views.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail):
+    """DRF error details → ``{"field": ["message", ...]}`` with plain strings."""
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    """Every API error has the same shape: ``{"error": {"code", "message", "fields"}}``."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        return Response(
+            {
+                "error": {
+                    "code": "protected",
+                    "message": _("This record is referenced by other records and cannot be deleted."),
+                    "fields": {},
+                }
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        if isinstance(fields, list):
+            fields = {"non_field_errors": fields}
+        body = {"code": "invalid", "message": _("The request contains invalid data."), "fields": fields}
+    else:
+        detail = getattr(exc, "detail", "")
+        body = {
+            "code": getattr(detail, "code", None) or getattr(exc, "default_code", "error"),
+            "message": str(detail),
+            "fields": {},
+        }
+    response.data = {"error": body}
+    return response

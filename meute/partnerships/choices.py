@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnershipKind(models.TextChoices):
+    CHANNEL = "channel", _("Channel partnership")
+    GROUPING = "grouping", _("Grouping of members")
+
+
+class CollaborationModel(models.TextChoices):
+    """A plain channel agreement, then the 8 collaboration models, simplest to most integrated."""
+
+    CHANNEL_AGREEMENT = "channel_agreement", _("Channel agreement")
+    REFERRAL = "referral", _("Referral")
+    JOINT_CAMPAIGN = "joint_campaign", _("Joint campaign")
+    MARKETING_COOPERATION = "marketing_cooperation", _("Marketing cooperation")
+    PARTIAL_SALES_INTEGRATION = "partial_sales_integration", _("Partial sales integration")
+    TECHNOLOGY_INTEGRATION = "technology_integration", _("Technology integration")
+    OEM = "oem", _("OEM")
+    GIE = "gie", _("Economic interest grouping (GIE)")
+    CROSS_SHAREHOLDING = "cross_shareholding", _("Cross-shareholding")
+
+
+class LifecycleStage(models.TextChoices):
+    PROFILING = "profiling", _("Profiling")
+    DESIGN = "design", _("Design")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    ONBOARDING = "onboarding", _("Onboarding")
+    SUPPORT = "support", _("Support")
+    EXTENDED_ENTERPRISE = "extended_enterprise", _("Extended enterprise")
+
+
+class PartnershipStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    TRIAL = "trial", _("Trial period")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
+
+
+class GroupingLevel(models.TextChoices):
+    PACK = "pack", _("Pack")
+    TRIBE = "tribe", _("Tribe")
+    EXTENDED_ORGANIZATION = "extended_organization", _("Extended organisation")
+
+
+class PartyRole(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
+    PARTNER = "partner", _("Partner")
+    LEAD_MEMBER = "lead_member", _("Lead member")
+    MEMBER = "member", _("Member")
+
+
+class InvolvementLevel(models.TextChoices):
+    OCCASIONAL = "occasional", _("Occasional")
+    REGULAR = "regular", _("Regular")
+    COMMITTED = "committed", _("Committed")
+    INTEGRATED = "integrated", _("Integrated")

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("meute.api_urls")),
+    path("partnerships/", include("meute.partnerships.urls")),
+    path("", include("meute.core.urls")),
+]
