@@ -273,12 +273,16 @@ class Organization(BusinessModel):
         ]
         return fold(" ".join(p for p in parts if p))
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # Normalise first, so "732 829 320" is stored as "732829320" and duplicates are recognised.
         self.siren = validators.normalize_siren(self.siren)
         self.siret = validators.normalize_siret(self.siret)
         self.vat_number = validators.normalize_vat(self.vat_number)
         self.email_domain = validators.normalize_domain(self.email_domain)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
         errors = {}
         if self.siren and self.siret and not self.siret.startswith(self.siren):
             errors["siret"] = _("The SIRET must start with the organisation's SIREN.")
@@ -396,9 +400,14 @@ class Person(BusinessModel):
     def get_absolute_url(self):
         return reverse("person-detail", kwargs={"uuid": self.uuid})
 
+    def clean_fields(self, exclude=None):
+        self.email = (self.email or "").strip().lower()
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
-        self.email = (self.email or "").strip().lower()
+        if self.user_id and self.user.organization_id not in (None, self.organization_id):
+            raise ValidationError({"user": _("This login belongs to another organisation.")})
 
     def save(self, *args, **kwargs):
         self.search_text = fold(f"{self.first_name} {self.last_name} {self.email} {self.job_title}")

@@ -17,16 +17,26 @@ _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,6
 _PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,24}$")
 
 
+def _compact(module, value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return module.compact(value)
+    except stdnum_errors.ValidationError:
+        return value.upper().replace(" ", "")  # left for the validator to refuse with its message
+
+
 def normalize_siren(value: str) -> str:
-    return fr_siren.compact(value or "")
+    return _compact(fr_siren, value)
 
 
 def normalize_siret(value: str) -> str:
-    return fr_siret.compact(value or "")
+    return _compact(fr_siret, value)
 
 
 def normalize_vat(value: str) -> str:
-    return eu_vat.compact(value or "")
+    return _compact(eu_vat, value)
 
 
 def normalize_domain(value: str) -> str:
