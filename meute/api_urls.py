@@ -1,1 +1,26 @@
-urlpatterns = []
+"""The REST API under /api/: every app's resources in one router, token auth, current user, schema, docs."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from meute.core.api import urls as core_api
+from meute.core.api.views import MeView
+from meute.lib.api_views import NotFoundView, ObtainTokenView
+from meute.partnerships.api import urls as partnerships_api
+
+app_name = "api"
+
+router = DefaultRouter()
+for app_router in (core_api.router, partnerships_api.router):
+    router.registry.extend(app_router.registry)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+    re_path(r"^.*/$", NotFoundView.as_view(), name="not-found"),
+]

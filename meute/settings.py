@@ -161,13 +161,29 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meute API",
-    "DESCRIPTION": "REST API of Meute, the open-source Partner Relationship Management system.",
+    "DESCRIPTION": (
+        "REST API of Meute, the open-source Partner Relationship Management system.\n\n"
+        "Authenticate with a token: `POST /api/auth/token/` with a username and password, then send "
+        "`Authorization: Token <key>` on every request. A token acts with its user's rights: partner users "
+        "only reach their own organisation's data.\n\n"
+        "Records are addressed by `uuid`; reference data (territories, product lines, sectors, tags) by "
+        "`code` when referenced from other records. Lists are paginated (`page`, `page_size`).\n\n"
+        'Every error has the same shape: `{"error": {"code": "...", "message": "...", "fields": '
+        '{"field": ["message"]}}}` with status 400 (invalid data), 401 (no or bad token), 403 (not '
+        "allowed), 404 (not found or not visible to you) or 409 (refused by the current data, e.g. "
+        "deleting a referenced record)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "meute.core.choices.UserRole",
+        "PersonRoleEnum": "meute.core.choices.PersonRole",
+        "PartyRoleEnum": "meute.partnerships.choices.PartyRole",
+    },
 }
 
 # Celery: eager (in-process) unless a broker is configured.

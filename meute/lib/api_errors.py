@@ -9,9 +9,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    """A valid request that the current data refuses (e.g. deleting a referenced record)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "protected"
+    default_detail = _lazy("This record is referenced by other records and cannot be deleted.")
 
 
 def _flatten(detail):
