@@ -409,6 +409,9 @@ class Person(BusinessModel):
         if self.user_id and self.user.organization_id not in (None, self.organization_id):
             raise ValidationError({"user": _("This login belongs to another organisation.")})
 
+    def build_search_text(self) -> str:
+        return fold(f"{self.first_name} {self.last_name} {self.email} {self.job_title}")
+
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.email} {self.job_title}")
+        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)

@@ -1,0 +1,144 @@
+"""Benchmark: import 100,000 organisations from a CSV file.
+
+    python benchmarks/bench_import.py [--rows 100000] [--keep]
+
+It writes a deterministic CSV (valid SIREN/SIRET/VAT numbers, French headers and decimal commas, like an
+Excel export) into a temporary folder, then times ``meute.core.importing.import_file`` on the configured
+database (``DATABASE_URL``; a temporary SQLite file when it is not set). Everything imported is rolled
+back at the end unless ``--keep`` is given, so it can run against any database. Target: 5,000 rows/s.
+"""
+
+import argparse
+import csv
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+HEADERS = [
+    "nom",
+    "raison_sociale",
+    "siren",
+    "siret",
+    "tva",
+    "site_web",
+    "domaine_email",
+    "telephone",
+    "adresse",
+    "code_postal",
+    "ville",
+    "pays",
+    "effectif",
+    "effectif_commercial",
+    "effectif_technique",
+    "chiffre_affaires",
+    "part_de_marche",
+    "tendance",
+    "tailles_clients",
+    "types_partenaire",
+    "etiquettes",
+    "description",
+]
+CITIES = [
+    ("Lyon", "69003"),
+    ("Paris", "75011"),
+    ("Nantes", "44000"),
+    ("Lille", "59000"),
+    ("Toulouse", "31000"),
+]
+WORDS = ["Informatique", "Conseil", "Solutions", "Systèmes", "Numérique", "Gestion", "Services"]
+NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"]
+TYPES = ["reseller", "system_integrator", "referrer", "var", "technology_provider"]
+TRENDS = ["stable", "growing", "strong_growth", "declining"]
+
+
+def write_csv(path: Path, rows: int) -> None:
+    from meute.core.demo import identifiers
+
+    rng = random.Random(1234)
+    offset = 31_415_926
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADERS)
+        for index in range(rows):
+            siren = identifiers.siren(index, offset)
+            name = f"{rng.choice(NAMES)} {rng.choice(WORDS)} {index}"
+            city, postal_code = rng.choice(CITIES)
+            headcount = rng.randint(2, 500)
+            sales = rng.randint(0, headcount // 2)
+            writer.writerow(
+                [
+                    name,
+                    f"{name} SAS",
+                    siren,
+                    identifiers.siret(siren, rng.randint(1, 50)),
+                    identifiers.french_vat(siren),
+                    f"www.partenaire{index}.fr",
+                    f"partenaire{index}.fr",
+                    f"+33 4 72 {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}",
+                    f"{rng.randint(1, 150)} rue de la République",
+                    postal_code,
+                    city,
+                    "FR",
+                    headcount,
+                    sales,
+                    rng.randint(0, headcount - sales),
+                    f"{headcount * rng.randint(80, 160) * 1000},00",
+                    f"{rng.randint(1, 500) / 100:.2f}".replace(".", ","),
+                    rng.choice(TRENDS),
+                    "sme, mid_market",
+                    ", ".join(rng.sample(TYPES, rng.randint(1, 2))),
+                    rng.choice(["", "Stratégique", "Certifié"]),
+                    "Partenaire importé pour le banc d'essai.",
+                ]
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the imported rows")
+    parser.add_argument("--no-audit", action="store_true", help="skip the audit trail entries")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="meute-bench-"))
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meute.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from meute.core.importing import import_file
+
+    call_command("migrate", verbosity=0)
+    path = workdir / "organisations.csv"
+    started = time.perf_counter()
+    write_csv(path, args.rows)
+    print(
+        f"wrote {args.rows:,} rows to {path} ({path.stat().st_size / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = import_file("organizations", path, audit=not args.no_audit)
+        elapsed = time.perf_counter() - started
+        if not args.keep:
+            transaction.set_rollback(True)
+    rate = result.created / elapsed
+    print(
+        f"database: {connection.vendor}; imported {result.created:,} organisations in {elapsed:.1f} s "
+        f"= {rate:,.0f} rows/s (target 5,000) {'OK' if rate >= 5000 else 'TOO SLOW'}"
+    )
+    return 0 if rate >= 5000 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

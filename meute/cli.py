@@ -1,0 +1,112 @@
+"""The ``meute`` command: Meute's own commands first, and every Django management command behind them.
+
+Exit codes: 0 success, 1 invalid data (the command ran and refused the input), 2 usage error.
+"""
+
+import os
+import sys
+
+from django.utils.translation import gettext_lazy as _
+
+# Meute's commands as users type them -> the Django management command that does the work.
+COMMANDS = {
+    "demo": ("demo", _("Set up and serve Meute with demo data (migrate, data, logins, server).")),
+    "serve": ("serve", _("Serve Meute on 127.0.0.1:8000 (or the address given).")),
+    "createadmin": ("createadmin", _("Create an administrator login.")),
+    "import": ("import_data", _("Import organizations or people from a CSV, .xlsx or JSON file.")),
+    "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
+    "migrate": ("migrate", _("Create or update the database tables.")),
+}
+
+USAGE = _("usage: meute <command> [options]   (meute <command> --help for a command's options)")
+
+
+def _print_help(stream) -> None:
+    from django.core.management import get_commands
+
+    lines = [str(USAGE), "", str(_("Meute commands:"))]
+    for name, (_target, summary) in COMMANDS.items():
+        lines.append(f"  {name:<12} {summary}")
+    others = sorted(set(get_commands()) - {target for target, _summary in COMMANDS.values()})
+    lines += ["", str(_("Other commands (Django management commands, also available through manage.py):"))]
+    row = "  "
+    for name in others:
+        if len(row) + len(name) > 100:
+            lines.append(row.rstrip())
+            row = "  "
+        row += name + " "
+    lines.append(row.rstrip())
+    lines += ["", str(_("Examples:")), "  meute demo", "  meute import organizations partners.csv"]
+    lines.append("  meute export people --format xlsx --output people.xlsx")
+    stream.write("\n".join(lines) + "\n")
+
+
+def _load_command(name):
+    from django.core.management import get_commands, load_command_class
+
+    app_name = get_commands().get(name)
+    if app_name is None:
+        return None
+    from django.core.management.base import BaseCommand
+
+    if isinstance(app_name, BaseCommand):
+        return app_name
+    return load_command_class(app_name, name)
+
+
+def main(argv=None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meute.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+
+    import django
+
+    django.setup()
+
+    if not args:
+        _print_help(sys.stderr)
+        return 2
+    if args[0] in ("-h", "--help"):
+        _print_help(sys.stdout)
+        return 0
+    if args[0] in ("-V", "--version"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            sys.stdout.write(f"meute {version('meute')}\n")
+        except PackageNotFoundError:
+            sys.stdout.write("meute (development)\n")
+        return 0
+    if args[0] == "help":
+        if len(args) == 1:
+            _print_help(sys.stdout)
+            return 0
+        args = [args[1], "--help"]
+
+    typed = args[0]
+    name = COMMANDS[typed][0] if typed in COMMANDS else typed
+    if typed.startswith("-"):
+        sys.stderr.write(str(_("meute: unknown option “%(option)s”.") % {"option": typed}) + f"\n{USAGE}\n")
+        return 2
+    command = _load_command(name)
+    if command is None:
+        message = _("meute: unknown command “%(command)s”. Run “meute --help” for the list of commands.")
+        sys.stderr.write(str(message % {"command": typed}) + "\n")
+        return 2
+    try:
+        command.run_from_argv(["meute", typed, *args[1:]])
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. "meute export ... | head"): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
