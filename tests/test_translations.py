@@ -27,10 +27,16 @@ def test_placeholders_are_kept(catalogue):
     import re
 
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+    def pairs(entry):
+        if entry.msgid_plural:
+            return [(entry.msgid, entry.msgstr_plural[0]), (entry.msgid_plural, entry.msgstr_plural[1])]
+        return [(entry.msgid, entry.msgstr)]
+
     broken = [
-        entry.msgid
+        source
         for entry in catalogue.translated_entries()
-        if sorted(pattern.findall(entry.msgid)) != sorted(pattern.findall(entry.msgstr))
+        for source, translation in pairs(entry)
+        if sorted(pattern.findall(source)) != sorted(pattern.findall(translation))
     ]
     assert not broken, f"placeholders differ in: {broken[:10]}"
 

@@ -7,6 +7,9 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+
+from meute.lib.bulk import connection_for, insert_rows
 
 from .models import Organization, Person, ProductLine, Sector, Tag, Territory
 
@@ -28,31 +31,54 @@ def history_for(obj) -> models.QuerySet:
     )
 
 
-def log_bulk_create(objects, actor=None, batch_size: int = 2000) -> None:
-    """Write one CREATE entry per object created by ``bulk_create`` (which sends no signals)."""
+def log_bulk_create(objects, actor=None) -> None:
+    """Write one CREATE entry per object inserted in bulk (bulk inserts send no signals).
+
+    Rows are built directly rather than as ``LogEntry`` instances: at import sizes, instantiating and
+    compiling 100,000 entries cost more than the import itself.
+    """
     if not objects:
         return
     model = objects[0].__class__
     content_type = ContentType.objects.get_for_model(model)
+    connection = connection_for(LogEntry)
     excluded = {"search_text", "id", "created_at", "updated_at"}
-    fields = [f for f in model._meta.concrete_fields if f.name not in excluded]
-    entries = []
+    attnames = [(f.name, f.attname) for f in model._meta.concrete_fields if f.name not in excluded]
+    adapt_json = connection.ops.adapt_json_value
+    encoder = LogEntry._meta.get_field("changes").encoder
+    timestamp = LogEntry._meta.get_field("timestamp").get_db_prep_save(timezone.now(), connection)
+    actor_id = getattr(actor, "pk", None)
+    rows = []
     for obj in objects:
+        values = obj.__dict__
         changes = {}
-        for field in fields:
-            value = field.value_from_object(obj)
-            if value in (None, "", [], {}):
-                continue
-            changes[field.name] = ["None", str(value)]
-        entries.append(
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(obj.pk),
-                object_id=obj.pk,
-                object_repr=str(obj)[:200],
-                action=LogEntry.Action.CREATE,
-                changes=changes,
-                actor=actor,
+        for name, attname in attnames:
+            value = values.get(attname)
+            # Leave out empty values (None, "", [], {}) but keep 0 and False.
+            if value or (value is not None and not isinstance(value, str | list | dict)):
+                changes[name] = ["None", str(value)]
+        rows.append(
+            (
+                content_type.pk,
+                str(obj.pk),
+                obj.pk,
+                str(obj)[:200],
+                LogEntry.Action.CREATE,
+                "",
+                adapt_json(changes, encoder),
+                actor_id,
+                timestamp,
             )
         )
-    LogEntry.objects.bulk_create(entries, batch_size=batch_size)
+    columns = [
+        "content_type_id",
+        "object_pk",
+        "object_id",
+        "object_repr",
+        "action",
+        "changes_text",
+        "changes",
+        "actor_id",
+        "timestamp",
+    ]
+    insert_rows(LogEntry, columns, rows)

@@ -18,15 +18,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.db import connections, models, router, transaction
-from django.utils import timezone, translation
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from meute.lib.access import can_create
+from meute.lib.bulk import existing_values, insert_objects, insert_rows, instance_builder
 
 from . import validators
 from .audit import log_bulk_create
@@ -372,7 +373,6 @@ _NUMBER_NOISE_RE = re.compile(r"[\s\u00a0\u202f€%]")
 _INTEGER_RE = re.compile(r"^\d+(?:[.,]0+)?$")
 _TRUE_WORDS = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
 _FALSE_WORDS = {"0", "false", "no", "n", "non", "faux"}
-_url_validator = URLValidator()
 _email_validator = EmailValidator()
 
 
@@ -447,7 +447,7 @@ def _uuid(raw):
 def _url(max_length):
     def convert(raw):
         value = raw if "://" in raw else f"https://{raw}"
-        _url_validator(value)
+        validators.validate_web_url(value)
         if len(value) > max_length:
             raise ValidationError(_("At most %(max)s characters.") % {"max": max_length})
         return value
@@ -455,48 +455,13 @@ def _url(max_length):
     return convert
 
 
-_IDENTIFIER_NOISE_RE = re.compile(r"[\s.\-/]")
-_DIGITS_RE = re.compile(r"^\d+$")
-_FR_VAT_RE = re.compile(r"^FR(\d{2})(\d{9})$")
-_LUHN_DOUBLE = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = sum(int(d) for d in digits[-1::-2]) + sum(_LUHN_DOUBLE[int(d)] for d in digits[-2::-2])
-    return total % 10 == 0
-
-
-def _identifier(normalize, validate, fast_ok):
-    """Normalise and validate an identifier; the common valid case is checked without python-stdnum's
-    slower generic code, anything else goes through ``meute.core.validators`` for its exact message."""
-
+def _identifier(normalize, validate):
     def convert(raw):
-        compact = _IDENTIFIER_NOISE_RE.sub("", raw).upper()
-        if fast_ok(compact):
-            return compact
         value = normalize(raw)
         validate(value)
         return value
 
     return convert
-
-
-def _siren_ok(value):
-    return len(value) == 9 and _DIGITS_RE.match(value) is not None and _luhn_ok(value)
-
-
-def _siret_ok(value):
-    return (
-        len(value) == 14 and _DIGITS_RE.match(value) is not None and _luhn_ok(value) and _luhn_ok(value[:9])
-    )
-
-
-def _vat_ok(value):
-    match = _FR_VAT_RE.match(value)
-    if match is None:
-        return False
-    key, siren = match.groups()
-    return int(key) == (12 + 3 * (int(siren) % 97)) % 97 and _luhn_ok(siren)
 
 
 def _email_domain(raw):
@@ -627,13 +592,6 @@ def _chunks(values, size=LOOKUP_CHUNK):
         yield values[start : start + size]
 
 
-def _existing(queryset, field_name, values) -> set:
-    found = set()
-    for chunk in _chunks(values):
-        found.update(queryset.filter(**{f"{field_name}__in": chunk}).values_list(field_name, flat=True))
-    return found
-
-
 def _convert_row(line, cells, headers, columns, converters, errors):
     values = {}
     for field_name, index in columns.items():
@@ -666,82 +624,11 @@ def _column_name(headers, columns, field_name):
 # Writing
 # --------------------------------------------------------------------------------------------------
 
-# Field types whose Python value is already what the database driver takes.
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.PositiveIntegerField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-    models.SlugField,
-    models.EmailField,
-    models.URLField,
-)
-
-
-def bulk_insert(model, objects) -> None:
-    """Insert ``objects`` (with a ``uuid``) in batches and set their primary keys.
-
-    It does what ``bulk_create(batch_size=BATCH_SIZE)`` does, but converts the values once per field
-    and sends each batch with ``executemany``: the SQL compiler's per-value work is what made
-    ``bulk_create`` the slowest step of a 100,000-row import. Primary keys are read back by UUID.
-    """
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    getters = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            for obj in objects:
-                setattr(obj, f.attname, now)
-        if type(f) in _PLAIN_FIELDS:
-            getters.append(f.attname)
-        else:
-            getters.append(f)
-    quote = connection.ops.quote_name
-    # Table and column names come from the model (quoted), values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-
-    def row(obj):
-        values = []
-        for getter in getters:
-            if isinstance(getter, str):
-                values.append(getattr(obj, getter))
-            else:
-                values.append(getter.get_db_prep_save(getter.pre_save(obj, True), connection))
-        return values
-
-    with connection.cursor() as cursor:
-        for chunk in _chunks(objects, BATCH_SIZE):
-            cursor.executemany(sql, [row(obj) for obj in chunk])
-    by_uuid = {}
-    for chunk in _chunks([obj.uuid for obj in objects], LOOKUP_CHUNK):
-        by_uuid.update(model.objects.filter(uuid__in=chunk).values_list("uuid", "pk"))
-    for obj in objects:
-        obj.pk = by_uuid[obj.uuid]
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
 
 def bulk_insert_pairs(through_model, column_a, column_b, pairs) -> None:
-    """Insert link rows (two foreign keys) of a many-to-many table with ``executemany``."""
-    if not pairs:
-        return
-    connection = connections[router.db_for_write(through_model)]
-    quote = connection.ops.quote_name
+    """Insert link rows (two foreign keys) of a many-to-many table."""
     columns = [through_model._meta.get_field(name).column for name in (column_a, column_b)]
-    table = quote(through_model._meta.db_table)
-    sql = f"INSERT INTO {table} ({quote(columns[0])}, {quote(columns[1])}) VALUES (%s, %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        for chunk in _chunks(pairs, BATCH_SIZE):
-            cursor.executemany(sql, chunk)
+    insert_rows(through_model, columns, pairs)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -769,9 +656,9 @@ def _organization_converters(references):
         {
             "description": _text(20_000),
             "offerings_description": _text(20_000),
-            "siren": _identifier(validators.normalize_siren, validators.validate_siren, _siren_ok),
-            "siret": _identifier(validators.normalize_siret, validators.validate_siret, _siret_ok),
-            "vat_number": _identifier(validators.normalize_vat, validators.validate_vat_number, _vat_ok),
+            "siren": _identifier(validators.normalize_siren, validators.validate_siren),
+            "siret": _identifier(validators.normalize_siret, validators.validate_siret),
+            "vat_number": _identifier(validators.normalize_vat, validators.validate_vat_number),
             "website": _url(_max_length(Organization, "website")),
             "email_domain": _email_domain,
             "phone": _phone,
@@ -859,6 +746,7 @@ def validate_organizations(table: Table, *, progress=False):
         "offerings": _ReferenceLookup(ProductLine),
     }
     converters = _organization_converters(references)
+    new_organization = instance_builder(Organization)
     errors = []
     organizations = []
     relations = []  # per organisation: {multi field: [ids or Tag objects]}
@@ -911,7 +799,7 @@ def validate_organizations(table: Table, *, progress=False):
         relations.append({name: values.pop(name, []) for name in MULTI_FIELDS})
         values.setdefault("country", "FR")
         region = values.pop("region", None)
-        organization = Organization(**values)
+        organization = new_organization(values)
         if isinstance(region, int):
             organization.region_id = region
         elif region is not None:
@@ -924,7 +812,7 @@ def validate_organizations(table: Table, *, progress=False):
     for name, label in _UNIQUE_IDENTIFIERS:
         if not seen[name]:
             continue
-        for value in _existing(Organization.objects.all(), name, seen[name]):
+        for value in existing_values(Organization, name, seen[name]):
             errors.append(
                 RowError(
                     seen[name][value],
@@ -963,7 +851,7 @@ def _write_organizations(organizations, relations, references, *, actor, audit, 
         created.extend(f"{row._meta.verbose_name}: {row.name}" for row in rows)
     bar = progress_bar(total=len(organizations), desc=_("Writing"), enabled=progress)
     for chunk in _chunks(organizations, BATCH_SIZE):
-        bulk_insert(Organization, chunk)
+        insert_objects(Organization, chunk)
         bar.update(len(chunk))
     bar.close()
     through = {
@@ -1086,6 +974,7 @@ def validate_people(table: Table, *, user=None, progress=False):
             ]
         )
     converters = _person_converters()
+    new_person = instance_builder(Person)
     errors = []
     rows = []
     for line, cells in progress_bar(table.rows, desc=_("Checking"), enabled=progress):
@@ -1142,7 +1031,8 @@ def validate_people(table: Table, *, user=None, progress=False):
                 )
             else:
                 seen_uuids[values["uuid"]] = line
-        person = Person(organization_id=organization_id, **values)
+        values["organization_id"] = organization_id
+        person = new_person(values)
         person.search_text = person.build_search_text()
         people.append(person)
 
@@ -1160,7 +1050,7 @@ def validate_people(table: Table, *, user=None, progress=False):
                         )
                     )
     if seen_uuids:
-        for value in _existing(Person.objects.all(), "uuid", seen_uuids):
+        for value in existing_values(Person, "uuid", seen_uuids):
             errors.append(
                 RowError(
                     seen_uuids[value],
@@ -1176,7 +1066,7 @@ def validate_people(table: Table, *, user=None, progress=False):
 def _write_people(people, *, actor, audit, progress):
     bar = progress_bar(total=len(people), desc=_("Writing"), enabled=progress)
     for chunk in _chunks(people, BATCH_SIZE):
-        bulk_insert(Person, chunk)
+        insert_objects(Person, chunk)
         bar.update(len(chunk))
     bar.close()
     if audit:

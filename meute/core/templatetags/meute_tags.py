@@ -4,15 +4,16 @@ from auditlog.models import LogEntry
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 EMPTY_VALUES = {"None", "", "[]", "{}"}
 ACTION_LABELS = {
-    LogEntry.Action.CREATE: _("created"),
-    LogEntry.Action.UPDATE: _("changed"),
-    LogEntry.Action.DELETE: _("deleted"),
-    LogEntry.Action.ACCESS: _("viewed"),
+    LogEntry.Action.CREATE: pgettext_lazy("history action", "created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("history action", "changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("history action", "deleted"),
+    LogEntry.Action.ACCESS: pgettext_lazy("history action", "viewed"),
 }
 M2M_OPERATIONS = {"add": _("added"), "delete": _("removed"), "clear": _("cleared")}
 
