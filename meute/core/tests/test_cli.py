@@ -31,6 +31,13 @@ def test_help_lists_the_commands(capsys):
         assert name in out
 
 
+@pytest.mark.parametrize("command", ["demo", "serve", "createadmin", "import", "export"])
+def test_every_meute_command_prints_its_help(capsys, command):
+    code, out, _err = run(capsys, command, "--help")
+    assert code == 0
+    assert f"meute {command}" in out
+
+
 def test_no_arguments_is_a_usage_error(capsys):
     code, _out, err = run(capsys)
     assert code == 2

@@ -2,7 +2,7 @@ import getpass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from meute.core.choices import UserRole
 from meute.core.models import User
+from meute.lib.commands import MeuteCommand
 
 
-class Command(BaseCommand):
+class Command(MeuteCommand):
     help = gettext_lazy(
         "Create an administrator login (role administrator). Asks for what is missing, or give "
         "--username, --email and --password with --no-input."

@@ -1,14 +1,14 @@
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.core.demo import DEMO_SEED, SIZES, demo_data_present, ensure_demo_logins, generate
+from meute.lib.commands import MeuteCommand
 
 
-class Command(BaseCommand):
+class Command(MeuteCommand):
     help = gettext_lazy(
         "Set up Meute with demo data and serve it: apply migrations, create the demo data set (a French "
         "software vendor and its partners) and the demo logins, print the logins, then run the web server. "

@@ -1,16 +1,17 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.core.exporting import EXPORTS, FORMATS, export
+from meute.lib.commands import MeuteCommand
 
 from ._options import user_by_username
 
 
-class Command(BaseCommand):
+class Command(MeuteCommand):
     help = gettext_lazy(
         "Export organisations or people as CSV, Excel (.xlsx) or JSON, to a file or to standard output. "
         "The columns are those the import reads, so an export can be imported again. "

@@ -2,16 +2,17 @@ import sys
 import time
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.core.importing import KINDS, ImportFileError, ImportValidationError, import_file
+from meute.lib.commands import MeuteCommand
 
 from ._options import user_by_username
 
 
-class Command(BaseCommand):
+class Command(MeuteCommand):
     help = gettext_lazy(
         "Import organisations or people from a CSV (UTF-8 or Windows/Latin-1, ',' or ';'), .xlsx or JSON "
         "file. Every line is checked first and every error is listed with its line and column; when there "

@@ -1,9 +1,10 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy
 
+from meute.lib.commands import MeuteCommand
 
-class Command(BaseCommand):
+
+class Command(MeuteCommand):
     help = gettext_lazy(
         "Serve Meute on ADDR (default 127.0.0.1:8000) with Django's built-in server, static files included. "
         "In production, run meute.wsgi behind a WSGI server such as gunicorn instead."
