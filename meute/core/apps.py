@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Partners and people")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from meute.lib.search import ensure_sqlite_indexes
+
         from . import audit, checks  # noqa: F401  (registers audited models and system checks)
+
+        post_migrate.connect(ensure_sqlite_indexes, sender=self)

@@ -1,12 +1,11 @@
 """One FilterSet per model: the directory page and the API query parameters use the same ones."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from meute.partnerships import summary
 from meute.partnerships.choices import LifecycleStage, PartnershipStatus
-from meute.partnerships.models import PartnershipParty
 
 from .choices import Department, PartnerType, PersonRole
 from .models import Organization, Person, Tag
@@ -49,17 +48,11 @@ class OrganizationFilter(django_filters.FilterSet):
     def filter_partner_type(self, queryset, name, value):
         return queryset.with_partner_type(value)
 
-    def _with_party_where(self, queryset, **partnership_lookup):
-        seats = PartnershipParty.objects.filter(
-            organization_id=OuterRef("pk"), **{f"partnership__{k}": v for k, v in partnership_lookup.items()}
-        )
-        return queryset.filter(Exists(seats))
-
     def filter_stage(self, queryset, name, value):
-        return self._with_party_where(queryset, stage=value)
+        return summary.with_stage(queryset, value)
 
     def filter_status(self, queryset, name, value):
-        return self._with_party_where(queryset, status=value)
+        return summary.with_status(queryset, value)
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.lib.search import search_words
 
 from . import validators
 from .choices import (
@@ -153,9 +154,7 @@ class OrganizationQuerySet(VisibleQuerySet):
 
     def search(self, text: str):
         """Accent- and case-insensitive match on every word, against names, city and identifiers."""
-        for word in fold(text).split():
-            self = self.filter(search_text__contains=word)
-        return self
+        return search_words(self, fold(text).split())
 
     def with_partner_type(self, partner_type: str):
         return self.filter(partner_type_links__partner_type=partner_type)
@@ -209,6 +208,10 @@ class Organization(BusinessModel):
     description = models.TextField(_("description"), blank=True)
     # Folded copy of name, legal name, city and identifiers: one column to scan for the directory search.
     search_text = models.TextField(editable=False, default="")
+    # Bitmasks of the lifecycle stages and statuses of the partnerships this organisation is a party to,
+    # maintained by meute.partnerships.summary (the directory's stage and status filters read them).
+    partnership_stages = models.PositiveIntegerField(editable=False, default=0)
+    partnership_statuses = models.PositiveIntegerField(editable=False, default=0)
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -354,9 +357,7 @@ class PersonQuerySet(VisibleQuerySet):
         return self.filter(organization_id=organization_id)
 
     def search(self, text: str):
-        for word in fold(text).split():
-            self = self.filter(search_text__contains=word)
-        return self
+        return search_words(self, fold(text).split())
 
 
 class Person(BusinessModel):

@@ -7,6 +7,7 @@ from rest_framework import permissions
 from rest_framework.pagination import PageNumberPagination
 
 from . import access
+from .pagination import KeysFirstPaginator
 
 
 class RolePermission(permissions.BasePermission):
@@ -32,5 +33,14 @@ class RolePermission(permissions.BasePermission):
 
 
 class Pagination(PageNumberPagination):
+    """Pages of large lists: keys sorted and sliced first, then the page's rows loaded (one query more)."""
+
+    django_paginator_class = KeysFirstPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class SmallListPagination(Pagination):
+    """Pages of small tables (reference data), read in one query."""
+
+    django_paginator_class = PageNumberPagination.django_paginator_class

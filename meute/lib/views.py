@@ -5,12 +5,12 @@ user may not see is a 404) and actions are allowed by ``meute.lib.access`` (a fo
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from meute.lib import access
+from meute.lib.pagination import KeysFirstPaginator
 
 
 def wants_partial(request) -> bool:
@@ -112,7 +112,7 @@ class FilteredListMixin(VisibleQuerysetMixin):
         filterset = self.get_filterset()
         # Invalid filter values are left out of the query and reported next to their field.
         queryset = filterset.qs
-        paginator = Paginator(queryset, self.paginate_by)
+        paginator = KeysFirstPaginator(queryset, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         kwargs.update(
             filterset=filterset,

@@ -8,4 +8,4 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers audited models)
+        from . import audit, signals  # noqa: F401  (registers audited models and summary upkeep)

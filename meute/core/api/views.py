@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from meute.core.filters import OrganizationFilter, PersonFilter
 from meute.core.models import Organization, Person, ProductLine, Sector, Tag, Territory
+from meute.lib.api import SmallListPagination
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
 
 from . import serializers
@@ -42,6 +43,7 @@ class ReferenceViewSet(VisibleModelViewSet):
     """Reference data everyone may read; administrators and channel managers maintain it."""
 
     filter_backends = [SearchFilter, filters.OrderingFilter]
+    pagination_class = SmallListPagination
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "created_at"]
 

@@ -41,6 +41,7 @@ from meute.partnerships.choices import (
     PartyRole,
 )
 from meute.partnerships.models import Partnership, PartnershipParty
+from meute.partnerships.summary import refresh_partnership_summary
 
 from . import identifiers, reference
 
@@ -690,6 +691,8 @@ class DemoGenerator:
         self.create_operator()
         self.create_partners()
         self.create_groupings()
+        # Partnerships were written in bulk (no signals): compute every organisation's summary once.
+        refresh_partnership_summary()
         self.result.organizations += 1  # the operator
         self.result.people += len(reference.OPERATOR_STAFF)
         return self.result
