@@ -12,6 +12,8 @@ from django.db import connections, models, router
 from django.utils import timezone
 from django_countries.fields import CountryField
 
+from .search import bulk_insert_mode
+
 BATCH_SIZE = 2000
 
 # Field types whose Python value (as stored in the instance's __dict__) is what the driver takes.
@@ -94,7 +96,8 @@ def insert_objects(model, objects: Sequence) -> None:
     if not objects:
         return
     connection = connection_for(model)
-    for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+    ids = reserve_ids(model, len(objects))
+    for obj, pk in zip(objects, ids, strict=True):
         obj.pk = pk
     fields = list(model._meta.concrete_fields)
     now = timezone.now()
@@ -122,7 +125,8 @@ def insert_objects(model, objects: Sequence) -> None:
                 out.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
         return out
 
-    insert_rows(model, [f.column for f in fields], (row(obj) for obj in objects))
+    with bulk_insert_mode(model, connection, min(ids), max(ids)):
+        insert_rows(model, [f.column for f in fields], (row(obj) for obj in objects))
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias

@@ -45,3 +45,17 @@ def test_keys_first_paginator_keeps_order_and_prefetches(django_assert_max_num_q
         assert [list(org.tags.all()) for org in page.object_list] == [[]] * 10
     assert names == [f"Org {index:02d}" for index in range(19, 9, -1)]
     assert paginator.count == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_inserted_rows_are_searchable_and_later_rows_still_indexed():
+    from django.db import transaction
+
+    from meute.lib.bulk import insert_objects
+
+    with transaction.atomic():
+        rows = [Organization(name=f"Import Brésil {i}", search_text=f"import bresil {i}") for i in range(5)]
+        insert_objects(Organization, rows)
+    assert Organization.objects.search("bresil").count() == 5
+    later = OrganizationFactory(name="Après Import")
+    assert list(Organization.objects.search("apres")) == [later]
