@@ -266,6 +266,13 @@ class Organization(BusinessModel):
             models.Index(fields=["name"], name="organization_name_idx"),
             # Directory filter by country.
             models.Index(fields=["country", "name"], name="organization_country_idx"),
+            # Directory sort by city: read in index order and stop after one page.
+            models.Index(fields=["city", "name"], name="organization_city_idx"),
+            # Directory stage and status filters (and their counts): an index-only scan of the masks
+            # instead of reading every organisation row.
+            models.Index(
+                fields=["partnership_stages", "partnership_statuses", "id"], name="organization_summary_idx"
+            ),
         ]
 
     def __str__(self):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from faker import Faker
 
@@ -693,6 +693,9 @@ class DemoGenerator:
         self.create_groupings()
         # Partnerships were written in bulk (no signals): compute every organisation's summary once.
         refresh_partnership_summary()
+        # Fresh statistics, so the query planner knows the tables' new sizes from the first request.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.result.organizations += 1  # the operator
         self.result.people += len(reference.OPERATOR_STAFF)
         return self.result
