@@ -7,6 +7,7 @@ prefetch_related, in the same order.
 """
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 
 class KeysFirstPaginator(Paginator):
@@ -17,6 +18,29 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         return Page(load_in_order(self.object_list, bottom, top), number, self)
+
+
+class CappedCountPaginator(KeysFirstPaginator):
+    """Counts at most ``count_cap`` matches: a broad search over 100,000 partners need not count them all.
+
+    Past the cap the page shows "10,000+" and offers the pages up to the cap, like a search engine does.
+    """
+
+    count_cap = 10_000
+
+    @cached_property
+    def count(self):
+        if not hasattr(self.object_list, "values_list"):
+            return super().count
+        return self.object_list.values_list("pk", flat=True)[: self.count_cap + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > self.count_cap
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, self.count_cap)
 
 
 def load_in_order(queryset, bottom: int, top: int) -> list:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from meute.lib import access
-from meute.lib.pagination import KeysFirstPaginator
+from meute.lib.pagination import CappedCountPaginator
 
 
 def wants_partial(request) -> bool:
@@ -112,7 +112,7 @@ class FilteredListMixin(VisibleQuerysetMixin):
         filterset = self.get_filterset()
         # Invalid filter values are left out of the query and reported next to their field.
         queryset = filterset.qs
-        paginator = KeysFirstPaginator(queryset, self.paginate_by)
+        paginator = CappedCountPaginator(queryset, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         kwargs.update(
             filterset=filterset,

@@ -59,3 +59,19 @@ def test_bulk_inserted_rows_are_searchable_and_later_rows_still_indexed():
     assert Organization.objects.search("bresil").count() == 5
     later = OrganizationFactory(name="Après Import")
     assert list(Organization.objects.search("apres")) == [later]
+
+
+@pytest.mark.django_db
+def test_capped_count_stops_counting_past_the_cap(client, world, monkeypatch):
+    from meute.lib.pagination import CappedCountPaginator
+
+    for index in range(6):
+        OrganizationFactory(name=f"Cap {index}")
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 4)
+    paginator = CappedCountPaginator(Organization.objects.order_by("name"), 2)
+    assert paginator.count == 5 and paginator.count_is_capped and paginator.shown_count == 4
+    client.force_login(world.manager)
+    response = client.get("/organizations/?q=cap")
+    assert "more than 4 organisations" in response.content.decode()
+    response = client.get("/organizations/?q=alpha")
+    assert "1 organisation" in response.content.decode()
