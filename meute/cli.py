@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 invalid data (the command ran and refused the input), 2
 import os
 import sys
 
+from django.core.management.base import CommandError, handle_default_options
 from django.utils.translation import gettext_lazy as _
 
 # Meute's commands as users type them -> the Django management command that does the work.
@@ -16,6 +17,7 @@ COMMANDS = {
     "import": ("import_data", _("Import organizations or people from a CSV, .xlsx or JSON file.")),
     "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
     "migrate": ("migrate", _("Create or update the database tables.")),
+    "tiers": ("tiers", _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue.")),
 }
 
 USAGE = _("usage: meute <command> [options]   (meute <command> --help for a command's options)")
@@ -93,7 +95,7 @@ def main(argv=None) -> int:
         sys.stderr.write(str(message % {"command": typed}) + "\n")
         return 2
     try:
-        command.run_from_argv(["meute", typed, *args[1:]])
+        return _run(command, typed, args[1:])
     except SystemExit as exc:
         if exc.code is None:
             return 0
@@ -105,6 +107,28 @@ def main(argv=None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    return 0
+
+
+def _run(command, name: str, argv: list[str]) -> int:
+    """Django's ``run_from_argv`` without its final ``connections.close_all()``.
+
+    The process ends right after, which closes the connections anyway; keeping them open lets the test
+    suite call ``main`` inside its transaction on PostgreSQL too.
+    """
+    command._called_from_command_line = True  # usage errors print the usage and exit 2, as in Django
+    parser = command.create_parser("meute", name)
+    options = parser.parse_args(argv)
+    handle_default_options(options)
+    cmd_options = vars(options)
+    positional = cmd_options.pop("args", ())
+    try:
+        command.execute(*positional, **cmd_options)
+    except CommandError as exc:
+        if options.traceback:
+            raise
+        command.stderr.write(f"{exc}")
+        return exc.returncode
     return 0
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "auditlog",
     "meute.core",
     "meute.partnerships",
+    "meute.programs",
+    "meute.deals",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "meute.core.choices.UserRole",
         "PersonRoleEnum": "meute.core.choices.PersonRole",
         "PartyRoleEnum": "meute.partnerships.choices.PartyRole",
+        "PartnerTypeEnum": "meute.core.choices.PartnerType",
     },
 }
 

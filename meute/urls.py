@@ -6,5 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("meute.api_urls")),
     path("partnerships/", include("meute.partnerships.urls")),
+    path("deals/", include("meute.deals.urls")),
+    path("programs/", include("meute.programs.urls")),
     path("", include("meute.core.urls")),
 ]

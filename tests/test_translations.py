@@ -27,6 +27,7 @@ def test_placeholders_are_kept(catalogue):
     import re
 
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
     def pairs(entry):
         if entry.msgid_plural:
             return [(entry.msgid, entry.msgstr_plural[0]), (entry.msgid_plural, entry.msgstr_plural[1])]

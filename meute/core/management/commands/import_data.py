@@ -20,7 +20,7 @@ class Command(MeuteCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS, help=gettext_lazy("What the file holds."))
+        parser.add_argument("kind", choices=(*KINDS, "accounts"), help=gettext_lazy("What the file holds."))
         parser.add_argument("file", help=gettext_lazy("Path of the .csv, .xlsx or .json file."))
         parser.add_argument(
             "--dry-run", action="store_true", help=gettext_lazy("Check the file only; write nothing.")
@@ -36,7 +36,14 @@ class Command(MeuteCommand):
         user = user_by_username(as_user)
         started = time.perf_counter()
         try:
-            result = import_file(kind, file, user=user, dry_run=dry_run, progress=not quiet and verbosity > 0)
+            if kind == "accounts":  # the operator's direct-sales accounts (deal registration)
+                from meute.deals.accounts import import_accounts
+
+                result = import_accounts(file, user=user, dry_run=dry_run)
+            else:
+                result = import_file(
+                    kind, file, user=user, dry_run=dry_run, progress=not quiet and verbosity > 0
+                )
         except ImportFileError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         except PermissionDenied as exc:

@@ -1,0 +1,193 @@
+from django.utils.translation import gettext_lazy as _
+from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from meute.core.api.serializers import by_code, by_uuid
+from meute.core.models import Organization, ProductLine, Sector, User
+from meute.deals.choices import Currency
+from meute.deals.models import Customer, DealParty, DealRegistration
+from meute.deals.workflow import RegistrationData
+from meute.lib.api_serializers import ModelValidatedSerializer
+from meute.partnerships.models import Partnership
+
+
+class CustomerSerializer(ModelValidatedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:customer-detail", lookup_field="uuid")
+    country = CountryField(required=False)
+    sector = by_code(Sector, required=False, allow_null=True)
+    account_owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "uuid",
+            "url",
+            "name",
+            "siren",
+            "vat_number",
+            "website_domain",
+            "email_domain",
+            "address",
+            "postal_code",
+            "city",
+            "country",
+            "sector",
+            "is_direct_account",
+            "account_owner",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
+        validators = []
+
+
+class CustomerSummarySerializer(serializers.ModelSerializer):
+    country = CountryField(read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = ["uuid", "name", "siren", "vat_number", "website_domain", "city", "country"]
+        read_only_fields = fields
+
+
+class DealSerializer(ModelValidatedSerializer):
+    """A registration as read, and the fields a partner may still change (title, contact, notes)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:deal-detail", lookup_field="uuid")
+    partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True)
+    customer = CustomerSummarySerializer(read_only=True)
+    product_lines = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    conflict = serializers.SerializerMethodField(
+        help_text=_("Staff only: the candidate matches with their evidence, found at submission.")
+    )
+
+    class Meta:
+        model = DealRegistration
+        fields = [
+            "uuid",
+            "url",
+            "partnership",
+            "partnership_name",
+            "customer",
+            "title",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "contact_title",
+            "product_lines",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "stage",
+            "submitted_at",
+            "protection_start",
+            "protection_end",
+            "extension_count",
+            "reviewer",
+            "reviewed_at",
+            "auto_approved",
+            "decision_reason",
+            "closed_at",
+            "conflict_level",
+            "conflict_score",
+            "conflict",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            name
+            for name in fields
+            if name
+            not in {"title", "contact_name", "contact_email", "contact_phone", "contact_title", "notes"}
+        ]
+        validators = []
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_conflict(self, deal):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_staff_member:
+            return None
+        return deal.conflict_evidence or None
+
+
+class RegistrationSerializer(serializers.Serializer):
+    """A new registration: the end customer, the contact, the products, the amount and the close date."""
+
+    partnership = by_uuid(Partnership)
+    customer_name = serializers.CharField(max_length=200)
+    siren = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    siret = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    vat_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    website = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    country = CountryField(required=False, default="FR")
+    sector = by_code(Sector, required=False, allow_null=True, default=None)
+    contact_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=24, required=False, allow_blank=True, default="")
+    contact_title = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    product_lines = by_code(ProductLine, many=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.ChoiceField(choices=Currency.choices, default=Currency.EUR)
+    expected_close_date = serializers.DateField()
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def to_data(self) -> tuple[Partnership, RegistrationData]:
+        values = dict(self.validated_data)
+        partnership = values.pop("partnership")
+        values.pop("submit", None)
+        values.pop("idempotency_key", None)
+        return partnership, RegistrationData(**values)
+
+
+class RegistrationCreateSerializer(RegistrationSerializer):
+    submit = serializers.BooleanField(default=True, help_text=_("False keeps the registration as a draft."))
+    idempotency_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Send the same key when retrying: the first registration is returned, not a second one."),
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtendSerializer(ReasonSerializer):
+    days = serializers.IntegerField(min_value=1, max_value=365, required=False, allow_null=True, default=None)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text=_("distinct, possible or same"))
+    messages = serializers.ListField(child=serializers.CharField())
+    outside_boundaries = serializers.BooleanField()
+    details = serializers.JSONField(
+        allow_null=True, help_text=_("Staff only: every candidate with its score and the evidence per field.")
+    )
+
+
+class DealPartySerializer(ModelValidatedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:dealparty-detail", lookup_field="uuid")
+    deal = by_uuid(DealRegistration)
+    organization = by_uuid(Organization)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    constraint_fields = {"unique_deal_party": "organization", "deal_party_share_percent": "share"}
+
+    class Meta:
+        model = DealParty
+        fields = ["uuid", "url", "deal", "organization", "organization_name", "role", "share", "created_at"]
+        read_only_fields = ["uuid", "created_at"]
+        validators = []

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DealsConfig(AppConfig):
+    name = "meute.deals"
+    label = "deals"
+    verbose_name = _("Deal registration")
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from meute.celery import app
+
+        from . import audit  # noqa: F401  (registers audited models)
+
+        # Celery beat ends elapsed protections every night.
+        schedule = dict(app.conf.beat_schedule or {})
+        schedule.setdefault(
+            "deals-expire-protections",
+            {"task": "meute.deals.tasks.expire_protections_task", "schedule": crontab(hour=1, minute=10)},
+        )
+        app.conf.beat_schedule = schedule

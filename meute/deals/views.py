@@ -1,0 +1,175 @@
+"""Deal pages: the list (the managers' review queue), registration with a live conflict hint, the deal page
+with its decisions and history. Every change goes through ``meute.deals.workflow``."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from meute.core.views import history_context
+from meute.lib import access
+from meute.lib.views import CreatePermissionMixin, FilteredListMixin, VisibleObjectMixin
+
+from . import conflicts, workflow
+from .choices import DealStage
+from .filters import DealFilter
+from .forms import CheckForm, ExtendForm, ReasonForm, RegistrationForm
+from .models import DealParty, DealRegistration
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class DealListView(FilteredListMixin, TemplateView):
+    model = DealRegistration
+    filterset_class = DealFilter
+    template_name = "deals/deal_list.html"
+    partial_template_name = "deals/partials/deal_results.html"
+
+    def get_base_queryset(self):
+        return (
+            self.get_visible_queryset()
+            .select_related("partnership", "customer")
+            .order_by("-submitted_at", "-created_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_review"] = workflow.can_review(self.request.user)
+        return super().get_context_data(**kwargs)
+
+
+class DealCreateView(CreatePermissionMixin, TemplateView):
+    model = DealRegistration
+    template_name = "deals/deal_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=RegistrationForm(user=request.user)))
+
+    def post(self, request, *args, **kwargs):
+        form = RegistrationForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                deal, created = workflow.register(
+                    request.user,
+                    form.cleaned_data["partnership"],
+                    form.to_data(),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+            except ValidationError as exc:
+                _apply_validation_error(form, exc)
+            except PermissionDenied as exc:
+                form.add_error("partnership", str(exc))
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("Deal registered: %(stage)s.") % {"stage": deal.get_stage_display().lower()},
+                    )
+                return redirect(deal)
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class DealCheckView(LoginRequiredMixin, TemplateView):
+    """The live conflict hint of the registration form (htmx). Partners learn no one else's details."""
+
+    template_name = "deals/partials/conflict_hint.html"
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        form = CheckForm(request.POST, user=request.user)
+        context = {"hint": None, "details": None}
+        if form.is_valid():
+            result = workflow.check_for(form.cleaned_data["partnership"], form.to_data())
+            context["hint"] = conflicts.partner_hint(result)
+            if request.user.is_staff_member:
+                context["details"] = result
+        elif "partnership" in form.errors and request.POST.get("partnership"):
+            return self.render_to_response(context, status=404)
+        return self.render_to_response(context)
+
+
+class DealDetailView(VisibleObjectMixin, TemplateView):
+    model = DealRegistration
+    template_name = "deals/deal_detail.html"
+
+    def get_base_queryset(self):
+        return self.get_visible_queryset().select_related(
+            "partnership", "customer", "reviewer", "registered_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        deal = self.get_object()
+        user = self.request.user
+        reviewer = workflow.can_review(user)
+        changeable = access.can_change(user, deal)
+        kwargs.update(
+            product_lines=list(deal.product_lines.all()),
+            parties=list(DealParty.objects.filter(deal=deal).select_related("organization")),
+            history=history_context(deal),
+            can_review=reviewer and deal.stage == DealStage.SUBMITTED,
+            can_extend=reviewer and deal.stage == DealStage.APPROVED,
+            can_close=changeable and deal.stage == DealStage.APPROVED,
+            can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
+            can_submit=changeable and deal.stage == DealStage.DRAFT,
+            evidence=deal.conflict_evidence if user.is_staff_member else None,
+            reason_form=kwargs.get("reason_form") or ReasonForm(),
+            extend_form=ExtendForm(),
+        )
+        return super().get_context_data(**kwargs)
+
+
+ACTIONS = {
+    "approve": (
+        lambda deal, user, form: workflow.approve(deal, user, form.cleaned_data["reason"]),
+        ReasonForm,
+    ),
+    "reject": (lambda deal, user, form: workflow.reject(deal, user, form.cleaned_data["reason"]), ReasonForm),
+    "extend": (
+        lambda deal, user, form: workflow.extend(
+            deal, user, form.cleaned_data["days"], form.cleaned_data["reason"]
+        ),
+        ExtendForm,
+    ),
+    "won": (lambda deal, user, form: workflow.mark_won(deal, user), ReasonForm),
+    "lost": (
+        lambda deal, user, form: workflow.mark_lost(deal, user, form.cleaned_data["reason"]),
+        ReasonForm,
+    ),
+    "submit": (lambda deal, user, form: workflow.submit_deal(deal, user), ReasonForm),
+}
+
+
+class DealActionView(VisibleObjectMixin, View):
+    """POST one decision on a visible deal (else 404); the workflow refuses what the user may not do (403)."""
+
+    model = DealRegistration
+
+    def post(self, request, *args, **kwargs):
+        if kwargs["action"] not in ACTIONS:
+            raise Http404
+        deal = self.get_object()
+        function, form_class = ACTIONS[kwargs["action"]]
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return redirect(deal)
+        try:
+            deal = function(deal, request.user, form)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Registration %(stage)s.") % {"stage": deal.get_stage_display().lower()}
+            )
+        return redirect(deal)

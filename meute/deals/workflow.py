@@ -1,0 +1,493 @@
+"""The life of a deal registration, one function per change of stage, each in one transaction.
+
+draft → submitted → approved (protected) → won / lost / expired, or submitted → rejected. Every function
+checks the user's right, refuses a wrong stage with a translated message, and writes nothing on error.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, connections, router, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meute.core import validators
+from meute.lib import access
+from meute.partnerships.models import Partnership
+
+from . import conflicts
+from .choices import DealStage, MatchLevel
+from .models import Customer, DealRegistration
+
+DEFAULT_PROTECTION_DAYS = 90
+MAX_EXTENSIONS = 2
+
+# Sent when a deal is won, with ``deal``: the revenue records of the programmes app listen to it.
+deal_won = Signal()
+
+
+def auto_approval_limit() -> Decimal:
+    return Decimal(str(getattr(settings, "MEUTE_DEALS_AUTO_APPROVAL_LIMIT", "10000")))
+
+
+def protection_days(partnership) -> int:
+    """Days of protection of an approved registration: the partner's tier's, else the default (90)."""
+    tier = getattr(partnership, "tier", None)
+    days = getattr(tier, "deal_protection_days", None)
+    return int(days) if days else DEFAULT_PROTECTION_DAYS
+
+
+def can_review(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.can_edit_all)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _actor(user):
+    return set_actor(user) if user is not None else _NullContext()
+
+
+class _NullContext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _locked(deal) -> DealRegistration:
+    return DealRegistration.objects.select_for_update().select_related("partnership").get(pk=deal.pk)
+
+
+def _require_stage(deal, *stages) -> None:
+    if deal.stage not in stages:
+        raise ValidationError(
+            _("This registration is %(stage)s: this action is not possible.")
+            % {"stage": deal.get_stage_display().lower()},
+            code="wrong_stage",
+        )
+
+
+def _notify(deal, subject: str) -> None:
+    """E-mail the partner user who registered the deal (the deal page shows the same outcome in-app)."""
+    recipient = getattr(deal.registered_by, "email", "")
+    if recipient:
+        body = _("Registration “%(deal)s”: %(stage)s.") % {"deal": deal, "stage": deal.get_stage_display()}
+        if deal.decision_reason:
+            body += "\n" + deal.decision_reason
+        send_mail(subject, body, None, [recipient], fail_silently=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Registration
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationData:
+    customer_name: str
+    amount: Decimal | str | None
+    expected_close_date: datetime.date | None
+    siren: str = ""
+    siret: str = ""
+    vat_number: str = ""
+    website: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"
+    sector: object = None
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_title: str = ""
+    product_lines: list = field(default_factory=list)
+    currency: str = "EUR"
+    title: str = ""
+    notes: str = ""
+
+    def record(self) -> conflicts.Record:
+        return conflicts.Record(
+            name=self.customer_name,
+            siren=self.siren,
+            siret=self.siret,
+            vat_number=self.vat_number,
+            website=self.website,
+            email=self.contact_email,
+            address=self.address,
+            postal_code=self.postal_code,
+            city=self.city,
+            country=str(self.country or ""),
+        )
+
+
+def validate_registration(partnership, data: RegistrationData) -> dict:
+    """Every problem of ``data`` as ``{field: [messages]}`` (empty when it can be registered)."""
+    errors: dict[str, list] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if not (data.customer_name or "").strip():
+        add("customer_name", _("Give the customer's company name."))
+    for name, normalize, validate in (
+        ("siren", validators.normalize_siren, validators.validate_siren),
+        ("siret", validators.normalize_siret, validators.validate_siret),
+        ("vat_number", validators.normalize_vat, validators.validate_vat_number),
+    ):
+        value = normalize(getattr(data, name))
+        setattr(data, name, value)
+        if value:
+            try:
+                validate(value)
+            except ValidationError as exc:
+                add(name, exc.messages[0])
+    if data.customer_name and not data.record().has_identity():
+        add(
+            "customer_name",
+            _(
+                "Meute cannot identify this customer: add its SIREN, VAT number, website, "
+                "a company e-mail address of the contact, or its city."
+            ),
+        )
+    try:
+        amount = Decimal(str(data.amount)) if data.amount not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+        add("amount", _("Enter a number."))
+    else:
+        if amount is None:
+            add("amount", _("Give the expected amount."))
+        elif not amount.is_finite() or amount <= 0:
+            add("amount", _("The amount must be greater than zero."))
+        elif amount.as_tuple().exponent < -2 or amount >= Decimal("1e12"):
+            add("amount", _("Enter an amount with at most 2 decimals and 12 digits."))
+    data.amount = amount
+    if data.expected_close_date is None:
+        add("expected_close_date", _("Give the expected close date."))
+    elif data.expected_close_date < _today():
+        add("expected_close_date", _("The expected close date cannot be in the past."))
+    allowed = {p.pk for p in partnership.product_lines.all()}
+    if not data.product_lines:
+        add("product_lines", _("Choose at least one product line."))
+    elif allowed and any(p.pk not in allowed for p in data.product_lines):
+        add("product_lines", _("Some products are outside the programme of this partnership."))
+    return errors
+
+
+def _serialise_on(record: conflicts.Record) -> None:
+    """Two registrations of one company name (or SIREN) at the same moment resolve it one after the other.
+
+    PostgreSQL: a transaction-level advisory lock on the key. SQLite already serialises writing
+    transactions (they start IMMEDIATE).
+    """
+    connection = connections[router.db_for_write(Customer)]
+    prepared = record.prepared()
+    key = prepared["siren"] or prepared["name_key"]
+    if connection.vendor == "postgresql" and key:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["meute.deals.customer:" + key])
+
+
+def resolve_customer(data: RegistrationData) -> Customer:
+    """The existing customer ``data`` describes (same SIREN/VAT or a "same" match), else a new one."""
+    record = data.record()
+    _serialise_on(record)
+    best, best_score = None, 0.0
+    for values in conflicts.find_candidates(record):
+        score, _evidence = conflicts.compare(record, conflicts.Record.from_customer_values(values))
+        if score > best_score:
+            best, best_score = values, score
+    if best is not None and best_score >= conflicts.SAME_THRESHOLD:
+        return Customer.objects.get(pk=best["id"])
+    prepared = record.prepared()
+    customer = Customer(
+        name=data.customer_name.strip(),
+        siren=prepared["siren"],
+        vat_number=prepared["vat"],
+        website_domain=prepared["website"],
+        email_domain=prepared["email"],
+        address=data.address,
+        postal_code=data.postal_code,
+        city=data.city,
+        country=data.country or "FR",
+        sector=data.sector,
+    )
+    try:
+        with transaction.atomic():
+            customer.full_clean(validate_unique=False, validate_constraints=False)
+            customer.save()
+    except IntegrityError:
+        # Created by a concurrent registration a moment ago (same SIREN): use that one.
+        return Customer.objects.get(siren=prepared["siren"])
+    return customer
+
+
+def register(user, partnership, data: RegistrationData, *, submit=True, idempotency_key: str = ""):
+    """Create a registration (and submit it). Returns ``(deal, created)``.
+
+    A retried submission carrying the same ``idempotency_key`` returns the first registration with
+    ``created`` False instead of registering twice.
+    """
+    if not (
+        access.can_create(user, DealRegistration)
+        and Partnership.objects.visible_to(user).filter(pk=partnership.pk).exists()
+    ):
+        raise PermissionDenied(_("You cannot register deals for this partnership."))
+    idempotency_key = (idempotency_key or "")[:64]
+    if idempotency_key:
+        existing = DealRegistration.objects.filter(
+            partnership=partnership, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing, False
+    errors = validate_registration(partnership, data)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with _actor(user), transaction.atomic():
+            customer = resolve_customer(data)
+            deal = DealRegistration(
+                partnership=partnership,
+                customer=customer,
+                registered_by=user,
+                title=data.title,
+                contact_name=data.contact_name,
+                contact_email=data.contact_email,
+                contact_phone=data.contact_phone,
+                contact_title=data.contact_title,
+                amount=data.amount,
+                currency=data.currency or "EUR",
+                expected_close_date=data.expected_close_date,
+                notes=data.notes,
+                idempotency_key=idempotency_key,
+            )
+            deal.full_clean(exclude={"customer", "partnership"}, validate_constraints=False)
+            deal.save()
+            deal.product_lines.set(data.product_lines)
+            if submit:
+                deal = submit_deal(deal, user)
+    except IntegrityError:
+        if idempotency_key:
+            existing = DealRegistration.objects.filter(
+                partnership=partnership, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return deal, True
+
+
+def check_for(partnership, data: RegistrationData, exclude_deal=None) -> conflicts.CheckResult:
+    return conflicts.check(
+        partnership,
+        data.record(),
+        product_lines=data.product_lines,
+        sector=data.sector,
+        exclude_deal=exclude_deal,
+    )
+
+
+def customer_record(customer: Customer, contact_email: str = "") -> conflicts.Record:
+    return conflicts.Record(
+        name=customer.name,
+        siren=customer.siren,
+        vat_number=customer.vat_number,
+        website=customer.website_domain,
+        email_domain=customer.email_domain or conflicts.email_domain_of(contact_email),
+        address=customer.address,
+        postal_code=customer.postal_code,
+        city=customer.city,
+        country=str(customer.country),
+    )
+
+
+def check_deal(deal) -> conflicts.CheckResult:
+    return conflicts.check(
+        deal.partnership,
+        customer_record(deal.customer, deal.contact_email),
+        product_lines=list(deal.product_lines.all()),
+        sector=deal.customer.sector,
+        exclude_deal=deal,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Changes of stage
+# --------------------------------------------------------------------------------------------------
+
+
+def auto_approval_applies(deal, result: conflicts.CheckResult) -> bool:
+    """No conflict of any level, inside the boundaries, and an amount below the limit."""
+    return (
+        result.level == MatchLevel.DISTINCT
+        and not result.conflicting
+        and not result.boundary_issues
+        and deal.amount < auto_approval_limit()
+    )
+
+
+def submit_deal(deal, user) -> DealRegistration:
+    """draft → submitted, with a live conflict check; approved at once when the automatic rule applies."""
+    access.require(access.can_change(user, deal))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        _require_stage(deal, DealStage.DRAFT)
+        result = check_deal(deal)
+        deal.stage = DealStage.SUBMITTED
+        deal.submitted_at = timezone.now()
+        deal.conflict_level = result.level
+        deal.conflict_score = conflicts.score_as_decimal(result.score)
+        deal.conflict_evidence = result.as_dict()
+        deal.save()
+        if auto_approval_applies(deal, result):
+            try:
+                with transaction.atomic():
+                    deal = _approve(
+                        deal, None, _("Approved automatically: no conflict, amount below the limit.")
+                    )
+                    deal.auto_approved = True
+                    deal.save(update_fields=["auto_approved", "updated_at"])
+            except ValidationError:
+                pass  # another registration won the customer meanwhile: it stays in the queue
+    return deal
+
+
+def _approve(deal, user, reason: str) -> DealRegistration:
+    # Lock the customer: a concurrent approval of another registration of it waits here.
+    Customer.objects.select_for_update().filter(pk=deal.customer_id).first()
+    deal = _locked(deal)
+    _require_stage(deal, DealStage.SUBMITTED)
+    other = (
+        DealRegistration.objects.filter(customer_id=deal.customer_id, stage=DealStage.APPROVED)
+        .exclude(pk=deal.pk)
+        .exists()
+    )
+    if other:
+        raise ValidationError(
+            _("This customer is already protected by another registration."), code="already_protected"
+        )
+    today = _today()
+    deal.stage = DealStage.APPROVED
+    deal.protection_start = today
+    deal.protection_end = today + datetime.timedelta(days=protection_days(deal.partnership))
+    deal.reviewer = user
+    deal.reviewed_at = timezone.now()
+    deal.decision_reason = reason
+    try:
+        with transaction.atomic():
+            deal.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This customer is already protected by another registration."), code="already_protected"
+        ) from exc
+    return deal
+
+
+def approve(deal, user, reason: str = "") -> DealRegistration:
+    """submitted → approved: the customer is protected for this partnership for the protection period."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers review registrations."))
+    with _actor(user), transaction.atomic():
+        deal = _approve(deal, user, reason)
+    _notify(deal, _("Your deal registration is approved"))
+    return deal
+
+
+def reject(deal, user, reason: str) -> DealRegistration:
+    """submitted → rejected, with the reason the partner will read."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers review registrations."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        _require_stage(deal, DealStage.SUBMITTED)
+        deal.stage = DealStage.REJECTED
+        deal.reviewer = user
+        deal.reviewed_at = timezone.now()
+        deal.decision_reason = reason.strip()
+        deal.save()
+    _notify(deal, _("Your deal registration is rejected"))
+    return deal
+
+
+def extend(deal, user, days: int | None = None, reason: str = "") -> DealRegistration:
+    """Extend the protection of an approved registration (at most MAX_EXTENSIONS times)."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers extend protections."))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        _require_stage(deal, DealStage.APPROVED)
+        if deal.extension_count >= MAX_EXTENSIONS:
+            raise ValidationError(
+                _("The protection was already extended %(count)s times.") % {"count": deal.extension_count},
+                code="too_many_extensions",
+            )
+        days = days or protection_days(deal.partnership)
+        if days <= 0 or days > 365:
+            raise ValidationError({"days": _("An extension lasts between 1 and 365 days.")})
+        deal.protection_end = max(deal.protection_end, _today()) + datetime.timedelta(days=days)
+        deal.extension_count += 1
+        if reason:
+            deal.decision_reason = reason
+        deal.save()
+    return deal
+
+
+def mark_won(deal, user) -> DealRegistration:
+    """approved → won; the revenue records of the programme hear of it through ``deal_won``."""
+    access.require(access.can_change(user, deal))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        _require_stage(deal, DealStage.APPROVED)
+        deal.stage = DealStage.WON
+        deal.closed_at = timezone.now()
+        deal.save()
+        record_revenue(deal)
+    return deal
+
+
+def record_revenue(deal) -> None:
+    """The one place a won deal becomes revenue: receivers of ``deal_won`` write their records."""
+    deal_won.send(sender=DealRegistration, deal=deal)
+
+
+def mark_lost(deal, user, reason: str = "") -> DealRegistration:
+    """submitted or approved → lost: the customer is free again."""
+    access.require(access.can_change(user, deal))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        _require_stage(deal, DealStage.SUBMITTED, DealStage.APPROVED)
+        deal.stage = DealStage.LOST
+        deal.closed_at = timezone.now()
+        if reason:
+            deal.decision_reason = reason
+        deal.save()
+    return deal
+
+
+def expire_protections(today: datetime.date | None = None) -> int:
+    """approved → expired for every protection that ended before ``today``; returns how many."""
+    today = today or _today()
+    count = 0
+    due = DealRegistration.objects.filter(stage=DealStage.APPROVED, protection_end__lt=today)
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            deal = (
+                DealRegistration.objects.select_for_update().filter(pk=pk, stage=DealStage.APPROVED).first()
+            )
+            if deal is None or deal.protection_end >= today:
+                continue
+            deal.stage = DealStage.EXPIRED
+            deal.save()
+            count += 1
+    return count

@@ -1,0 +1,347 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from meute.core.api.serializers import by_code, by_uuid
+from meute.core.models import Person, ProductLine
+from meute.lib.api_serializers import ModelValidatedSerializer, api_errors_from_django
+from meute.partnerships.models import Partnership
+from meute.programs import plans
+from meute.programs.models import (
+    BusinessPlan,
+    CertifiedPerson,
+    Objective,
+    PartnerMetric,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    RevenueRecord,
+    Tier,
+    TierChange,
+)
+
+TIMESTAMPS = ["created_at", "updated_at"]
+
+
+class ProgramSerializer(ModelValidatedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:program-detail", lookup_field="uuid")
+    benefits = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+
+    class Meta:
+        model = Program
+        fields = [
+            "uuid",
+            "url",
+            "name",
+            "code",
+            "value_proposition",
+            "benefits",
+            "segmentation_rules",
+            "currency",
+            "revenue_target",
+            "evaluation_months",
+            "auto_apply",
+            "demotion_grace_days",
+            "tier_validity_days",
+            "is_active",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class ProgramPartnerTypeSerializer(ModelValidatedSerializer):
+    program = by_uuid(Program)
+    constraint_fields = {"unique_program_partner_type": "partner_type"}
+
+    class Meta:
+        model = ProgramPartnerType
+        fields = ["uuid", "program", "partner_type", "rights", "obligations", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class ProgramCostSerializer(ModelValidatedSerializer):
+    program = by_uuid(Program)
+    constraint_fields = {"unique_program_cost_per_year": "category"}
+
+    class Meta:
+        model = ProgramCost
+        fields = ["uuid", "program", "year", "category", "amount", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class TierSerializer(ModelValidatedSerializer):
+    program = by_uuid(Program)
+    min_certified = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        help_text=_('Certified people needed per role, e.g. {"sales": 3, "consultant": 2}.'),
+    )
+    custom_thresholds = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True),
+        required=False,
+        help_text=_("Metric code → minimum total over the evaluation period."),
+    )
+    labels = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    constraint_fields = {"unique_tier_rank_per_program": "rank", "unique_tier_name_per_program": "name"}
+
+    class Meta:
+        model = Tier
+        fields = [
+            "uuid",
+            "program",
+            "name",
+            "rank",
+            "description",
+            "min_revenue",
+            "min_certified",
+            "min_won_deals",
+            "min_satisfaction",
+            "custom_thresholds",
+            "margin_percent",
+            "mdf_percent",
+            "protection_days",
+            "lead_weight",
+            "locator_listing",
+            "labels",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+    def validate(self, attrs):
+        if "custom_thresholds" in attrs:
+            attrs["custom_thresholds"] = {k: str(v) for k, v in attrs["custom_thresholds"].items()}
+        if self.instance is not None and "program" in attrs and attrs["program"] != self.instance.program:
+            raise serializers.ValidationError({"program": [_("A tier cannot move to another programme.")]})
+        return super().validate(attrs)
+
+
+class PartnerTierSerializer(ModelValidatedSerializer):
+    partnership = by_uuid(Partnership)
+    program = by_uuid(Program)
+    tier = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    tier_name = serializers.CharField(source="tier.name", read_only=True, default=None)
+    constraint_fields = {"unique_partner_tier_per_program": "partnership"}
+
+    class Meta:
+        model = PartnerTier
+        fields = [
+            "uuid",
+            "partnership",
+            "program",
+            "partner_type",
+            "tier",
+            "tier_name",
+            "valid_from",
+            "valid_until",
+            "grace_until",
+            "last_evaluated",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", "valid_from", "valid_until", "grace_until", "last_evaluated", *TIMESTAMPS]
+        validators = []
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for name in ("partnership", "program"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: [_("Cannot be changed.")]})
+        return super().validate(attrs)
+
+
+class TierChangeSerializer(serializers.ModelSerializer):
+    partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    program = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    from_tier = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    to_tier = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    from_tier_name = serializers.CharField(source="from_tier.name", read_only=True, default=None)
+    to_tier_name = serializers.CharField(source="to_tier.name", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = TierChange
+        fields = [
+            "uuid",
+            "partnership",
+            "program",
+            "from_tier",
+            "from_tier_name",
+            "to_tier",
+            "to_tier_name",
+            "kind",
+            "status",
+            "as_of",
+            "evidence",
+            "explanation",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class EvaluateSerializer(serializers.Serializer):
+    apply = serializers.BooleanField(
+        default=True,
+        help_text=_("Record proposals (applied at once if the programme says so); false only reports."),
+    )
+    as_of = serializers.DateField(required=False, help_text=_("Evaluation date (default: today)."))
+
+
+class EvaluationResultSerializer(serializers.Serializer):
+    evaluated = serializers.IntegerField()
+    promotions = serializers.IntegerField()
+    demotions = serializers.IntegerField()
+    grace = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    written = serializers.BooleanField()
+
+
+class RevenueRecordSerializer(ModelValidatedSerializer):
+    partnership = by_uuid(Partnership)
+    product_line = by_code(ProductLine, required=False, allow_null=True)
+    constraint_fields = {"revenue_sign_matches_credit_note": "amount"}
+
+    class Meta:
+        model = RevenueRecord
+        fields = [
+            "uuid",
+            "partnership",
+            "period",
+            "product_line",
+            "customer_name",
+            "amount",
+            "currency",
+            "is_credit_note",
+            "source",
+            "reference",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class PartnerMetricSerializer(ModelValidatedSerializer):
+    partnership = by_uuid(Partnership)
+    constraint_fields = {"unique_partner_metric_per_period": "period"}
+
+    class Meta:
+        model = PartnerMetric
+        fields = ["uuid", "partnership", "metric", "period", "value", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class CertifiedPersonSerializer(ModelValidatedSerializer):
+    person = by_uuid(Person)
+    constraint_fields = {"unique_certified_person_role": "certification"}
+
+    class Meta:
+        model = CertifiedPerson
+        fields = ["uuid", "person", "certification", "role", "valid_until", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class BusinessPlanSerializer(ModelValidatedSerializer):
+    partnership = by_uuid(Partnership)
+    current_version = serializers.SerializerMethodField()
+    constraint_fields = {"business_plan_dates_ordered": "target_contract_date"}
+
+    class Meta:
+        model = BusinessPlan
+        fields = [
+            "uuid",
+            "partnership",
+            "letter_of_intent_date",
+            "target_contract_date",
+            "status",
+            "currency",
+            "summary",
+            "current_version",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+    def get_current_version(self, plan) -> int | None:
+        version = plan.current_version
+        return version.number if version else None
+
+    def validate(self, attrs):
+        if (
+            self.instance is not None
+            and "partnership" in attrs
+            and attrs["partnership"] != self.instance.partnership
+        ):
+            raise serializers.ValidationError({"partnership": [_("Cannot be changed.")]})
+        if (
+            self.instance is None
+            and BusinessPlan.objects.filter(partnership=attrs.get("partnership")).exists()
+        ):
+            raise serializers.ValidationError(
+                {"partnership": [_("This partnership already has a business plan.")]}
+            )
+        return super().validate(attrs)
+
+    def create(self, validated_data):
+        partnership = validated_data.pop("partnership")
+        try:
+            return plans.create_plan(partnership, user=self.context["request"].user, **validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(api_errors_from_django(exc)) from exc
+
+
+class NewVersionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=BusinessPlan.objects.all(),
+        write_only=True,
+        help_text=_("Business plan (uuid): the objective is added to its current version."),
+    )
+    version = serializers.IntegerField(source="version.number", read_only=True)
+
+    class Meta:
+        model = Objective
+        fields = ["uuid", "plan", "version", "year", "quarter", "kind", "metric", "target", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["plan"].queryset = BusinessPlan.objects.visible_to(request.user)
+        return fields
+
+    def create(self, validated_data):
+        plan = validated_data.pop("plan")
+        try:
+            return plans.add_objective(plan.current_version, **validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(api_errors_from_django(exc)) from exc
+
+
+class ObjectiveActualSerializer(serializers.Serializer):
+    year = serializers.IntegerField(source="objective.year")
+    quarter = serializers.IntegerField(source="objective.quarter")
+    kind = serializers.CharField(source="objective.kind")
+    metric = serializers.CharField(source="objective.metric")
+    target = serializers.DecimalField(source="objective.target", max_digits=16, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=16, decimal_places=2)
+    variance = serializers.DecimalField(max_digits=16, decimal_places=2)
+    percent = serializers.IntegerField()
+    status = serializers.CharField()

@@ -1,0 +1,32 @@
+from auditlog.registry import auditlog
+
+from .models import (
+    BusinessPlan,
+    BusinessPlanVersion,
+    CertifiedPerson,
+    Objective,
+    PartnerMetric,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    RevenueRecord,
+    Tier,
+    TierChange,
+)
+
+for model in (
+    Program,
+    ProgramPartnerType,
+    ProgramCost,
+    Tier,
+    PartnerTier,
+    TierChange,
+    RevenueRecord,
+    PartnerMetric,
+    CertifiedPerson,
+    BusinessPlan,
+    BusinessPlanVersion,
+    Objective,
+):
+    auditlog.register(model)

@@ -1,0 +1,28 @@
+"""Background tasks of the programme app (run in-process unless a Celery broker is configured)."""
+
+from celery import shared_task
+
+from .models import Program
+from .tiering import NoTiersError, run_evaluation
+
+
+@shared_task
+def evaluate_tiers_task(program_code: str | None = None, apply: bool = True) -> dict:
+    """Periodic tier evaluation of every active programme (or one): counts per programme."""
+    programs = Program.objects.filter(is_active=True)
+    if program_code:
+        programs = Program.objects.filter(code=program_code)
+    report = {}
+    for program in programs:
+        try:
+            summary = run_evaluation(program, write=apply)
+        except NoTiersError as exc:
+            report[program.code] = {"error": " ".join(exc.messages)}
+            continue
+        report[program.code] = {
+            "evaluated": len(summary.outcomes),
+            "promotions": summary.count("promote"),
+            "demotions": summary.count("demote"),
+            "grace": summary.count("grace_started") + summary.count("grace_running"),
+        }
+    return report

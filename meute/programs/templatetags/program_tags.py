@@ -1,0 +1,41 @@
+from django import template
+
+from meute.lib import access
+from meute.partnerships.models import Partnership, PartnershipParty
+
+from ..models import BusinessPlan, PartnerTier
+from ..tiering import partner_progress
+
+register = template.Library()
+
+
+@register.inclusion_tag("programs/includes/partner_tiers.html", takes_context=True)
+def partner_tiers(context, organization):
+    """Tier, progress to the next tier and business plans of ``organization``'s partnerships, as the
+    requesting user may see them (a partner user: only its own organisation)."""
+    user = context["request"].user
+    seats = PartnershipParty.objects.filter(organization=organization).values("partnership_id")
+    members = (
+        PartnerTier.objects.visible_to(user)
+        .filter(partnership_id__in=seats)
+        .select_related("program", "partnership", "tier")
+        .order_by("program__name", "partnership__name")
+    )
+    if organization.is_operator:
+        # The operator is a party to every channel partnership: its page is not a partner's.
+        members = members.none()
+    memberships = [{"member": m, "evaluation": partner_progress(m)} for m in members[:10]]
+    plans = []
+    if not organization.is_operator:
+        partnerships = (
+            Partnership.objects.visible_to(user)
+            .filter(pk__in=seats)
+            .select_related("business_plan")
+            .order_by("name")[:10]
+        )
+        may_create = access.can_create(user, BusinessPlan)
+        for partnership in partnerships:
+            plan = getattr(partnership, "business_plan", None)
+            if plan is not None or may_create:
+                plans.append({"partnership": partnership, "plan": plan})
+    return {"memberships": memberships, "plans": plans, "request": context["request"]}

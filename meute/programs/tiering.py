@@ -1,0 +1,891 @@
+"""Tier evaluation: which tier a partner's figures earn, why, and what is missing for the next one.
+
+Three layers, each usable on its own:
+
+- ``evaluate(metrics, tiers)`` is a pure function: one partner's figures against the tier rules give the
+  eligible tier and, for every tier, every requirement with a human explanation
+  ("Gold needs 3 certified sales people: you have 2"). ``validate_tiers`` refuses contradictory rules.
+- ``collect_metrics`` gathers the figures of every member of a programme with a few aggregate queries
+  (GROUP BY partnership), never one query per partner.
+- ``run_evaluation`` turns the results into promotion and demotion proposals (with a grace period before
+  any demotion), applies them when the programme says so, and keeps the evidence used.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Sum
+from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.translation import get_language, gettext
+
+from .choices import SATISFACTION, WON_DEALS, CertifiedRole, ChangeKind, ChangeStatus
+from .currencies import symbol
+
+_TRANSLATED: dict = {}
+
+
+def _(text: str) -> str:
+    """``gettext`` remembered per language: batch evaluation renders the same sentences many times."""
+    key = (get_language(), text)
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = gettext(text)
+    return found
+
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+# --------------------------------------------------------------------------------------------------
+# The pure engine
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierRules:
+    """The requirements of one tier, as data."""
+
+    name: str
+    rank: int
+    id: int | None = None
+    min_revenue: Decimal | None = None
+    min_certified: Mapping[str, int] = field(default_factory=dict)
+    min_won_deals: int | None = None
+    min_satisfaction: Decimal | None = None
+    custom_thresholds: Mapping[str, Decimal] = field(default_factory=dict)
+    margin_percent: Decimal = ZERO
+    mdf_percent: Decimal = ZERO
+
+    @classmethod
+    def from_requirements(cls, *, name, rank, id=None, requirements, benefits=None):
+        """Build from the JSON form kept in ``TierRuleVersion`` (and ``Tier.requirements()``)."""
+        benefits = benefits or {}
+
+        def dec(value):
+            return None if value in (None, "") else Decimal(str(value))
+
+        return cls(
+            name=name,
+            rank=rank,
+            id=id,
+            min_revenue=dec(requirements.get("min_revenue")),
+            min_certified={k: int(v) for k, v in (requirements.get("min_certified") or {}).items() if int(v)},
+            min_won_deals=requirements.get("min_won_deals"),
+            min_satisfaction=dec(requirements.get("min_satisfaction")),
+            custom_thresholds={
+                k: Decimal(str(v)) for k, v in (requirements.get("custom_thresholds") or {}).items()
+            },
+            margin_percent=dec(benefits.get("margin_percent")) or ZERO,
+            mdf_percent=dec(benefits.get("mdf_percent")) or ZERO,
+        )
+
+    @classmethod
+    def from_tier(cls, tier):
+        return cls.from_requirements(
+            name=tier.name,
+            rank=tier.rank,
+            id=tier.pk,
+            requirements=tier.requirements(),
+            benefits=tier.benefits(),
+        )
+
+
+@dataclass(frozen=True)
+class PartnerMetrics:
+    """One partner's figures over the evaluation period."""
+
+    revenue: Decimal = ZERO
+    certified: Mapping[str, int] = field(default_factory=dict)
+    won_deals: int = 0
+    satisfaction: Decimal | None = None
+    custom: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "revenue": str(self.revenue),
+            "certified": dict(sorted(self.certified.items())),
+            "won_deals": self.won_deals,
+            "satisfaction": None if self.satisfaction is None else str(self.satisfaction),
+            "custom": {k: str(v) for k, v in sorted(self.custom.items())},
+        }
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    code: str  # revenue, certified:<role>, won_deals, satisfaction, metric:<code>
+    required: object
+    actual: object
+    met: bool
+    context: tuple = ("", "EUR", 12)  # (tier name, currency, evaluation months)
+
+    @property
+    def message(self) -> str:
+        return explain(self)
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "required": _json_value(self.required),
+            "actual": _json_value(self.actual),
+            "met": self.met,
+        }
+
+
+@dataclass(frozen=True)
+class TierCheck:
+    tier: TierRules
+    results: tuple
+
+    @property
+    def met(self) -> bool:
+        return all(r.met for r in self.results)
+
+    @property
+    def missing(self) -> list:
+        return [r for r in self.results if not r.met]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    tier: TierRules | None  # the highest tier whose requirements (and those of every lower tier) are met
+    checks: tuple  # one TierCheck per tier, lowest rank first
+
+    @property
+    def next_check(self) -> TierCheck | None:
+        rank = self.tier.rank if self.tier else None
+        for check in self.checks:
+            if rank is None or check.tier.rank > rank:
+                return check
+        return None
+
+    @property
+    def next_tier(self) -> TierRules | None:
+        check = self.next_check
+        return check.tier if check else None
+
+    @property
+    def missing(self) -> list:
+        check = self.next_check
+        return check.missing if check else []
+
+    def explanation(self) -> str:
+        """Every requirement of every tier, explained."""
+        return "\n".join(r.message for check in self.checks for r in check.results)
+
+    def summary(self) -> str:
+        """What decides the change: the eligible tier's requirements, then what the next tier lacks."""
+        lines = []
+        for check in self.checks:
+            if (self.tier is not None and check.tier.rank == self.tier.rank) or check is self.next_check:
+                lines.extend(r.message for r in check.results)
+        return "\n".join(lines)
+
+    def as_json(self) -> dict:
+        return {
+            "eligible": self.tier.name if self.tier else None,
+            "tiers": [
+                {
+                    "tier": c.tier.name,
+                    "rank": c.tier.rank,
+                    "met": c.met,
+                    "requirements": [r.as_json() for r in c.results],
+                }
+                for c in self.checks
+            ],
+        }
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    return value
+
+
+_SEPARATORS: dict = {}
+
+
+def _format_number(value, places: int) -> str:
+    """Grouped number in the active language's format (what ``number_format`` gives, computed faster)."""
+    language = get_language()
+    separators = _SEPARATORS.get(language)
+    if separators is None:
+        separators = _SEPARATORS[language] = (
+            str(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
+            str(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
+            get_format("NUMBER_GROUPING", language, use_l10n=True),
+        )
+    decimal_sep, thousand_sep, grouping = separators
+    if grouping == 0:
+        return f"{value:.{places}f}".replace(".", decimal_sep)
+    return f"{value:,.{places}f}".replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
+
+
+def format_money(amount: Decimal, currency: str = "EUR") -> str:
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{_format_number(amount, places)} {symbol(currency)}"
+
+
+def _number(value) -> str:
+    if isinstance(value, Decimal):
+        places = 0 if value == value.to_integral_value() else max(0, -value.normalize().as_tuple().exponent)
+        return _format_number(value, places)
+    return _format_number(value, 0)
+
+
+_ROLE_LABELS = dict(CertifiedRole.choices)  # lazy labels: translated when rendered
+
+
+def _role_label(role: str) -> str:
+    return str(_ROLE_LABELS.get(role, role)).lower()
+
+
+def _revenue_label(months: int) -> str:
+    if months == 12:
+        return _("annual revenue")
+    return _("revenue over the last %(months)s months") % {"months": months}
+
+
+def check_tier(
+    tier: TierRules, metrics: PartnerMetrics, *, currency: str = "EUR", months: int = 12
+) -> TierCheck:
+    """Every requirement of one tier against one partner's figures (explanations rendered when read)."""
+    results = []
+    context = (tier.name, currency, months)
+    if tier.min_revenue is not None:
+        met = metrics.revenue >= tier.min_revenue
+        results.append(RequirementResult("revenue", tier.min_revenue, metrics.revenue, met, context))
+    for role, required in sorted(tier.min_certified.items()):
+        actual = int(metrics.certified.get(role, 0))
+        results.append(RequirementResult(f"certified:{role}", required, actual, actual >= required, context))
+    if tier.min_won_deals is not None:
+        met = metrics.won_deals >= tier.min_won_deals
+        results.append(RequirementResult("won_deals", tier.min_won_deals, metrics.won_deals, met, context))
+    if tier.min_satisfaction is not None:
+        actual = metrics.satisfaction
+        met = actual is not None and actual >= tier.min_satisfaction
+        results.append(RequirementResult("satisfaction", tier.min_satisfaction, actual, met, context))
+    for code, required in sorted(tier.custom_thresholds.items()):
+        actual = metrics.custom.get(code, ZERO)
+        results.append(RequirementResult(f"metric:{code}", required, actual, actual >= required, context))
+    return TierCheck(tier, tuple(results))
+
+
+def explain(result) -> str:
+    """The human explanation of one requirement result, in the active language."""
+    tier, currency, months = result.context
+    required, actual, met = result.required, result.actual, result.met
+    kind, _sep, detail = result.code.partition(":")
+    if kind == "revenue":
+        values = {
+            "tier": tier,
+            "label": _revenue_label(months),
+            "actual": format_money(actual, currency),
+            "required": format_money(required, currency),
+            "missing": format_money(required - actual, currency),
+        }
+        if met:
+            return _("%(tier)s: %(label)s %(actual)s ≥ %(required)s ✓") % values
+        return _("%(tier)s needs %(label)s of %(required)s: you have %(actual)s (%(missing)s to go)") % values
+    if kind == "certified":
+        values = {"tier": tier, "role": _role_label(detail), "actual": actual, "required": required}
+        if met:
+            return _("%(tier)s: %(actual)s certified %(role)s people ≥ %(required)s ✓") % values
+        return _("%(tier)s needs %(required)s certified %(role)s people: you have %(actual)s") % values
+    if kind == "won_deals":
+        values = {"tier": tier, "actual": actual, "required": required}
+        if met:
+            return _("%(tier)s: %(actual)s won deals ≥ %(required)s ✓") % values
+        return _("%(tier)s needs %(required)s won deals: you have %(actual)s") % values
+    if kind == "satisfaction":
+        values = {
+            "tier": tier,
+            "actual": _number(actual) if actual is not None else "",
+            "required": _number(required),
+        }
+        if met:
+            return _("%(tier)s: customer satisfaction %(actual)s/10 ≥ %(required)s/10 ✓") % values
+        if actual is None:
+            return (
+                _("%(tier)s needs a customer satisfaction of %(required)s/10: no score recorded yet") % values
+            )
+        return _("%(tier)s needs a customer satisfaction of %(required)s/10: yours is %(actual)s/10") % values
+    values = {"tier": tier, "metric": detail, "actual": _number(actual), "required": _number(required)}
+    if met:
+        return _("%(tier)s: %(metric)s %(actual)s ≥ %(required)s ✓") % values
+    return _("%(tier)s needs %(metric)s of %(required)s: you have %(actual)s") % values
+
+
+def evaluate(
+    metrics: PartnerMetrics, tiers: Iterable[TierRules], *, currency: str = "EUR", months: int = 12
+) -> Evaluation:
+    """The tier one partner earns: the highest tier reached without skipping an unmet lower tier."""
+    ordered = sorted(tiers, key=lambda t: t.rank)
+    checks = tuple(check_tier(t, metrics, currency=currency, months=months) for t in ordered)
+    eligible = None
+    for check in checks:
+        if not check.met:
+            break
+        eligible = check.tier
+    return Evaluation(eligible, checks)
+
+
+def _requirement_pairs(tier: TierRules) -> dict:
+    pairs = {}
+    if tier.min_revenue is not None:
+        pairs["revenue"] = tier.min_revenue
+    for role, count in tier.min_certified.items():
+        pairs[f"certified:{role}"] = count
+    if tier.min_won_deals is not None:
+        pairs["won_deals"] = tier.min_won_deals
+    if tier.min_satisfaction is not None:
+        pairs["satisfaction"] = tier.min_satisfaction
+    for code, value in tier.custom_thresholds.items():
+        pairs[f"metric:{code}"] = value
+    return pairs
+
+
+def _requirement_label(code: str) -> str:
+    if code == "revenue":
+        return _("minimum revenue")
+    if code == "won_deals":
+        return _("minimum won deals")
+    if code == "satisfaction":
+        return _("minimum satisfaction")
+    if code.startswith("certified:"):
+        return _("certified %(role)s people") % {"role": _role_label(code.split(":", 1)[1])}
+    return _("metric %(code)s") % {"code": code.split(":", 1)[1]}
+
+
+def validate_tiers(tiers: Iterable[TierRules]) -> list[str]:
+    """Explanations of every contradiction: a higher tier must ask at least as much as each lower one."""
+    errors = []
+    ordered = sorted(tiers, key=lambda t: t.rank)
+    seen_ranks = {}
+    for tier in ordered:
+        if tier.rank in seen_ranks:
+            errors.append(
+                _("%(a)s and %(b)s have the same rank %(rank)s.")
+                % {"a": seen_ranks[tier.rank], "b": tier.name, "rank": tier.rank}
+            )
+        seen_ranks[tier.rank] = tier.name
+    for lower, higher in zip(ordered, ordered[1:], strict=False):
+        if lower.rank == higher.rank:
+            continue
+        low, high = _requirement_pairs(lower), _requirement_pairs(higher)
+        for code, low_value in sorted(low.items()):
+            high_value = high.get(code)
+            values = {
+                "higher": higher.name,
+                "lower": lower.name,
+                "requirement": _requirement_label(code),
+                "low": _number(low_value),
+                "high": _number(high_value) if high_value is not None else "",
+            }
+            if high_value is None:
+                errors.append(
+                    _(
+                        "%(higher)s is easier than %(lower)s: %(lower)s requires %(requirement)s "
+                        "(%(low)s) and %(higher)s does not. A higher tier must ask at least as much."
+                    )
+                    % values
+                )
+            elif high_value < low_value:
+                errors.append(
+                    _(
+                        "%(higher)s is easier than %(lower)s: %(requirement)s %(high)s is below %(low)s. "
+                        "A higher tier must ask at least as much."
+                    )
+                    % values
+                )
+        if low and low == high:
+            errors.append(
+                _(
+                    "%(higher)s and %(lower)s have the same requirements: nobody could stay in %(lower)s. "
+                    "Make %(higher)s ask more."
+                )
+                % {"higher": higher.name, "lower": lower.name}
+            )
+    return errors
+
+
+def check_tiers(tiers: Iterable[TierRules]) -> None:
+    errors = validate_tiers(tiers)
+    if errors:
+        raise ValidationError(errors, code="contradictory_tiers")
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules in force and figures of every member, set-based
+# --------------------------------------------------------------------------------------------------
+
+
+class NoTiersError(ValidationError):
+    pass
+
+
+def rules_at(program, as_of: datetime.date) -> list[TierRules]:
+    """The tier rules in force on ``as_of`` (before a tier's first version, its first rules apply)."""
+    from .models import TierRuleVersion
+
+    versions = {}
+    for version in (
+        TierRuleVersion.objects.filter(tier__program=program)
+        .select_related("tier")
+        .order_by("tier_id", "effective_from")
+    ):
+        current = versions.get(version.tier_id)
+        if current is None or version.effective_from <= as_of:
+            versions[version.tier_id] = version
+    rules = [
+        TierRules.from_requirements(
+            name=v.tier.name, rank=v.tier.rank, id=v.tier_id, requirements=v.requirements, benefits=v.benefits
+        )
+        for v in versions.values()
+    ]
+    return sorted(rules, key=lambda t: t.rank)
+
+
+def evaluation_window(program, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+    from .models import add_months
+
+    return add_months(as_of, -program.evaluation_months) + datetime.timedelta(days=1), as_of
+
+
+def collect_metrics(program, as_of: datetime.date, partnership_ids=None) -> dict[int, PartnerMetrics]:
+    """Figures of every member of ``program`` (or of ``partnership_ids``), in four aggregate queries."""
+    from meute.partnerships.choices import PartyRole
+    from meute.partnerships.models import PartnershipParty
+
+    from .models import CertifiedPerson, PartnerMetric, PartnerTier, RevenueRecord
+
+    start, end = evaluation_window(program, as_of)
+    members = PartnerTier.objects.filter(program=program)
+    if partnership_ids is not None:
+        members = members.filter(partnership_id__in=list(partnership_ids))
+    member_ids = members.values("partnership_id")
+
+    revenue = dict(
+        RevenueRecord.objects.filter(
+            partnership_id__in=member_ids, period__gte=start, period__lte=end, currency=program.currency
+        )
+        .order_by()
+        .values("partnership_id")
+        .annotate(total=Sum("amount"))
+        .values_list("partnership_id", "total")
+    )
+
+    # Certified people of the partner side of each partnership, counted per role, valid on the date.
+    seats = PartnershipParty.objects.filter(partnership_id__in=member_ids).exclude(role=PartyRole.OPERATOR)
+    partnerships_of_org = {}
+    for partnership_id, organization_id in seats.values_list("partnership_id", "organization_id"):
+        partnerships_of_org.setdefault(organization_id, []).append(partnership_id)
+    certified = {}
+    counts = (
+        CertifiedPerson.objects.valid_on(as_of)
+        .filter(person__organization_id__in=seats.values("organization_id"), person__is_active=True)
+        .order_by()
+        .values("person__organization_id", "role")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("person__organization_id", "role", "n")
+    )
+    for organization_id, role, n in counts:
+        for partnership_id in partnerships_of_org.get(organization_id, ()):
+            bucket = certified.setdefault(partnership_id, {})
+            bucket[role] = bucket.get(role, 0) + n
+
+    measured = {}
+    rows = (
+        PartnerMetric.objects.filter(partnership_id__in=member_ids, period__gte=start, period__lte=end)
+        .order_by()
+        .values("partnership_id", "metric")
+        .annotate(total=Sum("value"), average=Avg("value"))
+        .values_list("partnership_id", "metric", "total", "average")
+    )
+    for partnership_id, metric, total, average in rows:
+        measured.setdefault(partnership_id, {})[metric] = (total, average)
+
+    result = {}
+    for partnership_id in members.values_list("partnership_id", flat=True):
+        figures = measured.get(partnership_id, {})
+        satisfaction = figures.get(SATISFACTION, (None, None))[1]
+        result[partnership_id] = PartnerMetrics(
+            revenue=Decimal(revenue.get(partnership_id) or ZERO).quantize(CENT),
+            certified=certified.get(partnership_id, {}),
+            won_deals=int(figures.get(WON_DEALS, (ZERO, None))[0] or 0),
+            satisfaction=None if satisfaction is None else Decimal(satisfaction).quantize(Decimal("0.1")),
+            custom={
+                code: total
+                for code, (total, _avg) in figures.items()
+                if code not in (WON_DEALS, SATISFACTION)
+            },
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# Proposals, grace period, approval
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    member: object  # PartnerTier
+    metrics: PartnerMetrics
+    evaluation: Evaluation
+    action: str  # promote, demote, grace_started, grace_running, grace_cleared, keep, pending
+    change: object | None = None  # TierChange written (or that would be written)
+
+
+@dataclass
+class RunSummary:
+    program: object
+    as_of: datetime.date
+    outcomes: list
+    applied: bool
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def proposals(self) -> list:
+        return [o.change for o in self.outcomes if o.change is not None]
+
+
+def evidence_for(program, as_of, metrics: PartnerMetrics, evaluation: Evaluation, rules) -> dict:
+    start, end = evaluation_window(program, as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "period": [start.isoformat(), end.isoformat()],
+        "currency": program.currency,
+        "metrics": metrics.as_json(),
+        "rules": [
+            {
+                "tier": r.name,
+                "rank": r.rank,
+                "min_revenue": None if r.min_revenue is None else str(r.min_revenue),
+                "min_certified": dict(r.min_certified),
+                "min_won_deals": r.min_won_deals,
+                "min_satisfaction": None if r.min_satisfaction is None else str(r.min_satisfaction),
+                "custom_thresholds": {k: str(v) for k, v in r.custom_thresholds.items()},
+            }
+            for r in rules
+        ],
+        **evaluation.as_json(),
+    }
+
+
+def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None) -> RunSummary:
+    """Evaluate every member of ``program``; with ``write``, record proposals and apply them when allowed.
+
+    Promotions are proposed at once. A partner below its tier first gets a grace period
+    (``program.demotion_grace_days``); a demotion is proposed only if the shortfall lasts past it.
+    With ``program.auto_apply`` proposals are applied immediately, else they wait for approval.
+    """
+    from meute.core.audit import log_bulk_create
+    from meute.lib.bulk import insert_objects
+
+    from .models import PartnerTier, TierChange
+
+    as_of = as_of or timezone.localdate()
+    rules = rules_at(program, as_of)
+    if not rules:
+        raise NoTiersError(
+            _("The programme “%(program)s” has no tiers: there is nothing to evaluate against.")
+            % {"program": program.name},
+            code="no_tiers",
+        )
+    ranks = {r.id: r.rank for r in rules}
+    metrics = collect_metrics(program, as_of)
+    members = list(PartnerTier.objects.filter(program=program).select_related("partnership").order_by("pk"))
+    open_changes = {
+        c.partnership_id: c for c in TierChange.objects.filter(program=program, status=ChangeStatus.PROPOSED)
+    }
+    tiers_by_id = program.tiers.in_bulk()
+    grace = datetime.timedelta(days=program.demotion_grace_days)
+    outcomes, new_changes, superseded, touched = [], [], [], []
+    iterator = progress(members) if progress else members
+    for member in iterator:
+        before = _state(member)
+        figures = metrics.get(member.partnership_id, PartnerMetrics())
+        evaluation = evaluate(figures, rules, currency=program.currency, months=program.evaluation_months)
+        current_rank = ranks.get(member.tier_id, 0) if member.tier_id else 0
+        target = evaluation.tier
+        target_rank = target.rank if target else 0
+        outcome = Outcome(member, figures, evaluation, "keep")
+        kind = None
+        if target_rank > current_rank:
+            kind = ChangeKind.PROMOTION
+            if member.grace_until:
+                member.grace_until = None
+        elif target_rank < current_rank:
+            if member.grace_until is None and grace.days > 0:
+                member.grace_until = as_of + grace
+                outcome.action = "grace_started"
+            elif member.grace_until is not None and as_of < member.grace_until:
+                outcome.action = "grace_running"
+            else:
+                kind = ChangeKind.DEMOTION
+        elif member.grace_until is not None:
+            member.grace_until = None
+            outcome.action = "grace_cleared"
+        existing = open_changes.get(member.partnership_id)
+        target_id = target.id if target else None
+        if kind is None:
+            if existing is not None:
+                existing.status = ChangeStatus.SUPERSEDED
+                superseded.append(existing)
+            outcomes.append(outcome)
+            if _state(member) != before:
+                touched.append(member)
+            continue
+        if existing is not None and existing.to_tier_id == target_id:
+            outcome.action, outcome.change = "pending", existing
+            outcomes.append(outcome)
+            if _state(member) != before:
+                touched.append(member)
+            continue
+        if existing is not None:
+            existing.status = ChangeStatus.SUPERSEDED
+            superseded.append(existing)
+        change = TierChange(
+            partnership=member.partnership,
+            program=program,
+            from_tier=tiers_by_id.get(member.tier_id),
+            to_tier=tiers_by_id.get(target_id),
+            kind=kind,
+            as_of=as_of,
+            # A report-only run (``write=False``) skips rendering the evidence nobody will store.
+            evidence=evidence_for(program, as_of, figures, evaluation, rules) if write else {},
+        )
+        change.explanation = evaluation.summary() if write else ""
+        outcome.action = "promote" if kind == ChangeKind.PROMOTION else "demote"
+        outcome.change = change
+        new_changes.append(change)
+        outcomes.append(outcome)
+        if program.auto_apply:
+            _apply(change, member, program, as_of, status=ChangeStatus.AUTO_APPLIED, actor=None)
+        if _state(member) != before:
+            touched.append(member)
+    summary = RunSummary(program, as_of, outcomes, applied=write)
+    if not write:
+        return summary
+    now = timezone.now()
+    with transaction.atomic():
+        # Set-based writes: one UPDATE per distinct new state, not one per partner.
+        for ids in _chunks([c.pk for c in superseded]):
+            TierChange.objects.filter(pk__in=ids).update(status=ChangeStatus.SUPERSEDED, updated_at=now)
+        if new_changes:
+            insert_objects(TierChange, new_changes)
+            log_bulk_create(new_changes, actor=actor)
+        groups = {}
+        for member in touched:
+            groups.setdefault(_state(member), []).append(member.pk)
+        for (tier_id, valid_from, valid_until, grace_until), pks in groups.items():
+            for ids in _chunks(pks):
+                PartnerTier.objects.filter(pk__in=ids).update(
+                    tier_id=tier_id,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    grace_until=grace_until,
+                    updated_at=now,
+                )
+        PartnerTier.objects.filter(program=program).update(last_evaluated=as_of)
+    for member in members:
+        member.last_evaluated = as_of
+    return summary
+
+
+def _state(member) -> tuple:
+    return (member.tier_id, member.valid_from, member.valid_until, member.grace_until)
+
+
+def _chunks(values, size=2000):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _apply(change, member, program, day, *, status, actor) -> None:
+    """Give ``member`` the tier of ``change`` (in memory; callers save)."""
+    member.tier_id = change.to_tier_id
+    member.valid_from = day
+    member.valid_until = (
+        day + datetime.timedelta(days=program.tier_validity_days) if change.to_tier_id else None
+    )
+    member.grace_until = None
+    change.status = status
+    change.decided_at = timezone.now()
+    change.decided_by = actor
+
+
+def approve_change(change, user, note: str = ""):
+    """Apply a proposed tier change after a person's approval."""
+    return _decide(change, user, note, approve=True)
+
+
+def reject_change(change, user, note: str = ""):
+    """Refuse a proposed tier change: the partner keeps its tier (a grace period, if any, restarts)."""
+    return _decide(change, user, note, approve=False)
+
+
+def _decide(change, user, note, *, approve):
+    from .models import PartnerTier, TierChange
+
+    with transaction.atomic():
+        change = TierChange.objects.select_for_update().select_related("program").get(pk=change.pk)
+        if change.status != ChangeStatus.PROPOSED:
+            raise ValidationError(
+                _("This tier change was already decided (%(status)s).")
+                % {"status": change.get_status_display()},
+                code="already_decided",
+            )
+        member = PartnerTier.objects.select_for_update().get(
+            partnership_id=change.partnership_id, program_id=change.program_id
+        )
+        change.decision_note = note
+        if approve:
+            _apply(
+                change, member, change.program, timezone.localdate(), status=ChangeStatus.APPROVED, actor=user
+            )
+        else:
+            change.status = ChangeStatus.REJECTED
+            change.decided_at = timezone.now()
+            change.decided_by = user
+            if change.kind == ChangeKind.DEMOTION:
+                member.grace_until = None
+        member.save()
+        change.save()
+    return change
+
+
+def partner_progress(member, as_of=None) -> Evaluation | None:
+    """One member's evaluation now, for its page: current figures against the rules in force."""
+    as_of = as_of or timezone.localdate()
+    rules = rules_at(member.program, as_of)
+    if not rules:
+        return None
+    figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])
+    metrics = figures.get(member.partnership_id, PartnerMetrics())
+    return evaluate(metrics, rules, currency=member.program.currency, months=member.program.evaluation_months)
+
+
+def program_tier_rules(program, replacing=None, removing=None) -> list[TierRules]:
+    """The programme's current tier rules, with ``replacing`` (an unsaved or edited Tier) in place."""
+    tiers = [
+        t
+        for t in program.tiers.all()
+        if t.pk not in {getattr(replacing, "pk", None), getattr(removing, "pk", None)}
+    ]
+    rules = [TierRules.from_tier(t) for t in tiers]
+    if replacing is not None:
+        rules.append(TierRules.from_tier(replacing))
+    return rules
+
+
+# --------------------------------------------------------------------------------------------------
+# What-if simulation
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Move:
+    partnership_id: int
+    name: str
+    before: str | None
+    after: str | None
+    direction: str  # up, down
+
+
+@dataclass
+class Simulation:
+    evaluated: int
+    moves: list
+    margin_before: Decimal
+    margin_after: Decimal
+    mdf_before: Decimal
+    mdf_after: Decimal
+
+    @property
+    def up(self) -> int:
+        return sum(1 for m in self.moves if m.direction == "up")
+
+    @property
+    def down(self) -> int:
+        return sum(1 for m in self.moves if m.direction == "down")
+
+    @property
+    def margin_delta(self) -> Decimal:
+        return self.margin_after - self.margin_before
+
+    @property
+    def mdf_delta(self) -> Decimal:
+        return self.mdf_after - self.mdf_before
+
+
+def simulate(program, proposed: list[TierRules], as_of=None) -> Simulation:
+    """Who would move up or down if ``proposed`` replaced the rules in force, and what it would cost in
+    margin and MDF on the partners' revenue over the evaluation period. Nothing is written."""
+    from .models import PartnerTier
+
+    check_tiers(proposed)
+    as_of = as_of or timezone.localdate()
+    current = rules_at(program, as_of)
+    metrics = collect_metrics(program, as_of)
+    kwargs = {"currency": program.currency, "months": program.evaluation_months}
+    moves = []
+    totals = {"margin_before": ZERO, "margin_after": ZERO, "mdf_before": ZERO, "mdf_after": ZERO}
+    members = PartnerTier.objects.filter(program=program).values_list("partnership_id", "partnership__name")
+    count = 0
+    for partnership_id, name in members.iterator(chunk_size=5000):
+        count += 1
+        figures = metrics.get(partnership_id, PartnerMetrics())
+        before = evaluate(figures, current, **kwargs).tier if current else None
+        after = evaluate(figures, proposed, **kwargs).tier
+        for label, tier in (("before", before), ("after", after)):
+            if tier is not None:
+                totals[f"margin_{label}"] += figures.revenue * tier.margin_percent / 100
+                totals[f"mdf_{label}"] += figures.revenue * tier.mdf_percent / 100
+        rank_before, rank_after = (before.rank if before else 0), (after.rank if after else 0)
+        if rank_before != rank_after:
+            direction = "up" if rank_after > rank_before else "down"
+            moves.append(
+                Move(
+                    partnership_id,
+                    name,
+                    before.name if before else None,
+                    after.name if after else None,
+                    direction,
+                )
+            )
+    return Simulation(count, moves, **{k: v.quantize(CENT) for k, v in totals.items()})
+
+
+def explain_evidence(evidence: dict) -> list[dict]:
+    """The per-tier results kept in a tier change's evidence, with their explanations in the active
+    language (evidence keeps data, not sentences)."""
+    currency = evidence.get("currency", "EUR")
+    period = evidence.get("period") or []
+    months = 12
+    if len(period) == 2:
+        start, end = (datetime.date.fromisoformat(d) for d in period)
+        months = max(1, round((end - start).days / 30.44))
+    checks = []
+    for tier in evidence.get("tiers", []):
+        results = []
+        for item in tier.get("requirements", []):
+            code = item["code"]
+            required, actual = item.get("required"), item.get("actual")
+            if code in ("revenue", "satisfaction") or code.startswith("metric:"):
+                required = None if required is None else Decimal(str(required))
+                actual = None if actual is None else Decimal(str(actual))
+            result = RequirementResult(code, required, actual, item["met"], (tier["tier"], currency, months))
+            results.append({"met": result.met, "message": result.message})
+        checks.append({"tier": tier["tier"], "met": tier.get("met"), "results": results})
+    return checks
