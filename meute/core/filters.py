@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from meute.lib.filters import OrderingFilter
 from meute.partnerships import summary
 from meute.partnerships.choices import LifecycleStage, PartnershipStatus
 
@@ -27,7 +28,7 @@ class OrganizationFilter(django_filters.FilterSet):
         label=_("Tag"), queryset=Tag.objects.all(), to_field_name="code", field_name="tags"
     )
     is_operator = django_filters.BooleanFilter(label=_("Operator"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort"),
         fields=(("name", "name"), ("city", "city"), ("headcount", "headcount"), ("created_at", "created")),
         field_labels={
@@ -61,9 +62,7 @@ class PersonFilter(django_filters.FilterSet):
     department = django_filters.ChoiceFilter(label=_("Department"), choices=Department.choices)
     role = django_filters.ChoiceFilter(label=_("Role"), choices=PersonRole.choices)
     is_active = django_filters.BooleanFilter(label=_("Active"))
-    ordering = django_filters.OrderingFilter(
-        label=_("Sort"), fields=(("last_name", "last_name"), ("created_at", "created"))
-    )
+    ordering = OrderingFilter(label=_("Sort"), fields=(("last_name", "last_name"), ("created_at", "created")))
 
     class Meta:
         model = Person

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.models import fold
+from meute.lib.filters import OrderingFilter
 from meute.partnerships.models import Partnership
 
 from .choices import DealStage, MatchLevel
@@ -23,7 +24,7 @@ class DealFilter(django_filters.FilterSet):
     protection_ends_before = django_filters.DateFilter(
         label=_("Protected until (before)"), field_name="protection_end", lookup_expr="lte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort"),
         fields=(
             ("submitted_at", "submitted"),

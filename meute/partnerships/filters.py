@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from meute.lib.filters import OrderingFilter
+
 from .choices import CollaborationModel, GroupingLevel, LifecycleStage, PartnershipKind, PartnershipStatus
 from .models import Partnership, PartnershipParty
 
@@ -16,7 +18,7 @@ class PartnershipFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PartnershipStatus.choices)
     grouping_level = django_filters.ChoiceFilter(label=_("Grouping level"), choices=GroupingLevel.choices)
     organization = django_filters.UUIDFilter(label=_("Organisation"), method="filter_organization")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort"),
         fields=(("name", "name"), ("start_date", "start_date"), ("created_at", "created")),
     )

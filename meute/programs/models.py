@@ -172,7 +172,9 @@ class ProgramCost(BusinessModel):
     program = models.ForeignKey(
         Program, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="costs"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2200)]
+    )
     category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
     amount = models.DecimalField(
         _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
@@ -773,7 +775,9 @@ class Objective(BusinessModel):
     version = models.ForeignKey(
         BusinessPlanVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="objectives"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2200)]
+    )
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
