@@ -282,16 +282,18 @@ class Organization(BusinessModel):
         return reverse("organization-detail", kwargs={"uuid": self.uuid})
 
     def build_search_text(self) -> str:
+        # Each word once (the legal name mostly repeats the name), and the SIREN only when there is no
+        # SIRET, which starts with it: a shorter text is a smaller search index to maintain.
         parts = [
             self.name,
             self.legal_name,
             self.city,
             self.postal_code,
-            self.siren,
-            self.siret,
+            self.siret or self.siren,
             self.email_domain,
         ]
-        return fold(" ".join(p for p in parts if p))
+        words = fold(" ".join(p for p in parts if p)).split()
+        return " ".join(dict.fromkeys(words))
 
     def clean_fields(self, exclude=None):
         # Normalise first, so "732 829 320" is stored as "732829320" and duplicates are recognised.
