@@ -849,6 +849,7 @@ def _write_organizations(organizations, relations, references, *, actor, audit, 
         if audit and rows:
             log_bulk_create(rows, actor=actor)
         created.extend(f"{row._meta.verbose_name}: {row.name}" for row in rows)
+    _link_new_regions(organizations)
     bar = progress_bar(total=len(organizations), desc=_("Writing"), enabled=progress)
     for chunk in _chunks(organizations, BATCH_SIZE):
         insert_objects(Organization, chunk)
@@ -873,6 +874,14 @@ def _write_organizations(organizations, relations, references, *, actor, audit, 
     if audit:
         log_bulk_create(organizations, actor=actor)
     return created
+
+
+def _link_new_regions(organizations) -> None:
+    """Point organisations at the regions this import creates (saved after the rows referenced them)."""
+    for organization in organizations:
+        region = organization._state.fields_cache.get("region")
+        if region is not None and organization.region_id is None:
+            organization.region_id = region.pk
 
 
 # --------------------------------------------------------------------------------------------------

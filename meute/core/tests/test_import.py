@@ -259,3 +259,14 @@ def test_import_task_returns_errors_by_line(tmp_path):
         "dry_run": False,
         "errors": [],
     }
+
+
+@pytest.mark.django_db
+def test_regions_are_linked_whether_they_exist_or_are_created_by_the_import():
+    from meute.core.factories import TerritoryFactory
+
+    TerritoryFactory(code="bretagne", name="Bretagne")
+    source = io.BytesIO(b"name,region\nArmor Conseil,Bretagne\nAlpes Digital,Savoie Mont-Blanc\n")
+    import_file("organizations", source, filename="regions.csv")
+    assert Organization.objects.get(name="Armor Conseil").region.name == "Bretagne"
+    assert Organization.objects.get(name="Alpes Digital").region.name == "Savoie Mont-Blanc"
