@@ -14,9 +14,13 @@ COMMANDS = {
     "demo": ("demo", _("Set up and serve Meute with demo data (migrate, data, logins, server).")),
     "serve": ("serve", _("Serve Meute on 127.0.0.1:8000 (or the address given).")),
     "createadmin": ("createadmin", _("Create an administrator login.")),
-    "import": ("import_data", _("Import organizations or people from a CSV, .xlsx or JSON file.")),
+    "import": (
+        "import_data",
+        _("Import organizations, people or direct-sales accounts from CSV, .xlsx or JSON."),
+    ),
     "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
     "migrate": ("migrate", _("Create or update the database tables.")),
+    "deals": ("deals", _("Deal registrations: expire the protections that ended (deals expire).")),
     "tiers": ("tiers", _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue.")),
 }
 
