@@ -3,6 +3,8 @@
 Bulk writes (imports, demo data) bypass model signals, so they call ``log_bulk_create`` to keep the trail.
 """
 
+import json
+
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +33,10 @@ def history_for(obj) -> models.QuerySet:
     )
 
 
+# Empty values of these types (and None) are left out of a creation entry; 0, False and Decimal 0 are kept.
+_dropped_when_empty = frozenset({str, list, dict})
+
+
 def log_bulk_create(objects, actor=None) -> None:
     """Write one CREATE entry per object inserted in bulk (bulk inserts send no signals).
 
@@ -44,31 +50,25 @@ def log_bulk_create(objects, actor=None) -> None:
     connection = connection_for(LogEntry)
     excluded = {"search_text", "id", "created_at", "updated_at"}
     attnames = [(f.name, f.attname) for f in model._meta.concrete_fields if f.name not in excluded]
-    adapt_json = connection.ops.adapt_json_value
-    encoder = LogEntry._meta.get_field("changes").encoder
     timestamp = LogEntry._meta.get_field("timestamp").get_db_prep_save(timezone.now(), connection)
     actor_id = getattr(actor, "pk", None)
+    content_type_id, create = content_type.pk, LogEntry.Action.CREATE
+    dropped_when_empty = _dropped_when_empty
+    # The changes go as JSON text, which both databases' JSON columns accept: serialising here with the
+    # standard library's C encoder is several times faster than adapting 100,000 Python objects.
+    dumps = json.dumps
     rows = []
     for obj in objects:
         values = obj.__dict__
-        changes = {}
-        for name, attname in attnames:
-            value = values.get(attname)
-            # Leave out empty values (None, "", [], {}) but keep 0 and False.
-            if value or (value is not None and not isinstance(value, str | list | dict)):
-                changes[name] = ["None", str(value)]
+        changes = {
+            name: ["None", str(value)]
+            for name, attname in attnames
+            if (value := values.get(attname))
+            or (value is not None and value.__class__ not in dropped_when_empty)
+        }
+        pk = obj.pk
         rows.append(
-            (
-                content_type.pk,
-                str(obj.pk),
-                obj.pk,
-                str(obj)[:200],
-                LogEntry.Action.CREATE,
-                "",
-                adapt_json(changes, encoder),
-                actor_id,
-                timestamp,
-            )
+            (content_type_id, str(pk), pk, str(obj)[:200], create, "", dumps(changes), actor_id, timestamp)
         )
     columns = [
         "content_type_id",

@@ -270,3 +270,18 @@ def test_regions_are_linked_whether_they_exist_or_are_created_by_the_import():
     import_file("organizations", source, filename="regions.csv")
     assert Organization.objects.get(name="Armor Conseil").region.name == "Bretagne"
     assert Organization.objects.get(name="Alpes Digital").region.name == "Savoie Mont-Blanc"
+
+
+@pytest.mark.django_db
+def test_imported_rows_have_a_readable_creation_entry_in_their_history():
+    from meute.core.audit import history_for
+
+    source = io.BytesIO("name,headcount,market_share,city\nZéro Conseil,0,0,Nîmes\n".encode())
+    import_file("organizations", source, filename="one.csv")
+    organization = Organization.objects.get(name="Zéro Conseil")
+    entry = history_for(organization).get()
+    assert entry.action == LogEntry.Action.CREATE
+    changes = entry.changes_dict
+    assert changes["name"] == ["None", "Zéro Conseil"]
+    assert changes["headcount"] == ["None", "0"]  # zero is a value, not an empty field
+    assert "legal_name" not in changes  # empty fields are left out
