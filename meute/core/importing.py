@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from meute.lib.access import can_create
-from meute.lib.bulk import existing_values, insert_objects, insert_rows, instance_builder
+from meute.lib.bulk import chunks, existing_values, insert_objects, insert_rows, instance_builder
 
 from . import validators
 from .audit import log_bulk_create
@@ -45,8 +45,6 @@ from .models import (
 from .progress import progress_bar
 
 BATCH_SIZE = 2000
-# SQLite accepts up to 32,766 parameters per query; stay well below for IN (...) look-ups.
-LOOKUP_CHUNK = 2000
 
 ORGANIZATIONS = "organizations"
 PEOPLE = "people"
@@ -586,12 +584,6 @@ def _message(exc: ValidationError) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _chunks(values, size=LOOKUP_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _convert_row(line, cells, headers, columns, converters, errors):
     values = {}
     for field_name, index in columns.items():
@@ -851,7 +843,7 @@ def _write_organizations(organizations, relations, references, *, actor, audit, 
         created.extend(f"{row._meta.verbose_name}: {row.name}" for row in rows)
     _link_new_regions(organizations)
     bar = progress_bar(total=len(organizations), desc=_("Writing"), enabled=progress)
-    for chunk in _chunks(organizations, BATCH_SIZE):
+    for chunk in chunks(organizations):
         insert_objects(Organization, chunk)
         bar.update(len(chunk))
     bar.close()
@@ -927,9 +919,9 @@ class _OrganizationResolver:
             elif kind == "siren":
                 sirens.add(value)
             want_names = want_names or kind in ("name", "siren")
-        for chunk in _chunks(uuids):
+        for chunk in chunks(uuids):
             self.by_uuid.update(queryset.filter(uuid__in=chunk).values_list("uuid", "pk"))
-        for chunk in _chunks(sirens):
+        for chunk in chunks(sirens):
             self.by_siren.update(queryset.filter(siren__in=chunk).values_list("siren", "pk"))
         if want_names:
             for pk, name in queryset.values_list("pk", "name").iterator(chunk_size=10_000):
@@ -1047,7 +1039,7 @@ def validate_people(table: Table, *, user=None, progress=False):
 
     if seen_emails:
         emails = {email for _org, email in seen_emails}
-        for chunk in _chunks(emails):
+        for chunk in chunks(emails):
             existing = Person.objects.filter(email__in=chunk).values_list("organization_id", "email")
             for key in existing:
                 if key in seen_emails:
@@ -1074,7 +1066,7 @@ def validate_people(table: Table, *, user=None, progress=False):
 
 def _write_people(people, *, actor, audit, progress):
     bar = progress_bar(total=len(people), desc=_("Writing"), enabled=progress)
-    for chunk in _chunks(people, BATCH_SIZE):
+    for chunk in chunks(people):
         insert_objects(Person, chunk)
         bar.update(len(chunk))
     bar.close()

@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from meute.core import validators
 from meute.core.models import Organization, ProductLine, Sector
 from meute.lib.models import BusinessModel, VisibleQuerySet
-from meute.partnerships.models import Partnership, PartnershipParty
+from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
 from .choices import Currency, DealPartyRole, DealStage, MatchLevel
 
@@ -25,10 +25,7 @@ from .choices import Currency, DealPartyRole, DealStage, MatchLevel
 class CustomerQuerySet(VisibleQuerySet):
     def for_organization(self, organization_id):
         # A partner sees the customers of its own registrations, never the rest of the customer base.
-        seats = PartnershipParty.objects.filter(
-            partnership_id=OuterRef("partnership_id"), organization_id=organization_id
-        )
-        deals = DealRegistration.objects.filter(customer_id=OuterRef("pk")).filter(Exists(seats))
+        deals = DealRegistration.objects.for_organization(organization_id).filter(customer_id=OuterRef("pk"))
         return self.filter(Exists(deals))
 
 
@@ -123,13 +120,7 @@ class CustomerKey(models.Model):
         return self.key
 
 
-class DealQuerySet(VisibleQuerySet):
-    def for_organization(self, organization_id):
-        seats = PartnershipParty.objects.filter(
-            partnership_id=OuterRef("partnership_id"), organization_id=organization_id
-        )
-        return self.filter(Exists(seats))
-
+class DealQuerySet(PartnershipScopedQuerySet):
     def open(self):
         return self.filter(stage__in=[DealStage.SUBMITTED, DealStage.APPROVED])
 
@@ -252,12 +243,8 @@ class DealRegistration(BusinessModel):
             raise ValidationError({"amount": _("The amount must be greater than zero.")})
 
 
-class DealPartyQuerySet(VisibleQuerySet):
-    def for_organization(self, organization_id):
-        seats = PartnershipParty.objects.filter(
-            partnership_id=OuterRef("deal__partnership_id"), organization_id=organization_id
-        )
-        return self.filter(Exists(seats))
+class DealPartyQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "deal__partnership_id"
 
 
 class DealParty(BusinessModel):

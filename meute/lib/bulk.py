@@ -37,7 +37,8 @@ _PLAIN_FIELDS = (
 )
 
 
-def chunks(values: Sequence, size: int = BATCH_SIZE):
+def chunks(values: Iterable, size: int = BATCH_SIZE):
+    values = values if isinstance(values, Sequence) else list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
 

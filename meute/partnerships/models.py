@@ -18,14 +18,24 @@ from .choices import (
 )
 
 
-class PartnershipQuerySet(VisibleQuerySet):
+class PartnershipScopedQuerySet(VisibleQuerySet):
+    """Rows hanging off a partnership: a partner user sees those of the partnerships it is a party to.
+
+    ``partnership_path`` leads from the row to its partnership's id. EXISTS rather than a join: no
+    duplicate rows, and ordering and pagination stay simple.
+    """
+
+    partnership_path = "partnership_id"
+
     def for_organization(self, organization_id):
-        # EXISTS rather than a join: no duplicate rows, and ordering/pagination stay simple.
-        return self.filter(
-            Exists(
-                PartnershipParty.objects.filter(partnership=OuterRef("pk"), organization_id=organization_id)
-            )
+        seats = PartnershipParty.objects.filter(
+            partnership_id=OuterRef(self.partnership_path), organization_id=organization_id
         )
+        return self.filter(Exists(seats))
+
+
+class PartnershipQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "pk"
 
     def involving(self, organization):
         return self.for_organization(organization.pk)
@@ -107,16 +117,8 @@ class Partnership(BusinessModel):
             raise ValidationError({"grouping_level": _("Only a grouping of members has a grouping level.")})
 
 
-class PartnershipPartyQuerySet(VisibleQuerySet):
-    def for_organization(self, organization_id):
-        # A partner sees every party of the partnerships it belongs to (its co-members), not others.
-        return self.filter(
-            Exists(
-                PartnershipParty.objects.filter(
-                    partnership_id=OuterRef("partnership_id"), organization_id=organization_id
-                )
-            )
-        )
+class PartnershipPartyQuerySet(PartnershipScopedQuerySet):
+    """A partner sees every party of the partnerships it belongs to (its co-members), not others."""
 
 
 class PartnershipParty(BusinessModel):

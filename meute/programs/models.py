@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from meute.core.choices import PartnerType
 from meute.core.models import Person, ProductLine
 from meute.lib.models import BusinessModel, VisibleQuerySet
-from meute.partnerships.models import Partnership, PartnershipParty
+from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
 from .choices import (
     CertifiedRole,
@@ -59,21 +59,6 @@ class StaffOnlyQuerySet(VisibleQuerySet):
 
     def for_organization(self, organization_id):
         return self.none()
-
-
-class PartnershipScopedQuerySet(VisibleQuerySet):
-    """Rows hanging off a partnership: a partner user sees those of the partnerships it is a party to."""
-
-    partnership_path = "partnership_id"
-
-    def for_organization(self, organization_id):
-        return self.filter(
-            Exists(
-                PartnershipParty.objects.filter(
-                    partnership_id=OuterRef(self.partnership_path), organization_id=organization_id
-                )
-            )
-        )
 
 
 class Program(BusinessModel):
