@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from meute.core.api import urls as core_api
 from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
+from meute.groupings.api import urls as groupings_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
 from meute.partnerships.api import urls as partnerships_api
 from meute.programs.api import urls as programs_api
@@ -14,7 +15,13 @@ from meute.programs.api import urls as programs_api
 app_name = "api"
 
 router = DefaultRouter()
-for app_router in (core_api.router, partnerships_api.router, deals_api.router, programs_api.router):
+for app_router in (
+    core_api.router,
+    partnerships_api.router,
+    deals_api.router,
+    programs_api.router,
+    groupings_api.router,
+):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [

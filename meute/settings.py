@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "meute.partnerships",
     "meute.programs",
     "meute.deals",
+    "meute.groupings",
 ]
 
 MIDDLEWARE = [

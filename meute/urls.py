@@ -8,5 +8,6 @@ urlpatterns = [
     path("partnerships/", include("meute.partnerships.urls")),
     path("deals/", include("meute.deals.urls")),
     path("programs/", include("meute.programs.urls")),
+    path("groupings/", include("meute.groupings.urls")),
     path("", include("meute.core.urls")),
 ]

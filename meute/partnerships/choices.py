@@ -47,7 +47,8 @@ class GroupingLevel(models.TextChoices):
 class PartyRole(models.TextChoices):
     OPERATOR = "operator", _("Operator")
     PARTNER = "partner", _("Partner")
-    LEAD_MEMBER = "lead_member", _("Lead member")
+    COORDINATOR = "coordinator", _("Coordinator")
+    PROJECT_LEAD = "project_lead", _("Project lead")
     MEMBER = "member", _("Member")
 
 

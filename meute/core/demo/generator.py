@@ -663,7 +663,7 @@ class DemoGenerator:
                 seats.append(
                     PartnershipParty(
                         organization=organization,
-                        role=PartyRole.LEAD_MEMBER if position == 0 else PartyRole.MEMBER,
+                        role=PartyRole.COORDINATOR if position == 0 else PartyRole.MEMBER,
                         involvement=(
                             InvolvementLevel.INTEGRATED
                             if position == 0

@@ -243,7 +243,7 @@ class TestModelRules:
     def test_grouping_member_certifications_count_once_per_partnership(self, world, program):
         other = OrganizationFactory()
         grouping = create_partnership(
-            [PartySpec(world.org_a, role=PartyRole.LEAD_MEMBER), PartySpec(other, role=PartyRole.MEMBER)],
+            [PartySpec(world.org_a, role=PartyRole.COORDINATOR), PartySpec(other, role=PartyRole.MEMBER)],
             name="Pack",
         )
         PartnerTier.objects.create(partnership=grouping, program=program)

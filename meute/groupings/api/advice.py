@@ -1,0 +1,2 @@
+def register(router):
+    """Register this area's viewsets."""
