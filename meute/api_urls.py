@@ -9,6 +9,7 @@ from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
 from meute.groupings.api import urls as groupings_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
+from meute.notifications.api import NotificationViewSet
 from meute.partnerships.api import urls as partnerships_api
 from meute.programs.api import urls as programs_api
 
@@ -23,6 +24,7 @@ for app_router in (
     groupings_api.router,
 ):
     router.registry.extend(app_router.registry)
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meute.programs",
     "meute.deals",
     "meute.groupings",
+    "meute.notifications",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "meute.notifications.context_processors.notifications",
             ],
         },
     },

@@ -9,5 +9,6 @@ urlpatterns = [
     path("deals/", include("meute.deals.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include("meute.groupings.urls")),
+    path("notifications/", include("meute.notifications.urls")),
     path("", include("meute.core.urls")),
 ]

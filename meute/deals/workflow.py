@@ -11,14 +11,15 @@ from decimal import Decimal, InvalidOperation
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, connections, router, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meute.core import validators
 from meute.lib import access
+from meute.notifications import notify
 from meute.partnerships.models import Partnership
 
 from . import conflicts
@@ -77,13 +78,27 @@ def _require_stage(deal, *stages) -> None:
 
 
 def _notify(deal, subject: str) -> None:
-    """E-mail the partner user who registered the deal (the deal page shows the same outcome in-app)."""
-    recipient = getattr(deal.registered_by, "email", "")
-    if recipient:
-        body = _("Registration “%(deal)s”: %(stage)s.") % {"deal": deal, "stage": deal.get_stage_display()}
-        if deal.decision_reason:
-            body += "\n" + deal.decision_reason
-        send_mail(subject, body, None, [recipient], fail_silently=True)
+    """Tell the partner's users (and whoever registered the deal) what happened, in-app and by e-mail."""
+    recipients = notify.partnership_partner_users([deal.partnership_id]).get(deal.partnership_id, [])
+    if deal.registered_by is not None:
+        recipients = [*recipients, deal.registered_by]
+    body = _("Registration “%(deal)s”: %(stage)s.") % {"deal": deal, "stage": deal.get_stage_display()}
+    if deal.stage == DealStage.APPROVED and deal.protection_end:
+        body += "\n" + _("Protected until %(date)s.") % {"date": date_format(deal.protection_end)}
+    if deal.decision_reason:
+        body += "\n" + deal.decision_reason
+    notify.notify(recipients, subject, body, url=deal.get_absolute_url(), kind="deal")
+
+
+def _notify_reviewers(deal) -> None:
+    notify.notify(
+        notify.staff_reviewers(),
+        _("New deal registration to review"),
+        _("“%(deal)s” (%(partnership)s), %(level)s.")
+        % {"deal": deal, "partnership": deal.partnership.name, "level": deal.get_conflict_level_display()},
+        url=deal.get_absolute_url(),
+        kind="deal_review",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -358,6 +373,10 @@ def submit_deal(deal, user) -> DealRegistration:
                     deal.save(update_fields=["auto_approved", "updated_at"])
             except ValidationError:
                 pass  # another registration won the customer meanwhile: it stays in the queue
+        if deal.stage == DealStage.APPROVED:
+            _notify(deal, _("Your deal registration is approved"))
+        else:
+            _notify_reviewers(deal)
     return deal
 
 
@@ -440,6 +459,7 @@ def extend(deal, user, days: int | None = None, reason: str = "") -> DealRegistr
         if reason:
             deal.decision_reason = reason
         deal.save()
+    _notify(deal, _("The protection of your deal registration is extended"))
     return deal
 
 
@@ -489,5 +509,6 @@ def expire_protections(today: datetime.date | None = None) -> int:
                 continue
             deal.stage = DealStage.EXPIRED
             deal.save()
+            _notify(deal, _("The protection of your deal registration has expired"))
             count += 1
     return count

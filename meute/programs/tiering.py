@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from django.utils.formats import get_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .choices import SATISFACTION, WON_DEALS, CertifiedRole, ChangeKind, ChangeStatus
 from .currencies import symbol
@@ -698,9 +698,48 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
                     updated_at=now,
                 )
         PartnerTier.objects.filter(program=program).update(last_evaluated=as_of)
+        notify_changes(program, new_changes)
     for member in members:
         member.last_evaluated = as_of
     return summary
+
+
+def _tier_name(tier) -> str:
+    return tier.name if tier is not None else str(_("no tier"))
+
+
+def notify_changes(program, changes) -> None:
+    """Partners hear of the tier changes applied to them; reviewers of those waiting for approval."""
+    from meute.notifications import notify
+
+    applied = [c for c in changes if c.status in (ChangeStatus.AUTO_APPLIED, ChangeStatus.APPROVED)]
+    users = notify.partnership_partner_users({c.partnership_id for c in applied}) if applied else {}
+    notify.notify_each(
+        (
+            (
+                users.get(change.partnership_id, []),
+                _("Your tier in “%(program)s” is now %(tier)s")
+                % {"program": program.name, "tier": _tier_name(change.to_tier)},
+                change.explanation,
+                change.get_absolute_url(),
+            )
+            for change in applied
+        ),
+        kind="tier_change",
+    )
+    proposed = sum(1 for c in changes if c.status == ChangeStatus.PROPOSED)
+    if proposed:
+        notify.notify(
+            notify.staff_reviewers(),
+            ngettext(
+                "%(count)s tier change to review in “%(program)s”",
+                "%(count)s tier changes to review in “%(program)s”",
+                proposed,
+            )
+            % {"count": proposed, "program": program.name},
+            url=program.get_absolute_url(),
+            kind="tier_review",
+        )
 
 
 def _state(member) -> tuple:
@@ -762,6 +801,8 @@ def _decide(change, user, note, *, approve):
                 member.grace_until = None
         member.save()
         change.save()
+        if approve:
+            notify_changes(change.program, [change])
     return change
 
 

@@ -76,7 +76,8 @@ class TestPages:
                 [PartySpec(world.operator), PartySpec(OrganizationFactory())], name=f"P{index}"
             )
         client = client_for(world.manager)
-        with django_assert_max_num_queries(6):
+        # session, user, the unread-notifications count, count and rows of the page, prefetches
+        with django_assert_max_num_queries(7):
             response = client.get(reverse("partnership-list"))
         assert len(response.context["object_list"]) == 25
 

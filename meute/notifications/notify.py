@@ -1,0 +1,93 @@
+"""Who hears about what: one place that turns a business event into notifications and e-mails.
+
+Notifications are written in the language active when the event happens (the operator's default language
+for background tasks). Each one is also e-mailed to its recipient when they have an address; a failing
+mail server never blocks the business action that triggered it.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.utils import timezone
+
+from meute.core.choices import UserRole
+
+from .models import Notification
+
+REVIEWER_ROLES = (UserRole.ADMIN, UserRole.CHANNEL_MANAGER)
+
+
+def staff_reviewers():
+    """Active staff who act on queues: administrators and channel managers."""
+    return get_user_model().objects.filter(is_active=True, role__in=REVIEWER_ROLES)
+
+
+def organization_users(organization_ids: Iterable[int]):
+    """Active partner users of these organisations."""
+    return get_user_model().objects.filter(
+        is_active=True, role=UserRole.PARTNER, organization_id__in=list(organization_ids)
+    )
+
+
+def partnership_partner_users(partnership_ids: Iterable[int]) -> dict[int, list]:
+    """Active partner users of the non-operator organisations of each partnership, by partnership id."""
+    from meute.partnerships.models import PartnershipParty
+
+    seats = list(
+        PartnershipParty.objects.filter(
+            partnership_id__in=list(partnership_ids), organization__is_operator=False
+        ).values_list("partnership_id", "organization_id")
+    )
+    users_by_org = {}
+    for user in organization_users({org for _p, org in seats}):
+        users_by_org.setdefault(user.organization_id, []).append(user)
+    result = {}
+    for partnership_id, org in seats:
+        result.setdefault(partnership_id, []).extend(users_by_org.get(org, []))
+    return result
+
+
+def notify(recipients, title, body="", *, url="", kind="", email=True) -> list[Notification]:
+    """Notify each recipient (users or a user queryset) in-app and by e-mail."""
+    users = {user.pk: user for user in recipients if user.is_active}.values()
+    if not users:
+        return []
+    title, body = str(title), str(body)
+    notifications = Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url) for user in users
+    )
+    if email:
+        messages = [(title, _mail_body(body, url), None, [user.email]) for user in users if user.email]
+        if messages:
+            send_mass_mail(messages, fail_silently=True)
+    return notifications
+
+
+def notify_each(events, *, kind="", email=True) -> int:
+    """Many notifications at once: ``events`` yields ``(recipients, title, body, url)``; one insert."""
+    rows, messages = [], []
+    for recipients, title, body, url in events:
+        title, body = str(title)[:200], str(body)
+        for user in recipients:
+            if not user.is_active:
+                continue
+            rows.append(Notification(recipient=user, kind=kind, title=title, body=body, url=url))
+            if email and user.email:
+                messages.append((title, _mail_body(body, url), None, [user.email]))
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    if messages:
+        send_mass_mail(messages, fail_silently=True)
+    return len(rows)
+
+
+def _mail_body(body: str, url: str) -> str:
+    return f"{body}\n\n{url}".strip() if url else body
+
+
+def mark_read(user, notifications=None) -> int:
+    """Mark the user's notifications (all unread ones by default) as read; returns how many changed."""
+    queryset = Notification.objects.visible_to(user).unread()
+    if notifications is not None:
+        queryset = queryset.filter(pk__in=[n.pk for n in notifications])
+    return queryset.update(read_at=timezone.now())

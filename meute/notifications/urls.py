@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="notification-list"),
+    path("read-all/", views.NotificationReadAllView.as_view(), name="notification-read-all"),
+    path("<uuid:uuid>/open/", views.NotificationOpenView.as_view(), name="notification-open"),
+]
