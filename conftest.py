@@ -15,6 +15,15 @@ from meute.partnerships.parties import PartySpec, create_partnership
 PASSWORD = "correct-horse-battery"  # noqa: S105
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     operator = OrganizationFactory(name="Vendeur Logiciel", is_operator=True)

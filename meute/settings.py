@@ -87,6 +87,17 @@ TEMPLATES = [
     },
 ]
 
+# The cache holds rate-limit counters: the in-process default suits one server process; several processes
+# (gunicorn workers, several machines) share a Redis cache through CACHE_URL=redis://host:6379/1.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "meute"}}
+
+# Conflict hints a partner organisation may ask for, e.g. "30/min" or "500/day" (empty: no limit).
+MEUTE_CONFLICT_CHECK_RATE = env_str("MEUTE_CONFLICT_CHECK_RATE", "30/min")
+
 # SQLite file by default (zero set-up); PostgreSQL in production through DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.parse(

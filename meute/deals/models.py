@@ -120,6 +120,19 @@ class CustomerKey(models.Model):
         return self.key
 
 
+REGISTERED_CUSTOMER_FIELDS = (
+    "name",
+    "siren",
+    "vat_number",
+    "website_domain",
+    "email_domain",
+    "address",
+    "postal_code",
+    "city",
+    "country",
+)
+
+
 class DealQuerySet(PartnershipScopedQuerySet):
     def open(self):
         return self.filter(stage__in=[DealStage.SUBMITTED, DealStage.APPROVED])
@@ -176,6 +189,11 @@ class DealRegistration(BusinessModel):
     conflict_score = models.DecimalField(_("conflict score"), max_digits=4, decimal_places=3, default=0)
     # The evidence found at submission, for the channel manager only (it names other partners' deals).
     conflict_evidence = models.JSONField(default=dict, blank=True, editable=False)
+    # The customer as this partner typed it. The Customer row is shared by every registration of the
+    # same company (that is how exclusivity is enforced), so partners are shown their own words only.
+    customer_as_registered = models.JSONField(
+        _("customer as registered"), default=dict, blank=True, editable=False
+    )
     idempotency_key = models.CharField(
         _("idempotency key"),
         max_length=64,
@@ -232,7 +250,20 @@ class DealRegistration(BusinessModel):
         ]
 
     def __str__(self):
-        return self.title or str(self.customer)
+        return self.title or self.registered_customer_name
+
+    @property
+    def registered_customer_name(self) -> str:
+        return self.customer_as_registered.get("name") or str(self.customer)
+
+    def registered_customer(self) -> dict:
+        """The customer's fields as registered (the shared record's for registrations made before)."""
+        values = {name: getattr(self.customer, name, "") for name in REGISTERED_CUSTOMER_FIELDS}
+        values["country"] = str(values["country"] or "")
+        if self.customer_as_registered:
+            values.update({k: v for k, v in self.customer_as_registered.items() if k in values})
+        values["uuid"] = self.customer.uuid
+        return values
 
     def get_absolute_url(self):
         return reverse("deal-detail", kwargs={"uuid": self.uuid})

@@ -9,9 +9,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_countries.fields import Country
 
 from meute.core.views import history_context
 from meute.lib import access
+from meute.lib.throttling import ConflictCheckThrottle
 from meute.lib.views import CreatePermissionMixin, FilteredListMixin, VisibleObjectMixin
 
 from . import conflicts, workflow
@@ -87,8 +89,13 @@ class DealCheckView(LoginRequiredMixin, TemplateView):
         return HttpResponseNotAllowed(["POST"])
 
     def post(self, request, *args, **kwargs):
-        form = CheckForm(request.POST, user=request.user)
         context = {"hint": None, "details": None}
+        throttle = ConflictCheckThrottle()
+        if not throttle.allow_request(request, self):
+            # 200, not 429: htmx swaps only successful responses, and the partner must read why.
+            context["throttled"] = max(1, round(throttle.wait() or 1))
+            return self.render_to_response(context)
+        form = CheckForm(request.POST, user=request.user)
         if form.is_valid():
             result = workflow.check_for(form.cleaned_data["partnership"], form.to_data())
             context["hint"] = conflicts.partner_hint(result)
@@ -113,7 +120,14 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
         user = self.request.user
         reviewer = workflow.can_review(user)
         changeable = access.can_change(user, deal)
+        customer = deal.registered_customer()
         kwargs.update(
+            customer=customer,
+            customer_country=Country(customer["country"]).name if customer["country"] else "",
+            # Staff also see the shared record the registration was matched to, when it reads differently.
+            shared_customer=deal.customer
+            if user.is_staff_member and deal.customer.name != customer["name"]
+            else None,
             product_lines=list(deal.product_lines.all()),
             parties=list(DealParty.objects.filter(deal=deal).select_related("organization")),
             history=history_context(deal),

@@ -212,6 +212,22 @@ def _serialise_on(record: conflicts.Record) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["meute.deals.customer:" + key])
 
 
+def customer_as_registered(data: RegistrationData) -> dict:
+    """The customer fields exactly as this registration gave them, normalised like the shared record."""
+    prepared = data.record().prepared()
+    return {
+        "name": data.customer_name.strip(),
+        "siren": prepared["siren"],
+        "vat_number": prepared["vat"],
+        "website_domain": prepared["website"],
+        "email_domain": prepared["email"],
+        "address": data.address,
+        "postal_code": data.postal_code,
+        "city": data.city,
+        "country": str(data.country or "FR"),
+    }
+
+
 def resolve_customer(data: RegistrationData) -> Customer:
     """The existing customer ``data`` describes (same SIREN/VAT or a "same" match), else a new one."""
     record = data.record()
@@ -273,6 +289,7 @@ def register(user, partnership, data: RegistrationData, *, submit=True, idempote
             deal = DealRegistration(
                 partnership=partnership,
                 customer=customer,
+                customer_as_registered=customer_as_registered(data),
                 registered_by=user,
                 title=data.title,
                 contact_name=data.contact_name,

@@ -50,8 +50,12 @@ def load_in_order(queryset, bottom: int, top: int) -> list:
     keys = list(queryset.values_list("pk", flat=True)[bottom:top])
     if not keys:
         return []
-    rows = queryset.model._default_manager.filter(pk__in=keys)
-    rows.query.select_related = queryset.query.select_related
-    rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+    if queryset.query.annotations:
+        # Annotated rows must come from the same query (its filters run again, on 25 keys only).
+        rows = queryset.order_by().filter(pk__in=keys)
+    else:
+        rows = queryset.model._default_manager.filter(pk__in=keys)
+        rows.query.select_related = queryset.query.select_related
+        rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
     by_key = {row.pk: row for row in rows}
     return [by_key[key] for key in keys if key in by_key]

@@ -1,3 +1,5 @@
+import json
+
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
@@ -6,7 +8,7 @@ from rest_framework import serializers
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.models import Organization, ProductLine, Sector, User
 from meute.deals.choices import Currency
-from meute.deals.models import Customer, DealParty, DealRegistration
+from meute.deals.models import REGISTERED_CUSTOMER_FIELDS, Customer, DealParty, DealRegistration
 from meute.deals.workflow import RegistrationData
 from meute.lib.api_serializers import ModelValidatedSerializer
 from meute.partnerships.models import Partnership
@@ -43,6 +45,15 @@ class CustomerSerializer(ModelValidatedSerializer):
         read_only_fields = ["uuid", "created_at", "updated_at"]
         validators = []
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        own = getattr(instance, "own_registration", None)
+        if own is not None:
+            if isinstance(own, str):  # some backends hand a JSON subquery back undecoded
+                own = json.loads(own)
+            data.update({name: own[name] for name in REGISTERED_CUSTOMER_FIELDS if name in own})
+        return data
+
 
 class CustomerSummarySerializer(serializers.ModelSerializer):
     country = CountryField(read_only=True)
@@ -53,13 +64,19 @@ class CustomerSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _own_words(values: dict) -> dict:
+    return {name: values.get(name, "") for name in CustomerSummarySerializer.Meta.fields}
+
+
 class DealSerializer(ModelValidatedSerializer):
     """A registration as read, and the fields a partner may still change (title, contact, notes)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:deal-detail", lookup_field="uuid")
     partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     partnership_name = serializers.CharField(source="partnership.name", read_only=True)
-    customer = CustomerSummarySerializer(read_only=True)
+    customer = serializers.SerializerMethodField(
+        help_text=_("The customer as this registration gave it (staff: the shared customer record).")
+    )
     product_lines = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
     conflict = serializers.SerializerMethodField(
@@ -107,6 +124,13 @@ class DealSerializer(ModelValidatedSerializer):
             not in {"title", "contact_name", "contact_email", "contact_phone", "contact_title", "notes"}
         ]
         validators = []
+
+    @extend_schema_field(CustomerSummarySerializer)
+    def get_customer(self, deal):
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and user.is_staff_member:
+            return CustomerSummarySerializer(deal.customer).data
+        return _own_words(deal.registered_customer())
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_conflict(self, deal):

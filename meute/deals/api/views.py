@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Subquery
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -12,6 +13,7 @@ from meute.deals.models import Customer, DealParty, DealRegistration
 from meute.lib.api_errors import Conflict
 from meute.lib.api_serializers import api_errors_from_django
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
+from meute.lib.throttling import ConflictCheckThrottle
 
 from . import serializers
 
@@ -85,7 +87,7 @@ class DealViewSet(VisibleModelViewSet):
         request=serializers.RegistrationSerializer,
         responses=serializers.CheckResultSerializer,
     )
-    @action(detail=False, methods=["post"], url_path="check")
+    @action(detail=False, methods=["post"], url_path="check", throttle_classes=[ConflictCheckThrottle])
     def check(self, request):
         serializer = serializers.RegistrationSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -150,6 +152,20 @@ class CustomerViewSet(VisibleModelViewSet):
     filter_backends = [SearchFilter]
     search_fields = ["name", "city", "siren"]
     select_related = ("sector", "account_owner")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = self.request.user
+        if user.is_staff_member:
+            return queryset
+        # A partner reads the customer as its own first registration gave it, not as others typed it.
+        own = (
+            DealRegistration.objects.for_organization(user.organization_id)
+            .filter(customer_id=OuterRef("pk"))
+            .order_by("created_at", "pk")
+            .values("customer_as_registered")[:1]
+        )
+        return queryset.annotate(own_registration=Subquery(own))
 
 
 @crud_schema("deal parties", "a deal party", "The partners sharing a deal, each with a role and share.")
