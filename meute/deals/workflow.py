@@ -80,7 +80,7 @@ def _require_stage(deal, *stages) -> None:
 def _notify(deal, subject: str) -> None:
     """Tell the partner's users (and whoever registered the deal) what happened, in-app and by e-mail."""
     recipients = notify.partnership_partner_users([deal.partnership_id]).get(deal.partnership_id, [])
-    if deal.registered_by is not None:
+    if deal.registered_by is not None and not deal.registered_by.is_staff_member:
         recipients = [*recipients, deal.registered_by]
     body = _("Registration “%(deal)s”: %(stage)s.") % {"deal": deal, "stage": deal.get_stage_display()}
     if deal.stage == DealStage.APPROVED and deal.protection_end:

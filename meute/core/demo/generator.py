@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 from faker import Faker
 
@@ -77,6 +78,7 @@ class DemoResult:
     people: int = 0
     partnerships: int = 0
     groupings: int = 0
+    deals: int = 0
     partner_organization: Organization | None = None
 
 
@@ -685,6 +687,21 @@ class DemoGenerator:
         self._write_partnerships(items)
         self.result.groupings = len(items)
 
+    def create_activity(self):
+        """What the capabilities built on the directory hold: the programme, deals and their events.
+
+        Demo events notify in-app as usual but are not e-mailed (nobody is on the other end).
+        """
+        from meute.deals import demo as deals_demo
+        from meute.programs import demo as programs_demo
+
+        rng = random.Random(self.seed + 1)
+        people = Person.objects.count()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            programs_demo.populate_demo(rng)
+            self.result.deals = deals_demo.populate_demo(rng)
+        self.result.people += Person.objects.count() - people  # certified staff of big partners
+
     @transaction.atomic
     def run(self) -> DemoResult:
         self.create_reference_data()
@@ -693,6 +710,7 @@ class DemoGenerator:
         self.create_groupings()
         # Partnerships were written in bulk (no signals): compute every organisation's summary once.
         refresh_partnership_summary()
+        self.create_activity()
         # Fresh statistics, so the query planner knows the tables' new sizes from the first request.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

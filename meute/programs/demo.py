@@ -1,0 +1,265 @@
+"""Demo data of the partner programme: the seed's Silver/Gold/Platinum tiers, revenue, certified people,
+an evaluation already run (tiers given) and a few promotions waiting for approval, business plans.
+
+Called by the demo generator after the organisations and partnerships exist; deterministic for a seed.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from meute.core.choices import Department, PartnerType
+from meute.core.models import Person
+from meute.lib.bulk import insert_objects
+from meute.partnerships.choices import PartnershipKind, PartnershipStatus
+
+from .choices import CertifiedRole, CostCategory, ObjectiveKind, RevenueSource
+from .models import (
+    CertifiedPerson,
+    PartnerMetric,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    RevenueRecord,
+    Tier,
+)
+from .plans import add_objective, create_plan, quarter_of
+from .tiering import run_evaluation
+
+BENEFITS = [
+    "Support avant-vente",
+    "Marges avant et arrière",
+    "Outils de vente",
+    "Soutien marketing (MDF)",
+    "Génération de leads",
+    "Financement",
+]
+PARTNER_TYPES = {
+    PartnerType.RESELLER: (
+        "Remise selon le niveau, accès au portail, protection des affaires enregistrées.",
+        "Chiffre d'affaires minimum, commerciaux certifiés, plan d'affaires annuel.",
+    ),
+    PartnerType.REFERRER: (
+        "Commission d'apport de 5 à 20 % du montant de l'affaire.",
+        "Qualifier l'opportunité et présenter le client.",
+    ),
+    PartnerType.SYSTEM_INTEGRATOR: (
+        "Support technique prioritaire, environnement de démonstration.",
+        "Consultants certifiés, méthodologie d'intégration documentée.",
+    ),
+    PartnerType.TECHNOLOGY_PROVIDER: (
+        "Accès aux API et à la feuille de route, co-marketing.",
+        "Maintenir les connecteurs à jour, documentation des interfaces.",
+    ),
+}
+COSTS = {
+    CostCategory.PROSPECTION: Decimal("60000"),
+    CostCategory.RECRUITMENT: Decimal("45000"),
+    CostCategory.ONBOARDING: Decimal("80000"),
+    CostCategory.SUPPORT: Decimal("120000"),
+    CostCategory.ANIMATION: Decimal("50000"),
+}
+# (name, rank, min revenue, certified per role, margin %, MDF %, protection days, lead weight, locator)
+TIERS = [
+    ("Silver", 1, Decimal("50000"), {}, Decimal("10"), Decimal("1"), 60, 1, False),
+    ("Gold", 2, Decimal("250000"), {"sales": 3, "consultant": 2}, Decimal("20"), Decimal("2"), 90, 2, True),
+    (
+        "Platinum",
+        3,
+        Decimal("1000000"),
+        {"sales": 5, "consultant": 3},
+        Decimal("30"),
+        Decimal("3"),
+        120,
+        3,
+        True,
+    ),
+]
+# Share of partners aiming at each band of yearly revenue, then how many certified people they have.
+BANDS = [
+    (0.30, (5_000, 45_000), (0, 1)),
+    (0.40, (55_000, 240_000), (1, 3)),
+    (0.22, (260_000, 900_000), (3, 5)),
+    (0.08, (1_050_000, 2_400_000), (5, 7)),
+]
+# The most people a partner organisation has once big partners got their certified staff.
+MAX_STAFF = max(people[1] for _share, _revenue, people in BANDS) + 2
+
+
+def populate_demo(rng, today: datetime.date | None = None) -> Program:
+    today = today or timezone.localdate()
+    program = Program.objects.create(
+        name="Programme Partenaires Meute",
+        code="partenaires",
+        value_proposition=(
+            "Vendez la suite Meute avec le soutien de l'éditeur : marges croissantes selon le niveau, "
+            "leads qualifiés, support avant-vente et fonds marketing."
+        ),
+        benefits=BENEFITS,
+        segmentation_rules="Revendeurs et intégrateurs par région ; apporteurs d'affaires nationaux.",
+        revenue_target=Decimal("25000000"),
+        auto_apply=True,  # the first evaluation places everyone; reviews start afterwards
+        demotion_grace_days=90,
+    )
+    for partner_type, (rights, obligations) in PARTNER_TYPES.items():
+        ProgramPartnerType.objects.create(
+            program=program, partner_type=partner_type, rights=rights, obligations=obligations
+        )
+    for category, amount in COSTS.items():
+        ProgramCost.objects.create(program=program, year=today.year, category=category, amount=amount)
+    for name, rank, revenue, certified, margin, mdf, days, weight, listed in TIERS:
+        tier = Tier(
+            program=program,
+            name=name,
+            rank=rank,
+            min_revenue=revenue,
+            min_certified=certified,
+            margin_percent=margin,
+            mdf_percent=mdf,
+            protection_days=days,
+            lead_weight=weight,
+            locator_listing=listed,
+            labels=[f"Partenaire {name}"],
+        )
+        tier.full_clean()
+        tier.save()
+    partnerships = _channel_partnerships()
+    members = [PartnerTier(program=program, partnership=p) for p in partnerships]
+    insert_objects(PartnerTier, members)
+    _revenue_and_people(rng, program, partnerships, today)
+    run_evaluation(program, today)
+    program.auto_apply = False
+    program.save(update_fields=["auto_apply", "updated_at"])
+    # A few partners grew since: their promotions wait in the review queue.
+    for partnership in rng.sample(partnerships, min(4, len(partnerships))):
+        RevenueRecord.objects.create(
+            partnership=partnership,
+            period=today,
+            amount=Decimal("1200000"),
+            source=RevenueSource.PARTNER_REPORT,
+            customer_name="Grand compte",
+        )
+    run_evaluation(program, today)
+    _business_plans(rng, partnerships[:12], today)
+    return program
+
+
+def _channel_partnerships():
+    from meute.partnerships.models import Partnership
+
+    return list(
+        Partnership.objects.filter(kind=PartnershipKind.CHANNEL, status=PartnershipStatus.ACTIVE).order_by(
+            "pk"
+        )
+    )
+
+
+def _revenue_and_people(rng, program, partnerships, today):
+    from meute.partnerships.models import PartnershipParty
+
+    partner_of = dict(
+        PartnershipParty.objects.filter(
+            partnership__in=partnerships, organization__is_operator=False
+        ).values_list("partnership_id", "organization_id")
+    )
+    people = {}
+    for person in Person.objects.filter(organization_id__in=partner_of.values()).order_by("pk"):
+        people.setdefault(person.organization_id, []).append(person)
+    records, certified, metrics, seen = [], [], [], set()
+    showcase = partnerships[0].pk if partnerships else None  # the demo partner login's: a Gold partner
+    for partnership in partnerships:
+        (low, high), (few, many) = BANDS[2][1:] if partnership.pk == showcase else _band(rng)
+        yearly = Decimal(rng.randint(low, high))
+        for quarter in range(4):
+            period = today - datetime.timedelta(days=45 + 91 * quarter)
+            amount = (yearly / 4 * Decimal(str(rng.uniform(0.7, 1.3)))).quantize(Decimal("1.00"))
+            records.append(
+                RevenueRecord(
+                    partnership=partnership,
+                    period=period,
+                    amount=amount,
+                    source=rng.choice([RevenueSource.PARTNER_REPORT, RevenueSource.IMPORT]),
+                    customer_name="",
+                )
+            )
+        organization_id = partner_of.get(partnership.pk)
+        staff = people.setdefault(organization_id, [])
+        while (
+            len(staff) < many + 2 and len(staff) < MAX_STAFF
+        ):  # big partners have the people their certifications name
+            staff.append(_new_person(rng, organization_id, len(staff)))
+        sales = [p for p in staff if p.department in (Department.SALES, Department.MANAGEMENT)] or staff
+        others = [p for p in staff if p not in sales] or staff
+        for role, pool, count in (
+            (CertifiedRole.SALES, sales, rng.randint(few, many)),
+            (CertifiedRole.CONSULTANT, others, rng.randint(max(0, few - 1), max(0, many - 2))),
+        ):
+            for person in pool[:count]:
+                if (person.pk, role) in seen:  # one organisation may hold several partnerships
+                    continue
+                seen.add((person.pk, role))
+                certified.append(
+                    CertifiedPerson(
+                        person=person,
+                        certification=f"Meute {role.label} 2026",
+                        role=role,
+                        valid_until=today + datetime.timedelta(days=rng.randint(60, 700)),
+                    )
+                )
+        metrics.append(
+            PartnerMetric(
+                partnership=partnership,
+                metric="satisfaction",
+                period=today - datetime.timedelta(days=30),
+                value=Decimal(str(round(rng.uniform(6, 9.5), 1))),
+            )
+        )
+    for model, rows in ((RevenueRecord, records), (CertifiedPerson, certified), (PartnerMetric, metrics)):
+        insert_objects(model, rows)
+
+
+FIRST_NAMES = ["Camille", "Nicolas", "Julie", "Thomas", "Léa", "Antoine", "Manon", "Hugo", "Chloé", "Lucas"]
+LAST_NAMES = ["Marchand", "Faure", "Rousseau", "Blanchard", "Gaillard", "Barbier", "Arnaud", "Lemoine"]
+
+
+def _new_person(rng, organization_id, index) -> Person:
+    department = Department.SALES if index % 2 == 0 else Department.TECHNICAL
+    person = Person(
+        organization_id=organization_id,
+        first_name=rng.choice(FIRST_NAMES),
+        last_name=rng.choice(LAST_NAMES),
+        department=department,
+        job_title="Ingénieur commercial" if department == Department.SALES else "Consultant",
+    )
+    person.save()
+    return person
+
+
+def _band(rng):
+    roll, cumulated = rng.random(), 0.0
+    for share, revenue, people in BANDS:
+        cumulated += share
+        if roll <= cumulated:
+            return revenue, people
+    return BANDS[-1][1], BANDS[-1][2]
+
+
+def _business_plans(rng, partnerships, today):
+    year, quarter = quarter_of(today)
+    for partnership in partnerships:
+        plan = create_plan(
+            partnership,
+            letter_of_intent_date=today - datetime.timedelta(days=rng.randint(60, 300)),
+            summary="Développer les ventes de la suite Meute sur le territoire du partenaire.",
+        )
+        version = plan.versions.get()
+        target = Decimal(rng.randrange(40_000, 160_000, 5_000))
+        for step in range(4):
+            q = (quarter - 1 + step) % 4 + 1
+            y = year + (quarter - 1 + step) // 4
+            add_objective(version, year=y, quarter=q, kind=ObjectiveKind.REVENUE, target=target)
+            add_objective(
+                version, year=y, quarter=q, kind=ObjectiveKind.NEW_CUSTOMERS, target=Decimal(2 + step)
+            )
