@@ -197,6 +197,54 @@ class EvaluateSerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text=_("Evaluation date (default: today)."))
 
 
+class SimulationRequestSerializer(serializers.Serializer):
+    program = by_uuid(Program)
+    replaces = by_uuid(
+        Tier, required=False, allow_null=True, help_text=_("The tier the proposed one replaces (edit).")
+    )
+    removes = by_uuid(Tier, required=False, allow_null=True, help_text=_("A tier to simulate deleting."))
+    tier = serializers.DictField(
+        required=False,
+        help_text=_("The proposed tier, with the fields of a tier (as for creating one)."),
+    )
+    as_of = serializers.DateField(required=False, help_text=_("Evaluation date (default: today)."))
+
+    def validate(self, attrs):
+        program = attrs["program"]
+        for name in ("replaces", "removes"):
+            tier = attrs.get(name)
+            if tier is not None and tier.program_id != program.pk:
+                raise serializers.ValidationError({name: [_("This tier belongs to another programme.")]})
+        if not attrs.get("tier") and attrs.get("removes") is None:
+            raise serializers.ValidationError({"tier": [_("Give the proposed tier, or the tier to remove.")]})
+        if attrs.get("tier") and attrs.get("removes") is not None:
+            raise serializers.ValidationError(
+                {"removes": [_("Simulate one change at a time: a proposed tier or a removal.")]}
+            )
+        return attrs
+
+
+class MoveSerializer(serializers.Serializer):
+    partnership = serializers.UUIDField()
+    name = serializers.CharField()
+    before = serializers.CharField(allow_null=True)
+    after = serializers.CharField(allow_null=True)
+    direction = serializers.ChoiceField(choices=["up", "down"])
+
+
+class SimulationResultSerializer(serializers.Serializer):
+    evaluated = serializers.IntegerField()
+    up = serializers.IntegerField()
+    down = serializers.IntegerField()
+    margin_before = serializers.DecimalField(max_digits=18, decimal_places=2)
+    margin_after = serializers.DecimalField(max_digits=18, decimal_places=2)
+    margin_delta = serializers.DecimalField(max_digits=18, decimal_places=2)
+    mdf_before = serializers.DecimalField(max_digits=18, decimal_places=2)
+    mdf_after = serializers.DecimalField(max_digits=18, decimal_places=2)
+    mdf_delta = serializers.DecimalField(max_digits=18, decimal_places=2)
+    moves = MoveSerializer(many=True)
+
+
 class EvaluationResultSerializer(serializers.Serializer):
     evaluated = serializers.IntegerField()
     promotions = serializers.IntegerField()

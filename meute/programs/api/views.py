@@ -4,12 +4,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from meute.lib import access
 from meute.lib.api_errors import Conflict
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
+from meute.partnerships.models import Partnership
 from meute.programs import plans
 from meute.programs.choices import RevenueSource
 from meute.programs.filters import RevenueFilter
@@ -26,7 +27,13 @@ from meute.programs.models import (
     Tier,
     TierChange,
 )
-from meute.programs.tiering import approve_change, reject_change, run_evaluation
+from meute.programs.tiering import (
+    approve_change,
+    program_tier_rules,
+    reject_change,
+    run_evaluation,
+    simulate,
+)
 
 from . import serializers
 
@@ -101,6 +108,58 @@ class TierViewSet(VisibleModelViewSet):
     serializer_class = serializers.TierSerializer
     select_related = ("program",)
     filterset_fields = ["rank"]
+
+    @extend_schema(
+        summary="What-if: simulate a tier rule change",
+        description="Evaluates every member with the proposed rules (a new or edited tier, or a tier "
+        "removed) against the rules in force: who would move up or down, and the change in margin and MDF "
+        "on their revenue. Nothing is written. Staff only. A proposal that makes a higher tier easier "
+        "than a lower one is refused with the explanation.",
+        request=serializers.SimulationRequestSerializer,
+        responses=serializers.SimulationResultSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def simulate(self, request):
+        if not request.user.is_staff_member:
+            raise PermissionDenied
+        payload = serializers.SimulationRequestSerializer(data=request.data, context={"request": request})
+        payload.is_valid(raise_exception=True)
+        program, replaced = payload.validated_data["program"], payload.validated_data.get("replaces")
+        proposed = None
+        if payload.validated_data.get("tier"):
+            tier_data = {**payload.validated_data["tier"], "program": str(program.uuid)}
+            tier = serializers.TierSerializer(instance=replaced, data=tier_data, context={"request": request})
+            if not tier.is_valid():
+                raise ValidationError({"tier": tier.errors})
+            proposed = Tier(pk=replaced.pk if replaced else None, program=program)
+            for name, value in tier.validated_data.items():
+                setattr(proposed, name, value)
+        try:
+            rules = program_tier_rules(
+                program, replacing=proposed, removing=payload.validated_data.get("removes")
+            )
+            result = simulate(program, rules, payload.validated_data.get("as_of"))
+        except DjangoValidationError as exc:
+            raise ValidationError({"tier": exc.messages}) from exc
+        uuids = dict(
+            Partnership.objects.filter(pk__in=[m.partnership_id for m in result.moves]).values_list(
+                "pk", "uuid"
+            )
+        )
+        moves = [
+            {
+                "partnership": uuids[m.partnership_id],
+                "name": m.name,
+                "before": m.before,
+                "after": m.after,
+                "direction": m.direction,
+            }
+            for m in result.moves
+        ]
+        fields = ("margin_before", "margin_after", "margin_delta", "mdf_before", "mdf_after", "mdf_delta")
+        body = {"evaluated": result.evaluated, "up": result.up, "down": result.down, "moves": moves}
+        body.update({name: getattr(result, name) for name in fields})
+        return Response(serializers.SimulationResultSerializer(body).data)
 
 
 @crud_schema(
