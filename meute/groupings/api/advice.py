@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -21,6 +21,14 @@ from .. import advice_workflow as workflow
 from .. import playbooks, termsheet
 from ..forms_advice import MODEL_CHOICES
 from ..models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem, PlaybookItemStatus
+
+
+class AdvicePermission(permissions.BasePermission):
+    """Signed-in users; what each may do is decided by ``advice_workflow`` and ``playbooks`` (403)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active)
 
 
 def _call(function, *args, **kwargs):
@@ -171,6 +179,7 @@ class GroupingAdviceViewSet(viewsets.GenericViewSet):
 
     lookup_field = "uuid"
     lookup_value_regex = UUID_PATTERN
+    permission_classes = [AdvicePermission]
     serializer_class = AdviceStatusSerializer
 
     def get_queryset(self):
@@ -283,6 +292,7 @@ class AssessmentResponseViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "uuid"
     lookup_value_regex = UUID_PATTERN
+    permission_classes = [AdvicePermission]
     serializer_class = AssessmentResponseSerializer
 
     def get_queryset(self):
@@ -307,6 +317,7 @@ class PlaybookItemViewSet(
 
     lookup_field = "uuid"
     lookup_value_regex = UUID_PATTERN
+    permission_classes = [AdvicePermission]
     serializer_class = PlaybookItemSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -344,6 +355,7 @@ class PlaybookItemViewSet(
 class ModelDecisionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
     lookup_value_regex = UUID_PATTERN
+    permission_classes = [AdvicePermission]
 
     class Serializer(serializers.ModelSerializer):
         grouping = serializers.SlugRelatedField(source="partnership", slug_field="uuid", read_only=True)
