@@ -67,10 +67,14 @@ def populate_demo(groupings=None) -> dict:
         AssessmentResponse.objects.bulk_create(
             [
                 AssessmentResponse(
-                    round=assessment_round, organization=seat.organization, answers=answers[seat.organization.name]
+                    round=assessment_round,
+                    organization=seat.organization,
+                    answers=answers[seat.organization.name],
                 )
                 for seat in answering
-                if not AssessmentResponse.objects.filter(round=assessment_round, organization=seat.organization).exists()
+                if not AssessmentResponse.objects.filter(
+                    round=assessment_round, organization=seat.organization
+                ).exists()
             ]
         )
         counts["responses"] += len(answering)
@@ -85,7 +89,9 @@ def populate_demo(groupings=None) -> dict:
         items = []
         for position, entry in enumerate(entries_for(model)):
             owner = seats[position % len(seats)].organization
-            status = [PlaybookItemStatus.DONE, PlaybookItemStatus.IN_PROGRESS, PlaybookItemStatus.TODO][position % 3]
+            status = [PlaybookItemStatus.DONE, PlaybookItemStatus.IN_PROGRESS, PlaybookItemStatus.TODO][
+                position % 3
+            ]
             if not entry.required and status == PlaybookItemStatus.TODO:
                 status = PlaybookItemStatus.NOT_APPLICABLE
             items.append(
@@ -98,7 +104,9 @@ def populate_demo(groupings=None) -> dict:
                     status=status,
                     notes=NOTES[position % len(NOTES)] if status != PlaybookItemStatus.TODO else "",
                     not_applicable_reason=(
-                        "Pas nécessaire pour ce groupement." if status == PlaybookItemStatus.NOT_APPLICABLE else ""
+                        "Pas nécessaire pour ce groupement."
+                        if status == PlaybookItemStatus.NOT_APPLICABLE
+                        else ""
                     ),
                     rate_percent=(REFERRAL_RATE_MIN * 2 if entry.value_kind == "percent" else None),
                 )

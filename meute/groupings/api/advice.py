@@ -31,6 +31,9 @@ class AdvicePermission(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_active)
 
 
+MODEL_HELP = "One of: " + ", ".join(value for value, _label in MODEL_CHOICES if value)
+
+
 def _call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
@@ -81,12 +84,9 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class AdoptSerializer(serializers.Serializer):
-    model = serializers.ChoiceField(
-        choices=MODEL_CHOICES,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=_("Empty: the recommended model."),
+    # A plain string (validated by ``adopt_model``): the collaboration models are one enum in the schema.
+    model = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Empty: the recommended model.")
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -140,6 +140,7 @@ class PlaybookItemSerializer(serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=PlaybookItemStatus.choices, required=False)
     documents = PlaybookDocumentSerializer(many=True, read_only=True)
+    model = serializers.CharField(read_only=True, help_text=MODEL_HELP)
 
     class Meta:
         model = PlaybookItem
@@ -351,30 +352,34 @@ class PlaybookItemViewSet(
         return Response(PlaybookDocumentSerializer(document).data, status=201)
 
 
+class ModelDecisionSerializer(serializers.ModelSerializer):
+    grouping = serializers.SlugRelatedField(source="partnership", slug_field="uuid", read_only=True)
+    recommended_model = serializers.CharField(read_only=True, help_text=MODEL_HELP)
+    chosen_model = serializers.CharField(read_only=True, help_text=MODEL_HELP)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ModelDecision
+        fields = [
+            "uuid",
+            "grouping",
+            "recommended_model",
+            "chosen_model",
+            "reason",
+            "decided_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 @extend_schema(tags=["groupings"])
 class ModelDecisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The models each grouping adopted, with what the advisor recommended at the time."""
+
     lookup_field = "uuid"
     lookup_value_regex = UUID_PATTERN
     permission_classes = [AdvicePermission]
-
-    class Serializer(serializers.ModelSerializer):
-        grouping = serializers.SlugRelatedField(source="partnership", slug_field="uuid", read_only=True)
-        decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-        class Meta:
-            model = ModelDecision
-            fields = [
-                "uuid",
-                "grouping",
-                "recommended_model",
-                "chosen_model",
-                "reason",
-                "decided_by",
-                "created_at",
-            ]
-            read_only_fields = fields
-
-    serializer_class = Serializer
+    serializer_class = ModelDecisionSerializer
 
     def get_queryset(self):
         return ModelDecision.objects.visible_to(self.request.user).select_related("partnership", "decided_by")

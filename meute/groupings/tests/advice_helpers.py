@@ -31,8 +31,8 @@ def make_grouping(coordinator, member, name="Meute Lyonnaise", **fields):
     )
 
 
-@pytest.fixture
-def advice_world(world):
+@pytest.fixture(name="advice_world")
+def advice_world_fixture(world):
     w = world
     w.grouping = make_grouping(
         w.org_a,

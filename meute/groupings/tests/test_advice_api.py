@@ -9,7 +9,7 @@ from meute.groupings import advice_workflow as workflow
 from meute.groupings.models import AssessmentResponse, PlaybookItem
 from meute.partnerships.choices import CollaborationModel as M
 
-from .advice_helpers import advice_world, answers  # noqa: F401
+from .advice_helpers import advice_world_fixture, answers  # noqa: F401
 
 TECH = {"technology": 2, "legal": 1, "share_data": 1, "horizon": 2}
 
@@ -31,6 +31,8 @@ def test_answer_recommend_adopt_through_the_api(advice_world, client_for):
     member = client_for(w.partner_b_user)  # one test client: log in again as the member
     assert member.post(base + "adopt/", {}, content_type="application/json").status_code == 403
     coordinator = client_for(w.partner_a_user)
+    wrong = coordinator.post(base + "adopt/", {"model": "channel_agreement"}, content_type="application/json")
+    assert wrong.status_code == 400 and "model" in wrong.json()["error"]["fields"]
     adopted = coordinator.post(base + "adopt/", {}, content_type="application/json")
     assert adopted.status_code == 200 and adopted.json()["collaboration_model"] == M.TECHNOLOGY_INTEGRATION
     assert adopted.json()["playbook"]["total"] == 6
@@ -61,22 +63,36 @@ def test_playbook_items_patch_documents_and_term_sheet(advice_world, client_for)
     items = client.get(f"/api/playbook-items/?grouping={w.grouping.uuid}").json()["results"]
     assert [i["key"] for i in items] == ["referral_rate", "referral_obligation", "referral_contract"]
     rate = items[0]
-    bad = client.patch(f"/api/playbook-items/{rate['uuid']}/", {"rate_percent": "30"}, content_type="application/json")
+    bad = client.patch(
+        f"/api/playbook-items/{rate['uuid']}/", {"rate_percent": "30"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "rate_percent" in bad.json()["error"]["fields"]
     outsider_owner = client.patch(
-        f"/api/playbook-items/{rate['uuid']}/", {"owner_organization": str(w.org_c.uuid)}, content_type="application/json"
+        f"/api/playbook-items/{rate['uuid']}/",
+        {"owner_organization": str(w.org_c.uuid)},
+        content_type="application/json",
     )
     assert outsider_owner.status_code == 400
     ok = client.patch(
         f"/api/playbook-items/{rate['uuid']}/",
-        {"rate_percent": "15.00", "status": "done", "owner_organization": str(w.org_b.uuid), "notes": "Sur la marge"},
+        {
+            "rate_percent": "15.00",
+            "status": "done",
+            "owner_organization": str(w.org_b.uuid),
+            "notes": "Sur la marge",
+        },
         content_type="application/json",
     )
     assert ok.status_code == 200, ok.json()
     assert ok.json()["status"] == "done" and ok.json()["owner_organization"] == str(w.org_b.uuid)
-    assert client_for(w.partner_b_user).patch(
-        f"/api/playbook-items/{items[1]['uuid']}/", {"status": "done"}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        client_for(w.partner_b_user)
+        .patch(
+            f"/api/playbook-items/{items[1]['uuid']}/", {"status": "done"}, content_type="application/json"
+        )
+        .status_code
+        == 403
+    )
     document = client.post(
         f"/api/playbook-items/{rate['uuid']}/documents/",
         {"title": "Contrat de courtage", "url": "https://docs.example.org/courtage.pdf"},
@@ -88,7 +104,10 @@ def test_playbook_items_patch_documents_and_term_sheet(advice_world, client_for)
     text = "\n".join(p.text for p in Document(io.BytesIO(sheet.content)).paragraphs)
     assert "Sur la marge" in text and "Rate: 15 %" in text and "Contrat de courtage" in text
     bad_format = client.get(f"/api/grouping-advice/{w.grouping.uuid}/term-sheet/?language=de&file_format=odt")
-    assert bad_format.status_code == 400 and set(bad_format.json()["error"]["fields"]) == {"language", "file_format"}
+    assert bad_format.status_code == 400 and set(bad_format.json()["error"]["fields"]) == {
+        "language",
+        "file_format",
+    }
 
 
 def test_outsider_gets_404_and_sees_nothing(advice_world, client_for):
@@ -102,11 +121,24 @@ def test_outsider_gets_404_and_sees_nothing(advice_world, client_for):
     base = f"/api/grouping-advice/{w.grouping.uuid}/"
     assert client.get(base).status_code == 404
     assert client.get(base + "term-sheet/").status_code == 404
-    assert client.post(base + "assessment/", {"answers": answers()}, content_type="application/json").status_code == 404
+    assert (
+        client.post(base + "assessment/", {"answers": answers()}, content_type="application/json").status_code
+        == 404
+    )
     assert client.post(base + "adopt/", {}, content_type="application/json").status_code == 404
     assert client.get(f"/api/playbook-items/{item.uuid}/").status_code == 404
-    assert client.patch(f"/api/playbook-items/{item.uuid}/", {"status": "done"}, content_type="application/json").status_code == 404
-    assert client.post(f"/api/playbook-items/{item.uuid}/documents/", {}, content_type="application/json").status_code == 404
+    assert (
+        client.patch(
+            f"/api/playbook-items/{item.uuid}/", {"status": "done"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/playbook-items/{item.uuid}/documents/", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/assessment-responses/{response.uuid}/").status_code == 404
     for url in ("/api/playbook-items/", "/api/assessment-responses/", "/api/model-decisions/"):
         assert client.get(url).json()["results"] == [], url

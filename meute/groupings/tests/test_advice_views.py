@@ -9,7 +9,7 @@ from meute.groupings import playbooks
 from meute.groupings.models import AssessmentResponse, PlaybookItem
 from meute.partnerships.choices import CollaborationModel as M
 
-from .advice_helpers import advice_world, answers  # noqa: F401
+from .advice_helpers import advice_world_fixture, answers  # noqa: F401
 
 COOP = {"marketing": 2, "horizon": 2}
 
@@ -43,7 +43,12 @@ def test_member_cannot_answer_for_another_member(advice_world, client_for):
     response = _post_answers(client_for(w.partner_b_user), w.grouping, answers(), member=str(w.org_a.uuid))
     assert response.status_code == 404
     assert not AssessmentResponse.objects.exists()
-    assert client_for(w.reader).get(reverse("groupings:assessment", kwargs={"uuid": w.grouping.uuid})).status_code == 403
+    assert (
+        client_for(w.reader)
+        .get(reverse("groupings:assessment", kwargs={"uuid": w.grouping.uuid}))
+        .status_code
+        == 403
+    )
 
 
 def test_coordinator_sees_recommendation_and_adopts_it(advice_world, client_for):
@@ -56,10 +61,17 @@ def test_coordinator_sees_recommendation_and_adopts_it(advice_world, client_for)
     assert 'id="disagreements"' in page and "Alpha Intégration" in page
     assert 'id="adopt-form"' in page
     # A plain member sees the recommendation but no adopt form, and only their own answers.
-    member_page = client_for(w.partner_b_user).get(reverse("groupings:advice", kwargs={"uuid": w.grouping.uuid}))
+    member_page = client_for(w.partner_b_user).get(
+        reverse("groupings:advice", kwargs={"uuid": w.grouping.uuid})
+    )
     assert 'id="adopt-form"' not in member_page.content.decode()
     assert [r.organization for r in member_page.context["responses"]] == [w.org_b]
-    assert client_for(w.partner_b_user).post(reverse("groupings:adopt", kwargs={"uuid": w.grouping.uuid})).status_code == 403
+    assert (
+        client_for(w.partner_b_user)
+        .post(reverse("groupings:adopt", kwargs={"uuid": w.grouping.uuid}))
+        .status_code
+        == 403
+    )
     client = client_for(w.partner_a_user)
     response = client.post(reverse("groupings:adopt", kwargs={"uuid": w.grouping.uuid}), {"model": ""})
     assert response.status_code == 302 and response.url.endswith("/playbook/")
@@ -86,7 +98,10 @@ def test_playbook_page_updates_items_and_refuses_bad_rates(advice_world, client_
     page = client.get(reverse("groupings:playbook", kwargs={"uuid": w.grouping.uuid})).content.decode()
     assert "1 of 3 items settled" in page
     document_url = reverse("groupings:playbook-document", kwargs={"uuid": w.grouping.uuid, "item": item.uuid})
-    client.post(document_url, {f"doc-{item.pk}-title": "Contrat de courtage", f"doc-{item.pk}-url": "https://x.example/c"})
+    client.post(
+        document_url,
+        {f"doc-{item.pk}-title": "Contrat de courtage", f"doc-{item.pk}-url": "https://x.example/c"},
+    )
     assert item.documents.get().title == "Contrat de courtage"
 
 
@@ -96,7 +111,9 @@ def test_term_sheet_downloads(advice_world, client_for):
     client = client_for(w.partner_b_user)
     for language in ("fr", "en"):
         for fmt, start in (("pdf", b"%PDF"), ("docx", b"PK"), ("md", b"# ")):
-            url = reverse("groupings:termsheet", kwargs={"uuid": w.grouping.uuid, "language": language, "fmt": fmt})
+            url = reverse(
+                "groupings:termsheet", kwargs={"uuid": w.grouping.uuid, "language": language, "fmt": fmt}
+            )
             response = client.get(url)
             assert response.status_code == 200 and response.content.startswith(start)
             assert "attachment" in response["Content-Disposition"]
@@ -110,7 +127,10 @@ def test_advice_panel_fragment(advice_world, client_for):
     w = advice_world
     workflow.submit_assessment(w.partner_a_user, w.grouping, w.org_a, answers())
     html = render_to_string("groupings/_advice_panel.html", {"grouping": w.grouping})
-    assert "waiting for 1 member" in html and reverse("groupings:advice", kwargs={"uuid": w.grouping.uuid}) in html
+    assert (
+        "waiting for 1 member" in html
+        and reverse("groupings:advice", kwargs={"uuid": w.grouping.uuid}) in html
+    )
     workflow.submit_assessment(w.partner_b_user, w.grouping, w.org_b, answers())
     workflow.adopt_model(w.manager, w.grouping)
     w.grouping.refresh_from_db()

@@ -9,7 +9,7 @@ from meute.groupings.models import AssessmentResponse, ModelDecision, PlaybookIt
 from meute.groupings.playbook_catalogue import entries_for
 from meute.partnerships.choices import CollaborationModel as M
 
-from .advice_helpers import advice_world, answers  # noqa: F401
+from .advice_helpers import advice_world_fixture, answers  # noqa: F401
 
 SALES = {"marketing": 1, "sales": 2, "legal": 1, "share_customers": 1, "horizon": 1}
 

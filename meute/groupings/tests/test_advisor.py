@@ -46,7 +46,7 @@ def test_one_scenario_per_model(model):
 
 def test_every_model_of_the_eight_has_a_rule_and_a_scenario():
     grouping_models = [m for m in M.values if m != M.CHANNEL_AGREEMENT]
-    assert advisor.MODEL_ORDER == grouping_models
+    assert grouping_models == advisor.MODEL_ORDER
     assert set(SCENARIOS) == set(grouping_models)
 
 
@@ -108,5 +108,6 @@ def test_reasons_are_translated():
     with override("fr"):
         result = advisor.recommend({"A": answers(**SCENARIOS[M.GIE]), "B": answers(**SCENARIOS[M.GIE])})
     assert result.model == M.GIE
-    # Without compiled French catalogues in a fresh checkout the English text is kept: only check shape.
     assert len(result.reasons) == 3
+    assert all("chaque membre est prêt pour" in reason for reason in result.reasons)
+    assert "Juridique — chaque membre est prêt pour une structure juridique commune" in result.reasons[0]

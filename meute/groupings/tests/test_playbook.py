@@ -11,7 +11,7 @@ from meute.groupings.models import PlaybookDocument, PlaybookItem, PlaybookItemS
 from meute.groupings.playbook_catalogue import CATALOGUE, entries_for
 from meute.partnerships.choices import CollaborationModel as M
 
-from .advice_helpers import advice_world  # noqa: F401
+from .advice_helpers import advice_world_fixture  # noqa: F401
 
 
 def test_catalogue_has_the_items_of_every_model():
@@ -22,7 +22,9 @@ def test_catalogue_has_the_items_of_every_model():
     assert any("L251-1" in str(e.guidance) for e in CATALOGUE[M.GIE])
     assert any("2137/85" in str(e.guidance) for e in CATALOGUE[M.GIE])
     assert len([k for k in keys[M.MARKETING_COOPERATION] if k.endswith("_plan")]) == 5
-    assert {"sales_handover", "sales_price_decision", "sales_commission_pool"} <= set(keys[M.PARTIAL_SALES_INTEGRATION])
+    assert {"sales_handover", "sales_price_decision", "sales_commission_pool"} <= set(
+        keys[M.PARTIAL_SALES_INTEGRATION]
+    )
     all_keys = [key for model_keys in keys.values() for key in model_keys]
     assert len(all_keys) == len(set(all_keys))
 
@@ -59,7 +61,10 @@ def test_owner_status_notes_and_progress(advice_world, oem_items):
     with pytest.raises(PermissionDenied):
         playbooks.update_item(w.partner_c_user, oem_items["oem_ip"], status=PlaybookItemStatus.DONE)
     playbooks.update_item(
-        w.manager, oem_items["oem_contract"], status=PlaybookItemStatus.NOT_APPLICABLE, not_applicable_reason="Déjà signé"
+        w.manager,
+        oem_items["oem_contract"],
+        status=PlaybookItemStatus.NOT_APPLICABLE,
+        not_applicable_reason="Déjà signé",
     )
     summary = playbooks.progress(playbooks.items_for(w.grouping))
     assert (summary.total, summary.closed, summary.in_progress, summary.required_open) == (6, 1, 1, 5)
@@ -118,3 +123,14 @@ def test_documents_by_link(advice_world, oem_items):
     assert list(PlaybookDocument.objects.values_list("title", flat=True)) == ["Projet de SLA"]
     assert PlaybookDocument.objects.visible_to(w.partner_b_user).count() == 1
     assert PlaybookDocument.objects.visible_to(w.partner_c_user).count() == 0
+
+
+def test_item_changes_are_audited_with_their_actor(advice_world, oem_items):
+    from auditlog.models import LogEntry
+
+    import meute.groupings.audit_advice  # noqa: F401  (imported from the app's ready() once wired)
+
+    w = advice_world
+    item = playbooks.update_item(w.partner_a_user, oem_items["oem_ip"], status=PlaybookItemStatus.DONE)
+    entry = LogEntry.objects.get_for_object(item).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == w.partner_a_user and entry.changes_dict["status"] == ["todo", "done"]

@@ -11,7 +11,7 @@ from meute.groupings import playbooks, termsheet
 from meute.groupings.models import PlaybookItemStatus
 from meute.partnerships.choices import CollaborationModel as M
 
-from .advice_helpers import advice_world  # noqa: F401
+from .advice_helpers import advice_world_fixture  # noqa: F401
 
 NOTE = "Fourchette de prix : 900 € à 1 400 € l’unité, « prix conseillés »"
 
@@ -40,7 +40,10 @@ def oem_grouping(advice_world):
         notes=NOTE,
     )
     playbooks.update_item(
-        w.partner_a_user, items["oem_contract"], status="not_applicable", not_applicable_reason="Contrat cadre signé"
+        w.partner_a_user,
+        items["oem_contract"],
+        status="not_applicable",
+        not_applicable_reason="Contrat cadre signé",
     )
     playbooks.add_document(w.partner_a_user, items["oem_ip"], "Annexe PI", "https://docs.example.org/pi.pdf")
     return w
