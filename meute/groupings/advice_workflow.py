@@ -89,6 +89,21 @@ def submit_assessment(user, grouping, organization, answers: dict) -> Assessment
     return response
 
 
+@transaction.atomic
+def open_new_round(user, grouping) -> AssessmentRound:
+    """Close the current round and open the next one: every member answers again (earlier rounds stay)."""
+    if not is_lead(user, grouping):
+        raise PermissionDenied(_("Only the coordinator of the grouping (or staff) opens a new round."))
+    Partnership.objects.select_for_update().get(pk=grouping.pk)
+    latest = current_round(grouping)
+    with set_actor(user):
+        if latest is None:
+            return AssessmentRound.objects.create(partnership=grouping, number=1)
+        latest.is_open = False
+        latest.save(update_fields=["is_open", "updated_at"])
+        return AssessmentRound.objects.create(partnership=grouping, number=latest.number + 1)
+
+
 @dataclass
 class AdviceStatus:
     """Where a grouping stands: who answered, and the recommendation once every member has."""

@@ -77,6 +77,8 @@ class PlaybookItemForm(StyledFormMixin, forms.ModelForm):
         self.fields["owner_person"].queryset = Person.objects.filter(organization__in=organizations).order_by(
             "last_name", "first_name"
         )
+        self.fields["owner_organization"].empty_label = _("not assigned")
+        self.fields["owner_person"].empty_label = _("not assigned")
         entry = self.instance.entry if self.instance else None
         if entry is None or entry.value_kind != "percent":
             del self.fields["rate_percent"]

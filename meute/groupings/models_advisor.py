@@ -43,6 +43,7 @@ class Question:
     axis: str
     text: str
     options: tuple  # ((option key, label), ...) ordered from the least to the most involvement
+    short: str = ""  # a short name for reasons (ambition questions)
 
     def level(self, option_key: str) -> int:
         return [key for key, _label in self.options].index(option_key)
@@ -201,6 +202,7 @@ QUESTIONS = (
             ("12_36", gettext_lazy("12 to 36 months")),
             ("over_36", gettext_lazy("More than 36 months")),
         ),
+        gettext_lazy("Horizon of the common project"),
     ),
     Question(
         "exclusivity",
@@ -212,26 +214,42 @@ QUESTIONS = (
             ("offer", gettext_lazy("On the common offer")),
             ("full", gettext_lazy("Full exclusivity")),
         ),
+        gettext_lazy("Exclusivity"),
     ),
-    Question("share_customers", AMBITION, gettext_lazy("Would you share your customers?"), NO_YES),
-    Question("share_data", AMBITION, gettext_lazy("Would you share data (files, data models)?"), NO_YES),
+    Question(
+        "share_customers",
+        AMBITION,
+        gettext_lazy("Would you share your customers?"),
+        NO_YES,
+        gettext_lazy("Shared customers"),
+    ),
+    Question(
+        "share_data",
+        AMBITION,
+        gettext_lazy("Would you share data (files, data models)?"),
+        NO_YES,
+        gettext_lazy("Shared data"),
+    ),
     Question(
         "share_brand",
         AMBITION,
         gettext_lazy("Would you let a member sell your offer under their brand (white or grey label)?"),
         NO_YES,
+        gettext_lazy("White or grey label"),
     ),
     Question(
         "share_resources",
         AMBITION,
         gettext_lazy("Would you pool resources (files, tools, staff) in a common structure?"),
         NO_YES,
+        gettext_lazy("Pooled resources"),
     ),
     Question(
         "share_capital",
         AMBITION,
         gettext_lazy("Would you become a shareholder of the other members (or they of you)?"),
         NO_YES,
+        gettext_lazy("Capital ties"),
     ),
 )
 QUESTIONS_BY_KEY = {question.key: question for question in QUESTIONS}
@@ -358,7 +376,8 @@ def member_levels(answers: dict) -> dict[str, int]:
 def source_label(source: str) -> str:
     if source in AXIS_LABELS:
         return str(AXIS_LABELS[source])
-    return str(QUESTIONS_BY_KEY[source].text)
+    question = QUESTIONS_BY_KEY[source]
+    return str(question.short or question.text)
 
 
 def level_label(source: str, level: int) -> str:
@@ -373,6 +392,7 @@ class Disagreement:
     label: str
     levels: dict  # member → level
     spread: int
+    level_labels: dict = field(default_factory=dict)  # member → what their level means
 
 
 @dataclass
@@ -475,5 +495,6 @@ def recommend(answers_by_member: dict) -> Recommendation:
         levels = {member: member_levels_[axis] for member, member_levels_ in levels_by_member.items()}
         spread = max(levels.values()) - min(levels.values())
         if spread >= DISAGREEMENT_GAP:
-            result.disagreements.append(Disagreement(axis, str(AXIS_LABELS[axis]), levels, spread))
+            labels = {member: level_label(axis, level) for member, level in levels.items()}
+            result.disagreements.append(Disagreement(axis, str(AXIS_LABELS[axis]), levels, spread, labels))
     return result

@@ -58,6 +58,14 @@ def build(grouping, language: str = "fr") -> TermSheet:
             parties.rows.append((seat.organization.name, value))
         general = Section(_("The grouping"))
         general.rows.append((_("Collaboration model"), model_label))
+        decision = grouping.model_decisions.order_by("-created_at").first()
+        if decision is not None and decision.recommended_model:
+            general.rows.append(
+                (
+                    _("Recommended by the involvement assessment"),
+                    str(CollaborationModel(decision.recommended_model).label),
+                )
+            )
         if grouping.grouping_level:
             general.rows.append((_("Grouping level"), str(grouping.get_grouping_level_display())))
         if grouping.start_date:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<uuid:uuid>/advice/", views.AdviceView.as_view(), name="advice"),
     path("<uuid:uuid>/advice/assessment/", views.AssessmentView.as_view(), name="assessment"),
     path("<uuid:uuid>/advice/adopt/", views.AdoptView.as_view(), name="adopt"),
+    path("<uuid:uuid>/advice/new-round/", views.NewRoundView.as_view(), name="new-round"),
     path("<uuid:uuid>/playbook/", views.PlaybookView.as_view(), name="playbook"),
     path("<uuid:uuid>/playbook/<uuid:item>/", views.PlaybookItemView.as_view(), name="playbook-item"),
     path(

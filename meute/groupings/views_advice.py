@@ -173,6 +173,19 @@ class AdoptView(GroupingMixin, View):
         return redirect(self.advice_url())
 
 
+class NewRoundView(GroupingMixin, View):
+    def post(self, request, *args, **kwargs):
+        grouping = self.get_grouping()
+        if not workflow.is_lead(request.user, grouping):
+            raise PermissionDenied
+        assessment_round = workflow.open_new_round(request.user, grouping)
+        messages.success(
+            request,
+            _("Round %(number)s opened: every member answers again.") % {"number": assessment_round.number},
+        )
+        return redirect(self.advice_url())
+
+
 class PlaybookView(GroupingMixin, TemplateView):
     template_name = "groupings/advice/playbook.html"
 

@@ -262,6 +262,18 @@ class GroupingAdviceViewSet(viewsets.GenericViewSet):
         return Response(AdviceStatusSerializer(self._status_body(grouping)).data)
 
     @extend_schema(
+        summary="Open a new assessment round",
+        description="The coordinator (or staff) closes the current round; every member answers again.",
+        request=None,
+        responses=AdviceStatusSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="new-round")
+    def new_round(self, request, uuid=None):
+        grouping = self.get_object()
+        _call(workflow.open_new_round, request.user, grouping)
+        return Response(AdviceStatusSerializer(self._status_body(grouping)).data)
+
+    @extend_schema(
         summary="Download the term sheet",
         parameters=[
             OpenApiParameter("language", str, enum=list(termsheet.LANGUAGES), default="fr"),

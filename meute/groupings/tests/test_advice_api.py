@@ -36,6 +36,8 @@ def test_answer_recommend_adopt_through_the_api(advice_world, client_for):
     adopted = coordinator.post(base + "adopt/", {}, content_type="application/json")
     assert adopted.status_code == 200 and adopted.json()["collaboration_model"] == M.TECHNOLOGY_INTEGRATION
     assert adopted.json()["playbook"]["total"] == 6
+    sheet = coordinator.get(base + "term-sheet/?language=en&file_format=md").content.decode()
+    assert "**Recommended by the involvement assessment**: Technology integration" in sheet
 
 
 def test_missing_answers_and_answers_for_others_are_refused(advice_world, client_for):
@@ -147,3 +149,13 @@ def test_outsider_gets_404_and_sees_nothing(advice_world, client_for):
     assert [r["organization"] for r in member] == [str(w.org_b.uuid)]
     assert len(client_for(w.partner_a_user).get("/api/assessment-responses/").json()["results"]) == 2
     assert len(client_for(w.partner_b_user).get("/api/model-decisions/").json()["results"]) == 1
+
+
+def test_new_round_through_the_api(advice_world, client_for):
+    w = advice_world
+    base = f"/api/grouping-advice/{w.grouping.uuid}/new-round/"
+    assert client_for(w.partner_b_user).post(base).status_code == 403
+    assert client_for(w.partner_c_user).post(base).status_code == 404
+    response = client_for(w.partner_a_user).post(base)
+    assert response.status_code == 200 and response.json()["round"] == 1
+    assert client_for(w.partner_a_user).post(base).json()["round"] == 2

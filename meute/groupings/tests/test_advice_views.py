@@ -159,6 +159,7 @@ def test_outsider_gets_404_on_every_page(advice_world, client_for, user_name):
     posts = [
         reverse("groupings:assessment", kwargs={"uuid": uuid}),
         reverse("groupings:adopt", kwargs={"uuid": uuid}),
+        reverse("groupings:new-round", kwargs={"uuid": uuid}),
         reverse("groupings:playbook-item", kwargs={"uuid": uuid, "item": item.uuid}),
         reverse("groupings:playbook-document", kwargs={"uuid": uuid, "item": item.uuid}),
     ]

@@ -101,3 +101,18 @@ def test_another_model_can_be_chosen_and_bad_choices_are_refused(advice_world):
     workflow.adopt_model(w.manager, w.grouping, M.OEM)
     assert PlaybookItem.objects.filter(partnership=w.grouping, model=M.OEM).count() == len(entries_for(M.OEM))
     assert ModelDecision.objects.filter(partnership=w.grouping).count() == 2
+
+
+def test_a_new_round_keeps_the_old_answers_and_waits_for_new_ones(advice_world):
+    w = advice_world
+    workflow.submit_assessment(w.partner_a_user, w.grouping, w.org_a, answers(**SALES))
+    workflow.submit_assessment(w.partner_b_user, w.grouping, w.org_b, answers(**SALES))
+    with pytest.raises(PermissionDenied):
+        workflow.open_new_round(w.partner_b_user, w.grouping)
+    second = workflow.open_new_round(w.partner_a_user, w.grouping)
+    assert second.number == 2
+    status = workflow.advice_status(w.grouping)
+    assert status.round == second and status.recommendation is None and len(status.missing) == 2
+    assert AssessmentResponse.objects.filter(round__number=1).count() == 2
+    workflow.submit_assessment(w.partner_b_user, w.grouping, w.org_b, answers())
+    assert AssessmentResponse.objects.filter(round=second).count() == 1
