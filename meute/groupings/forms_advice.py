@@ -4,11 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.forms import StyledFormMixin
-from meute.core.models import Person
 from meute.partnerships.choices import CollaborationModel
 
 from . import models_advisor
-from .models import PlaybookItem
+from .models import PlaybookItemStatus
 from .playbook_catalogue import REFERRAL_RATE_MAX, REFERRAL_RATE_MIN
 
 
@@ -52,47 +51,61 @@ class AdoptForm(StyledFormMixin, forms.Form):
     )
 
 
-class PlaybookItemForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = PlaybookItem
-        fields = [
-            "status",
-            "owner_organization",
-            "owner_person",
-            "rate_percent",
-            "notes",
-            "not_applicable_reason",
-        ]
-        widgets = {
-            "notes": forms.Textarea(attrs={"rows": 2}),
-            "not_applicable_reason": forms.Textarea(attrs={"rows": 2}),
-        }
+class PlaybookItemForm(StyledFormMixin, forms.Form):
+    """One playbook item's status, owner, rate (percentage items only), notes and not-applicable reason.
 
-    def __init__(self, *args, grouping=None, **kwargs):
+    The members and their people are read once per page (``members``/``people``) and offered as plain
+    choices, so a page of many items runs a fixed number of queries.
+    """
+
+    status = forms.ChoiceField(label=_("Status"), choices=PlaybookItemStatus.choices)
+    owner_organization = forms.TypedChoiceField(label=_("Owner (member)"), required=False, coerce=int)
+    owner_person = forms.TypedChoiceField(label=_("Owner (person)"), required=False, coerce=int)
+    rate_percent = forms.DecimalField(label=_("Rate (%)"), required=False, max_digits=5, decimal_places=2)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    not_applicable_reason = forms.CharField(
+        label=_("Reason it does not apply"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, instance=None, members=(), people=(), **kwargs):
+        self.instance = instance
+        self._members = {organization.pk: organization for organization in members}
+        self._people = {person.pk: person for person in people}
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": instance.status,
+                "owner_organization": instance.owner_organization_id,
+                "owner_person": instance.owner_person_id,
+                "rate_percent": instance.rate_percent,
+                "notes": instance.notes,
+                "not_applicable_reason": instance.not_applicable_reason,
+            },
+        )
         super().__init__(*args, **kwargs)
-        organizations = [seat.organization for seat in grouping.parties.select_related("organization")]
-        self.fields["owner_organization"].queryset = type(organizations[0]).objects.filter(
-            pk__in=[o.pk for o in organizations]
-        )
-        self.fields["owner_person"].queryset = Person.objects.filter(organization__in=organizations).order_by(
-            "last_name", "first_name"
-        )
-        self.fields["owner_organization"].empty_label = _("not assigned")
-        self.fields["owner_person"].empty_label = _("not assigned")
-        entry = self.instance.entry if self.instance else None
+        unassigned = [("", _("not assigned"))]
+        self.fields["owner_organization"].choices = unassigned + [(o.pk, o.name) for o in members]
+        self.fields["owner_person"].choices = unassigned + [
+            (p.pk, f"{p} ({self._members[p.organization_id].name})") for p in people
+        ]
+        entry = instance.entry
         if entry is None or entry.value_kind != "percent":
             del self.fields["rate_percent"]
         else:
             self.fields["rate_percent"].help_text = _(
                 "Between %(min)s %% and %(max)s %% of the amount or margin."
-            ) % {
-                "min": REFERRAL_RATE_MIN,
-                "max": REFERRAL_RATE_MAX,
-            }
+            ) % {"min": REFERRAL_RATE_MIN, "max": REFERRAL_RATE_MAX}
+            self.fields["rate_percent"].widget.attrs["aria-describedby"] = (
+                f"{self.add_prefix('rate_percent')}-help"
+            )
 
-    def _post_clean(self):
-        # The playbook rules validate in ``playbooks.update_item``; skip the ModelForm's model validation.
-        pass
+    def clean_owner_organization(self):
+        value = self.cleaned_data.get("owner_organization")
+        return self._members.get(value) if value not in (None, "") else None
+
+    def clean_owner_person(self):
+        value = self.cleaned_data.get("owner_person")
+        return self._people.get(value) if value not in (None, "") else None
 
 
 class DocumentForm(StyledFormMixin, forms.Form):

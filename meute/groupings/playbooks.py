@@ -61,12 +61,15 @@ def items_for(grouping, model: str | None = None) -> list[PlaybookItem]:
     )
 
 
-def can_change_item(user, item) -> bool:
+def can_change_item(user, item, lead: bool | None = None) -> bool:
+    """``lead``: whether the user leads the item's grouping, when the caller already knows (lists)."""
     from .advice_workflow import is_lead
 
     if not (user and user.is_authenticated):
         return False
-    if is_lead(user, item.partnership):
+    if lead is None:
+        lead = is_lead(user, item.partnership)
+    if lead:
         return True
     return bool(
         user.is_partner_user

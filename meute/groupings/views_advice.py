@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from meute.core.models import Person
+
 from . import advice_workflow as workflow
 from . import playbooks, termsheet
 from .forms_advice import AdoptForm, AssessmentForm, DocumentForm, PlaybookItemForm
@@ -25,6 +27,17 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def item_choices(grouping):
+    """The grouping's member organisations and their people: the possible owners of its items."""
+    members = [seat.organization for seat in workflow.members(grouping)]
+    people = list(
+        Person.objects.filter(organization__in=members)
+        .select_related("organization")
+        .order_by("last_name", "first_name")
+    )
+    return members, people
 
 
 class GroupingMixin(LoginRequiredMixin):
@@ -195,12 +208,16 @@ class PlaybookView(GroupingMixin, TemplateView):
         items = playbooks.items_for(grouping)
         failed = kwargs.pop("failed_form", None)
         rows = []
+        lead = workflow.is_lead(user, grouping)
+        members, people = item_choices(grouping)
         for item in items:
-            editable = playbooks.can_change_item(user, item)
+            editable = playbooks.can_change_item(user, item, lead=lead)
             form = None
             if editable:
                 form = failed if failed is not None and failed.instance.pk == item.pk else None
-                form = form or PlaybookItemForm(instance=item, grouping=grouping, prefix=f"item-{item.pk}")
+                form = form or PlaybookItemForm(
+                    instance=item, members=members, people=people, prefix=f"item-{item.pk}"
+                )
             rows.append(
                 {
                     "item": item,
@@ -224,7 +241,10 @@ class PlaybookItemView(GroupingMixin, View):
         item = self.get_item()
         if not playbooks.can_change_item(request.user, item):
             raise PermissionDenied
-        form = PlaybookItemForm(request.POST, instance=item, grouping=grouping, prefix=f"item-{item.pk}")
+        members, people = item_choices(grouping)
+        form = PlaybookItemForm(
+            request.POST, instance=item, members=members, people=people, prefix=f"item-{item.pk}"
+        )
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.fields}
             try:

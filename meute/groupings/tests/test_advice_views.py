@@ -171,3 +171,23 @@ def test_outsider_gets_404_on_every_page(advice_world, client_for, user_name):
     # Anonymous users are sent to the login page.
     client.logout()
     assert client.get(gets[0]).status_code == 302
+
+
+def test_playbook_page_queries_do_not_grow_with_items(
+    advice_world, client_for, django_assert_max_num_queries
+):
+    w = advice_world
+    workflow.adopt_model(w.manager, w.grouping, M.PARTIAL_SALES_INTEGRATION)  # 9 items
+    client = client_for(w.partner_a_user)
+    url = reverse("groupings:playbook", kwargs={"uuid": w.grouping.uuid})
+    with django_assert_max_num_queries(20):
+        assert client.get(url).status_code == 200
+
+
+def test_a_channel_partnership_has_no_advice_pages(advice_world, client_for):
+    w = advice_world
+    url = reverse("groupings:advice", kwargs={"uuid": w.partnership_a.uuid})
+    assert client_for(w.partner_a_user).get(url).status_code == 404
+    assert (
+        client_for(w.partner_a_user).get(f"/api/grouping-advice/{w.partnership_a.uuid}/").status_code == 404
+    )
