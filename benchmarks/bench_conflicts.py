@@ -278,6 +278,19 @@ def variant(rng, name: str) -> str:
     return " ".join(reversed(key))
 
 
+def twins_of(picks) -> dict[int, set[int]]:
+    """For each picked customer, the other customers with the same normalised name and city."""
+    result = {}
+    for customer_id, name, _siren, city in picks:
+        key = conflicts.normalize_name(name)
+        result[customer_id] = set(
+            Customer.objects.filter(name_key=key, city=city)
+            .exclude(pk=customer_id)
+            .values_list("pk", flat=True)
+        )
+    return result
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -297,7 +310,8 @@ def main():
             pk=partnerships[0].pk
         )
         picks = [rng.choice(samples) for _ in range(args.checks)]
-        check_times, exact_times, found = [], [], 0
+        check_times, exact_times, found, twins = [], [], 0, 0
+        same_name_and_city = twins_of(picks)
         for _customer_id, name, _siren, city in picks[:20]:  # warm-up
             conflicts.check(partnership, conflicts.Record(name=variant(rng, name), city=city))
         for customer_id, name, siren, city in picks:
@@ -305,7 +319,11 @@ def main():
             started = time.perf_counter()
             result = conflicts.check(partnership, record)
             check_times.append((time.perf_counter() - started) * 1000)
-            found += any(c.customer_id == customer_id for c in result.candidates)
+            ids = {c.customer_id for c in result.candidates}
+            found += customer_id in ids
+            # Synthetic names repeat (short syllable words): another customer with the same normalised
+            # name in the same city is indistinguishable from the variant's information alone.
+            twins += customer_id not in ids and bool(same_name_and_city.get(customer_id, set()) & ids)
             probe = siren or identifiers.siren(1, 7_777_777)
             started = time.perf_counter()
             Customer.objects.filter(siren=probe).values_list("id", flat=True).first()
@@ -317,6 +335,10 @@ def main():
     print(f"exact SIREN    : median {exact_median:.2f} ms, p95 {exact_p95:.2f} ms (the floor)")
     print(f"ratio (median) : {check_median / exact_median:.1f}x the exact-key look-up")
     print(f"the written-differently customer was among the candidates in {found}/{len(picks)} checks")
+    print(
+        f"  + {twins} more where a customer of the same name and city (indistinguishable) was: "
+        f"{found + twins}/{len(picks)}"
+    )
     ok = check_median < 20 and check_p95 < 50
     print("targets (median < 20 ms, p95 < 50 ms):", "met" if ok else "MISSED")
     return 0 if ok else 1
