@@ -110,4 +110,11 @@ class PlaybookItemForm(StyledFormMixin, forms.Form):
 
 class DocumentForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Document title"), max_length=200)
-    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("or a link"), max_length=500, assume_scheme="https", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Give either a file to upload or a link, not both."))
+        return data

@@ -120,12 +120,54 @@ def update_item(user, item: PlaybookItem, **changes) -> PlaybookItem:
     return item
 
 
+DOCUMENT_EXTENSIONS = (
+    "pdf",
+    "docx",
+    "doc",
+    "odt",
+    "xlsx",
+    "xls",
+    "ods",
+    "pptx",
+    "odp",
+    "csv",
+    "txt",
+    "md",
+    "png",
+    "jpg",
+    "jpeg",
+)
+
+
+def check_upload(upload) -> None:
+    """Refuse files of an unexpected kind or too big, with the reason."""
+    from django.conf import settings
+
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in DOCUMENT_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": _("Files of this kind are not accepted; use one of: %(kinds)s.")
+                % {"kinds": ", ".join(DOCUMENT_EXTENSIONS)}
+            }
+        )
+    limit = settings.MEUTE_MAX_UPLOAD_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError({"file": _("The file is larger than %(limit)s MB.") % {"limit": limit}})
+
+
 @transaction.atomic
-def add_document(user, item: PlaybookItem, title: str, url: str) -> PlaybookDocument:
+def add_document(user, item: PlaybookItem, title: str, url: str = "", file=None) -> PlaybookDocument:
     if not can_change_item(user, item):
         raise PermissionDenied(_("Only the coordinator, staff or the item's owner may change it."))
-    document = PlaybookDocument(item=item, title=title, url=url, added_by=user)
-    document.full_clean()
+    if bool(url) == bool(file):
+        raise ValidationError(_("Give either a file to upload or a link, not both."))
+    if file:
+        check_upload(file)
+    document = PlaybookDocument(item=item, title=title, url=url or "", added_by=user)
+    document.full_clean(exclude={"file"})
+    if file:
+        document.file.save(file.name, file, save=False)
     with set_actor(user):
         document.save()
     return document

@@ -17,6 +17,11 @@ urlpatterns = [
         name="playbook-document",
     ),
     path(
+        "<uuid:uuid>/playbook/documents/<uuid:document>/",
+        views.PlaybookDocumentDownloadView.as_view(),
+        name="playbook-document-download",
+    ),
+    path(
         "<uuid:uuid>/term-sheet/<str:language>.<str:fmt>",
         views.TermSheetView.as_view(),
         name="termsheet",

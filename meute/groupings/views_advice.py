@@ -5,7 +5,7 @@ Every change goes through ``advice_workflow`` and ``playbooks``."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from meute.core.models import Person
 from . import advice_workflow as workflow
 from . import playbooks, termsheet
 from .forms_advice import AdoptForm, AssessmentForm, DocumentForm, PlaybookItemForm
-from .models import AssessmentResponse, ModelDecision, PlaybookItem
+from .models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem
 from .models_advisor import AXES, AXIS_LABELS, QUESTIONS
 
 
@@ -268,11 +268,15 @@ class PlaybookDocumentView(PlaybookItemView):
         item = self.get_item()
         if not playbooks.can_change_item(request.user, item):
             raise PermissionDenied
-        form = DocumentForm(request.POST, prefix=f"doc-{item.pk}")
+        form = DocumentForm(request.POST, request.FILES, prefix=f"doc-{item.pk}")
         if form.is_valid():
             try:
                 playbooks.add_document(
-                    request.user, item, form.cleaned_data["title"], form.cleaned_data["url"]
+                    request.user,
+                    item,
+                    form.cleaned_data["title"],
+                    form.cleaned_data["url"],
+                    form.cleaned_data["file"],
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -281,6 +285,21 @@ class PlaybookDocumentView(PlaybookItemView):
         else:
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(reverse("groupings:playbook", kwargs={"uuid": grouping.uuid}) + f"#item-{item.uuid}")
+
+
+class PlaybookDocumentDownloadView(GroupingMixin, View):
+    """An uploaded document, for the people who may see the grouping (files are never public)."""
+
+    def get(self, request, *args, **kwargs):
+        grouping = self.get_grouping()
+        document = get_object_or_404(
+            PlaybookDocument.objects.visible_to(request.user).exclude(file=""),
+            uuid=kwargs["document"],
+            item__partnership=grouping,
+        )
+        return FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+        )
 
 
 class TermSheetView(GroupingMixin, View):

@@ -5,6 +5,7 @@ writes go through ``advice_workflow`` and ``playbooks`` (a forbidden action is a
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -119,10 +120,24 @@ class AdviceStatusSerializer(serializers.Serializer):
 
 
 class PlaybookDocumentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(
+        write_only=True, required=False, help_text=_("A file to upload (multipart).")
+    )
+    download = serializers.SerializerMethodField(help_text=_("Where an uploaded file is downloaded."))
+
     class Meta:
         model = PlaybookDocument
-        fields = ["uuid", "title", "url", "created_at"]
+        fields = ["uuid", "title", "url", "file", "download", "created_at"]
         read_only_fields = ["uuid", "created_at"]
+        extra_kwargs = {"url": {"required": False}}
+
+    def get_download(self, document) -> str | None:
+        if not document.file:
+            return None
+        return reverse(
+            "groupings:playbook-document-download",
+            kwargs={"uuid": document.item.partnership.uuid, "document": document.uuid},
+        )
 
 
 class PlaybookItemSerializer(serializers.ModelSerializer):
@@ -354,7 +369,14 @@ class PlaybookItemViewSet(
         changes = {name: value for name, value in serializer.validated_data.items()}
         serializer.instance = _call(playbooks.update_item, self.request.user, item, **changes)
 
-    @extend_schema(summary="Add a document (link) to an item", request=PlaybookDocumentSerializer)
+    @extend_schema(
+        summary="Add a document to an item",
+        description="An uploaded file (multipart/form-data, field `file`) or a link (`url`), with a title.",
+        request={
+            "multipart/form-data": PlaybookDocumentSerializer,
+            "application/json": PlaybookDocumentSerializer,
+        },
+    )
     @action(detail=True, methods=["post"])
     def documents(self, request, uuid=None):
         item = self.get_object()

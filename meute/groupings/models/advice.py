@@ -228,14 +228,19 @@ class PlaybookDocumentQuerySet(PartnershipScopedQuerySet):
     partnership_path = "item__partnership_id"
 
 
+def _document_path(document, filename: str) -> str:
+    return f"playbooks/{document.item.partnership.uuid}/{document.uuid}/{filename}"
+
+
 class PlaybookDocument(BusinessModel):
-    """A document of a playbook item, by link (contract draft, price grid, minutes…)."""
+    """A document of a playbook item (contract draft, price grid, minutes…): an uploaded file or a link."""
 
     item = models.ForeignKey(
         PlaybookItem, verbose_name=_("playbook item"), on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("title"), max_length=200)
-    url = models.URLField(_("link"), max_length=500)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -251,6 +256,13 @@ class PlaybookDocument(BusinessModel):
         verbose_name = _("playbook document")
         verbose_name_plural = _("playbook documents")
         ordering = ["item", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="playbook_document_file_or_link",
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                violation_error_message=_("A document is either an uploaded file or a link."),
+            )
+        ]
 
     def __str__(self):
         return self.title
