@@ -163,7 +163,7 @@ def synthesise(n: int, rng) -> list[tuple]:
                 None,
             )
         )
-        keys.extend((customer_id, k) for k in conflicts.blocking_keys(key))
+        keys.extend((customer_id, k) for k in conflicts.blocking_keys(key, city))
         if index % max(1, n // 2000) == 0:
             samples.append((customer_id, name, siren, city))
     columns = [
@@ -216,6 +216,7 @@ def synthesise(n: int, rng) -> list[tuple]:
                 "distinct",
                 Decimal("0"),
                 "{}",
+                "{}",
                 "",
                 "",
                 "",
@@ -245,6 +246,7 @@ def synthesise(n: int, rng) -> list[tuple]:
         "conflict_level",
         "conflict_score",
         "conflict_evidence",
+        "customer_as_registered",
         "idempotency_key",
         "notes",
         "title",

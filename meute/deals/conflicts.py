@@ -249,14 +249,32 @@ def email_domain_of(email: str | None) -> str:
     return "" if domain in FREE_MAIL_DOMAINS else domain
 
 
-def blocking_keys(name_key: str) -> list[str]:
-    """Index keys of a normalised name: every word, every word with one letter deleted, the squashed name.
+def city_key(city: str) -> str:
+    """A city as the blocking keys spell it (folded, words squashed)."""
+    return _NON_WORD.sub("", fold(city or ""))
+
+
+def blocking_keys(name_key: str, city: str = "") -> list[str]:
+    """Index keys of a normalised name: every word, every word with one letter deleted, the squashed name,
+    and, when the city is known, keys of the name in its city.
 
     Two spellings of one word that differ by one typo (a letter changed, added, removed or two swapped)
-    share a one-deletion key, so a typo in every word still leaves a shared key.
+    share a one-deletion key, so a typo in every word still leaves a shared key. But a short or common
+    word is shared by hundreds of customers and each key reads a bounded number of rows: the city keys
+    keep such names precise. "c:" is the whole name in its city, in any word order; "o:" is the name with
+    one word reduced to its initial, in its city, so a typo anywhere but the first letter of one word
+    still meets the right customer among many of a similar name.
     """
     keys = []
     tokens = name_key.split()
+    place = city_key(city)[:10]
+    if tokens and place:
+        ordered = sorted(tokens[:MAX_TOKENS])
+        keys.append(f"c:{''.join(ordered)[:26]}|{place}")
+        if len(ordered) > 1:
+            for index, token in enumerate(ordered):
+                others = "".join(ordered[:index] + ordered[index + 1 :])[:24]
+                keys.append(f"o:{others}|{token[0]}|{place}")
     for token in tokens[:MAX_TOKENS]:
         if len(token) >= 2:
             keys.append("t:" + token[: MAX_KEY - 2])
@@ -445,7 +463,7 @@ def index_customer(customer) -> None:
     """(Re)write the blocking keys of one customer."""
     from .models import CustomerKey
 
-    keys = blocking_keys(customer.name_key)
+    keys = blocking_keys(customer.name_key, customer.city)
     CustomerKey.objects.filter(customer=customer).exclude(key__in=keys).delete()
     existing = set(CustomerKey.objects.filter(customer=customer).values_list("key", flat=True))
     CustomerKey.objects.bulk_create(
@@ -499,7 +517,7 @@ def find_candidates(record: Record) -> list[dict]:
     ids: list[int] = []
     if exact:
         ids = list(Customer.objects.filter(exact).order_by().values_list("id", flat=True)[:MAX_EXACT])
-    weights = _blocked_ids(blocking_keys(p["name_key"]))
+    weights = _blocked_ids(blocking_keys(p["name_key"], p["city"]))
     for customer_id in sorted(weights, key=weights.__getitem__, reverse=True)[:MAX_CANDIDATES]:
         if customer_id not in ids:
             ids.append(customer_id)

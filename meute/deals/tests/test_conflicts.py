@@ -91,8 +91,9 @@ def test_customer_keys_are_indexed_and_rewritten(db):
     customer = Customer.objects.create(name="Dupont Industries SAS", city="Lyon")
     assert customer.name_key == "dupont industries"
     assert set(CustomerKey.objects.filter(customer=customer).values_list("key", flat=True)) == set(
-        conflicts.blocking_keys("dupont industries")
+        conflicts.blocking_keys("dupont industries", "Lyon")
     )
+    assert "c:dupontindustries|lyon" in set(customer.keys.values_list("key", flat=True))
     customer.name = "Martin Transports"
     customer.save()
     assert "t:dupont" not in set(customer.keys.values_list("key", flat=True))
