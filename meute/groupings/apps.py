@@ -8,3 +8,6 @@ class GroupingsConfig(AppConfig):
     name = "meute.groupings"
     verbose_name = _("Groupings and collaboration models")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers audited models)
