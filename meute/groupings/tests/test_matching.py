@@ -16,7 +16,9 @@ def test_stems_and_grams_fold_accents_and_case():
 
 def test_text_similarity_works_across_french_and_english():
     same_topic = matching.text_similarity("développement d'applications web", "web application development")
-    other_topic = matching.text_similarity("développement d'applications web", "tenue de comptes et fiscalité")
+    other_topic = matching.text_similarity(
+        "développement d'applications web", "tenue de comptes et fiscalité"
+    )
     assert same_topic > 0.4
     assert other_topic < 0.15
 

@@ -48,7 +48,12 @@ def test_summary_counts_met_items(world, grouping):
         pillars.assess(item, world.manager, "met", "Signed charter")
     pillars.assess(items[4], world.manager, "not_met", "")
     summary = pillars.summarize(pillars.checklist(grouping))
-    assert (summary.met, summary.total, summary.all_pillars_met, summary.all_points_met) == (4, 9, True, False)
+    assert (summary.met, summary.total, summary.all_pillars_met, summary.all_points_met) == (
+        4,
+        9,
+        True,
+        False,
+    )
     assert summary.text == "4 of 9 met"
     item = PillarItem.objects.get(partnership=grouping, key="shared_desire")
     assert item.assessed_by == world.manager and item.assessed_at is not None
@@ -77,7 +82,9 @@ def test_coordinator_assesses_member_reads_outsider_refused(world, grouping, cli
     member = client_for(world.partner_b_user)
     assert member.get(f"/groupings/{grouping.uuid}/").status_code == 200
     assert member.post(url, {"status": "not_met", "evidence": ""}).status_code == 403
-    outsider = UserFactory(username="olga", role=UserRole.PARTNER, organization=OrganizationFactory(name="Omega"))
+    outsider = UserFactory(
+        username="olga", role=UserRole.PARTNER, organization=OrganizationFactory(name="Omega")
+    )
     assert client_for(outsider).post(url, {"status": "not_met"}).status_code == 404
     # A form error keeps the page and changes nothing.
     response = client_for(world.partner_a_user).post(url, {"status": "met", "evidence": ""})
@@ -96,12 +103,16 @@ def test_api_pillars_list_update_and_outsider(world, grouping, client_for):
     item = data["results"][0]
     member = jpatch(client_for(world.partner_b_user), item["url"], {"status": "met", "evidence": "x"})
     assert member.status_code == 403
-    ok = jpatch(client_for(world.partner_a_user), item["url"], {"status": "met", "evidence": "Tous l'ont dit"})
+    ok = jpatch(
+        client_for(world.partner_a_user), item["url"], {"status": "met", "evidence": "Tous l'ont dit"}
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "met"
     bad = jpatch(client_for(world.partner_a_user), item["url"], {"status": "met", "evidence": ""})
     assert bad.status_code == 400
     assert jpatch(client_for(world.reader), item["url"], {"status": "not_met"}).status_code == 403
-    outsider = UserFactory(username="olga", role=UserRole.PARTNER, organization=OrganizationFactory(name="Omega"))
+    outsider = UserFactory(
+        username="olga", role=UserRole.PARTNER, organization=OrganizationFactory(name="Omega")
+    )
     out = client_for(outsider)
     assert out.get("/api/grouping-pillars/").json()["results"] == []
     assert out.get(item["url"]).status_code == 404

@@ -99,7 +99,10 @@ def test_api_profiles_list_own_and_visible_only(members, client_for):
     data = client_for(members.world.partner_b_user).get("/api/member-profiles/").json()
     names = {row["organization_name"] for row in data["results"]}
     assert names == {"Alpha Intégration", "Bêta Conseil", "Delta Web"}
-    assert client_for(members.world.partner_b_user).get(f"/api/member-profiles/{members.c.uuid}/").status_code == 404
+    assert (
+        client_for(members.world.partner_b_user).get(f"/api/member-profiles/{members.c.uuid}/").status_code
+        == 404
+    )
 
 
 def test_api_partner_changes_only_own_profile(members, client_for):
@@ -114,9 +117,7 @@ def test_api_partner_changes_only_own_profile(members, client_for):
 
 def test_api_create_profile_validates(world, client_for):
     client = client_for(world.partner_a_user)
-    bad = client.post(
-        "/api/member-profiles/", {"organization": str(world.org_a.uuid), "ambitions": ["nope"]}
-    )
+    bad = client.post("/api/member-profiles/", {"organization": str(world.org_a.uuid), "ambitions": ["nope"]})
     assert bad.status_code == 400
     assert "ambitions" in bad.json()["error"]["fields"]
     other = client.post("/api/member-profiles/", {"organization": str(world.org_b.uuid)})
@@ -141,7 +142,9 @@ def test_api_suggestions_with_explanations_and_outsider_refused(members, client_
     assert codes["shared_sectors"]["values"] == ["Santé"]
     assert codes["shared_sectors"]["label"] == "Shared target sectors"
     # Another member's suggestions are not for partner B to read.
-    outsider = client_for(members.world.partner_b_user).get(f"/api/member-profiles/{members.a.uuid}/suggestions/")
+    outsider = client_for(members.world.partner_b_user).get(
+        f"/api/member-profiles/{members.a.uuid}/suggestions/"
+    )
     assert outsider.status_code == 404
     client = client_for(members.world.partner_a_user)
     assert client.get(f"/api/member-profiles/{members.a.uuid}/suggestions/?limit=x").status_code == 400
