@@ -1,8 +1,6 @@
-"""Hand-made member profiles shared by the groupings tests (import the fixtures into a test module)."""
+"""Hand-made member profiles for the groupings tests (each module wraps ``build_members`` in a fixture)."""
 
 from types import SimpleNamespace
-
-import pytest
 
 from meute.core.choices import UserRole
 from meute.core.factories import OrganizationFactory, SectorFactory, TerritoryFactory, UserFactory
@@ -19,8 +17,7 @@ def make_profile(organization, sectors=(), territories=(), **fields):
     return profile
 
 
-@pytest.fixture
-def members(world):
+def build_members(world):
     """org_a: a web developer looking for marketing; org_b: a marketer looking for developers (a match);
     org_c: an accountant elsewhere (no match); org_d: a second web developer (a competitor of org_a)."""
     health = SectorFactory(code="health", name="Santé")

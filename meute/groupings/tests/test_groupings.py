@@ -10,9 +10,14 @@ from meute.groupings import groupings, pillars
 from meute.groupings.models import GroupingCharter, MatchProposal, PillarItem
 from meute.partnerships.models import Partnership
 
-from .groupings_fixtures import make_profile, members  # noqa: F401
+from .groupings_fixtures import build_members
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(world):
+    return build_members(world)
 
 
 def jpost(client, url, data=None):

@@ -4,9 +4,14 @@ from meute.groupings import matching
 from meute.groupings.groupings import propose
 from meute.groupings.models import ProfileKey
 
-from .groupings_fixtures import members  # noqa: F401
+from .groupings_fixtures import build_members
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(world):
+    return build_members(world)
 
 
 def test_stems_and_grams_fold_accents_and_case():

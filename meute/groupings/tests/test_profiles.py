@@ -2,9 +2,14 @@ import pytest
 
 from meute.groupings.models import MemberProfile, ProfileKey
 
-from .groupings_fixtures import members  # noqa: F401
+from .groupings_fixtures import build_members
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def members(world):
+    return build_members(world)
 
 
 def jpatch(client, url, data):
