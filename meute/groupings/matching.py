@@ -11,16 +11,19 @@ Free text is compared with character 3-gram TF-IDF over accent- and case-folded 
 for French and English and needs no language model. Words are reduced to a 6-letter stem
 ("développement", "developer" → "develo") to build term sets.
 
-Performance: every visible profile stores its blocking keys (``ProfileKey``: target sectors, territories,
-offered stems, wanted stems) when saved. A request for one member reads, in SQL, the few hundred profiles
-sharing the most weighted keys with it (``CANDIDATES``), then scores only those in Python. Profiles not
-opted in to matchmaking have no keys, so they are never proposed.
+Performance: every visible profile stores its blocking keys (``ProfileKey``) when saved: its sectors and
+territories, and per target sector the stems it offers and the stems it looks for. A request for one member
+reads, in one grouped index scan, the few hundred profiles that offer what it looks for, or look for what it
+offers, in one of its sectors (short posting lists), topped up if needed with profiles sharing a sector or a
+territory (``CANDIDATES``); only those are scored in Python. Profiles not opted in to matchmaking have no
+keys, so they are never proposed.
 """
 
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -42,7 +45,7 @@ CANDIDATES = 300  # profiles scored in Python per request
 STEM_LENGTH = 6
 MAX_GIVE_STEMS = 24
 MAX_WANT_STEMS = 16
-KEY_WEIGHTS = {"s": 1, "t": 1, "g": 2, "w": 2}
+MAX_KEY_STEMS = 16
 TEXT_SIMILARITY_THRESHOLD = 0.15
 
 _STOPWORDS_TEXT = """
@@ -82,25 +85,40 @@ def grams(text: str) -> frozenset:
 
 
 def idf_weights(documents: list[frozenset]) -> dict:
-    """Smoothed inverse document frequency of every 3-gram over ``documents``."""
+    """Squared smoothed inverse document frequency of every 3-gram over ``documents``."""
     counts = Counter()
     for document in documents:
         counts.update(document)
     total = len(documents) + 1
-    return {gram: math.log(total / (count + 1)) + 1.0 for gram, count in counts.items()}
+    return {gram: (math.log(total / (count + 1)) + 1.0) ** 2 for gram, count in counts.items()}
+
+
+class Cosine:
+    """TF-IDF cosine of 3-gram sets (binary term frequency), with each document's norm computed once."""
+
+    def __init__(self, idf: dict):
+        self.idf = idf
+        self.norms = {}
+
+    def norm(self, document: frozenset) -> float:
+        key = id(document)
+        if key not in self.norms:
+            idf = self.idf
+            self.norms[key] = (document, math.sqrt(sum(idf.get(g, 1.0) for g in document)))
+        return self.norms[key][1]
+
+    def __call__(self, a: frozenset, b: frozenset) -> float:
+        if not a or not b:
+            return 0.0
+        shared = a & b
+        if not shared:
+            return 0.0
+        idf = self.idf
+        return sum(idf.get(g, 1.0) for g in shared) / (self.norm(a) * self.norm(b))
 
 
 def cosine(a: frozenset, b: frozenset, idf: dict) -> float:
-    """TF-IDF cosine of two 3-gram sets."""
-    if not a or not b:
-        return 0.0
-    shared = a & b
-    if not shared:
-        return 0.0
-    dot = sum(idf.get(g, 1.0) ** 2 for g in shared)
-    norm_a = math.sqrt(sum(idf.get(g, 1.0) ** 2 for g in a))
-    norm_b = math.sqrt(sum(idf.get(g, 1.0) ** 2 for g in b))
-    return dot / (norm_a * norm_b)
+    return Cosine(idf)(a, b)
 
 
 def text_similarity(a: str, b: str) -> float:
@@ -127,21 +145,28 @@ def build_index(profile) -> dict:
 
 
 def build_keys(index: dict, sector_ids, territory_ids) -> list[tuple[str, int]]:
-    """Blocking keys with their weights: what the candidate query counts."""
-    keys = [(f"s:{pk}", KEY_WEIGHTS["s"]) for pk in sorted(set(sector_ids))]
-    keys += [(f"t:{pk}", KEY_WEIGHTS["t"]) for pk in sorted(set(territory_ids))]
-    keys += [(f"g:{stem}", KEY_WEIGHTS["g"]) for stem in index.get("give", [])]
-    keys += [(f"w:{stem}", KEY_WEIGHTS["w"]) for stem in index.get("want", [])]
+    """Blocking keys with their weights: its sectors and territories, and, per target sector, the stems it
+    offers ("gs:<sector>:<stem>") and the stems it looks for ("ws:<sector>:<stem>")."""
+    sector_ids, territory_ids = sorted(set(sector_ids)), sorted(set(territory_ids))
+    keys = [(f"s:{pk}", 1) for pk in sector_ids] + [(f"t:{pk}", 1) for pk in territory_ids]
+    for pk in sector_ids:
+        keys += [(f"gs:{pk}:{stem}", 2) for stem in index.get("give", [])[:MAX_KEY_STEMS]]
+        keys += [(f"ws:{pk}:{stem}", 2) for stem in index.get("want", [])[:MAX_KEY_STEMS]]
     return keys
 
 
-def query_keys(index: dict, sector_ids, territory_ids) -> list[str]:
-    """Keys of the profiles worth scoring for this one: same sectors and territories, and complements
-    (they give what it wants, they want what it gives)."""
-    keys = [f"s:{pk}" for pk in set(sector_ids)] + [f"t:{pk}" for pk in set(territory_ids)]
-    keys += [f"g:{stem}" for stem in index.get("want", [])]
-    keys += [f"w:{stem}" for stem in index.get("give", [])]
-    return keys
+def query_keys(index: dict, sector_ids, territory_ids) -> tuple[list[str], list[str]]:
+    """Keys of the profiles worth scoring for this one. First the complements in a shared sector (they
+    give what it wants, or want what it gives: short posting lists), then, to fill up, any profile sharing
+    a sector or a territory."""
+    primary = []
+    for pk in sorted(set(sector_ids)):
+        primary += [f"gs:{pk}:{stem}" for stem in index.get("want", [])[:MAX_KEY_STEMS]]
+        primary += [f"ws:{pk}:{stem}" for stem in index.get("give", [])[:MAX_KEY_STEMS]]
+    fallback = [f"s:{pk}" for pk in sorted(set(sector_ids))] + [
+        f"t:{pk}" for pk in sorted(set(territory_ids))
+    ]
+    return primary, fallback
 
 
 @transaction.atomic
@@ -276,43 +301,54 @@ class Suggestion:
         return [reason.as_dict() for reason in self.reasons]
 
 
+@lru_cache(maxsize=20000)
+def _phrase_stems(phrase: str) -> tuple:
+    return tuple(stems(phrase))
+
+
+@lru_cache(maxsize=20000)
+def _folded(phrase: str) -> str:
+    return fold(phrase).strip()
+
+
 def _phrases_with(phrases: list[str], wanted_stems: set) -> list[str]:
     """The original phrases (offers, skills) that contain one of ``wanted_stems``."""
     found = []
     for phrase in phrases:
-        if any(stem in wanted_stems for stem in stems(phrase)):
+        if any(stem in wanted_stems for stem in _phrase_stems(phrase)):
             found.append(phrase)
     return found
 
 
-def score(a: ProfileData, b: ProfileData, idf: dict, names: dict | None = None) -> Suggestion:
+def score(a: ProfileData, b: ProfileData, idf, names: dict | None = None) -> Suggestion:
     """How well ``b`` suits ``a`` (0–100), with every reason and the values that matched."""
     names = names or {}
+    similar = idf if isinstance(idf, Cosine) else Cosine(idf)
     reasons: list[Reason] = []
 
     # Complementarity: b offers what a looks for.
     shared = [s for s in a.index.get("want", []) if s in set(b.index.get("give", []))]
-    similarity = cosine(a.want_grams, b.give_grams, idf)
+    similarity = similar(a.want_grams, b.give_grams)
     if shared or similarity >= TEXT_SIMILARITY_THRESHOLD:
         values = _phrases_with([*b.offers, *b.skills], set(shared)) or shared
         points = min(25, 8 * len(shared)) + round(15 * similarity)
         reasons.append(Reason("offers_what_you_look_for", values[:5], points))
     # … and b looks for what a offers.
     shared = [s for s in b.index.get("want", []) if s in set(a.index.get("give", []))]
-    similarity = cosine(b.want_grams, a.give_grams, idf)
+    similarity = similar(b.want_grams, a.give_grams)
     if shared or similarity >= TEXT_SIMILARITY_THRESHOLD:
         values = _phrases_with([*a.offers, *a.skills], set(shared)) or shared
         points = min(20, 6 * len(shared)) + round(10 * similarity)
         reasons.append(Reason("looks_for_what_you_offer", values[:5], points))
     # Skills b has and a lacks.
     own = set(a.index.get("skills", []))
-    lacking = [s for s in b.skills if fold(s).strip() and fold(s).strip() not in own]
+    lacking = [s for s in b.skills if _folded(s) and _folded(s) not in own]
     if lacking:
         reasons.append(Reason("skills_you_lack", lacking[:4], min(10, 3 * len(lacking))))
     # Offers: complete (different) or compete (the same).
     own = set(a.index.get("offers", []))
-    same = [o for o in b.offers if fold(o).strip() in own]
-    different = [o for o in b.offers if fold(o).strip() not in own]
+    same = [o for o in b.offers if _folded(o) in own]
+    different = [o for o in b.offers if _folded(o) not in own]
     if different:
         reasons.append(Reason("complementary_offers", different[:4], min(10, 4 * len(different))))
     if same:
@@ -341,7 +377,7 @@ def score(a: ProfileData, b: ProfileData, idf: dict, names: dict | None = None) 
         if abs(top_a - top_b) <= 1:
             labels = [Ambition(c).label for c in b.ambitions if c in Ambition.values]
             reasons.append(Reason("compatible_ambitions", labels, 3))
-    similarity = cosine(a.ambition_grams, b.ambition_grams, idf)
+    similarity = similar(a.ambition_grams, b.ambition_grams)
     if similarity >= TEXT_SIMILARITY_THRESHOLD:
         reasons.append(
             Reason("similar_ambition_text", [f"{round(similarity * 100)} %"], round(10 * similarity))
@@ -366,19 +402,29 @@ def excluded_organizations(organization_id) -> set:
     return {pid for pair in rows for pid in pair} - {organization_id}
 
 
-def candidate_ids(profile_id: int, keys: list[str], limit: int = CANDIDATES) -> list[int]:
-    """The profiles sharing the most weighted blocking keys with this one (one grouped index scan)."""
-    if not keys:
+def _top_sharing(profile_id: int, keys: list[str], limit: int, exclude=()) -> list[int]:
+    if not keys or limit <= 0:
         return []
+    rows = ProfileKey.objects.filter(key__in=keys).exclude(profile_id=profile_id)
+    if exclude:
+        rows = rows.exclude(profile_id__in=list(exclude))
     rows = (
-        ProfileKey.objects.filter(key__in=keys)
-        .exclude(profile_id=profile_id)
-        .values("profile_id")
+        rows.values("profile_id")
         .annotate(weight=Sum("weight"))
         .order_by("-weight", "profile_id")
         .values_list("profile_id", flat=True)[:limit]
     )
     return list(rows)
+
+
+def candidate_ids(profile_id: int, keys: tuple[list[str], list[str]], limit: int = CANDIDATES) -> list[int]:
+    """The profiles sharing the most weighted blocking keys with this one: complements in a shared sector
+    first, then profiles sharing a sector or a territory if there are too few."""
+    primary, fallback = keys
+    found = _top_sharing(profile_id, primary, limit)
+    if len(found) < limit // 2:
+        found += _top_sharing(profile_id, fallback, limit - len(found), exclude=found)
+    return found
 
 
 def load_profiles(ids) -> list[ProfileData]:
@@ -479,9 +525,9 @@ def suggestions_for(
     documents = [me.want_grams, me.give_grams, me.ambition_grams]
     for other in others:
         documents.extend((other.want_grams, other.give_grams, other.ambition_grams))
-    idf = idf_weights(documents)
+    similar = Cosine(idf_weights(documents))
     names = _names([me, *others])
-    scored = [score(me, other, idf, names) for other in others]
+    scored = [score(me, other, similar, names) for other in others]
     scored = [s for s in scored if s.score > 0]
     scored.sort(key=lambda s: (-s.score, s.profile.organization_name, s.profile.id))
     return scored[:limit]

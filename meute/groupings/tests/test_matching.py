@@ -101,5 +101,5 @@ def test_unavailable_member_is_penalised(members):
 
 
 def test_suggestions_run_a_bounded_number_of_queries(members, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         matching.suggestions_for(members.a)

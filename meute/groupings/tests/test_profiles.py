@@ -40,15 +40,19 @@ def test_my_profile_redirects_partner_to_own_form(world, client_for):
 
 
 def test_partner_creates_own_profile_and_keys_are_built(world, client_for):
+    from meute.core.factories import SectorFactory
+
+    sector = SectorFactory(code="health", name="Santé")
     client = client_for(world.partner_a_user)
     url = f"/groupings/members/{world.org_a.uuid}/profile/"
     assert client.get(url).status_code == 200
-    response = client.post(url, _form())
+    response = client.post(url, _form(sectors=[sector.pk]))
     assert response.status_code == 302
     profile = MemberProfile.objects.get(organization=world.org_a)
     assert profile.skills == ["Coaching", "Management", "Leadership"]
     assert profile.match_index["want"] == ["consul"]
-    assert ProfileKey.objects.filter(profile=profile, key="w:consul").exists()
+    keys = set(ProfileKey.objects.filter(profile=profile).values_list("key", flat=True))
+    assert {f"s:{sector.pk}", f"ws:{sector.pk}:consul", f"gs:{sector.pk}:coachi"} <= keys
 
 
 def test_bad_profile_input_is_refused_and_nothing_saved(world, client_for):

@@ -1,0 +1,216 @@
+"""Benchmark: matchmaking suggestions for one member among 100,000 member profiles.
+
+    python benchmarks/bench_matching.py [--profiles 100000] [--members 20] [--repeat 5]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python benchmarks/bench_matching.py
+
+Synthesises N member organisations with a profile each (skills, offers, 1–3 target sectors among 25, 1–2
+regions among 18, client types, what they look for and bring, ambitions; French and English vocabulary),
+their sector/territory links and blocking keys, all with ``meute.lib.bulk`` (COPY on PostgreSQL). Then it
+times ``meute.groupings.matching.suggestions_for`` (the top 10 with their reasons) for several members and
+prints the median and 95th percentile. Uses a temporary SQLite file unless DATABASE_URL is set; everything is
+rolled back at the end. Target: median under 300 ms.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meute.settings")
+os.environ.setdefault("DEBUG", "false")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = (
+        f"sqlite:///{Path(tempfile.mkdtemp(prefix='meute-bench-')) / 'bench.sqlite3'}"
+    )
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from meute.core.models import Organization, Sector, Territory  # noqa: E402
+from meute.groupings import matching  # noqa: E402
+from meute.groupings.models import Ambition, Availability, ClientType, MemberProfile, ProfileKey  # noqa: E402
+from meute.lib.bulk import insert_objects, insert_rows  # noqa: E402
+
+CHUNK = 20_000
+
+DOMAINS = {
+    "web": ["Développement web", "Applications mobiles", "Web development", "Django", "React", "E-commerce"],
+    "data": [
+        "Data science",
+        "Business intelligence",
+        "Tableaux de bord",
+        "Machine learning",
+        "Data engineering",
+    ],
+    "marketing": ["Marketing digital", "SEO", "Content marketing", "Réseaux sociaux", "Growth hacking"],
+    "sales": ["Prospection commerciale", "Business development", "Négociation", "Key account management"],
+    "finance": ["Contrôle de gestion", "Comptabilité", "Levée de fonds", "Financial modelling", "Trésorerie"],
+    "hr": ["Recrutement", "Coaching de dirigeants", "Formation", "Talent management", "Leadership"],
+    "legal": ["Droit des affaires", "Propriété intellectuelle", "RGPD", "Contract law", "Compliance"],
+    "industry": [
+        "Lean manufacturing",
+        "Supply chain",
+        "Achats",
+        "Qualité ISO 9001",
+        "Maintenance industrielle",
+    ],
+    "it": ["Cybersécurité", "Cloud computing", "Infrastructure réseau", "ERP", "Intégration de systèmes"],
+    "strategy": ["Stratégie d'entreprise", "Transformation digitale", "Conduite du changement", "Innovation"],
+    "design": ["UX design", "Identité visuelle", "Design thinking", "Graphisme", "Product design"],
+    "export": ["Développement international", "Export", "Import", "Douane", "Commerce international"],
+}
+OFFERS = {
+    "web": ["Sites web sur mesure", "Custom web applications", "Boutiques en ligne"],
+    "data": ["Audit de données", "Data platform", "Tableaux de bord décisionnels"],
+    "marketing": ["Campagnes marketing", "Stratégie de contenu", "Inbound marketing"],
+    "sales": ["Externalisation commerciale", "Sales coaching", "Génération de leads"],
+    "finance": ["DAF à temps partagé", "Fractional CFO", "Prévisionnel financier"],
+    "hr": ["Recrutement de cadres", "Executive coaching", "Programmes de formation"],
+    "legal": ["Conseil juridique", "Mise en conformité RGPD", "Contract drafting"],
+    "industry": ["Optimisation de production", "Audit supply chain", "Lean training"],
+    "it": ["Audit de sécurité", "Migration cloud", "Intégration ERP"],
+    "strategy": ["Plan stratégique", "Transformation programme", "Ateliers d'innovation"],
+    "design": ["Refonte UX", "Brand identity", "Prototypage"],
+    "export": ["Accompagnement export", "Market entry", "Prospection internationale"],
+}
+WANT = [
+    "Je cherche un partenaire en {}",
+    "Looking for partners in {}",
+    "Recherche des experts {}",
+    "Besoin de {}",
+]
+AMBITION_TEXTS = [
+    "Construire une offre commune pour les PME de la région",
+    "Build a joint offer for mid-sized industrial companies",
+    "Répondre ensemble aux appels d'offres publics",
+    "Partager nos réseaux et échanger des recommandations",
+    "Create a lasting structure with complementary experts",
+    "Vendre ensemble à des grands comptes",
+]
+
+
+class Rollback(Exception):
+    pass
+
+
+def reference_data():
+    sectors = [Sector(code=f"bench-sector-{i}", name=f"Secteur {i}") for i in range(25)]
+    territories = [Territory(code=f"bench-region-{i}", name=f"Région {i}") for i in range(18)]
+    insert_objects(Sector, sectors)
+    insert_objects(Territory, territories)
+    return [s.pk for s in sectors], [t.pk for t in territories]
+
+
+def synthesise(n: int, rng) -> list[MemberProfile]:
+    started = time.perf_counter()
+    sector_ids, territory_ids = reference_data()
+    domains = list(DOMAINS)
+    sample = []
+    for start in range(0, n, CHUNK):
+        size = min(CHUNK, n - start)
+        organizations = [Organization(name=f"Membre {start + i:06d}", city="Lyon") for i in range(size)]
+        for organization in organizations:
+            organization.search_text = organization.build_search_text()
+        insert_objects(Organization, organizations)
+        profiles, sector_links, territory_links, keys = [], [], [], []
+        for organization in organizations:
+            own = rng.sample(domains, 2)
+            wanted = rng.sample([d for d in domains if d not in own], 2)
+            profile = MemberProfile(
+                organization_id=organization.pk,
+                headline=f"Expert {own[0]}",
+                skills=rng.sample(DOMAINS[own[0]], 3) + rng.sample(DOMAINS[own[1]], 2),
+                offers=rng.sample(OFFERS[own[0]], 2) + rng.sample(OFFERS[own[1]], 1),
+                client_types=rng.sample(ClientType.values, rng.randint(1, 3)),
+                looking_for=rng.choice(WANT).format(
+                    " et ".join(rng.choice(DOMAINS[d]).lower() for d in wanted)
+                ),
+                bringing=", ".join(rng.sample(DOMAINS[own[0]], 2)),
+                availability=rng.choice(Availability.values),
+                ambitions=rng.sample(Ambition.values, rng.randint(1, 2)),
+                ambition_text=rng.choice(AMBITION_TEXTS),
+                is_visible=rng.random() > 0.05,
+            )
+            profile.match_index = matching.build_index(profile)
+            profiles.append(profile)
+        insert_objects(MemberProfile, profiles)
+        for profile in profiles:
+            sectors = rng.sample(sector_ids, rng.randint(1, 3))
+            territories = rng.sample(territory_ids, rng.randint(1, 2))
+            sector_links.extend((profile.pk, pk) for pk in sectors)
+            territory_links.extend((profile.pk, pk) for pk in territories)
+            if profile.is_visible:
+                keys.extend(
+                    (profile.pk, key, weight)
+                    for key, weight in matching.build_keys(profile.match_index, sectors, territories)
+                )
+        insert_rows(MemberProfile.sectors.through, ["memberprofile_id", "sector_id"], sector_links)
+        insert_rows(MemberProfile.territories.through, ["memberprofile_id", "territory_id"], territory_links)
+        insert_rows(ProfileKey, ["profile_id", "key", "weight"], keys)
+        sample.extend(p for p in profiles[:5] if p.is_visible)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    keys = ProfileKey.objects.count()
+    print(f"synthesised {n:,} profiles and {keys:,} blocking keys in {time.perf_counter() - started:.1f} s")
+    return sample
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    rng = random.Random(2026)
+    print(f"database: {connection.vendor}")
+    failed = False
+    try:
+        with transaction.atomic():
+            sample = synthesise(args.profiles, rng)
+            members = random.Random(7).sample(sample, min(args.members, len(sample)))
+            durations, first, counts = [], [], []
+            for profile in members:
+                profile = MemberProfile.objects.select_related("organization").get(pk=profile.pk)
+                started = time.perf_counter()
+                suggestions = matching.suggestions_for(profile)
+                first.append((time.perf_counter() - started) * 1000)
+                counts.append(len(suggestions))
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    matching.suggestions_for(profile)
+                    durations.append((time.perf_counter() - started) * 1000)
+            durations.sort()
+            median = statistics.median(durations)
+            p95 = durations[max(0, int(len(durations) * 0.95) - 1)]
+            print(
+                f"suggestions for {len(members)} members × {args.repeat} "
+                f"(top 10 of {args.profiles:,} profiles)"
+            )
+            print(f"  first call median {statistics.median(first):7.1f} ms")
+            print(f"  median            {median:7.1f} ms")
+            print(f"  p95               {p95:7.1f} ms")
+            print(f"  suggestions per member: min {min(counts)}, max {max(counts)}")
+            example = matching.suggestions_for(MemberProfile.objects.get(pk=members[0].pk), limit=1)
+            if example:
+                reasons = "; ".join(f"{r.label}: {', '.join(map(str, r.values))}" for r in example[0].reasons)
+                print(f"  example: {example[0].organization_name} ({example[0].score}) — {reasons}")
+            failed = median > 300
+            print("target (median under 300 ms): " + ("MISSED" if failed else "met"))
+            raise Rollback
+    except Rollback:
+        pass
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
