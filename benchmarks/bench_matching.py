@@ -37,65 +37,11 @@ from django.db import connection, transaction  # noqa: E402
 
 from meute.core.models import Organization, Sector, Territory  # noqa: E402
 from meute.groupings import matching  # noqa: E402
-from meute.groupings.models import Ambition, Availability, ClientType, MemberProfile, ProfileKey  # noqa: E402
+from meute.groupings.demo_groupings import random_profile  # noqa: E402
+from meute.groupings.models import MemberProfile, ProfileKey  # noqa: E402
 from meute.lib.bulk import insert_objects, insert_rows  # noqa: E402
 
 CHUNK = 20_000
-
-DOMAINS = {
-    "web": ["Développement web", "Applications mobiles", "Web development", "Django", "React", "E-commerce"],
-    "data": [
-        "Data science",
-        "Business intelligence",
-        "Tableaux de bord",
-        "Machine learning",
-        "Data engineering",
-    ],
-    "marketing": ["Marketing digital", "SEO", "Content marketing", "Réseaux sociaux", "Growth hacking"],
-    "sales": ["Prospection commerciale", "Business development", "Négociation", "Key account management"],
-    "finance": ["Contrôle de gestion", "Comptabilité", "Levée de fonds", "Financial modelling", "Trésorerie"],
-    "hr": ["Recrutement", "Coaching de dirigeants", "Formation", "Talent management", "Leadership"],
-    "legal": ["Droit des affaires", "Propriété intellectuelle", "RGPD", "Contract law", "Compliance"],
-    "industry": [
-        "Lean manufacturing",
-        "Supply chain",
-        "Achats",
-        "Qualité ISO 9001",
-        "Maintenance industrielle",
-    ],
-    "it": ["Cybersécurité", "Cloud computing", "Infrastructure réseau", "ERP", "Intégration de systèmes"],
-    "strategy": ["Stratégie d'entreprise", "Transformation digitale", "Conduite du changement", "Innovation"],
-    "design": ["UX design", "Identité visuelle", "Design thinking", "Graphisme", "Product design"],
-    "export": ["Développement international", "Export", "Import", "Douane", "Commerce international"],
-}
-OFFERS = {
-    "web": ["Sites web sur mesure", "Custom web applications", "Boutiques en ligne"],
-    "data": ["Audit de données", "Data platform", "Tableaux de bord décisionnels"],
-    "marketing": ["Campagnes marketing", "Stratégie de contenu", "Inbound marketing"],
-    "sales": ["Externalisation commerciale", "Sales coaching", "Génération de leads"],
-    "finance": ["DAF à temps partagé", "Fractional CFO", "Prévisionnel financier"],
-    "hr": ["Recrutement de cadres", "Executive coaching", "Programmes de formation"],
-    "legal": ["Conseil juridique", "Mise en conformité RGPD", "Contract drafting"],
-    "industry": ["Optimisation de production", "Audit supply chain", "Lean training"],
-    "it": ["Audit de sécurité", "Migration cloud", "Intégration ERP"],
-    "strategy": ["Plan stratégique", "Transformation programme", "Ateliers d'innovation"],
-    "design": ["Refonte UX", "Brand identity", "Prototypage"],
-    "export": ["Accompagnement export", "Market entry", "Prospection internationale"],
-}
-WANT = [
-    "Je cherche un partenaire en {}",
-    "Looking for partners in {}",
-    "Recherche des experts {}",
-    "Besoin de {}",
-]
-AMBITION_TEXTS = [
-    "Construire une offre commune pour les PME de la région",
-    "Build a joint offer for mid-sized industrial companies",
-    "Répondre ensemble aux appels d'offres publics",
-    "Partager nos réseaux et échanger des recommandations",
-    "Create a lasting structure with complementary experts",
-    "Vendre ensemble à des grands comptes",
-]
 
 
 class Rollback(Exception):
@@ -113,7 +59,6 @@ def reference_data():
 def synthesise(n: int, rng) -> list[MemberProfile]:
     started = time.perf_counter()
     sector_ids, territory_ids = reference_data()
-    domains = list(DOMAINS)
     sample = []
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
@@ -123,24 +68,7 @@ def synthesise(n: int, rng) -> list[MemberProfile]:
         insert_objects(Organization, organizations)
         profiles, sector_links, territory_links, keys = [], [], [], []
         for organization in organizations:
-            own = rng.sample(domains, 2)
-            wanted = rng.sample([d for d in domains if d not in own], 2)
-            profile = MemberProfile(
-                organization_id=organization.pk,
-                headline=f"Expert {own[0]}",
-                skills=rng.sample(DOMAINS[own[0]], 3) + rng.sample(DOMAINS[own[1]], 2),
-                offers=rng.sample(OFFERS[own[0]], 2) + rng.sample(OFFERS[own[1]], 1),
-                client_types=rng.sample(ClientType.values, rng.randint(1, 3)),
-                looking_for=rng.choice(WANT).format(
-                    " et ".join(rng.choice(DOMAINS[d]).lower() for d in wanted)
-                ),
-                bringing=", ".join(rng.sample(DOMAINS[own[0]], 2)),
-                availability=rng.choice(Availability.values),
-                ambitions=rng.sample(Ambition.values, rng.randint(1, 2)),
-                ambition_text=rng.choice(AMBITION_TEXTS),
-                is_visible=rng.random() > 0.05,
-            )
-            profile.match_index = matching.build_index(profile)
+            profile = random_profile(rng, organization.pk)
             profiles.append(profile)
         insert_objects(MemberProfile, profiles)
         for profile in profiles:
