@@ -149,12 +149,12 @@ def _profiles(rng) -> list[MemberProfile]:
         territory_rows += [(profile.pk, pk) for pk in own_territories]
         if profile.is_visible:
             key_rows += [
-                (profile.pk, key, weight)
-                for key, weight in matching.build_keys(profile.match_index, own_sectors, own_territories)
+                (profile.pk, key)
+                for key in matching.build_keys(profile.match_index, own_sectors, own_territories)
             ]
     insert_rows(MemberProfile.sectors.through, ["memberprofile_id", "sector_id"], sector_rows)
     insert_rows(MemberProfile.territories.through, ["memberprofile_id", "territory_id"], territory_rows)
-    insert_rows(ProfileKey, ["profile_id", "key", "weight"], key_rows)
+    insert_rows(ProfileKey, ["profile_id", "key"], key_rows)
     return profiles
 
 

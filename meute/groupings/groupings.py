@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from meute.core.models import Organization
 from meute.partnerships.choices import (
@@ -315,14 +315,14 @@ LEVEL_CRITERIA = {
 }
 
 CRITERION_LABELS = {
-    "min_members": _lazy("At least %(value)s members"),
-    "min_months_active": _lazy("Active for at least %(value)s months"),
-    "shared_ambition": _lazy("Shared ambition stated"),
-    "common_project": _lazy("Common project described"),
-    "identified_need": _lazy("Clearly identified need stated"),
-    "pillars_met": _lazy("All 4 pillars met"),
-    "points_met": _lazy("All 5 mandatory points met"),
-    "collaboration_model_chosen": _lazy("A collaboration model chosen"),
+    "min_members": gettext_lazy("At least %(value)s members"),
+    "min_months_active": gettext_lazy("Active for at least %(value)s months"),
+    "shared_ambition": gettext_lazy("Shared ambition stated"),
+    "common_project": gettext_lazy("Common project described"),
+    "identified_need": gettext_lazy("Clearly identified need stated"),
+    "pillars_met": gettext_lazy("All 4 pillars met"),
+    "points_met": gettext_lazy("All 5 mandatory points met"),
+    "collaboration_model_chosen": gettext_lazy("A collaboration model chosen"),
 }
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.models import Sector, Territory, fold
@@ -144,14 +144,14 @@ def build_index(profile) -> dict:
     }
 
 
-def build_keys(index: dict, sector_ids, territory_ids) -> list[tuple[str, int]]:
-    """Blocking keys with their weights: its sectors and territories, and, per target sector, the stems it
+def build_keys(index: dict, sector_ids, territory_ids) -> list[str]:
+    """Blocking keys: its sectors and territories, and, per target sector, the stems it
     offers ("gs:<sector>:<stem>") and the stems it looks for ("ws:<sector>:<stem>")."""
     sector_ids, territory_ids = sorted(set(sector_ids)), sorted(set(territory_ids))
-    keys = [(f"s:{pk}", 1) for pk in sector_ids] + [(f"t:{pk}", 1) for pk in territory_ids]
+    keys = [f"s:{pk}" for pk in sector_ids] + [f"t:{pk}" for pk in territory_ids]
     for pk in sector_ids:
-        keys += [(f"gs:{pk}:{stem}", 2) for stem in index.get("give", [])[:MAX_KEY_STEMS]]
-        keys += [(f"ws:{pk}:{stem}", 2) for stem in index.get("want", [])[:MAX_KEY_STEMS]]
+        keys += [f"gs:{pk}:{stem}" for stem in index.get("give", [])[:MAX_KEY_STEMS]]
+        keys += [f"ws:{pk}:{stem}" for stem in index.get("want", [])[:MAX_KEY_STEMS]]
     return keys
 
 
@@ -182,10 +182,7 @@ def reindex(profile: MemberProfile) -> None:
     sector_ids = list(profile.sectors.values_list("pk", flat=True))
     territory_ids = list(profile.territories.values_list("pk", flat=True))
     ProfileKey.objects.bulk_create(
-        [
-            ProfileKey(profile=profile, key=key, weight=weight)
-            for key, weight in build_keys(index, sector_ids, territory_ids)
-        ]
+        [ProfileKey(profile=profile, key=key) for key in build_keys(index, sector_ids, territory_ids)]
     )
 
 
@@ -408,10 +405,11 @@ def _top_sharing(profile_id: int, keys: list[str], limit: int, exclude=()) -> li
     rows = ProfileKey.objects.filter(key__in=keys).exclude(profile_id=profile_id)
     if exclude:
         rows = rows.exclude(profile_id__in=list(exclude))
+    # COUNT reads only the (key, profile) index: no table row is visited.
     rows = (
         rows.values("profile_id")
-        .annotate(weight=Sum("weight"))
-        .order_by("-weight", "profile_id")
+        .annotate(shared=Count("profile_id"))
+        .order_by("-shared", "profile_id")
         .values_list("profile_id", flat=True)[:limit]
     )
     return list(rows)

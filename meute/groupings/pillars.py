@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from meute.partnerships.choices import PartnershipKind
 
@@ -32,56 +32,56 @@ ITEMS = (
     ChecklistItem(
         "shared_desire",
         PillarKind.PILLAR,
-        _lazy("Shared desire"),
-        _lazy("Every member wants this partnership and says so."),
+        gettext_lazy("Shared desire"),
+        gettext_lazy("Every member wants this partnership and says so."),
     ),
     ChecklistItem(
         "common_project",
         PillarKind.PILLAR,
-        _lazy("Common project"),
-        _lazy("The members build one project together, written down."),
+        gettext_lazy("Common project"),
+        gettext_lazy("The members build one project together, written down."),
     ),
     ChecklistItem(
         "balance",
         PillarKind.PILLAR,
-        _lazy("Balance"),
-        _lazy("The relationship stays balanced: contributions and returns are fair for each member."),
+        gettext_lazy("Balance"),
+        gettext_lazy("The relationship stays balanced: contributions and returns are fair for each member."),
     ),
     ChecklistItem(
         "contract",
         PillarKind.PILLAR,
-        _lazy("Contract"),
-        _lazy("The commitments are set down in an agreement or contract."),
+        gettext_lazy("Contract"),
+        gettext_lazy("The commitments are set down in an agreement or contract."),
     ),
     ChecklistItem(
         "autonomous_parties",
         PillarKind.POINT,
-        _lazy("Autonomous parties"),
-        _lazy("Each member remains an autonomous business."),
+        gettext_lazy("Autonomous parties"),
+        gettext_lazy("Each member remains an autonomous business."),
     ),
     ChecklistItem(
         "pooled_effort",
         PillarKind.POINT,
-        _lazy("Pooled effort"),
-        _lazy("The members pool their efforts."),
+        gettext_lazy("Pooled effort"),
+        gettext_lazy("The members pool their efforts."),
     ),
     ChecklistItem(
         "common_objective",
         PillarKind.POINT,
-        _lazy("Common objective tied to a clearly identified need"),
-        _lazy("The aim is a common objective that answers a clearly identified need."),
+        gettext_lazy("Common objective tied to a clearly identified need"),
+        gettext_lazy("The aim is a common objective that answers a clearly identified need."),
     ),
     ChecklistItem(
         "own_missions",
         PillarKind.POINT,
-        _lazy("Own missions for each"),
-        _lazy("Towards that objective, each member has its own missions."),
+        gettext_lazy("Own missions for each"),
+        gettext_lazy("Towards that objective, each member has its own missions."),
     ),
     ChecklistItem(
         "interest_responsibility",
         PillarKind.POINT,
-        _lazy("Interest and responsibility for each"),
-        _lazy("Each member has an interest, a responsibility, a motivation, even obligations."),
+        gettext_lazy("Interest and responsibility for each"),
+        gettext_lazy("Each member has an interest, a responsibility, a motivation, even obligations."),
     ),
 )
 ITEMS_BY_KEY = {item.key: item for item in ITEMS}

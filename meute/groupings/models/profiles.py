@@ -168,7 +168,6 @@ class ProfileKey(models.Model):
 
     profile = models.ForeignKey(MemberProfile, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=60)
-    weight = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "profile"], name="unique_profile_key")]
