@@ -272,6 +272,13 @@ class GroupingListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
+def _addable(user):
+    """Who a grouping may take in: any partner for staff; members opted in to matchmaking for a member."""
+    if user.is_staff_member:
+        return Organization.objects.partners()
+    return Organization.objects.partners().filter(member_profile__is_visible=True)
+
+
 class GroupingMixin(LoginRequiredMixin):
     def get_grouping(self):
         if not hasattr(self, "_grouping"):
@@ -294,11 +301,7 @@ class GroupingDetailView(GroupingMixin, TemplateView):
         criteria = groupings.evaluate_level(grouping)
         can_steer = groupings.can_steer(user, grouping)
         seats = grouping.parties.select_related("organization").order_by("role", "organization__name")
-        if user.is_staff_member:
-            candidates = Organization.objects.partners()
-        else:
-            candidates = Organization.objects.filter(member_profile__is_visible=True)
-        candidates = candidates.exclude(pk__in=[s.organization_id for s in seats]).order_by("name")
+        candidates = _addable(user).exclude(pk__in=[s.organization_id for s in seats]).order_by("name")
         kwargs.update(
             object=grouping,
             grouping=grouping,
@@ -362,7 +365,7 @@ class MemberAddView(GroupingMixin, View):
     def post(self, request, uuid):
         grouping = self.get_grouping()
         groupings.require_steer(request.user, grouping)
-        form = AddMemberForm(request.POST, organizations=Organization.objects.partners())
+        form = AddMemberForm(request.POST, organizations=_addable(request.user))
         if not form.is_valid():
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         else:

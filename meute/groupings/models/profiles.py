@@ -117,6 +117,14 @@ class MemberProfile(BusinessModel):
     def __str__(self):
         return str(self.organization)
 
+    @property
+    def client_type_labels(self) -> list[str]:
+        return [str(ClientType(v).label) for v in self.client_types or [] if v in ClientType.values]
+
+    @property
+    def ambition_labels(self) -> list[str]:
+        return [str(Ambition(v).label) for v in self.ambitions or [] if v in Ambition.values]
+
     def clean(self):
         super().clean()
         errors = {}

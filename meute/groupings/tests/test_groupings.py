@@ -353,3 +353,28 @@ def test_api_groupings_read_update_pack_and_outsiders(members, client_for):
     assert jpost(outsider, url + "move-up/").status_code == 404
     assert len(client_for(w.reader).get("/api/groupings/").json()["results"]) == 1
     assert jpatch(client_for(w.reader), url, {"shared_ambition": "x"}).status_code == 403
+
+
+def test_coordinator_adds_only_members_in_matchmaking(members, client_for):
+    w = members.world
+    pack = _pack(members)
+    stranger = OrganizationFactory(name="Sans Profil")
+    client_for(w.partner_a_user).post(
+        f"/groupings/{pack.uuid}/members/add/", {"organization": stranger.uuid, "role": "member"}
+    )
+    assert not pack.parties.filter(organization=stranger).exists()
+    # Staff may take in any partner organisation.
+    client_for(w.manager).post(
+        f"/groupings/{pack.uuid}/members/add/", {"organization": stranger.uuid, "role": "member"}
+    )
+    assert pack.parties.filter(organization=stranger, role="member").exists()
+
+
+def test_profile_page_shows_labels_not_codes(members, client_for):
+    page = (
+        client_for(members.world.partner_b_user)
+        .get(f"/groupings/profiles/{members.a.uuid}/")
+        .content.decode()
+    )
+    assert "Small and medium businesses" in page and "Build a joint offer" in page
+    assert "joint_offer" not in page
