@@ -19,6 +19,7 @@ territory (``CANDIDATES``); only those are scored in Python. Profiles not opted 
 keys, so they are never proposed.
 """
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -61,6 +62,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 # Ambitions in order of integration: two members are compatible when their highest ambitions are close.
 AMBITION_LEVEL = {value: level for level, value in enumerate(Ambition.values)}
+# Choice values and labels read once: ``TextChoices.values`` walks the enum on every access.
+CLIENT_TYPES = dict(ClientType.choices)
+AMBITIONS = dict(Ambition.choices)
 
 
 # --------------------------------------------------------------------------------------- text utilities
@@ -93,6 +97,10 @@ def idf_weights(documents: list[frozenset]) -> dict:
     return {gram: (math.log(total / (count + 1)) + 1.0) ** 2 for gram, count in counts.items()}
 
 
+def _ones(count: int):
+    return itertools.repeat(1.0, count)
+
+
 class Cosine:
     """TF-IDF cosine of 3-gram sets (binary term frequency), with each document's norm computed once."""
 
@@ -104,7 +112,7 @@ class Cosine:
         key = id(document)
         if key not in self.norms:
             idf = self.idf
-            self.norms[key] = (document, math.sqrt(sum(idf.get(g, 1.0) for g in document)))
+            self.norms[key] = (document, math.sqrt(sum(map(idf.get, document, _ones(len(document))))))
         return self.norms[key][1]
 
     def __call__(self, a: frozenset, b: frozenset) -> float:
@@ -113,8 +121,7 @@ class Cosine:
         shared = a & b
         if not shared:
             return 0.0
-        idf = self.idf
-        return sum(idf.get(g, 1.0) for g in shared) / (self.norm(a) * self.norm(b))
+        return sum(map(self.idf.get, shared, _ones(len(shared)))) / (self.norm(a) * self.norm(b))
 
 
 def cosine(a: frozenset, b: frozenset, idf: dict) -> float:
@@ -312,7 +319,7 @@ def _phrases_with(phrases: list[str], wanted_stems: set) -> list[str]:
     """The original phrases (offers, skills) that contain one of ``wanted_stems``."""
     found = []
     for phrase in phrases:
-        if any(stem in wanted_stems for stem in _phrase_stems(phrase)):
+        if not wanted_stems.isdisjoint(_phrase_stems(phrase)):
             found.append(phrase)
     return found
 
@@ -324,14 +331,16 @@ def score(a: ProfileData, b: ProfileData, idf, names: dict | None = None) -> Sug
     reasons: list[Reason] = []
 
     # Complementarity: b offers what a looks for.
-    shared = [s for s in a.index.get("want", []) if s in set(b.index.get("give", []))]
+    b_give = set(b.index.get("give", []))
+    shared = [s for s in a.index.get("want", []) if s in b_give]
     similarity = similar(a.want_grams, b.give_grams)
     if shared or similarity >= TEXT_SIMILARITY_THRESHOLD:
         values = _phrases_with([*b.offers, *b.skills], set(shared)) or shared
         points = min(25, 8 * len(shared)) + round(15 * similarity)
         reasons.append(Reason("offers_what_you_look_for", values[:5], points))
     # … and b looks for what a offers.
-    shared = [s for s in b.index.get("want", []) if s in set(a.index.get("give", []))]
+    a_give = set(a.index.get("give", []))
+    shared = [s for s in b.index.get("want", []) if s in a_give]
     similarity = similar(b.want_grams, a.give_grams)
     if shared or similarity >= TEXT_SIMILARITY_THRESHOLD:
         values = _phrases_with([*a.offers, *a.skills], set(shared)) or shared
@@ -360,19 +369,19 @@ def score(a: ProfileData, b: ProfileData, idf, names: dict | None = None) -> Sug
     if territories:
         values = sorted(names.get(("t", pk), str(pk)) for pk in territories)
         reasons.append(Reason("shared_territories", values, min(10, 5 * len(territories))))
-    clients = [c for c in ClientType.values if c in a.client_types and c in b.client_types]
+    clients = [c for c in CLIENT_TYPES if c in a.client_types and c in b.client_types]
     if clients:
-        labels = [ClientType(c).label for c in clients]
+        labels = [CLIENT_TYPES[c] for c in clients]
         reasons.append(Reason("shared_client_types", labels, min(9, 3 * len(clients))))
-    ambitions = [c for c in Ambition.values if c in a.ambitions and c in b.ambitions]
+    ambitions = [c for c in AMBITIONS if c in a.ambitions and c in b.ambitions]
     if ambitions:
-        labels = [Ambition(c).label for c in ambitions]
+        labels = [AMBITIONS[c] for c in ambitions]
         reasons.append(Reason("compatible_ambitions", labels, min(12, 4 * len(ambitions))))
     elif a.ambitions and b.ambitions:
         top_a = max(AMBITION_LEVEL.get(x, 0) for x in a.ambitions)
         top_b = max(AMBITION_LEVEL.get(x, 0) for x in b.ambitions)
         if abs(top_a - top_b) <= 1:
-            labels = [Ambition(c).label for c in b.ambitions if c in Ambition.values]
+            labels = [AMBITIONS[c] for c in b.ambitions if c in AMBITIONS]
             reasons.append(Reason("compatible_ambitions", labels, 3))
     similarity = similar(a.ambition_grams, b.ambition_grams)
     if similarity >= TEXT_SIMILARITY_THRESHOLD:
