@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -42,7 +42,8 @@ from .models import (
     ProposalStatus,
 )
 
-CANDIDATES = 300  # profiles scored in Python per request
+CANDIDATES = 300  # profiles read per request
+RESCORED = 60  # of which fully scored (with text similarity)
 STEM_LENGTH = 6
 MAX_GIVE_STEMS = 24
 MAX_WANT_STEMS = 16
@@ -263,11 +264,21 @@ class ProfileData:
     territory_ids: set = field(default_factory=set)
 
     def __post_init__(self):
-        self.want_grams = grams(self.looking_for)
-        self.give_grams = grams(give_text(self.skills, self.offers, self.bringing))
-        self.ambition_grams = grams(self.ambition_text)
         if not self.index:
             self.index = build_index(self)
+
+    # 3-grams are computed only for the profiles that reach the full scoring.
+    @cached_property
+    def want_grams(self) -> frozenset:
+        return grams(self.looking_for)
+
+    @cached_property
+    def give_grams(self) -> frozenset:
+        return grams(give_text(self.skills, self.offers, self.bringing))
+
+    @cached_property
+    def ambition_grams(self) -> frozenset:
+        return grams(self.ambition_text)
 
     @classmethod
     def from_profile(cls, profile: MemberProfile) -> "ProfileData":
@@ -518,6 +529,23 @@ def _names(profiles: list[ProfileData]) -> dict:
     return names
 
 
+def prescore(a: ProfileData, b: ProfileData) -> int:
+    """Term-set overlap only (no text similarity): what decides which candidates are fully scored."""
+    want_a, give_a = set(a.index.get("want", [])), set(a.index.get("give", []))
+    want_b, give_b = b.index.get("want", []), b.index.get("give", [])
+    offers_a = set(a.index.get("offers", []))
+    return (
+        8 * len(want_a.intersection(give_b))
+        + 6 * len(give_a.intersection(want_b))
+        + 6 * len(a.sector_ids & b.sector_ids)
+        + 5 * len(a.territory_ids & b.territory_ids)
+        + 3 * len(set(a.client_types).intersection(b.client_types))
+        + 4 * len(set(a.ambitions).intersection(b.ambitions))
+        - 5 * len(offers_a.intersection(b.index.get("offers", [])))
+        - (15 if b.availability == Availability.UNAVAILABLE else 0)
+    )
+
+
 def suggestions_for(
     profile: MemberProfile, limit: int = 10, candidates: int = CANDIDATES
 ) -> list[Suggestion]:
@@ -529,6 +557,9 @@ def suggestions_for(
     others = [p for p in load_profiles(ids) if p.organization_id not in excluded]
     if not others:
         return []
+    # A cheap set-based pre-score keeps the most promising ones for the full scoring with text similarity.
+    others.sort(key=lambda other: (-prescore(me, other), other.id))
+    others = others[:RESCORED]
     documents = [me.want_grams, me.give_grams, me.ambition_grams]
     for other in others:
         documents.extend((other.want_grams, other.give_grams, other.ambition_grams))

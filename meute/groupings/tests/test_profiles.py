@@ -157,3 +157,12 @@ def test_api_suggestions_with_explanations_and_outsider_refused(members, client_
     assert outsider.status_code == 404
     client = client_for(members.world.partner_a_user)
     assert client.get(f"/api/member-profiles/{members.a.uuid}/suggestions/?limit=x").status_code == 400
+
+
+def test_suggestion_page_for_staff_and_outsider_refused(members, client_for):
+    url = f"/groupings/members/{members.world.org_a.uuid}/suggestions/"
+    staff = client_for(members.world.reader).get(url)
+    assert staff.status_code == 200 and "Bêta Conseil" in staff.content.decode()
+    assert client_for(members.world.partner_b_user).get(url).status_code == 404
+    mine = client_for(members.world.partner_b_user).get("/groupings/suggestions/")
+    assert mine.status_code == 302 and str(members.world.org_b.uuid) in mine["Location"]
