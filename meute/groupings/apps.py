@@ -10,4 +10,4 @@ class GroupingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit_advice  # noqa: F401
+        from . import audit, audit_advice  # noqa: F401  (register the audited models)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from meute.core.choices import UserRole
 from meute.core.models import Organization, Person, User
-from meute.partnerships.choices import PartnershipStatus, PartyRole
+from meute.partnerships.choices import PartnershipKind, PartnershipStatus, PartyRole
 
 from .generator import DEMO_SEED, PUBLIC_SIZES, SIZES, DemoGenerator, DemoResult
 
@@ -58,6 +58,18 @@ def _demo_partner_organization():
     )
 
 
+def _demo_member_organization():
+    """The independent member the demo member login belongs to: the coordinator of the first grouping."""
+    return (
+        Organization.objects.filter(
+            party_seats__role=PartyRole.COORDINATOR,
+            party_seats__partnership__kind=PartnershipKind.GROUPING,
+        )
+        .order_by("party_seats__partnership__name", "pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def ensure_demo_logins(password: str | None = None) -> list[DemoLogin]:
     """Create the demo logins (or reset their passwords) and return them with their passwords."""
@@ -66,9 +78,11 @@ def ensure_demo_logins(password: str | None = None) -> list[DemoLogin]:
         ("admin", UserRole.ADMIN, _("administrator (sees and edits everything)")),
         ("manager", UserRole.CHANNEL_MANAGER, _("channel manager")),
         ("partner", UserRole.PARTNER, _("partner user (sees only their own organisation)")),
+        ("member", UserRole.PARTNER, _("independent member coordinating a grouping")),
     ]
-    partner_organization = _demo_partner_organization()
+    organizations = {"partner": _demo_partner_organization(), "member": _demo_member_organization()}
     for username, role, description in specs:
+        partner_organization = organizations.get(username)
         if role == UserRole.PARTNER and partner_organization is None:
             continue
         user = User.objects.filter(username=username).first() or User(username=username)

@@ -81,12 +81,14 @@ def test_same_seed_gives_the_same_data():
 def test_demo_logins_are_created_and_printed():
     generate("tiny")
     logins = {login.username: login for login in ensure_demo_logins()}
-    assert set(logins) == {"admin", "manager", "partner"}
+    assert set(logins) == {"admin", "manager", "partner", "member"}
     partner = User.objects.get(username="partner")
     assert partner.role == UserRole.PARTNER and partner.organization is not None
     assert partner.check_password(logins["partner"].password)
+    member = User.objects.get(username="member")
+    assert member.organization.party_seats.filter(role="coordinator", partnership__kind="grouping").exists()
     assert User.objects.get(username="admin").role == UserRole.ADMIN
     again = {login.username: login for login in ensure_demo_logins(password="fixed-password-1")}
     assert User.objects.get(username="admin").check_password("fixed-password-1")
     assert again["admin"].password == "fixed-password-1"
-    assert User.objects.count() == 3
+    assert User.objects.count() == 4

@@ -1,2 +1,471 @@
+"""API of the groupings area: member profiles, suggestions, proposals, groupings (charter, level), checklist.
+
+Rows come from ``visible_to(user)``; member profiles opted in to matchmaking can also be read by every
+member (``discoverable_by``). Writes go through ``meute.groupings.groupings`` and ``pillars``.
+"""
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from meute.core.api.serializers import by_code
+from meute.core.models import Organization, Sector, Territory
+from meute.lib.api_errors import Conflict
+from meute.lib.api_serializers import ModelValidatedSerializer, api_errors_from_django
+from meute.lib.api_views import UUID_PATTERN, VisibleModelViewSet, crud_schema
+from meute.partnerships.choices import CollaborationModel
+
+from .. import groupings, matching, pillars
+from ..models import Ambition, ClientType, MatchProposal, MemberProfile, PillarItem, PillarStatus
+
+STATUS_ERRORS = {"wrong_status", "already_pending", "reverse_pending", "already_contacts", "top_level"}
+
+
+def _call(function, *args, **kwargs):
+    """Run a workflow function: its refusals become 400 (bad input) or 409 (wrong state)."""
+    try:
+        return function(*args, **kwargs)
+    except DjangoValidationError as exc:
+        if getattr(exc, "code", None) in STATUS_ERRORS:
+            raise Conflict(" ".join(exc.messages), code=exc.code) from exc
+        raise ValidationError(api_errors_from_django(exc)) from exc
+
+
+class SignedIn(permissions.BasePermission):
+    """Any active signed-in user; what they may change is decided by the workflow (403 otherwise)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active)
+
+
+# ---------------------------------------------------------------------------------------------- profiles
+
+
+class MemberProfileSerializer(ModelValidatedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:memberprofile-detail", lookup_field="uuid")
+    organization = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    skills = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=30)
+    offers = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=30)
+    sectors = by_code(Sector, many=True, required=False)
+    territories = by_code(Territory, many=True, required=False)
+    client_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ClientType.choices), required=False
+    )
+    ambitions = serializers.ListField(child=serializers.ChoiceField(choices=Ambition.choices), required=False)
+
+    class Meta:
+        model = MemberProfile
+        fields = [
+            "uuid",
+            "url",
+            "organization",
+            "organization_name",
+            "headline",
+            "skills",
+            "offers",
+            "sectors",
+            "territories",
+            "client_types",
+            "looking_for",
+            "bringing",
+            "availability",
+            "ambitions",
+            "ambition_text",
+            "is_visible",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
+        validators = []
+
+    def validate_organization(self, organization):
+        user = self.context["request"].user
+        if self.instance is not None and organization.pk != self.instance.organization_id:
+            raise serializers.ValidationError(_("A profile cannot move to another member."))
+        if not Organization.objects.visible_to(user).filter(pk=organization.pk).exists():
+            raise serializers.ValidationError(_("No such member."))
+        if organization.is_operator:
+            raise serializers.ValidationError(_("The operator is not a member of groupings."))
+        if self.instance is None and MemberProfile.objects.filter(organization=organization).exists():
+            raise serializers.ValidationError(_("This member already has a profile."))
+        return organization
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    family = serializers.CharField(help_text="complementarity, affinity or caution")
+    values = serializers.ListField(child=serializers.CharField())
+    points = serializers.IntegerField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    organization = serializers.UUIDField()
+    organization_name = serializers.CharField()
+    profile = serializers.UUIDField()
+    score = serializers.IntegerField()
+    reasons = ReasonSerializer(many=True)
+
+
+@crud_schema(
+    "member profiles",
+    "a member profile",
+    "Staff see every profile; a partner user sees its own and those opted in to matchmaking, and changes "
+    "only its own.",
+)
+class MemberProfileViewSet(VisibleModelViewSet):
+    model = MemberProfile
+    serializer_class = MemberProfileSerializer
+    select_related = ("organization",)
+    prefetch_related = ("sectors", "territories")
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.method in permissions.SAFE_METHODS and self.action != "suggestions":
+            queryset = MemberProfile.objects.discoverable_by(self.request.user).select_related("organization")
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset.order_by("organization__name", "pk")
+
+    @extend_schema(
+        summary="Suggested partners for a member",
+        description="The best members for this one to work with, each with a score and its reasons "
+        "(complementarity and affinity, with the matched values). A partner user asks for its own profile.",
+        parameters=[OpenApiParameter("limit", int, description="How many (1–50, default 10).")],
+        responses=SuggestionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, uuid=None):
+        profile = self.get_object()
+        try:
+            limit = max(1, min(50, int(request.query_params.get("limit", 10))))
+        except ValueError as exc:
+            raise ValidationError({"limit": [_("Give a whole number.")]}) from exc
+        rows = [
+            {
+                "organization": s.profile.organization_uuid,
+                "organization_name": s.profile.organization_name,
+                "profile": s.profile.profile_uuid,
+                "score": s.score,
+                "reasons": s.reasons_as_dicts(),
+            }
+            for s in matching.suggestions_for(profile, limit=limit)
+        ]
+        return Response(SuggestionSerializer(rows, many=True).data)
+
+
+# --------------------------------------------------------------------------------------------- proposals
+
+
+class MatchProposalSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:matchproposal-detail", lookup_field="uuid")
+    proposer = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    proposer_name = serializers.CharField(source="proposer.name", read_only=True)
+    recipient = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    recipient_name = serializers.CharField(source="recipient.name", read_only=True)
+
+    class Meta:
+        model = MatchProposal
+        fields = [
+            "uuid",
+            "url",
+            "proposer",
+            "proposer_name",
+            "recipient",
+            "recipient_name",
+            "message",
+            "status",
+            "score",
+            "reasons",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    recipient = serializers.UUIDField(help_text="The organisation of a member opted in to matchmaking.")
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    proposer = serializers.UUIDField(required=False, help_text="Staff only: the member who proposes.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List proposals", description="A partner user sees the proposals it is party to."
+    ),
+    retrieve=extend_schema(summary="Read a proposal"),
+)
+class MatchProposalViewSet(VisibleModelViewSet):
+    model = MatchProposal
+    serializer_class = MatchProposalSerializer
+    select_related = ("proposer", "recipient")
+    permission_classes = [SignedIn]
+    filter_backends = []
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _detail(self, proposal, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data, code)
+
+    @extend_schema(
+        summary="Propose to a member",
+        request=ProposalCreateSerializer,
+        responses={201: MatchProposalSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = ProposalCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        profile = (
+            MemberProfile.objects.discoverable_by(request.user)
+            .filter(organization__uuid=data["recipient"], is_visible=True)
+            .select_related("organization")
+            .first()
+        )
+        if profile is None:
+            raise ValidationError({"recipient": [_("This member does not take part in matchmaking.")]})
+        proposer = None
+        if data.get("proposer"):
+            proposer = Organization.objects.visible_to(request.user).filter(uuid=data["proposer"]).first()
+            if proposer is None:
+                raise ValidationError({"proposer": [_("No such member.")]})
+        with self._actor():
+            proposal = _call(groupings.propose, request.user, profile.organization, data["message"], proposer)
+        return self._detail(proposal, status.HTTP_201_CREATED)
+
+    def _act(self, function):
+        proposal = self.get_object()
+        with self._actor():
+            proposal = _call(function, proposal, self.request.user)
+        return self._detail(proposal)
+
+    @extend_schema(summary="Accept a proposal (its recipient)", request=None)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, uuid=None):
+        return self._act(groupings.accept)
+
+    @extend_schema(summary="Decline a proposal (its recipient)", request=None)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, uuid=None):
+        return self._act(groupings.decline)
+
+    @extend_schema(summary="Withdraw a proposal (its proposer)", request=None)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, uuid=None):
+        return self._act(groupings.withdraw)
+
+
+# --------------------------------------------------------------------------------------------- groupings
+
+
+class SeatSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    organization = serializers.UUIDField(source="organization.uuid")
+    organization_name = serializers.CharField(source="organization.name")
+    role = serializers.CharField()
+
+
+class CriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    met = serializers.BooleanField()
+    current = serializers.CharField()
+
+
+class GroupingSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:grouping-detail", lookup_field="uuid")
+    name = serializers.CharField(read_only=True)
+    grouping_level = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    start_date = serializers.DateField(read_only=True)
+    collaboration_model = serializers.ChoiceField(choices=CollaborationModel.choices, required=False)
+    objectives = serializers.CharField(required=False, allow_blank=True)
+    shared_ambition = serializers.CharField(
+        source="charter.shared_ambition", required=False, allow_blank=True
+    )
+    common_project = serializers.CharField(source="charter.common_project", required=False, allow_blank=True)
+    identified_need = serializers.CharField(
+        source="charter.identified_need", required=False, allow_blank=True
+    )
+    members = SeatSerializer(source="parties.all", many=True, read_only=True)
+    pillars = serializers.SerializerMethodField()
+    next_level = serializers.SerializerMethodField()
+    criteria = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.JSONField())
+    def get_pillars(self, grouping):
+        summary = pillars.summarize(pillars.checklist(grouping))
+        return {"met": summary.met, "total": summary.total, "text": summary.text}
+
+    def get_next_level(self, grouping) -> str | None:
+        return groupings.NEXT_LEVEL.get(grouping.grouping_level)
+
+    @extend_schema_field(CriterionSerializer(many=True))
+    def get_criteria(self, grouping):
+        return CriterionSerializer(groupings.evaluate_level(grouping), many=True).data
+
+
+class PackCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    contacts = serializers.ListField(child=serializers.UUIDField(), min_length=1)
+    organization = serializers.UUIDField(required=False, help_text="Staff only: the founding member.")
+
+
+class SteeringPermission(SignedIn):
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        partnership = obj if not isinstance(obj, PillarItem) else obj.partnership
+        return groupings.can_steer(request.user, partnership)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List groupings", description="A partner user sees its own groupings."),
+    retrieve=extend_schema(summary="Read a grouping"),
+    partial_update=extend_schema(summary="Update the charter of a grouping (coordinator or staff)"),
+)
+class GroupingViewSet(viewsets.GenericViewSet):
+    serializer_class = GroupingSerializer
+    permission_classes = [SteeringPermission]
+    lookup_field = "uuid"
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            groupings.groupings_for(self.request.user)
+            .select_related("charter")
+            .prefetch_related("parties__organization")
+            .order_by("name", "pk")
+        )
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, uuid=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def partial_update(self, request, uuid=None):
+        grouping = self.get_object()
+        serializer = self.get_serializer(grouping, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        values.update(values.pop("charter", {}))
+        with set_actor(request.user):
+            _call(groupings.update_charter, grouping, request.user, **values)
+        return Response(self.get_serializer(self.get_queryset().get(pk=grouping.pk)).data)
+
+    @extend_schema(
+        summary="Form a pack with accepted contacts",
+        request=PackCreateSerializer,
+        responses={201: GroupingSerializer},
+    )
+    def create(self, request):
+        serializer = PackCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        founder = None
+        if data.get("organization"):
+            founder = Organization.objects.visible_to(request.user).filter(uuid=data["organization"]).first()
+            if founder is None:
+                raise ValidationError({"organization": [_("No such member.")]})
+        contacts = list(Organization.objects.filter(uuid__in=data["contacts"]))
+        if len(contacts) != len(set(data["contacts"])):
+            raise ValidationError({"contacts": [_("Only members who accepted a proposal can join.")]})
+        try:
+            partnership = groupings.form_pack(request.user, contacts, data["name"], founder)
+        except DjangoValidationError as exc:
+            raise ValidationError(api_errors_from_django(exc)) from exc
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=partnership.pk)).data, status.HTTP_201_CREATED
+        )
+
+    @extend_schema(summary="Move the grouping up one level (all criteria met)", request=None)
+    @action(detail=True, methods=["post"], url_path="move-up")
+    def move_up(self, request, uuid=None):
+        grouping = self.get_object()
+        _call(groupings.move_up, grouping, request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=grouping.pk)).data)
+
+
+class PillarItemSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:pillaritem-detail", lookup_field="uuid")
+    grouping = serializers.SlugRelatedField(source="partnership", slug_field="uuid", read_only=True)
+    label = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=PillarStatus.choices)
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PillarItem
+        fields = [
+            "uuid",
+            "url",
+            "grouping",
+            "key",
+            "kind",
+            "label",
+            "status",
+            "evidence",
+            "assessed_by",
+            "assessed_at",
+        ]
+        read_only_fields = ["uuid", "key", "kind", "assessed_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List pillar checklist items",
+        parameters=[OpenApiParameter("grouping", str, description="UUID of one grouping.")],
+    ),
+    retrieve=extend_schema(summary="Read a pillar checklist item"),
+    partial_update=extend_schema(summary="Assess a checklist item (coordinator or staff)"),
+)
+class PillarItemViewSet(VisibleModelViewSet):
+    model = PillarItem
+    serializer_class = PillarItemSerializer
+    permission_classes = [SteeringPermission]
+    select_related = ("partnership", "assessed_by")
+    filter_backends = []
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset().order_by("partnership__name", "partnership_id", "position")
+        grouping = self.request.query_params.get("grouping")
+        if grouping:
+            try:
+                queryset = queryset.filter(partnership__uuid=grouping)
+            except DjangoValidationError as exc:
+                raise ValidationError({"grouping": [_("Give a valid identifier.")]}) from exc
+        return queryset
+
+    def partial_update(self, request, uuid=None):
+        item = self.get_object()
+        serializer = self.get_serializer(item, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        with self._actor():
+            _call(
+                pillars.assess,
+                item,
+                request.user,
+                values.get("status", item.status),
+                values.get("evidence", item.evidence),
+            )
+        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+
 def register(router):
     """Register this area's viewsets."""
+    router.register("member-profiles", MemberProfileViewSet, basename="memberprofile")
+    router.register("match-proposals", MatchProposalViewSet, basename="matchproposal")
+    router.register("groupings", GroupingViewSet, basename="grouping")
+    router.register("grouping-pillars", PillarItemViewSet, basename="pillaritem")

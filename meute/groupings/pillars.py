@@ -1,0 +1,182 @@
+"""The checklist of a partnership: 4 pillars and 5 mandatory points, stored as rows per grouping.
+
+A partnership stands on four pillars (shared desire, common project, balance, contract) and is an active
+association only when five points hold (autonomous parties, pooled effort, a common objective tied to a
+clearly identified need, own missions for each, an interest and a responsibility for each). Every grouping
+gets one ``PillarItem`` per item; ``checklist(partnership)`` returns them in order — the partnership health
+score reads them from there.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meute.partnerships.choices import PartnershipKind
+
+from .models import PillarItem, PillarKind, PillarStatus
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    kind: str
+    label: str
+    description: str
+
+
+ITEMS = (
+    ChecklistItem(
+        "shared_desire",
+        PillarKind.PILLAR,
+        gettext_lazy("Shared desire"),
+        gettext_lazy("Every member wants this partnership and says so."),
+    ),
+    ChecklistItem(
+        "common_project",
+        PillarKind.PILLAR,
+        gettext_lazy("Common project"),
+        gettext_lazy("The members build one project together, written down."),
+    ),
+    ChecklistItem(
+        "balance",
+        PillarKind.PILLAR,
+        gettext_lazy("Balance"),
+        gettext_lazy("The relationship stays balanced: contributions and returns are fair for each member."),
+    ),
+    ChecklistItem(
+        "contract",
+        PillarKind.PILLAR,
+        gettext_lazy("Contract"),
+        gettext_lazy("The commitments are set down in an agreement or contract."),
+    ),
+    ChecklistItem(
+        "autonomous_parties",
+        PillarKind.POINT,
+        gettext_lazy("Autonomous parties"),
+        gettext_lazy("Each member remains an autonomous business."),
+    ),
+    ChecklistItem(
+        "pooled_effort",
+        PillarKind.POINT,
+        gettext_lazy("Pooled effort"),
+        gettext_lazy("The members pool their efforts."),
+    ),
+    ChecklistItem(
+        "common_objective",
+        PillarKind.POINT,
+        gettext_lazy("Common objective tied to a clearly identified need"),
+        gettext_lazy("The aim is a common objective that answers a clearly identified need."),
+    ),
+    ChecklistItem(
+        "own_missions",
+        PillarKind.POINT,
+        gettext_lazy("Own missions for each"),
+        gettext_lazy("Towards that objective, each member has its own missions."),
+    ),
+    ChecklistItem(
+        "interest_responsibility",
+        PillarKind.POINT,
+        gettext_lazy("Interest and responsibility for each"),
+        gettext_lazy("Each member has an interest, a responsibility, a motivation, even obligations."),
+    ),
+)
+ITEMS_BY_KEY = {item.key: item for item in ITEMS}
+PILLAR_KEYS = tuple(item.key for item in ITEMS if item.kind == PillarKind.PILLAR)
+POINT_KEYS = tuple(item.key for item in ITEMS if item.kind == PillarKind.POINT)
+
+
+def ensure_checklist(partnership) -> None:
+    """Create the missing checklist rows of a grouping (idempotent; nothing for channel partnerships)."""
+    if partnership.kind != PartnershipKind.GROUPING:
+        return
+    existing = set(PillarItem.objects.filter(partnership=partnership).values_list("key", flat=True))
+    missing = [
+        PillarItem(partnership=partnership, key=item.key, kind=item.kind, position=position)
+        for position, item in enumerate(ITEMS)
+        if item.key not in existing
+    ]
+    if missing:
+        PillarItem.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def ensure_checklists(partnership_ids) -> int:
+    """Checklist rows for many groupings at once (demo data, bulk imports). Returns the rows created."""
+    partnership_ids = list(partnership_ids)
+    existing = set(
+        PillarItem.objects.filter(partnership_id__in=partnership_ids).values_list("partnership_id", "key")
+    )
+    rows = [
+        PillarItem(partnership_id=pid, key=item.key, kind=item.kind, position=position)
+        for pid in partnership_ids
+        for position, item in enumerate(ITEMS)
+        if (pid, item.key) not in existing
+    ]
+    PillarItem.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+def checklist(partnership) -> list[PillarItem]:
+    """The grouping's 9 checklist rows, pillars first then mandatory points, created if missing."""
+    ensure_checklist(partnership)
+    return list(PillarItem.objects.filter(partnership=partnership).order_by("position"))
+
+
+@dataclass
+class ChecklistSummary:
+    met: int
+    total: int
+    pillars_met: int
+    pillars_total: int
+    points_met: int
+    points_total: int
+
+    @property
+    def all_pillars_met(self) -> bool:
+        return self.pillars_met == self.pillars_total
+
+    @property
+    def all_points_met(self) -> bool:
+        return self.points_met == self.points_total
+
+    @property
+    def text(self) -> str:
+        return _("%(met)s of %(total)s met") % {"met": self.met, "total": self.total}
+
+
+def summarize(items: list[PillarItem]) -> ChecklistSummary:
+    pillars = [item for item in items if item.kind == PillarKind.PILLAR]
+    points = [item for item in items if item.kind == PillarKind.POINT]
+
+    def met(rows):
+        return sum(1 for row in rows if row.status == PillarStatus.MET)
+
+    return ChecklistSummary(
+        met=met(items),
+        total=len(items),
+        pillars_met=met(pillars),
+        pillars_total=len(PILLAR_KEYS),
+        points_met=met(points),
+        points_total=len(POINT_KEYS),
+    )
+
+
+@transaction.atomic
+def assess(item: PillarItem, user, status: str, evidence: str) -> PillarItem:
+    """Record the status of one checklist item with its evidence, and who assessed it when."""
+    if status not in PillarStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")}, code="invalid_status")
+    evidence = (evidence or "").strip()
+    if status == PillarStatus.MET and not evidence:
+        raise ValidationError(
+            {"evidence": _("Say what shows that this item is met.")}, code="evidence_required"
+        )
+    item.status = status
+    item.evidence = evidence
+    item.assessed_by = user if getattr(user, "pk", None) else None
+    item.assessed_at = timezone.now()
+    item.save(update_fields=["status", "evidence", "assessed_by", "assessed_at", "updated_at"])
+    return item
