@@ -30,3 +30,8 @@ for model in (
     Objective,
 ):
     auditlog.register(model)
+
+from .models import Agreement, AgreementAcceptance, AgreementSetting, Ambassador, Enquiry, Label, LabelAward, LocatorProfile  # noqa: E402
+
+for model in (Agreement, AgreementAcceptance, AgreementSetting, Ambassador, Label, LabelAward, LocatorProfile, Enquiry):
+    auditlog.register(model)
