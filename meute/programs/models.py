@@ -1206,6 +1206,7 @@ class LocatorProfile(BusinessModel):
     class Meta:
         verbose_name = _("locator profile")
         verbose_name_plural = _("locator profiles")
+        ordering = ["organization__name"]
 
     def __str__(self):
         return str(self.organization)

@@ -27,15 +27,17 @@ class LocatorView(TemplateView):
 
     def get_context_data(self, **kwargs):
         form = LocatorSearchForm(self.request.GET or None, tiers=list(locator.listed_tiers()))
-        params = form.cleaned_data if form.is_valid() else {}
-        paginator = CappedCountPaginator(locator.search(params), 20)
+        invalid = form.is_bound and not form.is_valid()
+        # An unknown filter value matches nothing (the form says which value it did not know).
+        results = locator.search(form.cleaned_data if form.is_bound else {}) if not invalid else locator.listed_organizations().none()
+        paginator = CappedCountPaginator(results, 20)
         page = paginator.get_page(self.request.GET.get("page"))
         kwargs.update(
             form=form,
             page_obj=page,
             paginator=paginator,
             entries=locator.public_entries(page.object_list),
-            invalid=form.is_bound and not form.is_valid(),
+            invalid=invalid,
         )
         return super().get_context_data(**kwargs)
 
