@@ -36,7 +36,9 @@ def current_versions(program) -> dict[str, Agreement]:
 
 
 def next_version(program, partner_type: str) -> int:
-    top = Agreement.objects.filter(program=program, partner_type=partner_type).aggregate(v=Max("version"))["v"]
+    top = Agreement.objects.filter(program=program, partner_type=partner_type).aggregate(v=Max("version"))[
+        "v"
+    ]
     return (top or 0) + 1
 
 
@@ -133,7 +135,9 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def accept(agreement, user, *, signer_name: str, signer_title: str, version, ip_address=None, organization=None):
+def accept(
+    agreement, user, *, signer_name: str, signer_title: str, version, ip_address=None, organization=None
+):
     """Record ``user``'s signature of ``agreement`` for its own organisation; refuse anything else."""
     errors = {}
     if user is None or not user.is_authenticated or user.is_staff_member or not user.organization_id:
@@ -152,7 +156,8 @@ def accept(agreement, user, *, signer_name: str, signer_title: str, version, ip_
     if version != agreement.version or current is None or current.pk != agreement.pk:
         latest = current.version if current else agreement.version
         errors["version"] = _(
-            "This is not the current version of the agreement (version %(version)s): read it again and sign it."
+            "This is not the current version of the agreement (version %(version)s): "
+            "read it again and sign it."
         ) % {"version": latest}
     if not errors and agreement.pk not in {
         item.agreement.pk for item in applicable_for_organization(user.organization_id, agreement.program)

@@ -19,7 +19,9 @@ def with_ancestors(territory_ids) -> set[int]:
     frontier = set(found)
     while frontier:
         parents = set(
-            Territory.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
+            Territory.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
         )
         frontier = parents - found
         found |= frontier
@@ -47,7 +49,9 @@ def market_ids(organization_id) -> set[int]:
 
 def program_ids(organization_id) -> set[int]:
     partnerships = PartnershipParty.objects.filter(organization_id=organization_id).values("partnership_id")
-    return set(PartnerTier.objects.filter(partnership_id__in=partnerships).values_list("program_id", flat=True))
+    return set(
+        PartnerTier.objects.filter(partnership_id__in=partnerships).values_list("program_id", flat=True)
+    )
 
 
 def market_filter(organization_id) -> Q:

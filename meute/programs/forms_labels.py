@@ -35,7 +35,9 @@ class LabelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.order_by("name")
-        self.fields["min_tier"].queryset = Tier.objects.select_related("program").order_by("program__name", "rank")
+        self.fields["min_tier"].queryset = Tier.objects.select_related("program").order_by(
+            "program__name", "rank"
+        )
         self.fields["min_tier"].label_from_instance = lambda t: f"{t.program.name} — {t.name}"
         self.fields["regions"].queryset = Territory.objects.order_by("name")
 
@@ -50,9 +52,7 @@ class LabelForm(forms.ModelForm):
                 or data.get("regions")
             )
             if not has:
-                raise forms.ValidationError(
-                    _("A label awarded by rule needs at least one criterion.")
-                )
+                raise forms.ValidationError(_("A label awarded by rule needs at least one criterion."))
         return data
 
 

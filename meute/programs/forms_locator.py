@@ -20,8 +20,12 @@ class LocatorSearchForm(forms.Form):
         every = [("", _("All"))]
         self.fields["partner_type"].choices = every + list(PartnerType.choices)
         self.fields["tier"].choices = every + [(str(t.uuid), f"{t.name} ({t.program.name})") for t in tiers]
-        self.fields["territory"].choices = every + list(Territory.objects.order_by("name").values_list("code", "name"))
-        self.fields["sector"].choices = every + list(Sector.objects.order_by("name").values_list("code", "name"))
+        self.fields["territory"].choices = every + list(
+            Territory.objects.order_by("name").values_list("code", "name")
+        )
+        self.fields["sector"].choices = every + list(
+            Sector.objects.order_by("name").values_list("code", "name")
+        )
         self.fields["label"].choices = every + list(
             Label.objects.filter(is_public=True).order_by("name").values_list("code", "name")
         )

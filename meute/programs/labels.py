@@ -89,7 +89,8 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
         )
         narrow(
             {
-                org: _("Tier %(tier)s ≥ %(minimum)s ✓") % {"tier": names.get(rank, rank), "minimum": tier.name}
+                org: _("Tier %(tier)s ≥ %(minimum)s ✓")
+                % {"tier": names.get(rank, rank), "minimum": tier.name}
                 for org, rank in rows
                 if org in partners
             }
@@ -104,7 +105,8 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
         )
         narrow(
             {
-                org: _("Certified people %(count)s ≥ %(minimum)s ✓") % {"count": n, "minimum": label.min_certified}
+                org: _("Certified people %(count)s ≥ %(minimum)s ✓")
+                % {"count": n, "minimum": label.min_certified}
                 for org, n in rows
                 if org in partners
             }
@@ -123,7 +125,10 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
         narrow(
             {
                 org: _("Revenue over 12 months %(revenue)s ≥ %(minimum)s ✓")
-                % {"revenue": format_money(total, currency), "minimum": format_money(label.min_revenue, currency)}
+                % {
+                    "revenue": format_money(total, currency),
+                    "minimum": format_money(label.min_revenue, currency),
+                }
                 for org, total in rows
                 if org in partners
             }
@@ -147,15 +152,17 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
         inside = descendants(region_ids)
         names = dict(Territory.objects.filter(pk__in=inside).values_list("pk", "name"))
         found = {}
-        for org, region in Organization.objects.partners().filter(region_id__in=inside).values_list(
-            "pk", "region_id"
+        for org, region in (
+            Organization.objects.partners().filter(region_id__in=inside).values_list("pk", "region_id")
         ):
             found.setdefault(org, set()).add(names[region])
         for org, territory in Organization.geographies.through.objects.filter(
             territory_id__in=inside, organization__is_operator=False
         ).values_list("organization_id", "territory_id"):
             found.setdefault(org, set()).add(names[territory])
-        narrow({org: _("Region %(regions)s ✓") % {"regions": ", ".join(sorted(n))} for org, n in found.items()})
+        narrow(
+            {org: _("Region %(regions)s ✓") % {"regions": ", ".join(sorted(n))} for org, n in found.items()}
+        )
     return reasons or {}
 
 
@@ -190,7 +197,9 @@ def evaluate_label(label: Label, today: datetime.date | None = None, *, actor=No
                 award.evidence = {"as_of": today.isoformat(), "reasons": reasons}
                 renewed.append(award)
         LabelAward.objects.bulk_create(new, batch_size=1000)
-        LabelAward.objects.bulk_update(renewed, ["reason", "evidence", "valid_until", "source"], batch_size=1000)
+        LabelAward.objects.bulk_update(
+            renewed, ["reason", "evidence", "valid_until", "source"], batch_size=1000
+        )
         lost = [award.pk for org, award in existing.items() if org not in found]
         LabelAward.objects.filter(pk__in=lost).delete()
         label.last_evaluated = timezone.now()
@@ -200,7 +209,9 @@ def evaluate_label(label: Label, today: datetime.date | None = None, *, actor=No
 
 
 def evaluate_all(today: datetime.date | None = None) -> list[LabelRun]:
-    return [evaluate_label(label, today) for label in Label.objects.filter(kind=LabelKind.RULE).order_by("name")]
+    return [
+        evaluate_label(label, today) for label in Label.objects.filter(kind=LabelKind.RULE).order_by("name")
+    ]
 
 
 def award_by_hand(label: Label, organization, user, *, reason: str, valid_until=None) -> LabelAward:

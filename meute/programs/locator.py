@@ -77,12 +77,16 @@ def search(params: dict):
         root = Territory.objects.filter(code=params["territory"]).values_list("pk", flat=True).first()
         inside = descendants([root]) if root else set()
         partnerships = Partnership.objects.filter(territories__in=inside).values("pk")
-        seats = PartnershipParty.objects.filter(organization_id=OuterRef("pk"), partnership_id__in=partnerships)
+        seats = PartnershipParty.objects.filter(
+            organization_id=OuterRef("pk"), partnership_id__in=partnerships
+        )
         queryset = queryset.filter(Q(region_id__in=inside) | Q(geographies__in=inside) | Exists(seats))
     if params.get("sector"):
         sector = Sector.objects.filter(code=params["sector"]).values_list("pk", flat=True).first()
         partnerships = Partnership.objects.filter(sectors=sector).values("pk")
-        seats = PartnershipParty.objects.filter(organization_id=OuterRef("pk"), partnership_id__in=partnerships)
+        seats = PartnershipParty.objects.filter(
+            organization_id=OuterRef("pk"), partnership_id__in=partnerships
+        )
         queryset = queryset.filter(Q(markets=sector) | Exists(seats))
     if params.get("label"):
         today = timezone.localdate()
@@ -187,7 +191,8 @@ def enquiry_to_lead(enquiry: Enquiry) -> Enquiry:
     """The single place where a locator enquiry becomes a lead offered to its partner.
 
     For now the enquiry is forwarded to the partner itself (its users see it and are notified). Lead
-    distribution will take over here: create the lead from the enquiry and offer it to ``enquiry.organization``.
+    distribution will take over here: create the lead from the enquiry and offer it to
+    ``enquiry.organization``.
     """
     if enquiry.status == EnquiryStatus.NEW:
         enquiry.status = EnquiryStatus.FORWARDED

@@ -30,9 +30,11 @@ class AgreementListView(VisibleQuerysetMixin, TemplateView):
         )
         program = None
         if user.is_staff_member and self.request.GET.get("program"):
-            program = Program.objects.filter(uuid=self.request.GET["program"]).first() if _is_uuid(
-                self.request.GET["program"]
-            ) else None
+            program = (
+                Program.objects.filter(uuid=self.request.GET["program"]).first()
+                if _is_uuid(self.request.GET["program"])
+                else None
+            )
             if program is not None:
                 acceptances = acceptances.filter(agreement__program=program)
         kwargs.update(
@@ -70,10 +72,10 @@ class ProgramAgreementsView(VisibleObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         program = self.get_object()
         can_change = access.can_change(self.request.user, program)
-        setting = AgreementSetting.objects.filter(program=program).first() or AgreementSetting(program=program)
-        versions = list(
-            Agreement.objects.filter(program=program).order_by("partner_type", "-version")
+        setting = AgreementSetting.objects.filter(program=program).first() or AgreementSetting(
+            program=program
         )
+        versions = list(Agreement.objects.filter(program=program).order_by("partner_type", "-version"))
         counts = {}
         for agreement_id in AgreementAcceptance.objects.filter(agreement__program=program).values_list(
             "agreement_id", flat=True
@@ -92,7 +94,9 @@ class ProgramAgreementsView(VisibleObjectMixin, TemplateView):
         program = self.get_object()
         access.require(access.can_change(request.user, program))
         if "gate_features" in request.POST or request.POST.get("action") == "gate":
-            setting = AgreementSetting.objects.filter(program=program).first() or AgreementSetting(program=program)
+            setting = AgreementSetting.objects.filter(program=program).first() or AgreementSetting(
+                program=program
+            )
             form = GateSettingForm(request.POST, instance=setting)
             if form.is_valid():
                 with _actor(request):
@@ -172,7 +176,9 @@ class AgreementDetailView(VisibleObjectMixin, TemplateView):
                     ip_address=agreements.client_ip(request),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                for field, errors in (
+                    exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+                ):
                     form.add_error(field if field in ("signer_name", "signer_title") else None, errors)
             else:
                 messages.success(request, _("Thank you: the agreement is accepted."))

@@ -103,14 +103,18 @@ class LabelEvaluateView(VisibleQuerysetMixin, View):
                 messages.success(
                     request,
                     _("%(label)s: %(holders)s holders (%(new)s new, %(removed)s removed).")
-                    % {"label": label.name, "holders": run.holders, "new": run.awarded, "removed": run.removed},
+                    % {
+                        "label": label.name,
+                        "holders": run.holders,
+                        "new": run.awarded,
+                        "removed": run.removed,
+                    },
                 )
         target = request.POST.get("next") or ""
         return redirect(target if target.startswith("/programs/labels/") else "label-list")
 
 
 class LabelAwardView(LabelDetailView):
-
     def post(self, request, *args, **kwargs):
         label = self.get_object()
         _require_editor(request.user)

@@ -29,7 +29,11 @@ class LocatorView(TemplateView):
         form = LocatorSearchForm(self.request.GET or None, tiers=list(locator.listed_tiers()))
         invalid = form.is_bound and not form.is_valid()
         # An unknown filter value matches nothing (the form says which value it did not know).
-        results = locator.search(form.cleaned_data if form.is_bound else {}) if not invalid else locator.listed_organizations().none()
+        results = (
+            locator.search(form.cleaned_data if form.is_bound else {})
+            if not invalid
+            else locator.listed_organizations().none()
+        )
         paginator = CappedCountPaginator(results, 20)
         page = paginator.get_page(self.request.GET.get("page"))
         kwargs.update(
@@ -103,7 +107,10 @@ class EnquiryListView(VisibleQuerysetMixin, TemplateView):
         paginator = CappedCountPaginator(queryset, 25)
         page = paginator.get_page(self.request.GET.get("page"))
         kwargs.update(
-            page_obj=page, paginator=paginator, enquiries=page.object_list, statuses=EnquiryStatus.choices,
+            page_obj=page,
+            paginator=paginator,
+            enquiries=page.object_list,
+            statuses=EnquiryStatus.choices,
             status=status,
         )
         return super().get_context_data(**kwargs)

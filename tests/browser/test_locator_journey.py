@@ -22,7 +22,9 @@ def test_visitor_enquiry_reaches_the_partner(live_server, world, page):  # noqa:
     program = Program.objects.create(name="Partner programme", code="main")
     gold = Tier.objects.create(program=program, name="Gold", rank=1, locator_listing=True)
     PartnerTier.objects.create(partnership=world.partnership_a, program=program, tier=gold)
-    LocatorProfile.objects.create(organization=world.org_a, opt_in=True, public_description="Integrators in Lyon")
+    LocatorProfile.objects.create(
+        organization=world.org_a, opt_in=True, public_description="Integrators in Lyon"
+    )
 
     page.goto(f"{live_server.url}/programs/locator/")
     page.locator("#id_q").fill("Lyon")

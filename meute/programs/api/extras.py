@@ -116,7 +116,10 @@ class AcceptanceSerializer(serializers.ModelSerializer):
             "text_sha256",
         ]
         read_only_fields = ["uuid", "accepted_at", "ip_address", "text_sha256"]
-        extra_kwargs = {"signer_name": {"required": False, "allow_blank": True}, "signer_title": {"required": False, "allow_blank": True}}
+        extra_kwargs = {
+            "signer_name": {"required": False, "allow_blank": True},
+            "signer_title": {"required": False, "allow_blank": True},
+        }
 
 
 class AcceptanceViewSet(
@@ -244,12 +247,21 @@ class LabelSerializer(ModelValidatedSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         kind = attrs.get("kind", getattr(self.instance, "kind", LabelKind.RULE))
+
         def value(name):
             return attrs[name] if name in attrs else getattr(self.instance, name, None)
-        regions = attrs["regions"] if "regions" in attrs else (list(self.instance.regions.all()) if self.instance else [])
+
+        regions = (
+            attrs["regions"]
+            if "regions" in attrs
+            else (list(self.instance.regions.all()) if self.instance else [])
+        )
         if kind == LabelKind.RULE and not (
-            value("min_tier") or value("min_certified") is not None or value("min_revenue") is not None
-            or value("partner_types") or regions
+            value("min_tier")
+            or value("min_certified") is not None
+            or value("min_revenue") is not None
+            or value("partner_types")
+            or regions
         ):
             raise serializers.ValidationError(
                 {"kind": [_("A label awarded by rule needs at least one criterion.")]}
@@ -395,7 +407,9 @@ class LocatorProfileViewSet(
     def get_queryset(self):
         return LocatorProfile.objects.visible_to(self.request.user).select_related("organization")
 
-    @extend_schema(summary="Read or change your organisation's locator profile", request=LocatorProfileSerializer)
+    @extend_schema(
+        summary="Read or change your organisation's locator profile", request=LocatorProfileSerializer
+    )
     @action(detail=False, methods=["get", "patch"])
     def mine(self, request):
         if not request.user.is_partner_user:
@@ -457,4 +471,3 @@ def register(router):
     router.register("label-awards", LabelAwardViewSet, basename="labelaward")
     router.register("locator-profiles", LocatorProfileViewSet, basename="locatorprofile")
     router.register("enquiries", EnquiryViewSet, basename="enquiry")
-

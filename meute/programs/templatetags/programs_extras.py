@@ -32,7 +32,9 @@ def partner_labels(context, organization):
     user = context["request"].user
     if organization is None or organization.is_operator:
         return {"awards": [], "ambassadors": []}
-    visible = set(LabelAward.objects.visible_to(user).filter(organization=organization).values_list("pk", flat=True))
+    visible = set(
+        LabelAward.objects.visible_to(user).filter(organization=organization).values_list("pk", flat=True)
+    )
     awards = [a for a in labels.current_awards([organization.pk]) if a.pk in visible]
     may_see = user.is_staff_member or user.organization_id == organization.pk
     serving = list(ambassadors.for_organization(organization)[:20]) if may_see else []

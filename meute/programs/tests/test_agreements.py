@@ -69,7 +69,11 @@ class TestRules:
 
     @pytest.mark.parametrize(
         ("overrides", "field"),
-        [({"signer_name": " "}, "signer_name"), ({"signer_title": ""}, "signer_title"), ({"version": 2}, "version")],
+        [
+            ({"signer_name": " "}, "signer_name"),
+            ({"signer_title": ""}, "signer_title"),
+            ({"version": 2}, "version"),
+        ],
     )
     def test_bad_signature_refused(self, agreement, world, overrides, field):
         with pytest.raises(ValidationError) as exc:
@@ -143,7 +147,8 @@ class TestPages:
 
     def test_empty_signature_refused_in_the_form(self, client_for, world, agreement):
         response = client_for(world.partner_a_user).post(
-            agreement.get_absolute_url(), {"signer_name": "", "signer_title": "CEO", "version": 1, "confirm": "on"}
+            agreement.get_absolute_url(),
+            {"signer_name": "", "signer_title": "CEO", "version": 1, "confirm": "on"},
         )
         assert response.status_code == 400
         assert "Type your full name to sign." in response.content.decode()
@@ -151,7 +156,8 @@ class TestPages:
 
     def test_wrong_version_refused_in_the_form(self, client_for, world, agreement):
         response = client_for(world.partner_a_user).post(
-            agreement.get_absolute_url(), {"signer_name": "A", "signer_title": "CEO", "version": 7, "confirm": "on"}
+            agreement.get_absolute_url(),
+            {"signer_name": "A", "signer_title": "CEO", "version": 7, "confirm": "on"},
         )
         assert response.status_code == 400
         assert "not the current version" in response.content.decode()
@@ -192,7 +198,12 @@ class TestApi:
         client = client_for(world.partner_a_user)
         response = client.post(
             "/api/agreement-acceptances/",
-            {"agreement": str(agreement.uuid), "signer_name": "Alice Arnaud", "signer_title": "CEO", "version": 1},
+            {
+                "agreement": str(agreement.uuid),
+                "signer_name": "Alice Arnaud",
+                "signer_title": "CEO",
+                "version": 1,
+            },
             content_type="application/json",
         )
         assert response.status_code == 201, response.content
@@ -237,9 +248,17 @@ class TestApi:
 
     def test_staff_publish_partner_cannot(self, client_for, world, program, agreement):
         data = {"program": str(program.uuid), "title": "V2", "text": "Second text"}
-        assert client_for(world.partner_a_user).post("/api/agreements/", data, content_type="application/json").status_code == 403
+        assert (
+            client_for(world.partner_a_user)
+            .post("/api/agreements/", data, content_type="application/json")
+            .status_code
+            == 403
+        )
         response = client_for(world.manager).post("/api/agreements/", data, content_type="application/json")
         assert response.status_code == 201 and response.json()["version"] == 2
-        assert client_for(world.manager).patch(
-            f"/api/agreements/{agreement.uuid}/", {"text": "x"}, content_type="application/json"
-        ).status_code == 405
+        assert (
+            client_for(world.manager)
+            .patch(f"/api/agreements/{agreement.uuid}/", {"text": "x"}, content_type="application/json")
+            .status_code
+            == 405
+        )

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from meute.core.factories import TerritoryFactory, UserFactory
 from meute.core.choices import UserRole
+from meute.core.factories import TerritoryFactory, UserFactory
 from meute.programs import ambassadors
 from meute.programs.models import Ambassador
 
@@ -47,7 +47,10 @@ def test_programme_ambassador_only_for_members(world, markets, program):
 
 def test_geographies_count_as_markets(world, markets):
     world.org_a.geographies.add(markets["west"])
-    assert set(Ambassador.objects.visible_to(world.partner_a_user)) == {markets["eve_aura"], markets["zoe_west"]}
+    assert set(Ambassador.objects.visible_to(world.partner_a_user)) == {
+        markets["eve_aura"],
+        markets["zoe_west"],
+    }
 
 
 def test_only_staff_can_be_ambassadors(world, markets):
@@ -76,7 +79,13 @@ def test_staff_manage_ambassadors_in_the_ui(client_for, world, markets, program)
     client = client_for(world.manager)
     response = client.post(
         reverse("ambassador-create"),
-        {"user": world.manager.pk, "territory": markets["west"].pk, "program": "", "message": "Hi", "is_active": "on"},
+        {
+            "user": world.manager.pk,
+            "territory": markets["west"].pk,
+            "program": "",
+            "message": "Hi",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     assert Ambassador.objects.filter(user=world.manager, territory=markets["west"]).exists()
@@ -91,17 +100,28 @@ def test_staff_manage_ambassadors_in_the_ui(client_for, world, markets, program)
     assert partner.status_code == 400
     delete = client.post(reverse("ambassador-delete", kwargs={"uuid": markets["zoe_west"].uuid}))
     assert delete.status_code == 302 and not Ambassador.objects.filter(pk=markets["zoe_west"].pk).exists()
-    assert client_for(world.reader).post(
-        reverse("ambassador-delete", kwargs={"uuid": markets["eve_aura"].uuid})
-    ).status_code == 403
+    assert (
+        client_for(world.reader)
+        .post(reverse("ambassador-delete", kwargs={"uuid": markets["eve_aura"].uuid}))
+        .status_code
+        == 403
+    )
 
 
 def test_api(client_for, world, markets, program):
     listing = client_for(world.partner_a_user).get("/api/ambassadors/").json()
     assert [row["name"] for row in listing["results"]] == ["Eve Ambassador"]
-    assert client_for(world.partner_a_user).get(f"/api/ambassadors/{markets['zoe_west'].uuid}/").status_code == 404
+    assert (
+        client_for(world.partner_a_user).get(f"/api/ambassadors/{markets['zoe_west'].uuid}/").status_code
+        == 404
+    )
     data = {"user": "manager", "territory": "fr", "message": "National"}
-    assert client_for(world.partner_a_user).post("/api/ambassadors/", data, content_type="application/json").status_code == 403
+    assert (
+        client_for(world.partner_a_user)
+        .post("/api/ambassadors/", data, content_type="application/json")
+        .status_code
+        == 403
+    )
     created = client_for(world.manager).post("/api/ambassadors/", data, content_type="application/json")
     assert created.status_code == 201, created.content
     bad = client_for(world.manager).post(

@@ -38,7 +38,10 @@ def data(world, program):
     CertifiedPerson.objects.create(person=world.person_b, certification="C", role="sales")
     # An expired certification does not count.
     CertifiedPerson.objects.create(
-        person=world.person_b, certification="Old", role="consultant", valid_until=today - datetime.timedelta(days=1)
+        person=world.person_b,
+        certification="Old",
+        role="consultant",
+        valid_until=today - datetime.timedelta(days=1),
     )
     RevenueRecord.objects.create(partnership=world.partnership_a, period=today, amount=Decimal("300000"))
     RevenueRecord.objects.create(partnership=world.partnership_b, period=today, amount=Decimal("60000"))
@@ -53,7 +56,9 @@ def data(world, program):
 
 def rule(**criteria):
     regions = criteria.pop("regions", [])
-    label = Label.objects.create(name=criteria.pop("name", "Excellence"), code=criteria.pop("code", "excellence"), **criteria)
+    label = Label.objects.create(
+        name=criteria.pop("name", "Excellence"), code=criteria.pop("code", "excellence"), **criteria
+    )
     label.regions.set(regions)
     return label
 
@@ -119,8 +124,12 @@ def test_evaluation_is_set_based(world, data):
     for i in range(15):
         org = OrganizationFactory(name=f"Extra {i}")
         operator = world.operator
-        partnership = create_partnership([PartySpec(operator, role=PartyRole.OPERATOR), PartySpec(org)], name=f"P{i}")
-        CertifiedPerson.objects.create(person=PersonFactory(organization=org), certification="C", role="sales")
+        partnership = create_partnership(
+            [PartySpec(operator, role=PartyRole.OPERATOR), PartySpec(org)], name=f"P{i}"
+        )
+        CertifiedPerson.objects.create(
+            person=PersonFactory(organization=org), certification="C", role="sales"
+        )
         RevenueRecord.objects.create(partnership=partnership, period=data["today"], amount=Decimal("10"))
         OrganizationPartnerType.objects.create(organization=org, partner_type="reseller")
     with CaptureQueriesContext(connection) as queries:
@@ -151,7 +160,8 @@ def test_expired_awards_are_not_current(world, data):
     award = labels.award_by_hand(hand, world.org_a, world.manager, reason="Yes")
     assert list(labels.current_awards([world.org_a.pk])) == [award]
     LabelAward.objects.filter(pk=award.pk).update(
-        valid_from=data["today"] - datetime.timedelta(days=30), valid_until=data["today"] - datetime.timedelta(days=1)
+        valid_from=data["today"] - datetime.timedelta(days=30),
+        valid_until=data["today"] - datetime.timedelta(days=1),
     )
     assert list(labels.current_awards([world.org_a.pk])) == []
 
@@ -160,12 +170,16 @@ def test_pages_and_outsider(client_for, world, data):
     hand = Label.objects.create(name="Partner of the year", code="poty", kind=LabelKind.MANUAL)
     client = client_for(world.manager)
     response = client.post(
-        reverse("label-award", kwargs={"uuid": hand.uuid}), {"organization": world.org_a.pk, "reason": "Secret evidence"}
+        reverse("label-award", kwargs={"uuid": hand.uuid}),
+        {"organization": world.org_a.pk, "reason": "Secret evidence"},
     )
     assert response.status_code == 302
-    assert client.post(
-        reverse("label-award", kwargs={"uuid": hand.uuid}), {"organization": world.org_b.pk, "reason": ""}
-    ).status_code == 400
+    assert (
+        client.post(
+            reverse("label-award", kwargs={"uuid": hand.uuid}), {"organization": world.org_b.pk, "reason": ""}
+        ).status_code
+        == 400
+    )
     # b sees the label catalogue but never a's award or its evidence.
     for url in (reverse("label-list"), hand.get_absolute_url()):
         page = client_for(world.partner_b_user).get(url).content.decode()
@@ -175,19 +189,34 @@ def test_pages_and_outsider(client_for, world, data):
     # The organisation page shows the label.
     org_page = client_for(world.partner_a_user).get(world.org_a.get_absolute_url()).content.decode()
     assert "Partner of the year" in org_page
-    assert client_for(world.partner_b_user).post(
-        reverse("label-award", kwargs={"uuid": hand.uuid}), {"organization": world.org_b.pk, "reason": "me"}
-    ).status_code == 403
+    assert (
+        client_for(world.partner_b_user)
+        .post(
+            reverse("label-award", kwargs={"uuid": hand.uuid}),
+            {"organization": world.org_b.pk, "reason": "me"},
+        )
+        .status_code
+        == 403
+    )
     assert client_for(world.partner_b_user).post(reverse("label-evaluate")).status_code == 403
 
 
 def test_staff_create_and_evaluate_in_the_ui(client_for, world, data):
     client = client_for(world.manager)
-    empty = client.post(reverse("label-create"), {"name": "X", "code": "x", "kind": "rule", "validity_days": 365})
+    empty = client.post(
+        reverse("label-create"), {"name": "X", "code": "x", "kind": "rule", "validity_days": 365}
+    )
     assert empty.status_code == 400 and "at least one criterion" in empty.content.decode()
     response = client.post(
         reverse("label-create"),
-        {"name": "Certified", "code": "certified", "kind": "rule", "validity_days": 365, "min_certified": 3, "is_public": "on"},
+        {
+            "name": "Certified",
+            "code": "certified",
+            "kind": "rule",
+            "validity_days": 365,
+            "min_certified": 3,
+            "is_public": "on",
+        },
     )
     assert response.status_code == 302
     client.post(reverse("label-evaluate"))
@@ -198,7 +227,12 @@ def test_api(client_for, world, program, data):
     client = client_for(world.manager)
     created = client.post(
         "/api/labels/",
-        {"name": "Gold club", "code": "gold-club", "program": str(program.uuid), "min_tier": str(tier(program, "Gold").uuid)},
+        {
+            "name": "Gold club",
+            "code": "gold-club",
+            "program": str(program.uuid),
+            "min_tier": str(tier(program, "Gold").uuid),
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
@@ -206,14 +240,22 @@ def test_api(client_for, world, program, data):
     assert empty.status_code == 400
     run = client.post(f"/api/labels/{created.json()['uuid']}/evaluate/")
     assert run.status_code == 200 and run.json()["holders"] == 1
-    assert client_for(world.partner_a_user).post(f"/api/labels/{created.json()['uuid']}/evaluate/").status_code == 403
+    assert (
+        client_for(world.partner_a_user).post(f"/api/labels/{created.json()['uuid']}/evaluate/").status_code
+        == 403
+    )
     awards_b = client_for(world.partner_b_user).get("/api/label-awards/").json()
     assert awards_b["count"] == 0
     awards_a = client_for(world.partner_a_user).get("/api/label-awards/").json()
     assert awards_a["count"] == 1 and "Gold" in awards_a["results"][0]["reason"]
     hand = Label.objects.create(name="Hand", code="hand", kind=LabelKind.MANUAL)
     payload = {"label": str(hand.uuid), "organization": str(world.org_b.uuid), "reason": "Great"}
-    assert client_for(world.partner_b_user).post("/api/label-awards/", payload, content_type="application/json").status_code == 403
+    assert (
+        client_for(world.partner_b_user)
+        .post("/api/label-awards/", payload, content_type="application/json")
+        .status_code
+        == 403
+    )
     response = client_for(world.manager).post("/api/label-awards/", payload, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["awarded_by"] == "manager"

@@ -12,7 +12,15 @@ from meute.core.models import OrganizationPartnerType
 from meute.notifications.models import Notification
 from meute.partnerships.choices import PartnershipStatus
 from meute.programs import locator
-from meute.programs.models import Enquiry, EnquiryStatus, Label, LabelAward, LabelKind, LocatorProfile, PartnerTier
+from meute.programs.models import (
+    Enquiry,
+    EnquiryStatus,
+    Label,
+    LabelAward,
+    LabelKind,
+    LocatorProfile,
+    PartnerTier,
+)
 
 from .conftest import tier
 
@@ -59,7 +67,9 @@ def test_public_page_shows_public_information_only(client, world, program, liste
     hidden = Label.objects.create(name="Internal watch", code="watch", kind=LabelKind.MANUAL, is_public=False)
     shown = Label.objects.create(name="Partner of the year", code="poty", kind=LabelKind.MANUAL)
     for label in (hidden, shown):
-        LabelAward.objects.create(label=label, organization=world.org_a, source="manual", reason="secret reason")
+        LabelAward.objects.create(
+            label=label, organization=world.org_a, source="manual", reason="secret reason"
+        )
     page = client.get(reverse("locator"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -125,7 +135,9 @@ def test_enquiry_bad_input_and_honeypot(client, world, program, listed):
     robot = client.post(url, {**ENQUIRY, "website": "http://spam.example"})
     assert robot.status_code == 302
     assert not Enquiry.objects.exists()
-    assert client.post(reverse("locator-entry", kwargs={"uuid": world.org_b.uuid}), ENQUIRY).status_code == 404
+    assert (
+        client.post(reverse("locator-entry", kwargs={"uuid": world.org_b.uuid}), ENQUIRY).status_code == 404
+    )
     assert not Enquiry.objects.exists()
 
 
@@ -149,7 +161,10 @@ def test_partner_sees_own_enquiries_only(client, client_for, world, program, lis
     assert "Victor Visiteur" not in outsider.get(reverse("enquiry-list")).content.decode()
     assert outsider.get(enquiry.get_absolute_url()).status_code == 404
     assert outsider.post(enquiry.get_absolute_url(), {"status": "closed"}).status_code == 404
-    assert client_for(world.partner_a_user).post(enquiry.get_absolute_url(), {"status": "closed"}).status_code == 302
+    assert (
+        client_for(world.partner_a_user).post(enquiry.get_absolute_url(), {"status": "closed"}).status_code
+        == 302
+    )
     enquiry.refresh_from_db()
     assert enquiry.status == EnquiryStatus.CLOSED
     assert client_for(world.reader).post(enquiry.get_absolute_url(), {"status": "new"}).status_code == 403
@@ -158,14 +173,22 @@ def test_partner_sees_own_enquiries_only(client, client_for, world, program, lis
     assert outsider.get(f"/api/enquiries/{enquiry.uuid}/").status_code == 404
     own = client_for(world.partner_a_user).get("/api/enquiries/").json()
     assert own["count"] == 1 and own["results"][0]["email"] == "victor@example.com"
-    assert client_for(world.partner_a_user).patch(
-        f"/api/enquiries/{enquiry.uuid}/", {"status": "bogus"}, content_type="application/json"
-    ).status_code == 400
+    assert (
+        client_for(world.partner_a_user)
+        .patch(f"/api/enquiries/{enquiry.uuid}/", {"status": "bogus"}, content_type="application/json")
+        .status_code
+        == 400
+    )
 
 
 def test_anonymous_reaches_only_the_locator(client, world, program, listed):
     assert client.get(reverse("locator")).status_code == 200
-    for url in (reverse("enquiry-list"), reverse("locator-profile"), reverse("label-list"), reverse("ambassador-list")):
+    for url in (
+        reverse("enquiry-list"),
+        reverse("locator-profile"),
+        reverse("label-list"),
+        reverse("ambassador-list"),
+    ):
         assert client.get(url).status_code == 302
     assert client.get("/api/enquiries/").status_code in (401, 403)
 
@@ -179,7 +202,9 @@ def test_partner_opts_in_and_out(client_for, world, program, listed):
     response = client_for(world.partner_b_user).patch(
         "/api/locator-profiles/mine/", {"opt_in": False}, content_type="application/json"
     )
-    assert response.status_code == 200 and LocatorProfile.objects.get(organization=world.org_b).opt_in is False
+    assert (
+        response.status_code == 200 and LocatorProfile.objects.get(organization=world.org_b).opt_in is False
+    )
     assert client_for(world.partner_b_user).get("/api/locator-profiles/").json()["count"] == 1
 
 
