@@ -215,3 +215,24 @@ def agreement_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class AgreementAcceptedPermission:
+    """The same gate for API writes: add it to a viewset's ``permission_classes`` (after the role check).
+
+    Reads stay open; a partner user whose organisation has a gated agreement to accept gets 403 with the
+    message below on POST, PUT, PATCH and DELETE.
+    """
+
+    message = None
+
+    def __init__(self):
+        self.message = _("Accept the programme agreement first.")
+
+    def has_permission(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return not pending_for(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return True

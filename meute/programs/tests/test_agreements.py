@@ -262,3 +262,25 @@ class TestApi:
             .status_code
             == 405
         )
+
+
+def test_reusable_gates_for_function_views_and_api(rf, world, agreement, gated):
+    from django.http import HttpResponse
+
+    from meute.programs.agreements import AgreementAcceptedPermission, agreement_required
+
+    view = agreement_required(lambda request: HttpResponse("feature"))
+    request = rf.post("/")
+    request.user = world.partner_a_user
+    response = view(request)
+    assert response.status_code == 403 and b"Accept the agreement first" in response.content
+    permission = AgreementAcceptedPermission()
+    assert permission.has_permission(request, None) is False
+    request.method = "GET"
+    assert permission.has_permission(request, None) is True
+    staff = rf.post("/")
+    staff.user = world.manager
+    assert view(staff).content == b"feature" and permission.has_permission(staff, None) is True
+    sign(world.partner_a_user, agreement)
+    request.method = "POST"
+    assert view(request).content == b"feature" and permission.has_permission(request, None) is True
