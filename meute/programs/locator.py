@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
 
-from meute.core.models import Organization, Sector
+from meute.core.choices import PartnerType
+from meute.core.models import Organization, OrganizationPartnerType, Sector
 from meute.notifications.notify import notify, organization_users, staff_reviewers
 from meute.partnerships.choices import PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
@@ -119,6 +120,12 @@ def public_entries(organizations) -> list[dict]:
     for org, tier, program in rows:
         tiers.setdefault(org, []).append(f"{tier} ({program})")
     labels = labels_by_organization(ids, public_only=True)
+    type_names = dict(PartnerType.choices)
+    types: dict[int, list[str]] = {}
+    for org, partner_type in OrganizationPartnerType.objects.filter(organization_id__in=ids).values_list(
+        "organization_id", "partner_type"
+    ):
+        types.setdefault(org, []).append(str(type_names.get(partner_type, partner_type)))
     descriptions = dict(
         Organization.objects.filter(pk__in=ids).values_list("pk", "locator_profile__public_description")
     )
@@ -129,7 +136,7 @@ def public_entries(organizations) -> list[dict]:
             "name": org.name,
             "city": org.city,
             "website": org.website,
-            "partner_types": org.get_partner_types_display(),
+            "partner_types": sorted(types.get(org.pk, [])),
             "tiers": tiers.get(org.pk, []),
             "labels": [label.name for label in labels.get(org.pk, [])],
             "description": descriptions.get(org.pk) or "",
