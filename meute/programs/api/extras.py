@@ -23,6 +23,7 @@ from meute.programs import agreements, labels
 from meute.programs.models import (
     Agreement,
     AgreementAcceptance,
+    AgreementSetting,
     Ambassador,
     Enquiry,
     EnquiryStatus,
@@ -167,6 +168,39 @@ class AcceptanceViewSet(
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
         return Response(self.get_serializer(acceptance).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementSettingSerializer(ModelValidatedSerializer):
+    program = by_uuid(Program)
+
+    class Meta:
+        model = AgreementSetting
+        fields = ["uuid", "program", "gate_features", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+    def validate(self, attrs):
+        program = attrs.get("program")
+        others = AgreementSetting.objects.filter(program=program)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if program is not None and others.exists():
+            raise serializers.ValidationError(
+                {"program": [_("This programme already has its agreement setting: change that one.")]}
+            )
+        return super().validate(attrs)
+
+
+@crud_schema(
+    "agreement settings",
+    "an agreement setting",
+    "Whether a programme's partners must accept its current agreement before using the programme.",
+)
+class AgreementSettingViewSet(VisibleModelViewSet):
+    model = AgreementSetting
+    serializer_class = AgreementSettingSerializer
+    select_related = ("program",)
+    filterset_fields = ["gate_features"]
 
 
 # --- ambassadors ----------------------------------------------------------------------------------------
@@ -466,6 +500,7 @@ class EnquiryViewSet(
 def register(router):
     router.register("agreements", AgreementViewSet, basename="agreement")
     router.register("agreement-acceptances", AcceptanceViewSet, basename="agreementacceptance")
+    router.register("agreement-settings", AgreementSettingViewSet, basename="agreementsetting")
     router.register("ambassadors", AmbassadorViewSet, basename="ambassador")
     router.register("labels", LabelViewSet, basename="label")
     router.register("label-awards", LabelAwardViewSet, basename="labelaward")

@@ -284,3 +284,22 @@ def test_reusable_gates_for_function_views_and_api(rf, world, agreement, gated):
     sign(world.partner_a_user, agreement)
     request.method = "POST"
     assert view(request).content == b"feature" and permission.has_permission(request, None) is True
+
+
+def test_gate_setting_through_the_api(client_for, world, program, agreement):
+    data = {"program": str(program.uuid), "gate_features": True}
+    partner = client_for(world.partner_a_user).post(
+        "/api/agreement-settings/", data, content_type="application/json"
+    )
+    assert partner.status_code == 403
+    reader = client_for(world.reader).post("/api/agreement-settings/", data, content_type="application/json")
+    assert reader.status_code == 403
+    created = client_for(world.manager).post(
+        "/api/agreement-settings/", data, content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    duplicate = client_for(world.manager).post(
+        "/api/agreement-settings/", data, content_type="application/json"
+    )
+    assert duplicate.status_code == 400
+    assert agreements.pending_for(world.partner_a_user) == [agreement]
