@@ -1,5 +1,7 @@
 """Agreement pages: staff publish versions and see who accepted what; partners read and sign."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -28,15 +30,9 @@ class AgreementListView(VisibleQuerysetMixin, TemplateView):
             .select_related("agreement__program", "organization", "user")
             .order_by("-accepted_at")
         )
-        program = None
-        if user.is_staff_member and self.request.GET.get("program"):
-            program = (
-                Program.objects.filter(uuid=self.request.GET["program"]).first()
-                if _is_uuid(self.request.GET["program"])
-                else None
-            )
-            if program is not None:
-                acceptances = acceptances.filter(agreement__program=program)
+        program = _program_from(self.request.GET.get("program")) if user.is_staff_member else None
+        if program is not None:
+            acceptances = acceptances.filter(agreement__program=program)
         kwargs.update(
             acceptances=list(acceptances[:500]),
             applicable=[]
@@ -48,14 +44,12 @@ class AgreementListView(VisibleQuerysetMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-def _is_uuid(value) -> bool:
-    import uuid
-
+def _program_from(value):
+    """The programme named by a ``?program=<uuid>`` filter; nothing for an empty or malformed value."""
     try:
-        uuid.UUID(str(value))
+        return Program.objects.filter(uuid=uuid.UUID(str(value))).first() if value else None
     except ValueError:
-        return False
-    return True
+        return None
 
 
 class ProgramAgreementsView(VisibleObjectMixin, TemplateView):

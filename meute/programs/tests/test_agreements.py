@@ -303,3 +303,20 @@ def test_gate_setting_through_the_api(client_for, world, program, agreement):
     )
     assert duplicate.status_code == 400
     assert agreements.pending_for(world.partner_a_user) == [agreement]
+
+
+def test_staff_filter_acceptances_by_programme(client_for, world, program, agreement):
+    from meute.programs.models import Program
+
+    sign(world.partner_a_user, agreement)
+    other = Program.objects.create(name="Other", code="other")
+    client = client_for(world.reader)
+    assert (
+        "Alice Arnaud"
+        in client.get(reverse("agreement-list"), {"program": str(program.uuid)}).content.decode()
+    )
+    assert (
+        "Alice Arnaud"
+        not in client.get(reverse("agreement-list"), {"program": str(other.uuid)}).content.decode()
+    )
+    assert client.get(reverse("agreement-list"), {"program": "not-a-uuid"}).status_code == 200
