@@ -1,9 +1,17 @@
 from auditlog.registry import auditlog
 
 from .models import (
+    Agreement,
+    AgreementAcceptance,
+    AgreementSetting,
+    Ambassador,
     BusinessPlan,
     BusinessPlanVersion,
     CertifiedPerson,
+    Enquiry,
+    Label,
+    LabelAward,
+    LocatorProfile,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -28,5 +36,13 @@ for model in (
     BusinessPlan,
     BusinessPlanVersion,
     Objective,
+    Agreement,
+    AgreementAcceptance,
+    AgreementSetting,
+    Ambassador,
+    Label,
+    LabelAward,
+    LocatorProfile,
+    Enquiry,
 ):
     auditlog.register(model)

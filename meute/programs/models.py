@@ -815,3 +815,438 @@ class Objective(BusinessModel):
     @property
     def quarter_end(self) -> datetime.date:
         return add_months(self.quarter_start, 3) - datetime.timedelta(days=1)
+
+
+# --- partner agreement (``programs.agreements``) ------------------------------------------------------
+
+
+class OrganizationScopedQuerySet(VisibleQuerySet):
+    """Rows that name their organisation directly: a partner user sees its own organisation's only."""
+
+    organization_path = "organization_id"
+
+    def for_organization(self, organization_id):
+        return self.filter(**{self.organization_path: organization_id})
+
+
+class AgreementSetting(BusinessModel):
+    """Whether a programme's portal waits for its partners to accept the current agreement."""
+
+    program = models.OneToOneField(
+        Program, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="agreement_setting"
+    )
+    gate_features = models.BooleanField(
+        _("partners accept the agreement before using the programme"),
+        default=False,
+        help_text=_("Until then, the programme pages and deal registration ask them to accept it first."),
+    )
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement setting")
+        verbose_name_plural = _("agreement settings")
+
+    def __str__(self):
+        return str(self.program)
+
+
+class Agreement(BusinessModel):
+    """One version of a programme's agreement text, for one partner type (or for every type when blank).
+
+    Versions are kept: a text is never edited once published; a change is a new version, which partners
+    accept again.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    partner_type = models.CharField(
+        _("partner type"),
+        max_length=30,
+        choices=PartnerType.choices,
+        blank=True,
+        help_text=_("Leave empty for the agreement every partner type signs unless it has its own."),
+    )
+    version = models.PositiveSmallIntegerField(_("version"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner agreement")
+        verbose_name_plural = _("partner agreements")
+        ordering = ["program", "partner_type", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "partner_type", "version"],
+                name="unique_agreement_version",
+                violation_error_message=_("This version of the agreement already exists."),
+            ),
+            models.CheckConstraint(
+                name="agreement_version_positive",
+                condition=Q(version__gte=1),
+                violation_error_message=_("Versions start at 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("%(title)s (version %(version)s)") % {"title": self.title, "version": self.version})
+
+    def get_absolute_url(self):
+        return reverse("agreement-detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def text_sha256(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.acceptances.exists():
+            previous = Agreement.objects.filter(pk=self.pk).values_list("text", "title").first()
+            if previous and previous != (self.text, self.title):
+                raise ValidationError(
+                    _("This version has been accepted: publish a new version instead of editing it.")
+                )
+
+
+class AgreementAcceptance(BusinessModel):
+    """A partner organisation's signature of one agreement version. Immutable once written."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="acceptances"
+    )
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="agreement_acceptances",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField(_("full name"), max_length=200)
+    signer_title = models.CharField(_("job title"), max_length=200)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(_("version"))
+    text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    # Partner users sign for their own organisation (``agreements.accept`` checks everything else).
+    partner_can_create = True
+
+    class Meta:
+        verbose_name = _("agreement acceptance")
+        verbose_name_plural = _("agreement acceptances")
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organization"],
+                name="unique_agreement_acceptance",
+                violation_error_message=_("Your organisation has already accepted this version."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.agreement} — {self.signer_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("An acceptance is a signature: it cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("An acceptance is a signature: it cannot be deleted."))
+
+
+# --- ambassadors per market (``programs.ambassadors``) ------------------------------------------------
+
+
+class AmbassadorQuerySet(VisibleQuerySet):
+    def for_organization(self, organization_id):
+        from .ambassadors import market_filter
+
+        return self.filter(market_filter(organization_id))
+
+
+class Ambassador(BusinessModel):
+    """A staff member named for a market (territory), for one programme or for all of them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="ambassador_roles",
+    )
+    territory = models.ForeignKey(
+        "core.Territory", verbose_name=_("market"), on_delete=models.PROTECT, related_name="ambassadors"
+    )
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ambassadors",
+        help_text=_("Leave empty for an ambassador of every programme."),
+    )
+    message = models.CharField(_("message to partners"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AmbassadorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ambassador")
+        verbose_name_plural = _("ambassadors")
+        ordering = ["territory__name", "user__last_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "territory", "program"],
+                name="unique_ambassador_per_market_program",
+                violation_error_message=_("This person is already ambassador for this market."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "territory"],
+                condition=Q(program__isnull=True),
+                name="unique_global_ambassador_per_market",
+                violation_error_message=_("This person is already ambassador for this market."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} — {self.territory}"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def email(self) -> str:
+        return self.contact_email or self.user.email
+
+    def clean(self):
+        super().clean()
+        if self.user_id and not self.user.is_staff_member:
+            raise ValidationError({"user": _("Ambassadors are members of the operator's staff.")})
+        if self.user_id and not self.user.is_active:
+            raise ValidationError({"user": _("This user account is inactive.")})
+
+
+# --- labels and segments (``programs.labels``) --------------------------------------------------------
+
+
+class LabelKind(models.TextChoices):
+    RULE = "rule", _("Awarded by rule")
+    MANUAL = "manual", _("Awarded by hand")
+
+
+class Label(BusinessModel):
+    """A distinction for the most deserving partners: awarded by a rule over data, or by hand."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("awarded"), max_length=10, choices=LabelKind.choices, default=LabelKind.RULE)
+    is_public = models.BooleanField(_("shown in the public partner locator"), default=True)
+    validity_days = models.PositiveSmallIntegerField(
+        _("validity (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+    # Rule criteria (every criterion set must hold).
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="labels_defined",
+        help_text=_("The programme whose tier and revenue currency the rule reads."),
+    )
+    min_tier = models.ForeignKey(
+        Tier,
+        verbose_name=_("minimum tier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    min_certified = models.PositiveIntegerField(_("minimum certified people"), null=True, blank=True)
+    min_revenue = models.DecimalField(
+        _("minimum revenue over 12 months"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    partner_types = models.JSONField(_("partner types"), default=list, blank=True)
+    regions = models.ManyToManyField(
+        "core.Territory", verbose_name=_("regions"), blank=True, related_name="+"
+    )
+    last_evaluated = models.DateTimeField(_("last evaluated"), null=True, blank=True)
+
+    objects = SharedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("label-detail", kwargs={"uuid": self.uuid})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not isinstance(self.partner_types, list) or any(
+            t not in PartnerType.values for t in self.partner_types
+        ):
+            errors["partner_types"] = _("Choose partner types from the list.")
+        if self.min_tier_id and not self.program_id:
+            self.program = self.min_tier.program
+        if self.min_tier_id and self.program_id and self.min_tier.program_id != self.program_id:
+            errors["min_tier"] = _("This tier belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
+
+    def has_criteria(self) -> bool:
+        return bool(
+            self.min_tier_id
+            or self.min_certified is not None
+            or self.min_revenue is not None
+            or self.partner_types
+            or (self.pk and self.regions.exists())
+        )
+
+
+class LabelAward(BusinessModel):
+    """A label held by a partner organisation, why (the rule's evidence or the staff note) and until when."""
+
+    label = models.ForeignKey(Label, verbose_name=_("label"), on_delete=models.CASCADE, related_name="awards")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="labels"
+    )
+    source = models.CharField(_("awarded"), max_length=10, choices=LabelKind.choices)
+    reason = models.TextField(_("reason"))
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("awarded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("label award")
+        verbose_name_plural = _("label awards")
+        ordering = ["label__name", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["label", "organization"],
+                name="unique_label_award",
+                violation_error_message=_("This partner already holds this label."),
+            ),
+            models.CheckConstraint(
+                name="label_award_validity_ordered",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                violation_error_message=_("The end of validity cannot be before its start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} — {self.organization}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+# --- public partner locator and enquiries (``programs.locator``) --------------------------------------
+
+
+class LocatorProfile(BusinessModel):
+    """A partner organisation's consent to appear in the public partner locator, with its public blurb."""
+
+    organization = models.OneToOneField(
+        "core.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="locator_profile",
+    )
+    opt_in = models.BooleanField(_("list us in the public partner locator"), default=False)
+    public_description = models.TextField(_("public description"), max_length=1000, blank=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    partner_can_change = True
+    partner_can_create = True
+
+    class Meta:
+        verbose_name = _("locator profile")
+        verbose_name_plural = _("locator profiles")
+        ordering = ["organization__name"]
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class EnquiryStatus(models.TextChoices):
+    NEW = "new", _("New")
+    FORWARDED = "forwarded", _("Forwarded to the partner")
+    CLOSED = "closed", _("Closed")
+
+
+class Enquiry(BusinessModel):
+    """A visitor's message sent from a partner's entry in the public locator."""
+
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="enquiries"
+    )
+    name = models.CharField(_("your name"), max_length=120)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    message = models.TextField(_("message"), max_length=4000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EnquiryStatus.choices, default=EnquiryStatus.NEW
+    )
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = OrganizationScopedQuerySet.as_manager()
+
+    partner_can_change = True
+
+    class Meta:
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "status"], name="enquiry_org_status_idx")]
+
+    def __str__(self):
+        return f"{self.name} → {self.organization}"
+
+    def get_absolute_url(self):
+        return reverse("enquiry-detail", kwargs={"uuid": self.uuid})

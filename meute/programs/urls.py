@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_agreements, views_ambassadors, views_labels, views_locator
 
 urlpatterns = [
     path("", views.ProgramListView.as_view(), name="program-list"),
@@ -25,6 +25,38 @@ urlpatterns = [
         "plans/<uuid:uuid>/objectives/", views.ObjectiveAddView.as_view(), name="businessplan-objective-add"
     ),
     path("plans/<uuid:uuid>/versions/", views.VersionAddView.as_view(), name="businessplan-version-add"),
+    path("agreements/", views_agreements.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/<uuid:uuid>/", views_agreements.AgreementDetailView.as_view(), name="agreement-detail"),
+    path("ambassadors/", views_ambassadors.AmbassadorListView.as_view(), name="ambassador-list"),
+    path("ambassadors/new/", views_ambassadors.AmbassadorFormView.as_view(), name="ambassador-create"),
+    path(
+        "ambassadors/<uuid:uuid>/edit/",
+        views_ambassadors.AmbassadorFormView.as_view(),
+        name="ambassador-update",
+    ),
+    path(
+        "ambassadors/<uuid:uuid>/delete/",
+        views_ambassadors.AmbassadorDeleteView.as_view(),
+        name="ambassador-delete",
+    ),
+    path("labels/", views_labels.LabelListView.as_view(), name="label-list"),
+    path("labels/new/", views_labels.LabelFormView.as_view(), name="label-create"),
+    path("labels/evaluate/", views_labels.LabelEvaluateView.as_view(), name="label-evaluate"),
+    path("labels/<uuid:uuid>/", views_labels.LabelDetailView.as_view(), name="label-detail"),
+    path("labels/<uuid:uuid>/edit/", views_labels.LabelFormView.as_view(), name="label-update"),
+    path("labels/<uuid:uuid>/award/", views_labels.LabelAwardView.as_view(), name="label-award"),
+    path(
+        "labels/awards/<uuid:uuid>/revoke/", views_labels.LabelRevokeView.as_view(), name="labelaward-revoke"
+    ),
+    path("locator/", views_locator.LocatorView.as_view(), name="locator"),
+    path("locator/<uuid:uuid>/", views_locator.LocatorEntryView.as_view(), name="locator-entry"),
+    path("locator/<uuid:uuid>/sent/", views_locator.EnquirySentView.as_view(), name="locator-enquiry-sent"),
+    path("locator/profile/", views_locator.LocatorProfileView.as_view(), name="locator-profile"),
+    path("enquiries/", views_locator.EnquiryListView.as_view(), name="enquiry-list"),
+    path("enquiries/<uuid:uuid>/", views_locator.EnquiryDetailView.as_view(), name="enquiry-detail"),
+    path(
+        "<uuid:uuid>/agreements/", views_agreements.ProgramAgreementsView.as_view(), name="program-agreements"
+    ),
     path("<uuid:uuid>/", views.ProgramDetailView.as_view(), name="program-detail"),
     path("<uuid:uuid>/edit/", views.ProgramFormView.as_view(), name="program-update"),
     path("<uuid:uuid>/tiers/new/", views.TierFormView.as_view(), name="program-tier-create"),

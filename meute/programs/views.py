@@ -21,6 +21,7 @@ from meute.lib.views import FilteredListMixin, VisibleObjectMixin, VisibleQuerys
 from meute.partnerships.models import Partnership
 
 from . import plans
+from .agreements import AgreementGateMixin
 from .choices import ChangeStatus
 from .filters import RevenueFilter
 from .forms import (
@@ -64,7 +65,7 @@ def _form_error(form, exc: ValidationError):
         form.add_error(None, exc)
 
 
-class ProgramListView(VisibleQuerysetMixin, TemplateView):
+class ProgramListView(AgreementGateMixin, VisibleQuerysetMixin, TemplateView):
     model = Program
     template_name = "programs/program_list.html"
 
@@ -74,9 +75,12 @@ class ProgramListView(VisibleQuerysetMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class ProgramDetailView(VisibleObjectMixin, TemplateView):
+class ProgramDetailView(AgreementGateMixin, VisibleObjectMixin, TemplateView):
     model = Program
     template_name = "programs/program_detail.html"
+
+    def agreement_gate_program(self):
+        return Program.objects.filter(uuid=self.kwargs["uuid"]).first()
 
     def get_context_data(self, **kwargs):
         program = self.get_object()

@@ -38,4 +38,9 @@ def partner_tiers(context, organization):
             plan = getattr(partnership, "business_plan", None)
             if plan is not None or may_create:
                 plans.append({"partnership": partnership, "plan": plan})
-    return {"memberships": memberships, "plans": plans, "request": context["request"]}
+    return {
+        "memberships": memberships,
+        "plans": plans,
+        "request": context["request"],
+        "organization": organization,
+    }
