@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "PersonRoleEnum": "meute.core.choices.PersonRole",
         "PartyRoleEnum": "meute.partnerships.choices.PartyRole",
         "PartnerTypeEnum": "meute.core.choices.PartnerType",
+        "LabelKindEnum": "meute.programs.models.LabelKind",
     },
 }
 

@@ -10,10 +10,12 @@ from rest_framework.response import Response
 from meute.deals import conflicts, workflow
 from meute.deals.filters import DealFilter
 from meute.deals.models import Customer, DealParty, DealRegistration
+from meute.lib.api import RolePermission
 from meute.lib.api_errors import Conflict
 from meute.lib.api_serializers import api_errors_from_django
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
 from meute.lib.throttling import ConflictCheckThrottle
+from meute.programs.agreements import AgreementAcceptedPermission
 
 from . import serializers
 
@@ -37,6 +39,8 @@ def _call(function, *args, **kwargs):
 )
 class DealViewSet(VisibleModelViewSet):
     model = DealRegistration
+    # A partner whose programme agreement waits for acceptance reads but does not register.
+    permission_classes = [RolePermission, AgreementAcceptedPermission]
     serializer_class = serializers.DealSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = DealFilter

@@ -1,11 +1,13 @@
 import time
 
 from django.core.management import call_command
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.core.demo import DEMO_SEED, SIZES, demo_data_present, ensure_demo_logins, generate
 from meute.lib.commands import MeuteCommand
+from meute.programs import demo_extras as programs_demo_extras
 
 
 class Command(MeuteCommand):
@@ -80,6 +82,10 @@ class Command(MeuteCommand):
                 )
             )
         logins = ensure_demo_logins(password)
+        # Agreements signed, ambassadors, labels and the public locator (after the logins: the demo
+        # partner signs too). Idempotent, like the rest of an existing demo.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            programs_demo_extras.populate_demo()
         url = f"http://{addr}/"
         lines = [_("Demo logins (open %(url)s):") % {"url": url}]
         for login in logins:
