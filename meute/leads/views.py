@@ -2,6 +2,8 @@
 ("Leads offered to you"), answers, closing, conversion into a deal, and the import. Every change goes
 through ``meute.leads.workflow``; rows come from ``visible_to``."""
 
+import uuid
+
 from auditlog.context import set_actor
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -194,6 +196,9 @@ class LeadDetailView(VisibleObjectMixin, TemplateView):
             can_convert=own_accepted and lead.deal_id is None and (workflow.can_manage(user) or not staff),
             show_assignment=own_accepted or staff,
             decisions=decisions,
+            channel_partnerships=list(routing.channel_partnerships().order_by("name").only("uuid", "name"))
+            if workflow.can_manage(user)
+            else [],
             history=history_context(lead) if staff else [],
             decline_form=DeclineForm(),
             close_form=CloseForm(),
@@ -221,8 +226,29 @@ class LeadRouteView(VisibleObjectMixin, View):
         lead = self.get_object()
         if not workflow.can_manage(request.user):
             raise PermissionDenied
-        _route(request, lead)
+        chosen = request.POST.get("partnership")
+        if not chosen:
+            _route(request, lead)
+            return redirect(lead)
+        partnership = routing.channel_partnerships().filter(uuid=chosen).first() if _is_uuid(chosen) else None
+        if partnership is None:
+            messages.error(request, _("Choose an active channel partnership."))
+            return redirect(lead)
+        try:
+            workflow.offer_to(lead, partnership, request.user)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Lead offered to %(partnership)s.") % {"partnership": partnership})
         return redirect(lead)
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 class LeadCloseView(VisibleObjectMixin, View):

@@ -137,11 +137,15 @@ def _route_locked(lead, trigger, actor, now) -> LeadOffer | None:
             _("“%(lead)s”: %(reason)s") % {"lead": lead, "reason": lead.unassigned_reason},
         )
         return None
+    return _offer_locked(lead, best.partnership_id, now)
+
+
+def _offer_locked(lead, partnership_id, now) -> LeadOffer:
     try:
         with transaction.atomic():
             offer = LeadOffer.objects.create(
                 lead=lead,
-                partnership_id=best.partnership_id,
+                partnership_id=partnership_id,
                 offered_at=now,
                 deadline=now + datetime.timedelta(hours=routing.response_hours()),
             )
@@ -154,6 +158,37 @@ def _route_locked(lead, trigger, actor, now) -> LeadOffer | None:
     return offer
 
 
+def _withdraw_open_offer(lead, user, now) -> None:
+    open_offer = LeadOffer.objects.select_for_update().filter(lead=lead, status=OfferStatus.PENDING).first()
+    if open_offer is not None:
+        open_offer.status = OfferStatus.WITHDRAWN
+        open_offer.responded_at = now
+        open_offer.responded_by = user
+        open_offer.save()
+
+
+def offer_to(lead, partnership, user, now=None) -> LeadOffer:
+    """Staff choose the partner themselves (any active channel partnership), past the routing rules.
+
+    The decision still records how the rules ranked every partnership, and that staff chose.
+    """
+    if not can_manage(user):
+        raise PermissionDenied(_("Only channel managers route leads."))
+    if not routing.channel_partnerships().filter(pk=partnership.pk).exists():
+        raise ValidationError({"partnership": _("Choose an active channel partnership.")})
+    now = _now(now)
+    with _actor(user), transaction.atomic():
+        lead = _locked(lead.pk)
+        _require_status(lead, LeadStatus.NEW, LeadStatus.UNASSIGNED, LeadStatus.OFFERED)
+        _withdraw_open_offer(lead, user, now)
+        explanation = routing.rank_lead(lead, today=timezone.localdate(now)).as_dict()
+        explanation["manual"] = True
+        RoutingDecision.objects.create(
+            lead=lead, trigger=RoutingTrigger.MANUAL, actor=user, chosen=partnership, explanation=explanation
+        )
+        return _offer_locked(lead, partnership.pk, now)
+
+
 def route(lead, user=None, *, trigger=RoutingTrigger.MANUAL, now=None) -> LeadOffer | None:
     """Offer a new or unassigned lead to the best eligible partner; staff may re-route an offered lead
     (the open offer is withdrawn and that partner skipped). Returns the offer, or None (unassigned)."""
@@ -163,14 +198,7 @@ def route(lead, user=None, *, trigger=RoutingTrigger.MANUAL, now=None) -> LeadOf
     with _actor(user), transaction.atomic():
         lead = _locked(lead.pk)
         _require_status(lead, LeadStatus.NEW, LeadStatus.UNASSIGNED, LeadStatus.OFFERED)
-        open_offer = (
-            LeadOffer.objects.select_for_update().filter(lead=lead, status=OfferStatus.PENDING).first()
-        )
-        if open_offer is not None:
-            open_offer.status = OfferStatus.WITHDRAWN
-            open_offer.responded_at = now
-            open_offer.responded_by = user
-            open_offer.save()
+        _withdraw_open_offer(lead, user, now)
         return _route_locked(lead, trigger, user, now)
 
 
@@ -216,8 +244,12 @@ def accept(offer, user, now=None) -> LeadOffer:
     """The partner takes the lead: it becomes theirs (and stops counting as offered to anyone else)."""
     if not is_partner_of(user, offer.partnership_id):
         raise PermissionDenied(_("Only the partner this lead is offered to can answer."))
-    now = _now(now)
-    with _actor(user), transaction.atomic():
+    with _actor(user):
+        return _accept(offer, user, _now(now))
+
+
+def _accept(offer, user, now) -> LeadOffer:
+    with transaction.atomic():
         lead, offer = _lock_open_offer(offer, now)
         offer.status = OfferStatus.ACCEPTED
         offer.responded_at = now
@@ -240,11 +272,15 @@ def decline(offer, user, reason: str, now=None) -> LeadOffer:
     """The partner declines (reason required): the lead goes to the next eligible partner, if any."""
     if not is_partner_of(user, offer.partnership_id):
         raise PermissionDenied(_("Only the partner this lead is offered to can answer."))
+    with _actor(user):
+        return _decline(offer, user, reason, _now(now))
+
+
+def _decline(offer, user, reason, now) -> LeadOffer:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why you decline this lead.")})
-    now = _now(now)
-    with _actor(user), transaction.atomic():
+    with transaction.atomic():
         lead, offer = _lock_open_offer(offer, now)
         offer.status = OfferStatus.DECLINED
         offer.responded_at = now

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from meute.core.api.serializers import by_code
 from meute.core.models import ProductLine, Sector, Territory
 from meute.leads.models import Lead, LeadOffer
-from meute.leads.routing import describe_ranked, describe_skip
+from meute.leads.routing import channel_partnerships, describe_ranked, describe_skip
 from meute.lib.api_serializers import ModelValidatedSerializer
 
 LEAD_FIELDS = [
@@ -89,6 +89,7 @@ class LeadSerializer(ModelValidatedSerializer):
             "trigger": decision.trigger,
             "at": decision.created_at,
             "chosen": decision.chosen.uuid if decision.chosen else None,
+            "manual": bool(explanation.get("manual")),
             "ranked": [{**entry, "why": describe_ranked(entry)} for entry in explanation.get("ranked", [])],
             "skipped": [
                 {**entry, "why": describe_skip(entry["code"], entry.get("params") or {})}
@@ -155,6 +156,17 @@ class LeadOfferSerializer(serializers.ModelSerializer):
             "decline_reason",
         ]
         read_only_fields = fields
+
+
+class RouteSerializer(serializers.Serializer):
+    partnership = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=channel_partnerships(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Staff choice of an active channel partnership; empty: the routing rules choose."),
+    )
 
 
 class DeclineSerializer(serializers.Serializer):

@@ -67,8 +67,8 @@ class LeadViewSet(VisibleModelViewSet):
     @extend_schema(
         summary="Route (or re-route) a lead",
         description="Offers the lead to the best eligible partner by the routing rules; an open offer is "
-        "withdrawn first and that partner skipped. Staff only.",
-        request=None,
+        "withdrawn first and that partner skipped. Staff may name the partnership themselves. Staff only.",
+        request=serializers.RouteSerializer,
         responses=serializers.LeadSerializer,
     )
     @action(detail=True, methods=["post"])
@@ -76,7 +76,13 @@ class LeadViewSet(VisibleModelViewSet):
         lead = self.get_object()
         if not workflow.can_manage(request.user):
             raise PermissionDenied
-        _call(workflow.route, lead, request.user)
+        serializer = serializers.RouteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        partnership = serializer.validated_data["partnership"]
+        if partnership is None:
+            _call(workflow.route, lead, request.user)
+        else:
+            _call(workflow.offer_to, lead, partnership, request.user)
         return self._detail(lead)
 
     @extend_schema(summary="Close a lead", request=serializers.CloseSerializer)

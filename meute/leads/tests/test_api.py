@@ -110,3 +110,21 @@ def test_partner_closes_its_accepted_lead_through_the_api(leads_world, make_lead
     )
     assert response.status_code == 200
     assert Lead.objects.get().status == LeadStatus.CLOSED
+
+
+def test_staff_names_the_partner_through_the_api(leads_world, make_lead, client_for):
+    w = leads_world
+    lead = make_lead(territory=w.bzh)
+    client = client_for(w.manager)
+    response = client.post(
+        f"/api/leads/{lead.uuid}/route/",
+        {"partnership": str(w.partnership_a.uuid)},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["routing"]["manual"] is True
+    assert LeadOffer.objects.get().partnership == w.partnership_a
+    response = client.post(
+        f"/api/leads/{lead.uuid}/route/", {"partnership": str(lead.uuid)}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "partnership" in response.json()["error"]["fields"]

@@ -152,3 +152,15 @@ def test_edit_a_lead(leads_world, make_lead, client_for):
     lead.refresh_from_db()
     assert lead.company_name == "Renamed" and lead.min_certified_people == 1
     assert client_for(leads_world.partner_a_user).get(f"/leads/{lead.uuid}/edit/").status_code == 404
+
+
+def test_staff_offer_the_lead_to_a_chosen_partner(leads_world, make_lead, client_for):
+    w = leads_world
+    lead = make_lead(territory=w.bzh)
+    client = client_for(w.manager)
+    client.post(f"/leads/{lead.uuid}/route/", {"partnership": str(w.partnership_a.uuid)})
+    assert LeadOffer.objects.get().partnership == w.partnership_a
+    client.post(f"/leads/{lead.uuid}/route/", {"partnership": "not-a-uuid"})
+    assert LeadOffer.objects.get().status == OfferStatus.PENDING
+    page = client.get(lead.get_absolute_url()).content.decode()
+    assert "Partner chosen by staff, past the rules." in page

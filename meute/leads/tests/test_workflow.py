@@ -208,3 +208,20 @@ def test_accepted_lead_becomes_a_deal_registration(frozen, leads_world, make_lea
     assert deal.customer.name == "Dupont Industries" and deal.stage == DealStage.APPROVED
     with pytest.raises(ValidationError):
         workflow.convert_to_deal(lead, w.partner_a_user, datetime.date(2026, 4, 30))
+
+
+def test_staff_offer_to_a_chosen_partner_past_the_rules(frozen, leads_world, make_lead):
+    w = leads_world
+    lead = make_lead(territory=w.bzh)  # A is outside the territory
+    with pytest.raises(PermissionDenied):
+        workflow.offer_to(lead, w.partnership_a, w.reader)
+    offer = workflow.offer_to(lead, w.partnership_a, w.manager)
+    assert offer.partnership == w.partnership_a
+    decision = RoutingDecision.objects.get(lead=lead)
+    assert decision.explanation["manual"] is True and decision.chosen == w.partnership_a
+    assert decision.explanation["skipped"][0]["code"] == "territory"
+    w.partnership_b.status = "suspended"
+    w.partnership_b.save()
+    with pytest.raises(ValidationError):
+        workflow.offer_to(lead, w.partnership_b, w.manager)
+    assert LeadOffer.objects.get(status=OfferStatus.PENDING) == offer
