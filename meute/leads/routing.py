@@ -37,6 +37,10 @@ NOT_CERTIFIED = "certifications"
 AT_CAPACITY = "capacity"
 ALREADY_TRIED = "already_tried"
 
+# How much of a ranking a decision keeps (an operator may have thousands of channel partnerships).
+RANKED_KEPT = 10
+SKIPPED_KEPT = 50
+
 
 def default_max_open_leads() -> int:
     """Open leads a partnership may hold when it has no capacity of its own (setting, env, else 5)."""
@@ -98,7 +102,15 @@ class Ranking:
         return self.ranked[0].candidate if self.ranked else None
 
     def as_dict(self) -> dict:
+        """The explanation stored with the decision: the best ``RANKED_KEPT`` partnerships, the first
+        ``SKIPPED_KEPT`` skipped ones by name (already-tried first), and how many were skipped per reason."""
+        skipped = sorted(self.skipped, key=lambda s: (s.code != ALREADY_TRIED, s.candidate.partnership_id))
+        counts = {}
+        for item in self.skipped:
+            counts[item.code] = counts.get(item.code, 0) + 1
         return {
+            "considered": len(self.ranked) + len(self.skipped),
+            "eligible": len(self.ranked),
             "ranked": [
                 {
                     "partnership": r.candidate.partnership_id,
@@ -108,7 +120,7 @@ class Ranking:
                     "capacity": r.candidate.capacity,
                     "score": f"{float(r.score):.3f}",
                 }
-                for r in self.ranked
+                for r in self.ranked[:RANKED_KEPT]
             ],
             "skipped": [
                 {
@@ -117,8 +129,9 @@ class Ranking:
                     "code": s.code,
                     "params": s.params,
                 }
-                for s in self.skipped
+                for s in skipped[:SKIPPED_KEPT]
             ],
+            "skipped_counts": counts,
         }
 
 
@@ -194,6 +207,20 @@ def describe_skip(code: str, params: dict) -> str:
         label = dict(OfferStatus.choices).get(params.get("outcome"), params.get("outcome"))
         return _("already offered this lead (%(outcome)s)") % {"outcome": str(label).lower()}
     return code
+
+
+def describe_reason(code: str) -> str:
+    """A reason without its figures, for counts ("12 outside territory")."""
+    labels = {
+        OUTSIDE_TERRITORY: _("outside territory"),
+        OUTSIDE_PRODUCTS: _("product lines outside its boundaries"),
+        OUTSIDE_SECTOR: _("outside sector"),
+        WRONG_TYPE: _("not of the required partner type"),
+        NOT_CERTIFIED: _("not enough certified people"),
+        AT_CAPACITY: _("at capacity"),
+        ALREADY_TRIED: _("already offered this lead"),
+    }
+    return labels.get(code, code)
 
 
 def describe_ranked(entry: dict) -> str:

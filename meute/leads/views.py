@@ -144,8 +144,15 @@ class LeadUpdateView(ChangePermissionMixin, TemplateView):
 
 def _explanation(decision) -> dict:
     explanation = decision.explanation or {}
+    counts = explanation.get("skipped_counts") or {}
     return {
         "decision": decision,
+        "considered": explanation.get("considered"),
+        "eligible": explanation.get("eligible"),
+        "counts": [
+            (routing.describe_reason(code), count)
+            for code, count in sorted(counts.items(), key=lambda i: -i[1])
+        ],
         "ranked": [
             {**entry, "why": routing.describe_ranked(entry)} for entry in explanation.get("ranked", [])
         ],

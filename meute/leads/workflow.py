@@ -105,13 +105,21 @@ def _notify_staff(lead, title, body) -> None:
 
 
 def unassigned_summary(explanation: dict) -> str:
+    """Why nobody received the lead: each partnership by name when few, else the count per reason."""
     skipped = explanation.get("skipped") or []
     if not skipped:
         return _("No active channel partnership can receive leads.")
-    reasons = "; ".join(
-        f"{entry['name']}: {routing.describe_skip(entry['code'], entry.get('params') or {})}"
-        for entry in skipped
-    )
+    counts = explanation.get("skipped_counts") or {}
+    if sum(counts.values()) <= 10:
+        reasons = "; ".join(
+            f"{entry['name']}: {routing.describe_skip(entry['code'], entry.get('params') or {})}"
+            for entry in skipped
+        )
+    else:
+        reasons = "; ".join(
+            f"{count} {routing.describe_reason(code)}"
+            for code, count in sorted(counts.items(), key=lambda item: -item[1])
+        )
     return _("No eligible partner left. %(reasons)s.") % {"reasons": reasons}
 
 
@@ -174,10 +182,14 @@ def offer_to(lead, partnership, user, now=None) -> LeadOffer:
     """
     if not can_manage(user):
         raise PermissionDenied(_("Only channel managers route leads."))
+    with _actor(user):
+        return _offer_to(lead, partnership, user, _now(now))
+
+
+def _offer_to(lead, partnership, user, now) -> LeadOffer:
     if not routing.channel_partnerships().filter(pk=partnership.pk).exists():
         raise ValidationError({"partnership": _("Choose an active channel partnership.")})
-    now = _now(now)
-    with _actor(user), transaction.atomic():
+    with transaction.atomic():
         lead = _locked(lead.pk)
         _require_status(lead, LeadStatus.NEW, LeadStatus.UNASSIGNED, LeadStatus.OFFERED)
         _withdraw_open_offer(lead, user, now)
@@ -342,10 +354,14 @@ def close(lead, user, reason: str = "", now=None) -> Lead:
                 % {"status": lead.get_status_display().lower()},
                 code=WRONG_STATUS,
             )
+        return _close(lead, user, reason, now)
+
+
+def _close(lead, user, reason, now) -> Lead:
+    with transaction.atomic():
+        lead = _locked(lead.pk)
         _require_status(lead, LeadStatus.NEW, LeadStatus.OFFERED, LeadStatus.UNASSIGNED, LeadStatus.ACCEPTED)
-        LeadOffer.objects.filter(lead=lead, status=OfferStatus.PENDING).update(
-            status=OfferStatus.WITHDRAWN, responded_at=now, responded_by=user, updated_at=now
-        )
+        _withdraw_open_offer(lead, user, now)
         lead.status = LeadStatus.CLOSED
         lead.closed_at = now
         lead.close_reason = (reason or "").strip()

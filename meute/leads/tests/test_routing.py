@@ -123,3 +123,26 @@ def test_partners_already_tried_are_skipped_first():
 def test_nobody_eligible():
     ranking = evaluate(LeadFacts(partner_type="var"), [cand(1)])
     assert ranking.best is None and ranking.ranked == []
+
+
+def test_the_stored_explanation_is_bounded_and_counts_every_reason():
+    candidates = [cand(pk, territory_ids=frozenset({99})) for pk in range(1, 121)]
+    candidates += [cand(200 + pk) for pk in range(15)]
+    candidates.append(cand(500, excluded="expired"))
+    stored = evaluate(LeadFacts(territory_ids=frozenset({1})), candidates).as_dict()
+    assert stored["considered"] == 136 and stored["eligible"] == 15
+    assert len(stored["ranked"]) == routing.RANKED_KEPT and len(stored["skipped"]) == routing.SKIPPED_KEPT
+    assert stored["skipped"][0]["partnership"] == 500  # the partners already tried come first
+    assert stored["skipped_counts"] == {"territory": 120, "already_tried": 1}
+
+
+def test_unassigned_summary_names_few_partners_and_counts_many():
+    from meute.leads.workflow import unassigned_summary
+
+    few = evaluate(LeadFacts(), [cand(1, load=2, capacity=2)]).as_dict()
+    assert unassigned_summary(few) == "No eligible partner left. P1: at capacity 2/2."
+    many = evaluate(
+        LeadFacts(territory_ids=frozenset({1})),
+        [cand(pk, territory_ids=frozenset({2})) for pk in range(12)] + [cand(50, load=1, capacity=1)],
+    ).as_dict()
+    assert unassigned_summary(many) == "No eligible partner left. 12 outside territory; 1 at capacity."
