@@ -9,7 +9,7 @@ import datetime
 
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -123,8 +123,21 @@ def unassigned_summary(explanation: dict) -> str:
     return _("No eligible partner left. %(reasons)s.") % {"reasons": reasons}
 
 
+def _serialise_routing() -> None:
+    """Routing decisions are taken one at a time, so two leads routed at the same moment both see the
+    other's offer in the partners' loads (capacity and round-robin stay exact).
+
+    PostgreSQL: a transaction-level advisory lock. SQLite already serialises writing transactions.
+    """
+    connection = connections[router.db_for_write(LeadOffer)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["meute.leads.routing"])
+
+
 def _route_locked(lead, trigger, actor, now) -> LeadOffer | None:
     """Offer the (locked) lead to the best eligible partnership, or leave it unassigned."""
+    _serialise_routing()
     ranking = routing.rank_lead(lead, today=timezone.localdate(now))
     best = ranking.best
     explanation = ranking.as_dict()
@@ -193,6 +206,7 @@ def _offer_to(lead, partnership, user, now) -> LeadOffer:
         lead = _locked(lead.pk)
         _require_status(lead, LeadStatus.NEW, LeadStatus.UNASSIGNED, LeadStatus.OFFERED)
         _withdraw_open_offer(lead, user, now)
+        _serialise_routing()
         explanation = routing.rank_lead(lead, today=timezone.localdate(now)).as_dict()
         explanation["manual"] = True
         RoutingDecision.objects.create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meute.leads import workflow
 from meute.leads.choices import LeadStatus, OfferStatus
-from meute.leads.models import Lead, LeadOffer
+from meute.leads.models import Lead, LeadCapacity, LeadOffer
 
 
 def _race(*jobs):
@@ -97,3 +97,22 @@ def test_many_parallel_routings_of_one_lead_leave_one_open_offer(leads_world, ma
         (w.partnership_b.pk, OfferStatus.WITHDRAWN),
     ]
     assert lead.routing_decisions.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_leads_routed_at_the_same_moment_respect_capacity(leads_world, make_lead):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections with row locks: run the suite on PostgreSQL")
+    w = leads_world
+    LeadCapacity.objects.create(partnership=w.partnership_a, max_open_leads=1)
+    LeadCapacity.objects.create(partnership=w.partnership_b, max_open_leads=0)
+    first, second = make_lead(company_name="One"), make_lead(company_name="Two")
+    _race(
+        ("routed", lambda: workflow.route(first, w.manager)),
+        ("routed", lambda: workflow.route(second, w.manager)),
+    )
+    assert LeadOffer.objects.filter(partnership=w.partnership_a).count() == 1
+    assert sorted(Lead.objects.values_list("status", flat=True)) == [
+        LeadStatus.OFFERED,
+        LeadStatus.UNASSIGNED,
+    ]
