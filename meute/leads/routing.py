@@ -18,7 +18,7 @@ offered a lead least recently first, then the oldest partnership.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.conf import settings
@@ -40,6 +40,8 @@ ALREADY_TRIED = "already_tried"
 # How much of a ranking a decision keeps (an operator may have thousands of channel partnerships).
 RANKED_KEPT = 10
 SKIPPED_KEPT = 50
+# Up to this many candidates, queries name them by id; beyond, they repeat the candidates' subquery.
+ID_LIST_LIMIT = 2000
 
 
 def default_max_open_leads() -> int:
@@ -96,6 +98,8 @@ class Skipped:
 class Ranking:
     ranked: list
     skipped: list
+    # Skipped partnerships counted in the database but not loaded one by one (code → how many).
+    unlisted: dict = field(default_factory=dict)
 
     @property
     def best(self) -> Candidate | None:
@@ -105,11 +109,11 @@ class Ranking:
         """The explanation stored with the decision: the best ``RANKED_KEPT`` partnerships, the first
         ``SKIPPED_KEPT`` skipped ones by name (already-tried first), and how many were skipped per reason."""
         skipped = sorted(self.skipped, key=lambda s: (s.code != ALREADY_TRIED, s.candidate.partnership_id))
-        counts = {}
+        counts = dict(self.unlisted)
         for item in self.skipped:
             counts[item.code] = counts.get(item.code, 0) + 1
         return {
-            "considered": len(self.ranked) + len(self.skipped),
+            "considered": len(self.ranked) + len(self.skipped) + sum(self.unlisted.values()),
             "eligible": len(self.ranked),
             "ranked": [
                 {
@@ -282,23 +286,31 @@ def current_loads(partnership_ids) -> dict:
     from .choices import LeadStatus, OfferStatus
     from .models import Lead, LeadOffer
 
-    loads = dict.fromkeys(partnership_ids, 0)
-    for pid, count in (
-        LeadOffer.objects.filter(partnership_id__in=partnership_ids, status=OfferStatus.PENDING)
-        .values_list("partnership_id")
-        .annotate(n=Count("pk"))
+    loads = {}
+    for rows in (
+        LeadOffer.objects.filter(partnership_id__in=partnership_ids, status=OfferStatus.PENDING),
+        Lead.objects.filter(partnership_id__in=partnership_ids, status=LeadStatus.ACCEPTED),
     ):
-        loads[pid] += count
-    for pid, count in (
-        Lead.objects.filter(partnership_id__in=partnership_ids, status=LeadStatus.ACCEPTED)
-        .values_list("partnership_id")
-        .annotate(n=Count("pk"))
-    ):
-        loads[pid] += count
+        for pid, count in rows.order_by().values_list("partnership_id").annotate(n=Count("pk")):
+            loads[pid] = loads.get(pid, 0) + count
     return loads
 
 
-def load_candidates(lead, today: datetime.date | None = None) -> list[Candidate]:
+@dataclass
+class Loaded:
+    """The candidates of a lead, and the channel partnerships outside its territory, counted in SQL."""
+
+    candidates: list
+    outside_territory: int = 0
+    outside_sample: list = field(default_factory=list)  # (partnership id, name), at most SKIPPED_KEPT
+
+
+def load_candidates(lead, today: datetime.date | None = None) -> Loaded:
+    """Every active channel partnership that covers the lead's territory, with the data of every rule.
+
+    Partnerships outside the territory are only counted (plus a few names for the explanation): the
+    territory is the most selective rule, so a lead reads the partners of its region, not all of them.
+    """
     from meute.core.models import OrganizationPartnerType
     from meute.partnerships.models import Partnership, PartnershipParty
     from meute.programs.models import CertifiedPerson, PartnerTier
@@ -307,16 +319,30 @@ def load_candidates(lead, today: datetime.date | None = None) -> list[Candidate]
     from .models import LeadCapacity, LeadOffer
 
     today = today or timezone.localdate()
-    partnerships = list(channel_partnerships().order_by("pk").values_list("pk", "name"))
-    ids = [pk for pk, _name in partnerships]
-    if not ids:
-        return []
+    # A fixed number of queries for 10 or 100,000 partnerships.
+    channel = channel_partnerships()
+    loaded = Loaded([])
+    if lead.territory_id:
+        through = Partnership.territories.through
+        inside = through.objects.filter(territory_id__in=territory_ancestry(lead.territory)).values(
+            "partnership_id"
+        )
+        covers = Q(pk__in=inside) | ~Q(pk__in=through.objects.values("partnership_id"))
+        outside = channel.exclude(covers)
+        loaded.outside_territory = outside.count()
+        if loaded.outside_territory:
+            loaded.outside_sample = list(outside.order_by("pk").values_list("pk", "name")[:SKIPPED_KEPT])
+            channel = channel.filter(covers)
+    partnerships = list(channel.order_by("pk").values_list("pk", "name"))
+    if not partnerships:
+        return loaded
+    # A region's partners are few: their ids as a list; a whole country's: a subquery.
+    ids = [pk for pk, _name in partnerships] if len(partnerships) <= ID_LIST_LIMIT else channel.values("pk")
+    seats = PartnershipParty.objects.filter(partnership_id__in=ids, organization__is_operator=False)
     partner_of = dict(
-        PartnershipParty.objects.filter(partnership_id__in=ids, organization__is_operator=False)
-        .order_by("partnership_id", "pk")
-        .values_list("partnership_id", "organization_id")
+        seats.order_by("partnership_id", "-pk").values_list("partnership_id", "organization_id")
     )
-    org_ids = set(partner_of.values())
+    org_ids = list(set(partner_of.values())) if isinstance(ids, list) else seats.values("organization_id")
     through = Partnership.territories.through
     territories = _group(
         through.objects.filter(partnership_id__in=ids).values_list("partnership_id", "territory_id")
@@ -389,8 +415,18 @@ def load_candidates(lead, today: datetime.date | None = None) -> list[Candidate]
                 excluded=excluded.get(pk, ""),
             )
         )
-    return candidates
+    loaded.candidates = candidates
+    return loaded
 
 
 def rank_lead(lead, today=None) -> Ranking:
-    return evaluate(lead_facts(lead), load_candidates(lead, today))
+    loaded = load_candidates(lead, today)
+    ranking = evaluate(lead_facts(lead), loaded.candidates)
+    ranking.skipped += [
+        Skipped(Candidate(partnership_id=pk, name=name), OUTSIDE_TERRITORY, {})
+        for pk, name in loaded.outside_sample
+    ]
+    unlisted = loaded.outside_territory - len(loaded.outside_sample)
+    if unlisted:
+        ranking.unlisted[OUTSIDE_TERRITORY] = unlisted
+    return ranking

@@ -36,7 +36,7 @@ def test_only_active_channel_partnerships_of_the_operator_are_candidates(leads_w
         kind=PartnershipKind.GROUPING,
         status=PartnershipStatus.ACTIVE,
     )
-    names = {c.name for c in routing.load_candidates(make_lead())}
+    names = {c.name for c in routing.load_candidates(make_lead()).candidates}
     assert names == {"Alpha channel", "Bêta channel"}
 
 
@@ -84,7 +84,7 @@ def test_capacity_from_the_partnership_or_the_default(leads_world, make_lead, se
     w = leads_world
     settings.MEUTE_LEADS_MAX_OPEN = 7
     LeadCapacity.objects.create(partnership=w.partnership_a, max_open_leads=2)
-    capacities = {c.name: c.capacity for c in routing.load_candidates(make_lead())}
+    capacities = {c.name: c.capacity for c in routing.load_candidates(make_lead()).candidates}
     assert capacities == {"Alpha channel": 2, "Bêta channel": 7}
 
 
@@ -103,6 +103,27 @@ def test_loading_takes_the_same_queries_for_two_or_twenty_partnerships(leads_wor
         )
         p.territories.set([w.france])
     with CaptureQueriesContext(connection) as many:
-        candidates = routing.load_candidates(lead)
+        candidates = routing.load_candidates(lead).candidates
     assert len(candidates) == 20
     assert len(many) == len(few)
+
+
+def test_partnerships_outside_the_territory_are_counted_not_loaded(leads_world, make_lead):
+    w = leads_world
+    for number in range(60):
+        org = OrganizationFactory(name=f"Breton {number}")
+        p = create_partnership(
+            [PartySpec(w.operator, role=PartyRole.OPERATOR), PartySpec(org)],
+            name=f"Breizh {number:02d}",
+            status=PartnershipStatus.ACTIVE,
+        )
+        p.territories.set([w.bzh])
+    lead = make_lead(territory=w.ara)
+    loaded = routing.load_candidates(lead)
+    assert {c.name for c in loaded.candidates} == {"Alpha channel", "Bêta channel"}
+    assert loaded.outside_territory == 60 and len(loaded.outside_sample) == routing.SKIPPED_KEPT
+    stored = routing.rank_lead(lead).as_dict()
+    assert stored["considered"] == 62 and stored["eligible"] == 2
+    assert stored["skipped_counts"] == {"territory": 60}
+    assert len(stored["skipped"]) == routing.SKIPPED_KEPT
+    assert stored["skipped"][0]["name"] == "Breizh 00"
