@@ -166,7 +166,8 @@ class Lead(BusinessModel):
 class LeadOffer(BusinessModel):
     """A lead offered to one channel partnership, with the deadline to answer and the answer."""
 
-    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="offers")
+    # A lead that was offered keeps its history: it can be closed, not deleted.
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="offers")
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("partnership"), on_delete=models.PROTECT, related_name="lead_offers"
     )
@@ -229,7 +230,7 @@ class RoutingDecision(BusinessModel):
     """Why a lead went to a partner (or to nobody): every candidate considered, ranked or skipped."""
 
     lead = models.ForeignKey(
-        Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="routing_decisions"
+        Lead, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="routing_decisions"
     )
     trigger = models.CharField(_("trigger"), max_length=10, choices=RoutingTrigger.choices)
     actor = models.ForeignKey(
@@ -282,6 +283,7 @@ class LeadCapacity(BusinessModel):
     class Meta:
         verbose_name = _("lead capacity")
         verbose_name_plural = _("lead capacities")
+        ordering = ["partnership__name", "pk"]
 
     def __str__(self):
         return f"{self.partnership}: {self.max_open_leads}"

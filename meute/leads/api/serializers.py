@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from meute.core.api.serializers import by_code
 from meute.core.models import ProductLine, Sector, Territory
-from meute.leads.models import Lead, LeadOffer
-from meute.leads.routing import channel_partnerships, describe_ranked, describe_skip
+from meute.leads.models import Lead, LeadCapacity, LeadOffer
+from meute.leads.routing import channel_partnerships, current_loads, describe_ranked, describe_skip
 from meute.lib.api_serializers import ModelValidatedSerializer
 
 LEAD_FIELDS = [
@@ -175,3 +175,29 @@ class DeclineSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LeadCapacitySerializer(ModelValidatedSerializer):
+    """How many open leads (offered or accepted) a channel partnership may hold at once."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:leadcapacity-detail", lookup_field="uuid")
+    partnership = serializers.SlugRelatedField(slug_field="uuid", queryset=channel_partnerships())
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True)
+    current_load = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LeadCapacity
+        fields = ["uuid", "url", "partnership", "partnership_name", "max_open_leads", "current_load"]
+        read_only_fields = ["uuid"]
+        validators = []
+
+    def get_current_load(self, capacity) -> int:
+        return current_loads([capacity.partnership_id]).get(capacity.partnership_id, 0)
+
+    def validate_partnership(self, partnership):
+        others = LeadCapacity.objects.filter(partnership=partnership)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("This partnership already has a lead capacity."))
+        return partnership

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from meute.leads import workflow
 from meute.leads.filters import LeadFilter, OfferFilter
-from meute.leads.models import Lead, LeadOffer
+from meute.leads.models import Lead, LeadCapacity, LeadOffer
 from meute.lib.api_errors import Conflict
 from meute.lib.api_serializers import api_errors_from_django
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
@@ -131,3 +131,16 @@ class LeadOfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         _call(workflow.decline, offer, request.user, serializer.validated_data["reason"])
         return self._detail(offer)
+
+
+@crud_schema(
+    "lead capacities",
+    "a lead capacity",
+    "The maximum open leads of a channel partnership (without a row, the default applies). Partner users "
+    "read their own.",
+)
+class LeadCapacityViewSet(VisibleModelViewSet):
+    model = LeadCapacity
+    serializer_class = serializers.LeadCapacitySerializer
+    select_related = ("partnership",)
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]

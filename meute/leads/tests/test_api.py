@@ -128,3 +128,37 @@ def test_staff_names_the_partner_through_the_api(leads_world, make_lead, client_
         f"/api/leads/{lead.uuid}/route/", {"partnership": str(lead.uuid)}, content_type="application/json"
     )
     assert response.status_code == 400 and "partnership" in response.json()["error"]["fields"]
+
+
+def test_lead_capacities(leads_world, make_lead, client_for):
+    w = leads_world
+    workflow.route(make_lead(), w.manager)
+    client = client_for(w.manager)
+    body = {"partnership": str(w.partnership_a.uuid), "max_open_leads": 3}
+    response = client.post("/api/lead-capacities/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["current_load"] == 1
+    again = client.post("/api/lead-capacities/", body, content_type="application/json")
+    assert again.status_code == 400 and "partnership" in again.json()["error"]["fields"]
+    client.post(
+        "/api/lead-capacities/",
+        {"partnership": str(w.partnership_b.uuid), "max_open_leads": 2},
+        content_type="application/json",
+    )
+    partner = client_for(w.partner_b_user)
+    listed = partner.get("/api/lead-capacities/").json()["results"]
+    assert [c["partnership_name"] for c in listed] == ["Bêta channel"]
+    assert partner.post("/api/lead-capacities/", body, content_type="application/json").status_code == 403
+    uuid = response.json()["uuid"]
+    assert partner.get(f"/api/lead-capacities/{uuid}/").status_code == 404
+
+
+def test_a_routed_lead_cannot_be_deleted(leads_world, make_lead, client_for):
+    w = leads_world
+    fresh, routed = make_lead(company_name="Fresh"), make_lead(company_name="Routed")
+    workflow.route(routed, w.manager)
+    client = client_for(w.manager)
+    assert client.delete(f"/api/leads/{fresh.uuid}/").status_code == 204
+    response = client.delete(f"/api/leads/{routed.uuid}/")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "protected"
+    assert Lead.objects.filter(pk=routed.pk).exists()
