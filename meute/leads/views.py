@@ -350,9 +350,12 @@ class LeadImportView(CreatePermissionMixin, TemplateView):
             else:
                 messages.success(request, _("%(count)s lead(s) imported.") % {"count": result.created})
                 if form.cleaned_data["route_now"]:
-                    offered = sum(
-                        1 for lead in result.leads if workflow.route(lead, request.user) is not None
-                    )
+                    offered = 0
+                    for lead in result.leads:
+                        try:
+                            offered += workflow.route(lead, request.user) is not None
+                        except ValidationError:
+                            continue  # routed meanwhile by someone else
                     messages.info(request, _("%(count)s lead(s) offered to partners.") % {"count": offered})
-                return redirect(reverse("lead-list") + "?status=")
+                return redirect("lead-list")
         return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
