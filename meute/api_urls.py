@@ -8,6 +8,7 @@ from meute.core.api import urls as core_api
 from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
 from meute.groupings.api import urls as groupings_api
+from meute.leads.api import urls as leads_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
 from meute.notifications.api import NotificationViewSet
 from meute.partnerships.api import urls as partnerships_api
@@ -22,6 +23,7 @@ for app_router in (
     deals_api.router,
     programs_api.router,
     groupings_api.router,
+    leads_api.router,
 ):
     router.registry.extend(app_router.registry)
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -21,6 +21,7 @@ COMMANDS = {
     "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
     "migrate": ("migrate", _("Create or update the database tables.")),
     "deals": ("deals", _("Deal registrations: expire the protections that ended (deals expire).")),
+    "leads": ("leads", _("Lead distribution: route new leads (leads route), time out offers (leads expire)")),
     "tiers": ("tiers", _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue.")),
 }
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "meute.deals",
     "meute.groupings",
     "meute.notifications",
+    "meute.leads",
 ]
 
 MIDDLEWARE = [

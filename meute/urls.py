@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("meute.api_urls")),
     path("partnerships/", include("meute.partnerships.urls")),
     path("deals/", include("meute.deals.urls")),
+    path("leads/", include("meute.leads.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include("meute.groupings.urls")),
     path("notifications/", include("meute.notifications.urls")),

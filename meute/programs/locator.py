@@ -197,11 +197,32 @@ def create_enquiry(organization, *, name, email, message, company="", phone="", 
 def enquiry_to_lead(enquiry: Enquiry) -> Enquiry:
     """The single place where a locator enquiry becomes a lead offered to its partner.
 
-    For now the enquiry is forwarded to the partner itself (its users see it and are notified). Lead
-    distribution will take over here: create the lead from the enquiry and offer it to
-    ``enquiry.organization``.
+    The lead (the visitor's company, contact and message) is offered first to the partner the visitor
+    chose, through its active channel partnership; declined or timed out, it is routed by the rules.
+    The enquiry itself stays readable by the partner and is marked forwarded.
     """
+    from meute.leads import routing
+    from meute.leads import workflow as leads
+    from meute.leads.choices import LeadSource
+    from meute.leads.models import Lead
+
     if enquiry.status == EnquiryStatus.NEW:
+        partnership = (
+            routing.channel_partnerships()
+            .filter(parties__organization=enquiry.organization)
+            .order_by("pk")
+            .first()
+        )
+        if partnership is not None:
+            lead = Lead.objects.create(
+                company_name=(enquiry.company or enquiry.name)[:200],
+                contact_name=enquiry.name[:150],
+                contact_email=enquiry.email,
+                contact_phone=enquiry.phone[:24],
+                description=enquiry.message,
+                source=LeadSource.WEBSITE,
+            )
+            leads.offer_enquiry(lead, partnership)
         enquiry.status = EnquiryStatus.FORWARDED
         enquiry.forwarded_at = timezone.now()
         enquiry.save(update_fields=["status", "forwarded_at", "updated_at"])

@@ -694,6 +694,7 @@ class DemoGenerator:
         """
         from meute.deals import demo as deals_demo
         from meute.groupings import demo_advice, demo_groupings
+        from meute.leads import demo as leads_demo
         from meute.programs import demo as programs_demo
 
         rng = random.Random(self.seed + 1)
@@ -701,6 +702,7 @@ class DemoGenerator:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             programs_demo.populate_demo(rng)
             self.result.deals = deals_demo.populate_demo(rng)
+            leads_demo.populate_demo()
             demo_groupings.populate_demo(rng, proposals=20)
             demo_advice.populate_demo()
         self.result.people += Person.objects.count() - people  # certified staff of big partners

@@ -214,3 +214,17 @@ def test_enquiry_to_lead_is_idempotent(world, program, listed):
     locator.enquiry_to_lead(enquiry)
     enquiry.refresh_from_db()
     assert enquiry.status == EnquiryStatus.FORWARDED and enquiry.forwarded_at == first
+
+
+def test_enquiry_becomes_a_lead_offered_to_the_chosen_partner(world, program, listed):
+    from meute.leads.models import Lead, LeadOffer
+
+    locator.create_enquiry(world.org_a, **ENQUIRY)
+    lead = Lead.objects.get()
+    assert lead.source == "website" and lead.contact_email == ENQUIRY["email"]
+    offer = LeadOffer.objects.get(lead=lead)
+    assert offer.partnership == world.partnership_a and offer.status == "pending"
+    assert list(Lead.objects.visible_to(world.partner_a_user)) == [lead]
+    assert not Lead.objects.visible_to(world.partner_b_user).exists()
+    # Routing evidence is staff-side; the enquiry stays readable by the partner.
+    assert lead.routing_decisions.get().explanation["locator_enquiry"] is True

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LeadsConfig(AppConfig):
+    name = "meute.leads"
+    label = "leads"
+    verbose_name = _("Lead distribution")
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from meute.celery import app
+
+        from . import audit  # noqa: F401  (registers audited models)
+
+        # Celery beat times out unanswered offers (and re-routes their leads) every quarter of an hour.
+        schedule = dict(app.conf.beat_schedule or {})
+        schedule.setdefault(
+            "leads-expire-offers",
+            {"task": "meute.leads.tasks.expire_offers_task", "schedule": crontab(minute="*/15")},
+        )
+        app.conf.beat_schedule = schedule
