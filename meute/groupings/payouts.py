@@ -1,0 +1,725 @@
+"""Payouts: rule versions, computing payouts of won deals, statuses, statements and the accounting export.
+
+Computing is set-based so that a year of a large network runs in one pass: won deals are read in chunks of
+plain values (keyset pagination on the primary key), with their parties, step assignments and existing
+payouts in one query each per chunk; the engine (``meute.groupings.remuneration``) computes in memory; new
+rows go in through ``meute.lib.bulk.insert_rows`` (COPY on PostgreSQL). The CLI, the UI and the benchmark
+all call ``compute_payouts``.
+
+Recomputing is idempotent: unchanged payouts are left alone, changed computed payouts are updated, and
+approved, paid or held payouts are never touched. Each deal uses the rule version in force on its date (the
+day it was won), so recomputing a past period after the rules changed gives the same amounts.
+"""
+
+import csv
+import datetime
+import json
+import re
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meute.core.models import Organization
+from meute.deals.choices import DealStage
+from meute.deals.models import DealParty, DealRegistration
+from meute.lib import access
+from meute.lib.bulk import connection_for, insert_rows
+from meute.partnerships.choices import PartyRole
+from meute.partnerships.models import Partnership, PartnershipParty
+
+from . import remuneration as engine
+from .models import DealStepAssignment, Payout, PayoutStatus, RemunerationRule, RemunerationVersion
+
+CHUNK_SIZE = 5000
+MAX_WARNINGS = 20
+
+
+# --- Periods -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: datetime.date
+    end: datetime.date  # exclusive
+
+    def bounds(self):
+        """The period as aware datetimes in the current time zone, for ``closed_at``."""
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz),
+            datetime.datetime.combine(self.end, datetime.time.min, tzinfo=tz),
+        )
+
+    def __str__(self):
+        return self.label
+
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>\d{2})))?$")
+
+
+def parse_period(text) -> Period:
+    """“2027” (a year), “2027-Q1” (a quarter) or “2027-03” (a month); anything else is refused."""
+    text = (text or "").strip().upper()
+    match = _PERIOD.match(text)
+    month = int(match["month"]) if match and match["month"] else None
+    if not match or (month is not None and not 1 <= month <= 12) or int(match["year"]) < 1900:
+        raise ValidationError(
+            _("“%(period)s” is not a period: write a year (2027), a quarter (2027-Q1) or a month (2027-03).")
+            % {"period": text},
+            code="bad_period",
+        )
+    year = int(match["year"])
+    if match["quarter"]:
+        first = (int(match["quarter"]) - 1) * 3 + 1
+        start, months = datetime.date(year, first, 1), 3
+    elif month:
+        start, months = datetime.date(year, month, 1), 1
+    else:
+        start, months = datetime.date(year, 1, 1), 12
+    end_month = start.month - 1 + months
+    end = datetime.date(year + end_month // 12, end_month % 12 + 1, 1)
+    return Period(text, start, end)
+
+
+def current_period() -> Period:
+    today = timezone.localdate()
+    return parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+
+
+# --- Rights --------------------------------------------------------------------------------------------
+
+
+def can_manage_rules(user, partnership) -> bool:
+    """Editors of the operator, and the coordinator of a grouping, set the partnership's rules."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.can_edit_all:
+        return True
+    return bool(
+        user.is_partner_user
+        and PartnershipParty.objects.filter(
+            partnership=partnership, organization_id=user.organization_id, role=PartyRole.COORDINATOR
+        ).exists()
+    )
+
+
+def can_change_status(user) -> bool:
+    """Payouts move money: only the operator's editors approve, pay or hold them."""
+    return bool(user and user.is_authenticated and user.is_active and user.can_edit_all)
+
+
+# --- Rule versions -------------------------------------------------------------------------------------
+
+
+def _decimal_or_none(value):
+    if value is None or value == "":
+        return None
+    return engine.to_decimal(value)
+
+
+def engine_rule(data: dict, key=None, weight_keys=None) -> engine.Rule:
+    """A rule as the engine takes it, from a dict of the stored or submitted form."""
+    steps = tuple((s["step"], engine.to_decimal(s["percent"])) for s in data.get("steps") or [])
+    weights = data.get("weights") or {}
+    if weight_keys is not None:
+        weights = {weight_keys[k]: v for k, v in weights.items() if k in weight_keys}
+    return engine.Rule(
+        kind=data.get("kind", ""),
+        basis=data.get("basis") or engine.Basis.AMOUNT,
+        rate=_decimal_or_none(data.get("rate")),
+        fixed_amount=_decimal_or_none(data.get("fixed_amount")),
+        party_role=data.get("party_role") or "",
+        steps=steps,
+        weight_source=data.get("weight_source") or engine.WeightSource.INVOLVEMENT,
+        weights=tuple((k, engine.to_decimal(v)) for k, v in weights.items()),
+        key=key,
+    )
+
+
+def rule_data(rule: RemunerationRule) -> dict:
+    return {
+        "kind": rule.kind,
+        "basis": rule.basis,
+        "rate": rule.rate,
+        "fixed_amount": rule.fixed_amount,
+        "party_role": rule.party_role,
+        "steps": rule.steps,
+        "weight_source": rule.weight_source,
+        "weights": rule.weights,
+    }
+
+
+def _normalise_rule(data: dict) -> dict:
+    rate = _decimal_or_none(data.get("rate"))
+    fixed = _decimal_or_none(data.get("fixed_amount"))
+    kind = data.get("kind", "")
+    return {
+        "kind": kind,
+        "basis": data.get("basis") or engine.Basis.AMOUNT,
+        "rate": None if kind == engine.RuleKind.FIXED_AMOUNT else rate,
+        "fixed_amount": fixed if kind == engine.RuleKind.FIXED_AMOUNT else None,
+        "party_role": (data.get("party_role") or "") if kind in engine.ROLE_KINDS else "",
+        "steps": [
+            {"step": s["step"], "percent": str(engine.to_decimal(s["percent"]))} for s in data.get("steps") or []
+        ]
+        if kind == engine.RuleKind.ROLE_SPLIT
+        else [],
+        "weight_source": (data.get("weight_source") or engine.WeightSource.INVOLVEMENT)
+        if kind == engine.RuleKind.COMMISSION_POOL
+        else engine.WeightSource.INVOLVEMENT,
+        "weights": {str(k): str(engine.to_decimal(v)) for k, v in (data.get("weights") or {}).items()}
+        if kind == engine.RuleKind.COMMISSION_POOL and data.get("weight_source") == engine.WeightSource.EXPLICIT
+        else {},
+    }
+
+
+def save_version(
+    partnership,
+    *,
+    valid_from,
+    rules,
+    user=None,
+    version=None,
+    referral_min_rate=engine.DEFAULT_REFERRAL_MIN,
+    referral_max_rate=engine.DEFAULT_REFERRAL_MAX,
+    notes="",
+) -> RemunerationVersion:
+    """Create a rule version (or replace the rules of ``version``), all or nothing.
+
+    Refused with a ``ValidationError`` listing every problem: a second version starting the same day,
+    rates outside their range (referral fees within the partnership's allowed range), step shares not
+    adding up to 100 %, negative amounts, two rules paying the same thing, a version whose payouts are
+    already approved or paid (add a new version instead).
+    """
+    if user is not None and not can_manage_rules(user, partnership):
+        raise PermissionDenied
+    errors = []
+    try:
+        rules = [_normalise_rule(r) for r in rules]
+        referral_min_rate = engine.to_decimal(referral_min_rate)
+        referral_max_rate = engine.to_decimal(referral_max_rate)
+    except engine.RemunerationError as exc:
+        raise ValidationError(exc.messages, code="invalid_rules") from exc
+    if valid_from is None:
+        errors.append(_("Say from which day the rules are in force."))
+    others = RemunerationVersion.objects.filter(partnership=partnership, valid_from=valid_from)
+    if version is not None:
+        others = others.exclude(pk=version.pk)
+        if version.is_locked():
+            errors.append(
+                _(
+                    "Payouts computed with this version are already approved, paid or on hold: its rules "
+                    "can no longer change. Add a new version in force from a later date."
+                )
+            )
+    if valid_from is not None and others.exists():
+        errors.append(
+            _("Another version of these rules starts on %(date)s: the rules in force would be ambiguous.")
+            % {"date": valid_from.isoformat()}
+        )
+    members = {
+        str(u)
+        for u in PartnershipParty.objects.filter(partnership=partnership).values_list(
+            "organization__uuid", flat=True
+        )
+    }
+    for data in rules:
+        unknown = [k for k in data["weights"] if k not in members]
+        if unknown:
+            errors.append(
+                _("The weight “%(key)s” is not for a member of this partnership.") % {"key": unknown[0]}
+            )
+    try:
+        candidate = engine.RuleVersion(
+            valid_from=valid_from or datetime.date.min,
+            rules=tuple(engine_rule(r) for r in rules),
+            referral_min=referral_min_rate,
+            referral_max=referral_max_rate,
+        )
+        errors.extend(engine.version_errors(candidate))
+    except engine.RemunerationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(list(dict.fromkeys(errors)), code="invalid_rules")
+    with transaction.atomic():
+        if version is None:
+            version = RemunerationVersion(partnership=partnership, created_by=user)
+        version.valid_from = valid_from
+        version.referral_min_rate = referral_min_rate
+        version.referral_max_rate = referral_max_rate
+        version.notes = notes or ""
+        version.full_clean()
+        version.save()
+        version.rules.all().delete()
+        for position, data in enumerate(rules):
+            rule = RemunerationRule(version=version, position=position, **data)
+            rule.full_clean(exclude=["version"])
+            rule.save()
+    return version
+
+
+def delete_version(version, user=None) -> None:
+    if user is not None and not can_manage_rules(user, version.partnership):
+        raise PermissionDenied
+    if version.payouts.exists():
+        raise ValidationError(
+            _("Payouts were computed with this version: it cannot be deleted."), code="version_used"
+        )
+    version.delete()
+
+
+def rules_in_force(partnership, on=None):
+    """The version in force today (or on ``on``) for ``partnership``, or None."""
+    on = on or timezone.localdate()
+    return (
+        RemunerationVersion.objects.filter(partnership=partnership, valid_from__lte=on)
+        .order_by("-valid_from")
+        .prefetch_related("rules")
+        .first()
+    )
+
+
+def load_versions(partnership_ids=None) -> dict:
+    """partnership id → its rule versions for the engine, oldest first."""
+    versions = RemunerationVersion.objects.all()
+    rules = RemunerationRule.objects.all()
+    if partnership_ids is not None:
+        versions = versions.filter(partnership_id__in=partnership_ids)
+        rules = rules.filter(version__partnership_id__in=partnership_ids)
+    by_version = defaultdict(list)
+    rule_rows = list(rules.order_by("version_id", "position", "pk"))
+    weight_uuids = {k for r in rule_rows for k in (r.weights or {})}
+    weight_keys = {}
+    if weight_uuids:
+        weight_keys = {str(u): pk for u, pk in Organization.objects.filter(uuid__in=weight_uuids).values_list("uuid", "pk")}
+    for rule in rule_rows:
+        by_version[rule.version_id].append(engine_rule(rule_data(rule), key=rule.pk, weight_keys=weight_keys))
+    result = defaultdict(list)
+    for pk, partnership_id, valid_from, rmin, rmax in versions.order_by("valid_from").values_list(
+        "pk", "partnership_id", "valid_from", "referral_min_rate", "referral_max_rate"
+    ):
+        result[partnership_id].append(
+            engine.RuleVersion(
+                valid_from=valid_from, rules=tuple(by_version[pk]), referral_min=rmin, referral_max=rmax, key=pk
+            )
+        )
+    return result
+
+
+# --- Computing -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ComputeResult:
+    period: Period
+    dry_run: bool = False
+    deals: int = 0
+    deals_without_rules: int = 0
+    payouts: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    kept_differing: int = 0
+    removed: int = 0
+    total: Decimal = Decimal("0.00")
+    warnings: Counter = field(default_factory=Counter)
+
+    def warning_lines(self) -> list[str]:
+        return [
+            _("%(message)s (%(count)s deals)") % {"message": message, "count": count}
+            for message, count in self.warnings.most_common(MAX_WARNINGS)
+        ]
+
+
+_PAYOUT_COLUMNS = [
+    "uuid",
+    "created_at",
+    "updated_at",
+    "deal_id",
+    "partnership_id",
+    "organization_id",
+    "version_id",
+    "deal_date",
+    "amount",
+    "currency",
+    "components",
+    "status",
+    "status_note",
+]
+
+
+def won_deals(period: Period, partnership=None):
+    start, end = period.bounds()
+    deals = DealRegistration.objects.filter(stage=DealStage.WON, closed_at__gte=start, closed_at__lt=end)
+    if partnership is not None:
+        deals = deals.filter(partnership=partnership)
+    return deals
+
+
+def _raw_delete(pks) -> int:
+    if not pks:
+        return 0
+    queryset = Payout.objects.filter(pk__in=pks)
+    return queryset._raw_delete(queryset.db)
+
+
+def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK_SIZE, progress=None):
+    """Compute the payouts of the deals won in ``period`` (all partnerships, or one) and store them.
+
+    ``dry_run`` computes and counts everything, then rolls back. ``progress`` is called with the number of
+    deals done after each chunk.
+    """
+    if isinstance(period, str):
+        period = parse_period(period)
+    result = ComputeResult(period=period, dry_run=dry_run)
+    with transaction.atomic():
+        deals = won_deals(period, partnership)
+        versions = load_versions([partnership.pk] if partnership is not None else None)
+        seats = PartnershipParty.objects.all()
+        if partnership is not None:
+            seats = seats.filter(partnership=partnership)
+        involvement = {(p, o): level for p, o, level in seats.values_list("partnership_id", "organization_id", "involvement")}
+        has_steps = DealStepAssignment.objects.exists()
+        tz = timezone.get_current_timezone()
+        last = 0
+        while True:
+            rows = list(
+                deals.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", "partnership_id", "amount", "margin", "currency", "closed_at")[:chunk_size]
+            )
+            if not rows:
+                break
+            last = rows[-1][0]
+            _compute_chunk(rows, versions, involvement, has_steps, tz, result, _row_preparation())
+            if progress is not None:
+                progress(len(rows))
+        # Payouts of deals no longer won in this period (reopened, lost, dated elsewhere) disappear.
+        stale = Payout.objects.filter(
+            status=PayoutStatus.COMPUTED, deal_date__gte=period.start, deal_date__lt=period.end
+        ).exclude(deal_id__in=deals.values("pk"))
+        if partnership is not None:
+            stale = stale.filter(partnership=partnership)
+        result.removed += _raw_delete(list(stale.values_list("pk", flat=True)))
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _row_preparation():
+    """How the new rows' timestamp and UUID are sent to this database (as Django would send them)."""
+    connection = connection_for(Payout)
+    now = timezone.now()
+    now_db = Payout._meta.get_field("created_at").get_db_prep_save(now, connection)
+    native_uuid = connection.features.has_native_uuid_field
+    return now, now_db, (uuid.uuid4 if native_uuid else (lambda: uuid.uuid4().hex))
+
+
+def _compute_chunk(rows, versions, involvement, has_steps, tz, result: ComputeResult, prep) -> None:
+    ids = [row[0] for row in rows]
+    parties = defaultdict(list)
+    for deal_id, org_id, role, share in (
+        DealParty.objects.filter(deal_id__in=ids)
+        .order_by("deal_id", "pk")
+        .values_list("deal_id", "organization_id", "role", "share")
+    ):
+        parties[deal_id].append((org_id, role, share))
+    steps = defaultdict(list)
+    if has_steps:
+        for deal_id, step, org_id in DealStepAssignment.objects.filter(deal_id__in=ids).values_list(
+            "deal_id", "step", "organization_id"
+        ):
+            steps[(deal_id, org_id)].append(step)
+    existing = {}
+    for pk, deal_id, org_id, status, amount, version_id, components, deal_date, currency in Payout.objects.filter(
+        deal_id__in=ids
+    ).values_list("pk", "deal_id", "organization_id", "status", "amount", "version_id", "components", "deal_date", "currency"):
+        existing[(deal_id, org_id)] = (pk, status, amount, version_id, components, deal_date, currency)
+    now, now_db, new_uuid = prep
+    inserts, updates, deletes = [], [], []
+    seen = set()
+    for deal_id, partnership_id, amount, margin, currency, closed_at in rows:
+        result.deals += 1
+        deal_date = closed_at.astimezone(tz).date()
+        version = engine.version_in_force(versions.get(partnership_id, ()), deal_date)
+        if version is None:
+            result.deals_without_rules += 1
+            continue
+        members = tuple(
+            engine.Member(
+                key=org_id,
+                role=role,
+                involvement=involvement.get((partnership_id, org_id), "regular"),
+                share=share,
+                steps=tuple(steps.get((deal_id, org_id), ())) if has_steps else (),
+            )
+            for org_id, role, share in parties.get(deal_id, ())
+        )
+        computed = engine.compute_deal(
+            engine.Deal(amount=amount, margin=margin, members=members, deal_date=deal_date), version
+        )
+        for warning in computed.warnings:
+            result.warnings[warning] += 1
+        for payout in computed.payouts:
+            key = (deal_id, payout.member)
+            seen.add(key)
+            components = [c.as_dict() for c in payout.components]
+            old = existing.get(key)
+            if old is not None and old[1] != PayoutStatus.COMPUTED:
+                result.kept += 1
+                if old[2] != payout.amount:
+                    result.kept_differing += 1
+                continue
+            result.payouts += 1
+            result.total += payout.amount
+            if old is None:
+                result.created += 1
+                inserts.append(
+                    (
+                        new_uuid(),
+                        now_db,
+                        now_db,
+                        deal_id,
+                        partnership_id,
+                        payout.member,
+                        version.key,
+                        deal_date,
+                        payout.amount,
+                        currency,
+                        json.dumps(components),
+                        PayoutStatus.COMPUTED,
+                        "",
+                    )
+                )
+            elif (old[2], old[3], old[4], old[5], old[6]) == (
+                payout.amount,
+                version.key,
+                components,
+                deal_date,
+                currency,
+            ):
+                result.unchanged += 1
+            else:
+                result.updated += 1
+                updates.append(
+                    Payout(
+                        pk=old[0],
+                        partnership_id=partnership_id,
+                        version_id=version.key,
+                        deal_date=deal_date,
+                        amount=payout.amount,
+                        currency=currency,
+                        components=components,
+                        updated_at=now,
+                    )
+                )
+    for key, old in existing.items():
+        if key not in seen and old[1] == PayoutStatus.COMPUTED:
+            deletes.append(old[0])
+    result.removed += _raw_delete(deletes)
+    if updates:
+        Payout.objects.bulk_update(
+            updates,
+            ["partnership_id", "version_id", "deal_date", "amount", "currency", "components", "updated_at"],
+            batch_size=1000,
+        )
+    insert_rows(Payout, _PAYOUT_COLUMNS, inserts)
+
+
+# --- Statuses ------------------------------------------------------------------------------------------
+
+# new status → the statuses it may come from
+TRANSITIONS = {
+    PayoutStatus.APPROVED: {PayoutStatus.COMPUTED, PayoutStatus.ON_HOLD},
+    PayoutStatus.PAID: {PayoutStatus.APPROVED},
+    PayoutStatus.ON_HOLD: {PayoutStatus.COMPUTED, PayoutStatus.APPROVED},
+    PayoutStatus.COMPUTED: {PayoutStatus.ON_HOLD},  # released from hold: recomputed again
+}
+
+ACTIONS = {
+    "approve": PayoutStatus.APPROVED,
+    "pay": PayoutStatus.PAID,
+    "hold": PayoutStatus.ON_HOLD,
+    "release": PayoutStatus.COMPUTED,
+}
+
+
+def change_status(payouts, status, *, user, note="") -> int:
+    """Move every payout given to ``status``, all or none; returns how many changed."""
+    if not can_change_status(user):
+        raise PermissionDenied
+    if status not in TRANSITIONS:
+        raise ValidationError(_("Unknown payout status “%(status)s”.") % {"status": status}, code="bad_status")
+    with transaction.atomic():
+        rows = list(Payout.objects.select_for_update().filter(pk__in=[p.pk for p in payouts]))
+        wrong = [p for p in rows if p.status not in TRANSITIONS[status]]
+        if wrong:
+            raise ValidationError(
+                _("%(count)s payout(s) cannot become “%(status)s” from their current status (e.g. %(example)s).")
+                % {
+                    "count": len(wrong),
+                    "status": PayoutStatus(status).label,
+                    "example": wrong[0].get_status_display(),
+                },
+                code="wrong_status",
+            )
+        now = timezone.now()
+        for payout in rows:
+            payout.status = status
+            payout.status_changed_by = user
+            payout.status_changed_at = now
+            payout.status_note = note or ""
+            payout.save(update_fields=["status", "status_changed_by", "status_changed_at", "status_note", "updated_at"])
+    return len(rows)
+
+
+# --- Statements and export -----------------------------------------------------------------------------
+
+
+def payouts_in(period: Period, *, user=None, partnership=None, organization=None, status=None):
+    queryset = Payout.objects.visible_to(user) if user is not None else Payout.objects.all()
+    queryset = queryset.filter(deal_date__gte=period.start, deal_date__lt=period.end)
+    if partnership is not None:
+        queryset = queryset.filter(partnership=partnership)
+    if organization is not None:
+        queryset = queryset.filter(organization=organization)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+@dataclass
+class Statement:
+    organization: Organization
+    period: Period
+    payouts: list
+    totals: list  # [{"currency", "status", "count", "total"}]
+    grand_totals: dict  # currency → total
+
+
+def statement(organization, period, *, user=None, partnership=None) -> Statement:
+    """One member's payouts in ``period``, with totals per currency and status."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    queryset = payouts_in(period, user=user, partnership=partnership, organization=organization)
+    totals = list(
+        queryset.order_by().values("currency", "status").annotate(count=Count("pk"), total=Sum("amount"))
+        .order_by("currency", "status")
+    )
+    grand = defaultdict(lambda: Decimal("0.00"))
+    for row in totals:
+        grand[row["currency"]] += row["total"]
+    lines = list(
+        queryset.select_related("deal", "deal__customer", "partnership", "version").order_by("deal_date", "pk")
+    )
+    return Statement(organization, period, lines, totals, dict(grand))
+
+
+def statement_totals(period, *, user=None, partnership=None, status=None) -> list[dict]:
+    """Every member's total in ``period`` (one GROUP BY): the statements' summary."""
+    queryset = payouts_in(period, user=user, partnership=partnership, status=status)
+    return list(
+        queryset.order_by()
+        .values("organization_id", "organization__uuid", "organization__name", "organization__siren", "currency")
+        .annotate(
+            count=Count("pk"),
+            total=Sum("amount"),
+            approved=Sum("amount", filter=Q(status=PayoutStatus.APPROVED)),
+            paid=Sum("amount", filter=Q(status=PayoutStatus.PAID)),
+        )
+        .order_by("organization__name", "organization_id", "currency")
+    )
+
+
+EXPORT_COLUMNS = [
+    "date",
+    "member",
+    "siren",
+    "deal",
+    "partnership",
+    "amount",
+    "currency",
+    "status",
+    "rule_version",
+    "payout",
+]
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def export_rows(queryset):
+    statuses = dict(PayoutStatus.choices)
+    values = queryset.order_by("deal_date", "pk").values_list(
+        "deal_date",
+        "organization__name",
+        "organization__siren",
+        "deal__uuid",
+        "deal__title",
+        "partnership__name",
+        "amount",
+        "currency",
+        "status",
+        "version__valid_from",
+        "uuid",
+    )
+    for date, member, siren, deal_uuid, title, partnership, amount, currency, status, valid_from, pk in values.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        yield [
+            date.isoformat(),
+            member,
+            siren,
+            f"{title} ({deal_uuid})" if title else str(deal_uuid),
+            partnership,
+            amount,
+            currency,
+            str(statuses.get(status, status)),
+            valid_from.isoformat(),
+            str(pk),
+        ]
+
+
+def export_payouts(queryset, file_format: str, stream) -> int:
+    """Write the payouts to ``stream`` (text for csv, binary for xlsx); returns the number of rows."""
+    if file_format not in EXPORT_FORMATS:
+        raise ValidationError(
+            _("Unknown format “%(format)s”: choose csv or xlsx.") % {"format": file_format}, code="bad_format"
+        )
+    header = [
+        _("Date"),
+        _("Member"),
+        _("SIREN"),
+        _("Deal"),
+        _("Partnership"),
+        _("Amount"),
+        _("Currency"),
+        _("Status"),
+        _("Rule version"),
+        _("Payout"),
+    ]
+    count = 0
+    if file_format == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(header)
+        for row in export_rows(queryset):
+            writer.writerow(row)
+            count += 1
+        return count
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Payouts")[:31])
+    sheet.append(header)
+    for row in export_rows(queryset):
+        sheet.append(row)
+        count += 1
+    workbook.save(stream)
+    return count
