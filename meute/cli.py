@@ -21,6 +21,10 @@ COMMANDS = {
     "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
     "migrate": ("migrate", _("Create or update the database tables.")),
     "deals": ("deals", _("Deal registrations: expire the protections that ended (deals expire).")),
+    "payouts": (
+        "payouts",
+        _("Payouts of won deals: compute --period 2027-Q1, statement, export for accounting."),
+    ),
     "tiers": ("tiers", _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue.")),
 }
 
