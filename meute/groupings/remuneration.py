@@ -20,6 +20,8 @@ Rule kinds (seed "Réussir Ensemble"):
   (team selling is paid as a team).
 """
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -123,40 +125,12 @@ class Deal:
 
 
 @dataclass
-class Component:
-    """One part of a member's payout, with what it takes to explain it."""
-
-    kind: str
-    amount: Decimal
-    basis: str = ""
-    base: Decimal | None = None
-    rate: Decimal | None = None
-    total: Decimal | None = None
-    step: str = ""
-    part: Decimal | None = None
-    weight: str = ""
-    note: str = ""
-
-    def as_dict(self) -> dict:
-        data = {"kind": self.kind, "amount": str(self.amount)}
-        for name in ("basis", "step", "weight", "note"):
-            if getattr(self, name):
-                data[name] = getattr(self, name)
-        for name in ("base", "rate", "total", "part"):
-            if getattr(self, name) is not None:
-                data[name] = str(getattr(self, name))
-        return data
-
-
-@dataclass
 class MemberPayout:
+    """A member's payout on one deal: the amount and its components (dicts, see ``describe``)."""
+
     member: object
     amount: Decimal = ZERO
     components: list = field(default_factory=list)
-
-    def add(self, component: Component) -> None:
-        self.components.append(component)
-        self.amount += component.amount
 
 
 @dataclass
@@ -185,36 +159,69 @@ def round_cents(value: Decimal) -> Decimal:
 
 
 def percent_of(base: Decimal, rate: Decimal) -> Decimal:
-    return round_cents(base * rate / HUNDRED)
+    return from_cents(percent_cents(to_cents(base), rate))
+
+
+def int_weights(weights: Sequence) -> list[int]:
+    """Non-negative decimal weights as integers in the same proportions (scaled by a power of ten)."""
+    decimals = [w if isinstance(w, Decimal) else Decimal(str(w)) for w in weights]
+    if any(w < 0 for w in decimals):
+        raise RemunerationError([_("A weight cannot be negative.")])
+    places = max((-w.as_tuple().exponent for w in decimals if w.as_tuple().exponent < 0), default=0)
+    scale = 10 ** min(places, 12)
+    return [int((w * scale).to_integral_value(rounding=ROUND_DOWN)) for w in decimals]
+
+
+def allocate_cents(total: int, weights: Sequence[int]) -> list[int]:
+    """Divide ``total`` cents in proportion to integer ``weights``: the parts add up to ``total`` exactly.
+
+    Largest remainder: each part is first rounded down, then the cents left over go one by one to the
+    parts with the largest remainders (ties: the earlier part first, so results are deterministic).
+    All-zero weights share equally.
+    """
+    count = len(weights)
+    if count == 0:
+        return []
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1] * count, count
+    if count == 1:
+        return [total]
+    parts = [total * w // weight_sum for w in weights]
+    left = total - sum(parts)
+    if left:
+        remainders = [total * w % weight_sum for w in weights]
+        for i in sorted(range(count), key=lambda i: (-remainders[i], i))[:left]:
+            parts[i] += 1
+    return parts
+
+
+def to_cents(value: Decimal) -> int:
+    return int(round_cents(value) * 100)
+
+
+def from_cents(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def cents_text(cents: int) -> str:
+    if cents < 0:
+        return "-" + cents_text(-cents)
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def allocate(total: Decimal, weights: Sequence) -> list[Decimal]:
-    """Divide ``total`` (cents) in proportion to ``weights`` so that the parts add up to it exactly.
-
-    Largest remainder: each part is first rounded down to the cent, then the cents left over go one by one
-    to the parts with the largest remainders (ties: the earlier part first, so results are deterministic).
-    All-zero weights share equally.
-    """
-    total = round_cents(total)
-    if not weights:
-        return []
-    weights = [Decimal(w) for w in weights]
-    if any(w < 0 for w in weights):
-        raise RemunerationError([_("A weight cannot be negative.")])
-    weight_sum = sum(weights, ZERO)
-    if weight_sum == 0:
-        weights = [Decimal(1)] * len(weights)
-        weight_sum = Decimal(len(weights))
-    cents = int(total / CENT)
+    """``allocate_cents`` for a ``Decimal`` total (rounded half up to the cent) and decimal weights."""
+    cents = to_cents(Decimal(total))
     sign = -1 if cents < 0 else 1
-    cents = abs(cents)
-    exact = [Decimal(cents) * w / weight_sum for w in weights]
-    floors = [int(x.to_integral_value(rounding=ROUND_DOWN)) for x in exact]
-    left = cents - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return [Decimal(sign * c) * CENT for c in floors]
+    return [from_cents(sign * part) for part in allocate_cents(abs(cents), int_weights(weights))]
+
+
+def percent_cents(base_cents: int, rate: Decimal) -> int:
+    """``rate`` % of ``base_cents``, rounded half up to the cent, in integer arithmetic."""
+    numerator, denominator = rate.as_integer_ratio()
+    divisor = 100 * denominator
+    return (2 * base_cents * numerator + divisor) // (2 * divisor)
 
 
 def version_in_force(versions: Sequence[RuleVersion], on: date) -> RuleVersion | None:
@@ -332,25 +339,20 @@ def validate_version(version: RuleVersion) -> None:
         raise RemunerationError(errors)
 
 
-def _base(deal: Deal, rule: Rule, warnings: list):
-    if rule.basis == Basis.MARGIN:
-        if deal.margin is None:
-            warnings.append(
-                _("No margin recorded on the deal: the “%(rule)s” rule on margin was not applied.")
-                % {"rule": RuleKind(rule.kind).label}
-            )
-            return None
-        return deal.margin
-    return deal.amount
+def _json_text(value) -> str:
+    return json.dumps(str(value), ensure_ascii=False)
 
 
-def _equal_split(kind, total, members, result, **detail) -> None:
-    if not members:
-        return
-    parts = allocate(total, [1] * len(members))
-    weight = f"1/{len(members)}" if len(members) > 1 else ""
-    for member, part in zip(members, parts, strict=True):
-        result[member.key].add(Component(kind=kind, amount=part, total=total, weight=weight, **detail))
+def _prefix(kind, **static) -> str:
+    """The constant part of a component's JSON text; the amounts are appended when a deal is applied."""
+    return _cached_prefix(kind, tuple(static.items()))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _cached_prefix(kind, items) -> str:
+    parts = [f'"kind": {_json_text(kind)}']
+    parts += [f"{json.dumps(k)}: {_json_text(v)}" for k, v in items if v not in ("", None)]
+    return "{" + ", ".join(parts)
 
 
 def _pool_weights(rule: Rule, members) -> list[Decimal]:
@@ -362,75 +364,133 @@ def _pool_weights(rule: Rule, members) -> list[Decimal]:
     return [Decimal(INVOLVEMENT_WEIGHTS.get(member.involvement, 1)) for member in members]
 
 
+def _equal_group(indexes, prefix_for):
+    label = f"1/{len(indexes)}" if len(indexes) > 1 else ""
+    return (1, tuple(indexes), tuple([1] * len(indexes)), tuple(prefix_for(label) for _i in indexes))
+
+
+def _rate(rate: Decimal) -> tuple:
+    """A percentage as (numerator, divisor) of a fraction: x % of b cents is b * numerator / divisor."""
+    numerator, denominator = rate.as_integer_ratio()
+    return numerator, 100 * denominator
+
+
+def compile_plan(version: RuleVersion, members: Sequence[Member]) -> tuple:
+    """What ``version`` pays to these ``members`` on any deal, ready to apply to amounts.
+
+    A plan is a tuple of items ``(kind, basis, rate, fixed cents, groups)``; the item's total is divided
+    among its groups by group weight (the steps of a role split; one group otherwise), then each group's
+    part among its recipients by weight. Deals with the same members and rules share one plan.
+    """
+    members = list(members)
+    pool_applies = len(members) >= POOL_MIN_MEMBERS and any(
+        rule.kind == RuleKind.COMMISSION_POOL for rule in version.rules
+    )
+    items = []
+    for rule in version.rules:
+        kind = rule.kind
+        if kind == RuleKind.ROLE_SPLIT and pool_applies:
+            continue  # the pool pays the team
+        if kind == RuleKind.COMMISSION_POOL and not pool_applies:
+            continue
+        if kind == RuleKind.FIXED_AMOUNT:
+            paid = [i for i, m in enumerate(members) if m.role == rule.party_role]
+            if paid:
+                group = _equal_group(paid, lambda label, k=kind: _prefix(k, weight=label))
+                items.append((kind, None, None, to_cents(rule.fixed_amount), (group,)))
+            continue
+        static = {"basis": rule.basis, "rate": rule.rate}
+        if kind in (RuleKind.REFERRAL_FEE, RuleKind.REVENUE_SHARE):
+            role = REFERRER_ROLE if kind == RuleKind.REFERRAL_FEE else rule.party_role
+            paid = [i for i, m in enumerate(members) if m.role == role]
+            if paid:
+                group = _equal_group(paid, lambda label, k=kind: _prefix(k, weight=label, **static))
+                items.append((kind, rule.basis, _rate(rule.rate), None, (group,)))
+        elif kind == RuleKind.COMMISSION_POOL:
+            weights = int_weights(_pool_weights(rule, members))
+            weight_sum = sum(weights)
+            prefixes = tuple(
+                _prefix(kind, weight=f"{w}/{weight_sum}" if weight_sum else "", note="" if weight_sum else "equal", **static)
+                for w in weights
+            )
+            group = (1, tuple(range(len(members))), tuple(weights), prefixes)
+            items.append((kind, rule.basis, _rate(rule.rate), None, (group,)))
+        elif kind == RuleKind.ROLE_SPLIT:
+            step_weights = int_weights([percent for _step, percent in rule.steps])
+            groups = []
+            for (step, percent), step_weight in zip(rule.steps, step_weights, strict=True):
+                assigned = [i for i, m in enumerate(members) if step in m.steps]
+                note = ""
+                if not assigned:
+                    assigned, note = list(range(len(members))), "unassigned"
+                _w, indexes, weights, prefixes = _equal_group(
+                    assigned,
+                    lambda label, st=step, pc=percent, nt=note: _prefix(
+                        RuleKind.ROLE_SPLIT, step=st, part=pc, weight=label, note=nt, **static
+                    ),
+                )
+                groups.append((step_weight, indexes, weights, prefixes))
+            items.append((kind, rule.basis, _rate(rule.rate), None, tuple(groups)))
+    return tuple(items)
+
+
+def apply_plan(plan: tuple, amount_cents: int, margin_cents: int | None, count: int):
+    """Apply a plan to one deal: per member index ``[cents, [component JSON texts]]`` and warnings.
+
+    Amounts are not negative here (``compute_deal`` and the database refuse negative amounts).
+    """
+    result = [None] * count
+    warnings = []
+    for kind, basis, rate, fixed, groups in plan:
+        if fixed is not None:
+            total, base_text = fixed, ""
+        else:
+            base = margin_cents if basis == "margin" else amount_cents
+            if base is None:
+                warnings.append(kind)
+                continue
+            numerator, divisor = rate
+            total = (2 * base * numerator + divisor) // (2 * divisor)
+            base_text = f', "base": "{base // 100}.{base % 100:02d}"'
+        group_totals = (total,) if len(groups) == 1 else allocate_cents(total, [g[0] for g in groups])
+        for (_w, indexes, weights, prefixes), group_total in zip(groups, group_totals):  # noqa: B905
+            parts = (group_total,) if len(indexes) == 1 else allocate_cents(group_total, weights)
+            tail = f'{base_text}, "total": "{group_total // 100}.{group_total % 100:02d}", "amount": "'
+            for index, prefix, part in zip(indexes, prefixes, parts):  # noqa: B905
+                entry = result[index]
+                if entry is None:
+                    entry = result[index] = [0, []]
+                entry[0] += part
+                entry[1].append(f'{prefix}{tail}{part // 100}.{part % 100:02d}"}}')
+    return result, warnings
+
+
+def margin_warning(kind) -> str:
+    return _("No margin recorded on the deal: the “%(rule)s” rule on margin was not applied.") % {
+        "rule": RuleKind(kind).label
+    }
+
+
 def compute_deal(deal: Deal, version: RuleVersion) -> DealResult:
     """Each member's payout on ``deal`` under ``version`` (which the caller chose with ``version_in_force``).
 
-    Nothing is paid on a negative or zero amount; rules whose basis is missing (no margin) are skipped
-    with a warning.
+    Rules whose basis is missing (no margin on the deal) are skipped with a warning. Negative amounts are
+    refused.
     """
     if deal.amount is None or deal.amount < 0:
         raise RemunerationError([_("The deal amount cannot be negative.")])
     if deal.margin is not None and deal.margin < 0:
         raise RemunerationError([_("The deal margin cannot be negative.")])
     members = list(deal.members)
-    result = {member.key: MemberPayout(member=member.key) for member in members}
-    warnings = []
-    pool_applies = len(members) >= POOL_MIN_MEMBERS and any(
-        rule.kind == RuleKind.COMMISSION_POOL for rule in version.rules
-    )
-    for rule in version.rules:
-        kind = rule.kind
-        if kind == RuleKind.FIXED_AMOUNT:
-            paid = [m for m in members if m.role == rule.party_role]
-            _equal_split(kind, rule.fixed_amount, paid, result)
-            continue
-        if kind == RuleKind.ROLE_SPLIT and pool_applies:
-            continue  # the pool pays the team
-        if kind == RuleKind.COMMISSION_POOL and not pool_applies:
-            continue
-        base = _base(deal, rule, warnings)
-        if base is None:
-            continue
-        total = percent_of(base, rule.rate)
-        detail = {"basis": rule.basis, "base": base, "rate": rule.rate}
-        if kind == RuleKind.REFERRAL_FEE:
-            referrers = [m for m in members if m.role == REFERRER_ROLE]
-            _equal_split(kind, total, referrers, result, **detail)
-        elif kind == RuleKind.REVENUE_SHARE:
-            paid = [m for m in members if m.role == rule.party_role]
-            _equal_split(kind, total, paid, result, **detail)
-        elif kind == RuleKind.COMMISSION_POOL:
-            weights = _pool_weights(rule, members)
-            weight_sum = sum(weights, ZERO)
-            note = "" if weight_sum > 0 else "equal"
-            parts = allocate(total, weights)
-            for member, weight, part in zip(members, weights, parts, strict=True):
-                shown = f"{weight.normalize():f}/{weight_sum.normalize():f}" if weight_sum > 0 else ""
-                component = Component(kind=kind, amount=part, total=total, weight=shown, note=note, **detail)
-                result[member.key].add(component)
-        elif kind == RuleKind.ROLE_SPLIT:
-            step_totals = allocate(total, [percent for _step, percent in rule.steps])
-            for (step, percent), step_total in zip(rule.steps, step_totals, strict=True):
-                assigned = [m for m in members if step in m.steps]
-                note = ""
-                if not assigned:
-                    assigned, note = members, "unassigned"
-                parts = allocate(step_total, [1] * len(assigned))
-                weight = f"1/{len(assigned)}" if len(assigned) > 1 else ""
-                for member, part in zip(assigned, parts, strict=True):
-                    component = Component(
-                        kind=kind,
-                        amount=part,
-                        total=step_total,
-                        step=step,
-                        part=percent,
-                        weight=weight,
-                        note=note,
-                        **detail,
-                    )
-                    result[member.key].add(component)
-    payouts = [result[m.key] for m in members if result[m.key].components]
-    return DealResult(payouts=payouts, warnings=warnings)
+    plan = compile_plan(version, members)
+    margin = None if deal.margin is None else to_cents(deal.margin)
+    shares, warnings = apply_plan(plan, to_cents(deal.amount), margin, len(members))
+    payouts = [
+        MemberPayout(member=m.key, amount=from_cents(share[0]), components=[json.loads(t) for t in share[1]])
+        for m, share in zip(members, shares, strict=True)
+        if share is not None
+    ]
+    return DealResult(payouts=payouts, warnings=[margin_warning(kind) for kind in warnings])
 
 
 def describe(component: dict) -> str:

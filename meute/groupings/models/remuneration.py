@@ -197,21 +197,39 @@ class Payout(BusinessModel):
     """What one member earns on one won deal, with the rule version used and how it was computed."""
 
     deal = models.ForeignKey(
-        DealRegistration, verbose_name=_("deal"), on_delete=models.PROTECT, related_name="payouts"
+        DealRegistration,
+        verbose_name=_("deal"),
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        db_index=False,  # the unique (deal, organisation) index serves
     )
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partnership"), on_delete=models.PROTECT, related_name="payouts"
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        db_index=False,  # (partnership, deal date) serves
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("member"), on_delete=models.PROTECT, related_name="payouts"
+        Organization,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        db_index=False,  # (organisation, deal date) serves
     )
     version = models.ForeignKey(
-        RemunerationVersion, verbose_name=_("rule version"), on_delete=models.PROTECT, related_name="payouts"
+        RemunerationVersion,
+        verbose_name=_("rule version"),
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        db_index=False,  # (version, status) serves
     )
     deal_date = models.DateField(_("deal date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
     components = models.JSONField(_("explanation"), default=list, blank=True)
+    # A hash of the components' text: a recompute compares it instead of decoding every explanation.
+    fingerprint = models.CharField(max_length=16, editable=False, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.COMPUTED
     )
@@ -222,6 +240,7 @@ class Payout(BusinessModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     status_note = models.TextField(_("status note"), blank=True)
@@ -247,7 +266,11 @@ class Payout(BusinessModel):
         indexes = [
             models.Index(fields=["partnership", "deal_date"], name="payout_partnership_date_idx"),
             models.Index(fields=["organization", "deal_date"], name="payout_member_date_idx"),
-            models.Index(fields=["deal_date", "status"], name="payout_date_status_idx"),
+            # Rule versions used by payouts that are no longer merely computed (they lock the version):
+            # a partial index, which the bulk insert of computed payouts does not touch.
+            models.Index(
+                fields=["version"], condition=~Q(status="computed"), name="payout_version_settled_idx"
+            ),
         ]
 
     def __str__(self):

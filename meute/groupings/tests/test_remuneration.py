@@ -150,7 +150,7 @@ def test_pool_only_above_two_members_and_replaces_role_split():
     assert amounts(result) == {1: D("20.00"), 2: D("80.00")}
     three = two + (e.Member(3, "grouping_member"),)
     result = e.compute_deal(e.Deal(amount=D("1000"), members=three), version(split, pool))
-    assert {c.kind for p in result.payouts for c in p.components} == {"commission_pool"}
+    assert {c["kind"] for p in result.payouts for c in p.components} == {"commission_pool"}
     assert result.total == D("60.00")
 
 
@@ -160,7 +160,7 @@ def test_role_split_unassigned_step_shared_by_all():
     result = e.compute_deal(e.Deal(amount=D("100.01"), members=members), version(split))
     # 10.00 total: prospection 2.00 split 1.00/1.00, closing 8.00 to member 1
     assert amounts(result) == {1: D("9.00"), 2: D("1.00")}
-    assert "nobody assigned" in e.describe(result.payouts[1].components[0].as_dict())
+    assert "nobody assigned" in e.describe(result.payouts[1].components[0])
 
 
 def test_fixed_amount_and_revenue_share_by_role():
@@ -186,5 +186,5 @@ def test_version_in_force_on_the_deal_date():
 def test_explanations_name_rule_rate_and_share():
     members = (e.Member(1, "m"), e.Member(2, "m"), e.Member(3, "m"))
     result = e.compute_deal(e.Deal(amount=D("100.00"), members=members), version(e.Rule(kind="commission_pool", rate=D("10"))))
-    text = e.describe(result.payouts[0].components[0].as_dict())
+    text = e.describe(result.payouts[0].components[0])
     assert "10" in text and "2/6" in text and text.endswith("→ 3.34")
