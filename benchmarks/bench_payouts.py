@@ -29,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meute.settings")
 os.environ.setdefault("DEBUG", "false")
 if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp(prefix='meute-bench-')) / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = (
+        f"sqlite:///{Path(tempfile.mkdtemp(prefix='meute-bench-')) / 'bench.sqlite3'}"
+    )
 
 import django  # noqa: E402
 
@@ -110,8 +112,23 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
     for index, item in enumerate(versions):
         later = index % 2
         rules += [
-            rule({"version_id": item.pk, "kind": "commission_pool", "rate": Decimal("8") + later, "position": 0}),
-            rule({"version_id": item.pk, "kind": "role_split", "rate": Decimal("12"), "steps": steps, "position": 1}),
+            rule(
+                {
+                    "version_id": item.pk,
+                    "kind": "commission_pool",
+                    "rate": Decimal("8") + later,
+                    "position": 0,
+                }
+            ),
+            rule(
+                {
+                    "version_id": item.pk,
+                    "kind": "role_split",
+                    "rate": Decimal("12"),
+                    "steps": steps,
+                    "position": 1,
+                }
+            ),
             rule(
                 {
                     "version_id": item.pk,
@@ -140,19 +157,38 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
         Customer,
         customer_columns,
         [
-            (uuid_value(rng), now, now, f"Bench client {i}", f"bench client {i}", "", "", "", "", "", "", "", "FR", False)
+            (
+                uuid_value(rng),
+                now,
+                now,
+                f"Bench client {i}",
+                f"bench client {i}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "FR",
+                False,
+            )
             for i in range(1000)
         ],
     )
-    customer_ids = list(Customer.objects.filter(name__startswith="Bench client ").values_list("pk", flat=True))
-    print(f"synthesised {n_members:,} members, {n_groupings:,} groupings, {len(seats):,} seats, "
-          f"{len(versions):,} rule versions, {len(rules):,} rules in {time.perf_counter() - started:.1f} s")
+    customer_ids = list(
+        Customer.objects.filter(name__startswith="Bench client ").values_list("pk", flat=True)
+    )
+    print(
+        f"synthesised {n_members:,} members, {n_groupings:,} groupings, {len(seats):,} seats, "
+        f"{len(versions):,} rule versions, {len(rules):,} rules in {time.perf_counter() - started:.1f} s"
+    )
     started = time.perf_counter()
     deal_columns = [
-        "id", "uuid", "created_at", "updated_at", "partnership_id", "customer_id", "title", "amount", "margin",
-        "currency", "expected_close_date", "stage", "closed_at", "extension_count", "auto_approved",
-        "decision_reason", "conflict_level", "conflict_score", "conflict_evidence", "idempotency_key", "notes",
-        "contact_name", "contact_email", "contact_phone", "contact_title",
+        "id", "uuid", "created_at", "updated_at", "partnership_id", "customer_id", "title", "amount",
+        "margin", "currency", "expected_close_date", "stage", "closed_at", "extension_count", "auto_approved",
+        "decision_reason", "conflict_level", "conflict_score", "conflict_evidence", "idempotency_key",
+        "notes", "contact_name", "contact_email", "contact_phone", "contact_title",
     ]  # fmt: skip
     party_columns = ["uuid", "created_at", "updated_at", "deal_id", "organization_id", "role", "share"]
     first_id = (DealRegistration.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -169,13 +205,16 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
             grouping_id = rng.choice(grouping_ids)
             closed = start_2027 + datetime.timedelta(minutes=rng.randrange(365 * 24 * 60))
             amount = Decimal(rng.randint(500, 500_000)) / 100 * 100
-            margin = (amount * Decimal(rng.randint(10, 40)) / 100).quantize(Decimal("0.01")) if index % 2 else None
+            margin = (
+                (amount * Decimal(rng.randint(10, 40)) / 100).quantize(Decimal("0.01")) if index % 2 else None
+            )
             deals.append(
                 (
-                    deal_id, uuid_value(rng), now, now, grouping_id, rng.choice(customer_ids), f"Bench deal {index}",
-                    amount, margin, "EUR", date_field.get_db_prep_save(closed.date(), connection), "won",
-                    closed_field.get_db_prep_save(closed, connection), 0, False, "", "distinct", Decimal("0"), "{}",
-                    "", "", "", "", "", "",
+                    deal_id, uuid_value(rng), now, now, grouping_id, rng.choice(customer_ids),
+                    f"Bench deal {index}", amount, margin, "EUR",
+                    date_field.get_db_prep_save(closed.date(), connection), "won",
+                    closed_field.get_db_prep_save(closed, connection), 0, False, "", "distinct", Decimal("0"),
+                    "{}", "", "", "", "", "", "",
                 )
             )  # fmt: skip
             team = grouping_members[grouping_id]
@@ -193,7 +232,8 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
         parties_total += len(parties)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"synthesised {n_deals:,} won deals and {parties_total:,} deal parties in {time.perf_counter() - started:.1f} s")
+    elapsed = time.perf_counter() - started
+    print(f"synthesised {n_deals:,} won deals and {parties_total:,} deal parties in {elapsed:.1f} s")
 
 
 def main():
@@ -235,8 +275,8 @@ def main():
         print(f"statements: {len(totals):,} member totals in {summed:.1f} s")
         print(f"one run (compute + statements): {first:.1f} s")
         print(
-            f"recompute (idempotent): {again.unchanged:,} unchanged, {again.created + again.updated} written, "
-            f"in {recomputed:.1f} s"
+            f"recompute (idempotent): {again.unchanged:,} unchanged, "
+            f"{again.created + again.updated} written, in {recomputed:.1f} s"
         )
         if not args.keep:
             transaction.set_rollback(True)

@@ -41,12 +41,20 @@ class VersionForm(forms.Form):
         help_text=gettext_lazy("Deals won from this day on use these rules, until the next version starts."),
     )
     referral_min_rate = forms.DecimalField(
-        label=gettext_lazy("Lowest referral fee (%)"), max_digits=5, decimal_places=2, initial=DEFAULT_REFERRAL_MIN
+        label=gettext_lazy("Lowest referral fee (%)"),
+        max_digits=5,
+        decimal_places=2,
+        initial=DEFAULT_REFERRAL_MIN,
     )
     referral_max_rate = forms.DecimalField(
-        label=gettext_lazy("Highest referral fee (%)"), max_digits=5, decimal_places=2, initial=DEFAULT_REFERRAL_MAX
+        label=gettext_lazy("Highest referral fee (%)"),
+        max_digits=5,
+        decimal_places=2,
+        initial=DEFAULT_REFERRAL_MAX,
     )
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RuleForm(forms.Form):
@@ -54,12 +62,16 @@ class RuleForm(forms.Form):
         label=gettext_lazy("Rule"), choices=[("", "—")] + list(RuleKind.choices), required=False
     )
     basis = forms.ChoiceField(label=gettext_lazy("Basis"), choices=Basis.choices, initial=Basis.AMOUNT)
-    rate = forms.DecimalField(label=gettext_lazy("Percentage"), max_digits=5, decimal_places=2, required=False)
+    rate = forms.DecimalField(
+        label=gettext_lazy("Percentage"), max_digits=5, decimal_places=2, required=False
+    )
     fixed_amount = forms.DecimalField(
         label=gettext_lazy("Fixed amount"), max_digits=14, decimal_places=2, required=False
     )
     party_role = forms.ChoiceField(
-        label=gettext_lazy("Deal role paid"), choices=[("", "—")] + list(DealPartyRole.choices), required=False
+        label=gettext_lazy("Deal role paid"),
+        choices=[("", "—")] + list(DealPartyRole.choices),
+        required=False,
     )
     steps = forms.CharField(
         label=gettext_lazy("Sales-cycle steps"),
@@ -95,10 +107,14 @@ class RuleForm(forms.Form):
         weights = {}
         for key, weight in _pairs(self.cleaned_data.get("weights", ""), _("member")):
             found = [
-                o for o in self.members if key in (o.siren, str(o.uuid)) or o.name.casefold() == key.casefold()
+                o
+                for o in self.members
+                if key in (o.siren, str(o.uuid)) or o.name.casefold() == key.casefold()
             ]
             if len(found) != 1:
-                raise ValidationError(_("“%(member)s” is not a member of this partnership.") % {"member": key})
+                raise ValidationError(
+                    _("“%(member)s” is not a member of this partnership.") % {"member": key}
+                )
             weights[str(found[0].uuid)] = str(weight)
         return weights
 
@@ -124,7 +140,10 @@ RuleFormSet = forms.formset_factory(RuleForm, formset=BaseRuleFormSet, extra=0, 
 
 def rule_initial(rule) -> dict:
     """A stored rule as the editor's initial values."""
-    labels = {str(o.uuid): (o.siren or o.name) for o in Organization.objects.filter(uuid__in=list(rule.weights or {}))}
+    labels = {
+        str(o.uuid): (o.siren or o.name)
+        for o in Organization.objects.filter(uuid__in=list(rule.weights or {}))
+    }
     return {
         "kind": rule.kind,
         "basis": rule.basis,
@@ -146,7 +165,9 @@ class PayoutFilterForm(forms.Form):
     partnership = forms.UUIDField(required=False, widget=forms.HiddenInput)
     member = forms.CharField(label=gettext_lazy("Member (name or SIREN)"), required=False)
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), choices=[("", gettext_lazy("All"))] + list(PayoutStatus.choices), required=False
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("All"))] + list(PayoutStatus.choices),
+        required=False,
     )
 
     def clean_period(self):

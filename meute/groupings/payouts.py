@@ -18,7 +18,6 @@ import json
 import os
 import re
 import time
-import uuid
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,10 +32,9 @@ from django.utils.translation import gettext as _
 from meute.core.models import Organization
 from meute.deals.choices import DealStage
 from meute.deals.models import DealParty, DealRegistration
-from meute.lib import access
 from meute.lib.bulk import connection_for, insert_rows
 from meute.partnerships.choices import PartyRole
-from meute.partnerships.models import Partnership, PartnershipParty
+from meute.partnerships.models import PartnershipParty
 
 from . import remuneration as engine
 from .models import DealStepAssignment, Payout, PayoutStatus, RemunerationRule, RemunerationVersion
@@ -172,7 +170,8 @@ def _normalise_rule(data: dict) -> dict:
         "fixed_amount": fixed if kind == engine.RuleKind.FIXED_AMOUNT else None,
         "party_role": (data.get("party_role") or "") if kind in engine.ROLE_KINDS else "",
         "steps": [
-            {"step": s["step"], "percent": str(engine.to_decimal(s["percent"]))} for s in data.get("steps") or []
+            {"step": s["step"], "percent": str(engine.to_decimal(s["percent"]))}
+            for s in data.get("steps") or []
         ]
         if kind == engine.RuleKind.ROLE_SPLIT
         else [],
@@ -180,7 +179,8 @@ def _normalise_rule(data: dict) -> dict:
         if kind == engine.RuleKind.COMMISSION_POOL
         else engine.WeightSource.INVOLVEMENT,
         "weights": {str(k): str(engine.to_decimal(v)) for k, v in (data.get("weights") or {}).items()}
-        if kind == engine.RuleKind.COMMISSION_POOL and data.get("weight_source") == engine.WeightSource.EXPLICIT
+        if kind == engine.RuleKind.COMMISSION_POOL
+        and data.get("weight_source") == engine.WeightSource.EXPLICIT
         else {},
     }
 
@@ -303,7 +303,10 @@ def load_versions(partnership_ids=None) -> dict:
     weight_uuids = {k for r in rule_rows for k in (r.weights or {})}
     weight_keys = {}
     if weight_uuids:
-        weight_keys = {str(u): pk for u, pk in Organization.objects.filter(uuid__in=weight_uuids).values_list("uuid", "pk")}
+        weight_keys = {
+            str(u): pk
+            for u, pk in Organization.objects.filter(uuid__in=weight_uuids).values_list("uuid", "pk")
+        }
     for rule in rule_rows:
         by_version[rule.version_id].append(engine_rule(rule_data(rule), key=rule.pk, weight_keys=weight_keys))
     result = defaultdict(list)
@@ -312,7 +315,11 @@ def load_versions(partnership_ids=None) -> dict:
     ):
         result[partnership_id].append(
             engine.RuleVersion(
-                valid_from=valid_from, rules=tuple(by_version[pk]), referral_min=rmin, referral_max=rmax, key=pk
+                valid_from=valid_from,
+                rules=tuple(by_version[pk]),
+                referral_min=rmin,
+                referral_max=rmax,
+                key=pk,
             )
         )
     return result
@@ -401,7 +408,10 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
         seats = PartnershipParty.objects.all()
         if partnership is not None:
             seats = seats.filter(partnership=partnership)
-        involvement = {(p, o): level for p, o, level in seats.values_list("partnership_id", "organization_id", "involvement")}
+        involvement = {
+            (p, o): level
+            for p, o, level in seats.values_list("partnership_id", "organization_id", "involvement")
+        }
         has_steps = DealStepAssignment.objects.exists()
         result.has_payouts = Payout.objects.exists()
         plans = PlanCache()
@@ -499,14 +509,22 @@ def _compute_chunk(rows, versions, involvement, has_steps, tz, result: ComputeRe
         parties[deal_id].append((org_id, role, share))
     steps = defaultdict(list)
     if has_steps:
-        for deal_id, step, org_id in DealStepAssignment.objects.filter(deal_id__gte=first, deal_id__lte=last).values_list(
-            "deal_id", "step", "organization_id"
-        ):
+        for deal_id, step, org_id in DealStepAssignment.objects.filter(
+            deal_id__gte=first, deal_id__lte=last
+        ).values_list("deal_id", "step", "organization_id"):
             steps[(deal_id, org_id)].append(step)
     existing = {}
     if result.has_payouts:
         for row in Payout.objects.filter(deal_id__gte=first, deal_id__lte=last).values_list(
-            "pk", "deal_id", "organization_id", "status", "amount", "version_id", "fingerprint", "deal_date", "currency"
+            "pk",
+            "deal_id",
+            "organization_id",
+            "status",
+            "amount",
+            "version_id",
+            "fingerprint",
+            "deal_date",
+            "currency",
         ):
             existing[(row[1], row[2])] = row
     now, now_db, new_uuid = prep
@@ -616,7 +634,16 @@ def _compute_chunk(rows, versions, involvement, has_steps, tz, result: ComputeRe
     if updates:
         Payout.objects.bulk_update(
             updates,
-            ["partnership_id", "version_id", "deal_date", "amount", "currency", "components", "fingerprint", "updated_at"],
+            [
+                "partnership_id",
+                "version_id",
+                "deal_date",
+                "amount",
+                "currency",
+                "components",
+                "fingerprint",
+                "updated_at",
+            ],
             batch_size=1000,
         )
     write_rows(Payout, _PAYOUT_COLUMNS, inserts)
@@ -643,9 +670,10 @@ def write_rows(model, columns, rows) -> None:
     quote = connection.ops.quote_name
     column_list = ", ".join(quote(c) for c in columns)
     data = "".join("\t".join([_copy_field(v) for v in row]) + "\n" for row in rows)
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {quote(model._meta.db_table)} ({column_list}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({column_list}) FROM STDIN") as copy,
+    ):
         copy.write(data)
 
 
@@ -672,13 +700,18 @@ def change_status(payouts, status, *, user, note="") -> int:
     if not can_change_status(user):
         raise PermissionDenied
     if status not in TRANSITIONS:
-        raise ValidationError(_("Unknown payout status “%(status)s”.") % {"status": status}, code="bad_status")
+        raise ValidationError(
+            _("Unknown payout status “%(status)s”.") % {"status": status}, code="bad_status"
+        )
     with transaction.atomic():
         rows = list(Payout.objects.select_for_update().filter(pk__in=[p.pk for p in payouts]))
         wrong = [p for p in rows if p.status not in TRANSITIONS[status]]
         if wrong:
             raise ValidationError(
-                _("%(count)s payout(s) cannot become “%(status)s” from their current status (e.g. %(example)s).")
+                _(
+                    "%(count)s payout(s) cannot become “%(status)s” from their current status "
+                    "(e.g. %(example)s)."
+                )
                 % {
                     "count": len(wrong),
                     "status": PayoutStatus(status).label,
@@ -692,7 +725,15 @@ def change_status(payouts, status, *, user, note="") -> int:
             payout.status_changed_by = user
             payout.status_changed_at = now
             payout.status_note = note or ""
-            payout.save(update_fields=["status", "status_changed_by", "status_changed_at", "status_note", "updated_at"])
+            payout.save(
+                update_fields=[
+                    "status",
+                    "status_changed_by",
+                    "status_changed_at",
+                    "status_note",
+                    "updated_at",
+                ]
+            )
     return len(rows)
 
 
@@ -726,14 +767,18 @@ def statement(organization, period, *, user=None, partnership=None) -> Statement
         period = parse_period(period)
     queryset = payouts_in(period, user=user, partnership=partnership, organization=organization)
     totals = list(
-        queryset.order_by().values("currency", "status").annotate(count=Count("pk"), total=Sum("amount"))
+        queryset.order_by()
+        .values("currency", "status")
+        .annotate(count=Count("pk"), total=Sum("amount"))
         .order_by("currency", "status")
     )
     grand = defaultdict(lambda: Decimal("0.00"))
     for row in totals:
         grand[row["currency"]] += row["total"]
     lines = list(
-        queryset.select_related("deal", "deal__customer", "partnership", "version").order_by("deal_date", "pk")
+        queryset.select_related("deal", "deal__customer", "partnership", "version").order_by(
+            "deal_date", "pk"
+        )
     )
     return Statement(organization, period, lines, totals, dict(grand))
 
@@ -743,7 +788,9 @@ def statement_totals(period, *, user=None, partnership=None, status=None) -> lis
     queryset = payouts_in(period, user=user, partnership=partnership, status=status)
     return list(
         queryset.order_by()
-        .values("organization_id", "organization__uuid", "organization__name", "organization__siren", "currency")
+        .values(
+            "organization_id", "organization__uuid", "organization__name", "organization__siren", "currency"
+        )
         .annotate(
             count=Count("pk"),
             total=Sum("amount"),
@@ -784,9 +831,19 @@ def export_rows(queryset):
         "version__valid_from",
         "uuid",
     )
-    for date, member, siren, deal_uuid, title, partnership, amount, currency, status, valid_from, pk in values.iterator(
-        chunk_size=CHUNK_SIZE
-    ):
+    for (
+        date,
+        member,
+        siren,
+        deal_uuid,
+        title,
+        partnership,
+        amount,
+        currency,
+        status,
+        valid_from,
+        pk,
+    ) in values.iterator(chunk_size=CHUNK_SIZE):
         yield [
             date.isoformat(),
             member,

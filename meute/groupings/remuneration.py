@@ -247,7 +247,9 @@ def check_versions(versions: Sequence[RuleVersion]) -> None:
         seen.add(version.valid_from)
 
 
-def rule_errors(rule: Rule, referral_min=DEFAULT_REFERRAL_MIN, referral_max=DEFAULT_REFERRAL_MAX) -> list[str]:
+def rule_errors(
+    rule: Rule, referral_min=DEFAULT_REFERRAL_MIN, referral_max=DEFAULT_REFERRAL_MAX
+) -> list[str]:
     """What is wrong with one rule (an empty list when it is valid)."""
     errors = []
     label = RuleKind(rule.kind).label if rule.kind in RuleKind.values else rule.kind
@@ -314,7 +316,9 @@ def version_errors(version: RuleVersion) -> list[str]:
     errors = []
     rmin, rmax = version.referral_min, version.referral_max
     if rmin is None or rmax is None or rmin < 0 or rmax > HUNDRED or rmin > rmax:
-        errors.append(_("The allowed referral range must go from a lower to a higher percentage within 0–100."))
+        errors.append(
+            _("The allowed referral range must go from a lower to a higher percentage within 0–100.")
+        )
         rmin, rmax = DEFAULT_REFERRAL_MIN, DEFAULT_REFERRAL_MAX
     slots = {}
     for rule in version.rules:
@@ -404,13 +408,18 @@ def compile_plan(version: RuleVersion, members: Sequence[Member]) -> tuple:
             role = REFERRER_ROLE if kind == RuleKind.REFERRAL_FEE else rule.party_role
             paid = [i for i, m in enumerate(members) if m.role == role]
             if paid:
-                group = _equal_group(paid, lambda label, k=kind: _prefix(k, weight=label, **static))
+                group = _equal_group(paid, lambda label, k=kind, st=static: _prefix(k, weight=label, **st))
                 items.append((kind, rule.basis, _rate(rule.rate), None, (group,)))
         elif kind == RuleKind.COMMISSION_POOL:
             weights = int_weights(_pool_weights(rule, members))
             weight_sum = sum(weights)
             prefixes = tuple(
-                _prefix(kind, weight=f"{w}/{weight_sum}" if weight_sum else "", note="" if weight_sum else "equal", **static)
+                _prefix(
+                    kind,
+                    weight=f"{w}/{weight_sum}" if weight_sum else "",
+                    note="" if weight_sum else "equal",
+                    **static,
+                )
                 for w in weights
             )
             group = (1, tuple(range(len(members))), tuple(weights), prefixes)
@@ -425,8 +434,8 @@ def compile_plan(version: RuleVersion, members: Sequence[Member]) -> tuple:
                     assigned, note = list(range(len(members))), "unassigned"
                 _w, indexes, weights, prefixes = _equal_group(
                     assigned,
-                    lambda label, st=step, pc=percent, nt=note: _prefix(
-                        RuleKind.ROLE_SPLIT, step=st, part=pc, weight=label, note=nt, **static
+                    lambda label, st=step, pc=percent, nt=note, sv=static: _prefix(
+                        RuleKind.ROLE_SPLIT, step=st, part=pc, weight=label, note=nt, **sv
                     ),
                 )
                 groups.append((step_weight, indexes, weights, prefixes))
@@ -502,7 +511,9 @@ def describe(component: dict) -> str:
         "amount": component.get("amount", ""),
         "rate": component.get("rate", ""),
         "base": component.get("base", ""),
-        "basis": str(Basis(component["basis"]).label).lower() if component.get("basis") in Basis.values else "",
+        "basis": str(Basis(component["basis"]).label).lower()
+        if component.get("basis") in Basis.values
+        else "",
         "total": component.get("total", ""),
         "weight": component.get("weight", ""),
         "part": component.get("part", ""),

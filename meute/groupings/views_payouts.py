@@ -22,7 +22,15 @@ from meute.lib.pagination import CappedCountPaginator
 from meute.partnerships.models import Partnership
 
 from . import payouts
-from .forms_payouts import RULE_ROWS, ComputeForm, PayoutFilterForm, RuleFormSet, StatusActionForm, VersionForm, rule_initial
+from .forms_payouts import (
+    RULE_ROWS,
+    ComputeForm,
+    PayoutFilterForm,
+    RuleFormSet,
+    StatusActionForm,
+    VersionForm,
+    rule_initial,
+)
 from .models import Payout, RemunerationVersion
 
 
@@ -41,7 +49,9 @@ def _filtered(request, data):
             queryset = queryset.filter(partnership__uuid=form.cleaned_data["partnership"])
         member = form.cleaned_data["member"].strip()
         if member:
-            queryset = queryset.filter(Q(organization__name__icontains=member) | Q(organization__siren=member))
+            queryset = queryset.filter(
+                Q(organization__name__icontains=member) | Q(organization__siren=member)
+            )
         if form.cleaned_data["status"]:
             queryset = queryset.filter(status=form.cleaned_data["status"])
     else:
@@ -57,11 +67,15 @@ class PayoutListView(LoginRequiredMixin, View):
     def get(self, request):
         form, queryset, period = _filtered(request, request.GET or None)
         totals = list(
-            queryset.order_by().values("currency", "status").annotate(count=Count("pk"), total=Sum("amount"))
+            queryset.order_by()
+            .values("currency", "status")
+            .annotate(count=Count("pk"), total=Sum("amount"))
             .order_by("currency", "status")
         )
         page = CappedCountPaginator(
-            queryset.select_related("deal", "organization", "partnership", "version").order_by("-deal_date", "pk"),
+            queryset.select_related("deal", "organization", "partnership", "version").order_by(
+                "-deal_date", "pk"
+            ),
             self.paginate_by,
         ).get_page(request.GET.get("page"))
         query = request.GET.copy()
@@ -95,7 +109,9 @@ class PayoutListView(LoginRequiredMixin, View):
             queryset = queryset.filter(uuid__in=_uuids(request.POST.getlist("selected")))
         status = payouts.ACTIONS[form.cleaned_data["action"]]
         try:
-            count = payouts.change_status(list(queryset), status, user=request.user, note=form.cleaned_data["note"])
+            count = payouts.change_status(
+                list(queryset), status, user=request.user, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -135,7 +151,12 @@ class PayoutComputeView(LoginRequiredMixin, View):
         messages.success(
             request,
             _("%(deals)s won deals: %(created)s new payouts, %(updated)s updated, %(kept)s kept as they are.")
-            % {"deals": result.deals, "created": result.created, "updated": result.updated, "kept": result.kept},
+            % {
+                "deals": result.deals,
+                "created": result.created,
+                "updated": result.updated,
+                "kept": result.kept,
+            },
         )
         for line in result.warning_lines():
             messages.warning(request, line)
@@ -175,7 +196,9 @@ class PayoutExportView(LoginRequiredMixin, View):
 class PayoutDetailView(LoginRequiredMixin, View):
     def get(self, request, uuid):
         payout = get_object_or_404(
-            Payout.objects.visible_to(request.user).select_related("deal", "organization", "partnership", "version"),
+            Payout.objects.visible_to(request.user).select_related(
+                "deal", "organization", "partnership", "version"
+            ),
             uuid=uuid,
         )
         return render(
@@ -191,7 +214,11 @@ class StatementView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
         try:
-            period = payouts.parse_period(request.GET.get("period")) if request.GET.get("period") else payouts.current_period()
+            period = (
+                payouts.parse_period(request.GET.get("period"))
+                if request.GET.get("period")
+                else payouts.current_period()
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             period = payouts.current_period()
@@ -249,7 +276,8 @@ class VersionEditView(LoginRequiredMixin, View):
     def setup_objects(self, request, uuid=None, version=None):
         if version is not None:
             self.version = get_object_or_404(
-                RemunerationVersion.objects.visible_to(request.user).select_related("partnership"), uuid=version
+                RemunerationVersion.objects.visible_to(request.user).select_related("partnership"),
+                uuid=version,
             )
             self.partnership = self.version.partnership
         else:

@@ -44,7 +44,9 @@ class RuleSerializer(serializers.Serializer):
     basis = serializers.ChoiceField(choices=Basis.choices, default=Basis.AMOUNT)
     rate = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     fixed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
-    party_role = serializers.ChoiceField(choices=DealPartyRole.choices, required=False, allow_blank=True, default="")
+    party_role = serializers.ChoiceField(
+        choices=DealPartyRole.choices, required=False, allow_blank=True, default=""
+    )
     steps = StepSerializer(many=True, required=False, default=list)
     weight_source = serializers.ChoiceField(choices=WeightSource.choices, default=WeightSource.INVOLVEMENT)
     weights = serializers.DictField(
@@ -78,7 +80,9 @@ class VersionSerializer(serializers.ModelSerializer):
 
     def get_in_force_until(self, obj) -> str | None:
         following = (
-            RemunerationVersion.objects.filter(partnership_id=obj.partnership_id, valid_from__gt=obj.valid_from)
+            RemunerationVersion.objects.filter(
+                partnership_id=obj.partnership_id, valid_from__gt=obj.valid_from
+            )
             .order_by("valid_from")
             .values_list("valid_from", flat=True)
             .first()
@@ -270,7 +274,9 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
         if not payouts.can_change_status(request.user):
             raise PermissionDenied
         try:
-            payouts.change_status([payout], new_status, user=request.user, note=serializer.validated_data["note"])
+            payouts.change_status(
+                [payout], new_status, user=request.user, note=serializer.validated_data["note"]
+            )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
         return Response(PayoutSerializer(self.get_queryset().get(pk=payout.pk)).data)
@@ -308,7 +314,10 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound
         try:
             count = payouts.change_status(
-                rows, serializer.validated_data["status"], user=request.user, note=serializer.validated_data["note"]
+                rows,
+                serializer.validated_data["status"],
+                user=request.user,
+                note=serializer.validated_data["note"],
             )
         except DjangoValidationError as exc:
             raise _django_errors(exc) from exc
@@ -324,12 +333,16 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
         period = _period(serializer.validated_data)
         partnership = None
         if serializer.validated_data.get("partnership"):
-            partnership = Partnership.objects.visible_to(request.user).filter(
-                uuid=serializer.validated_data["partnership"]
-            ).first()
+            partnership = (
+                Partnership.objects.visible_to(request.user)
+                .filter(uuid=serializer.validated_data["partnership"])
+                .first()
+            )
             if partnership is None:
                 raise NotFound
-        result = payouts.compute_payouts(period, partnership=partnership, dry_run=serializer.validated_data["dry_run"])
+        result = payouts.compute_payouts(
+            period, partnership=partnership, dry_run=serializer.validated_data["dry_run"]
+        )
         return Response(
             {
                 "period": period.label,
@@ -380,7 +393,12 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
                 "end": period.end.isoformat(),
                 "payouts": PayoutSerializer(result.payouts, many=True).data,
                 "totals": [
-                    {"currency": r["currency"], "status": r["status"], "count": r["count"], "total": str(r["total"])}
+                    {
+                        "currency": r["currency"],
+                        "status": r["status"],
+                        "count": r["count"],
+                        "total": str(r["total"]),
+                    }
                     for r in result.totals
                 ],
                 "grand_totals": {currency: str(total) for currency, total in result.grand_totals.items()},
@@ -392,6 +410,3 @@ def register(router):
     """Register this area's viewsets."""
     router.register("remuneration-versions", RemunerationVersionViewSet, basename="remuneration-version")
     router.register("payouts", PayoutViewSet, basename="payout")
-
-
-

@@ -114,8 +114,12 @@ class RemunerationRule(BusinessModel):
     kind = models.CharField(_("kind"), max_length=20, choices=RuleKind.choices)
     basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices, default=Basis.AMOUNT)
     rate = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2, null=True, blank=True)
-    fixed_amount = models.DecimalField(_("fixed amount"), max_digits=14, decimal_places=2, null=True, blank=True)
-    party_role = models.CharField(_("deal role paid"), max_length=20, choices=DealPartyRole.choices, blank=True)
+    fixed_amount = models.DecimalField(
+        _("fixed amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    party_role = models.CharField(
+        _("deal role paid"), max_length=20, choices=DealPartyRole.choices, blank=True
+    )
     # [{"step": "prospection", "percent": "20"}, ...] — the shares of a role split.
     steps = models.JSONField(_("sales-cycle steps"), default=list, blank=True)
     weight_source = models.CharField(
@@ -182,9 +186,12 @@ class DealStepAssignment(BusinessModel):
 
     def clean(self):
         super().clean()
-        if self.deal_id and self.organization_id:
-            if not self.deal.parties.filter(organization_id=self.organization_id).exists():
-                raise ValidationError({"organization": _("Only an organisation on the deal can carry a step.")})
+        if (
+            self.deal_id
+            and self.organization_id
+            and not self.deal.parties.filter(organization_id=self.organization_id).exists()
+        ):
+            raise ValidationError({"organization": _("Only an organisation on the deal can carry a step.")})
 
 
 class PayoutQuerySet(VisibleQuerySet):

@@ -13,16 +13,28 @@ from openpyxl import load_workbook
 from meute.cli import main
 from meute.deals.choices import DealPartyRole, DealStage
 from meute.groupings import payouts
-from meute.groupings.models import DealStepAssignment, Payout, PayoutStatus, RemunerationRule, RemunerationVersion
+from meute.groupings.models import (
+    DealStepAssignment,
+    Payout,
+    PayoutStatus,
+    RemunerationRule,
+    RemunerationVersion,
+)
 
-from .test_payouts_fixtures import pay_world, won_deal  # noqa: F401
+from .test_payouts_fixtures import won_deal
+
+pytest_plugins = ["meute.groupings.tests.test_payouts_fixtures"]
 
 Q1 = datetime.date(2027, 1, 1)
 POOL = {"kind": "commission_pool", "rate": "10"}
 SPLIT = {
     "kind": "role_split",
     "rate": "12",
-    "steps": [{"step": "prospection", "percent": "20"}, {"step": "proposal", "percent": "30"}, {"step": "closing", "percent": "50"}],
+    "steps": [
+        {"step": "prospection", "percent": "20"},
+        {"step": "proposal", "percent": "30"},
+        {"step": "closing", "percent": "50"},
+    ],
 }
 
 
@@ -47,7 +59,14 @@ def test_save_version_refuses_bad_input_and_saves_nothing(pay_world):
         [dict(SPLIT, steps=[{"step": "prospection", "percent": "20"}, {"step": "closing", "percent": "50"}])],
         [{"kind": "fixed_amount", "fixed_amount": "-10", "party_role": "reseller"}],
         [POOL, dict(POOL, rate="5")],
-        [{"kind": "commission_pool", "rate": "10", "weight_source": "explicit", "weights": {str(w.org_b.uuid): "1"}}],
+        [
+            {
+                "kind": "commission_pool",
+                "rate": "10",
+                "weight_source": "explicit",
+                "weights": {str(w.org_b.uuid): "1"},
+            }
+        ],
         [{"kind": "revenue_share", "rate": "abc", "party_role": "reseller"}],
     ]
     for rules in bad_cases:
@@ -116,13 +135,17 @@ def test_new_version_does_not_change_past_period(pay_world):
     won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d), amount="700.00")
     payouts.compute_payouts("2027-Q1")
     before = dict(Payout.objects.values_list("organization_id", "amount"))
-    payouts.save_version(w.pack, valid_from=datetime.date(2027, 4, 1), rules=[dict(POOL, rate="20")], user=w.admin)
+    payouts.save_version(
+        w.pack, valid_from=datetime.date(2027, 4, 1), rules=[dict(POOL, rate="20")], user=w.admin
+    )
     again = payouts.compute_payouts("2027-Q1")
     assert again.unchanged == 3
     assert dict(Payout.objects.values_list("organization_id", "amount")) == before
     won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d), amount="700.00", on=datetime.date(2027, 4, 10))
     payouts.compute_payouts("2027-Q2")
-    assert Payout.objects.filter(deal_date__gte="2027-04-01").aggregate(s=__import__("django").db.models.Sum("amount"))["s"] == D("140.00")
+    assert Payout.objects.filter(deal_date__gte="2027-04-01").aggregate(
+        s=__import__("django").db.models.Sum("amount")
+    )["s"] == D("140.00")
 
 
 def test_approved_and_paid_payouts_never_change(pay_world):
@@ -134,7 +157,9 @@ def test_approved_and_paid_payouts_never_change(pay_world):
     payouts.change_status([approved], PayoutStatus.APPROVED, user=w.manager, note="ok")
     # the version is now locked: its rules cannot change
     with pytest.raises(ValidationError):
-        payouts.save_version(w.pack, valid_from=Q1, rules=[dict(POOL, rate="20")], user=w.admin, version=version)
+        payouts.save_version(
+            w.pack, valid_from=Q1, rules=[dict(POOL, rate="20")], user=w.admin, version=version
+        )
     deal.amount = D("1400.00")
     deal.save()
     result = payouts.compute_payouts("2027-Q1")
@@ -175,9 +200,14 @@ def test_status_transitions(pay_world):
 def test_margin_rule_and_referral_in_channel_partnership(pay_world):
     w = pay_world
     payouts.save_version(
-        w.partnership_a, valid_from=Q1, rules=[{"kind": "referral_fee", "rate": "15", "basis": "margin"}], user=w.admin
+        w.partnership_a,
+        valid_from=Q1,
+        rules=[{"kind": "referral_fee", "rate": "15", "basis": "margin"}],
+        user=w.admin,
     )
-    won_deal(w.partnership_a, [(w.org_a, DealPartyRole.REFERRER)], amount="10000.00", margin="3000.00", title="M")
+    won_deal(
+        w.partnership_a, [(w.org_a, DealPartyRole.REFERRER)], amount="10000.00", margin="3000.00", title="M"
+    )
     won_deal(w.partnership_a, [(w.org_a, DealPartyRole.REFERRER)], amount="10000.00", title="No margin")
     result = payouts.compute_payouts("2027-Q1", partnership=w.partnership_a)
     assert Payout.objects.get().amount == D("450.00")
@@ -188,14 +218,27 @@ def test_statement_and_totals(pay_world):
     w = pay_world
     payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
     won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d), amount="700.00", title="A")
-    won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d), amount="1400.00", title="B", on=datetime.date(2027, 3, 1))
+    won_deal(
+        w.pack,
+        members(w, w.org_a, w.org_c, w.org_d),
+        amount="1400.00",
+        title="B",
+        on=datetime.date(2027, 3, 1),
+    )
     payouts.compute_payouts("2027")
     st = payouts.statement(w.org_a, "2027-Q1")
     assert [p.amount for p in st.payouts] == [D("40.00"), D("80.00")]
     assert st.grand_totals == {"EUR": D("120.00")}
     assert payouts.statement(w.org_a, "2027-02").grand_totals == {"EUR": D("40.00")}
-    totals = {row["organization__name"]: row["total"] for row in payouts.statement_totals(payouts.parse_period("2027"))}
-    assert totals == {"Alpha Intégration": D("120.00"), "Gamma Coaching": D("60.00"), "Delta Expertise": D("30.00")}
+    totals = {
+        row["organization__name"]: row["total"]
+        for row in payouts.statement_totals(payouts.parse_period("2027"))
+    }
+    assert totals == {
+        "Alpha Intégration": D("120.00"),
+        "Gamma Coaching": D("60.00"),
+        "Delta Expertise": D("30.00"),
+    }
     # a partner user only ever sees its own organisation's lines
     mine = payouts.statement_totals(payouts.parse_period("2027"), user=w.partner_a_user)
     assert [row["organization__name"] for row in mine] == ["Alpha Intégration"]
@@ -212,7 +255,12 @@ def test_export_csv_and_xlsx(pay_world, tmp_path):
     rows = list(csv.reader(io.StringIO(stream.getvalue())))
     assert rows[0][:3] == ["Date", "Member", "SIREN"]
     alpha = next(r for r in rows if r[1] == "Alpha Intégration")
-    assert alpha[0] == "2027-02-15" and alpha[2] == w.org_a.siren and alpha[5] == "40.00" and alpha[8] == "2027-01-01"
+    assert (
+        alpha[0] == "2027-02-15"
+        and alpha[2] == w.org_a.siren
+        and alpha[5] == "40.00"
+        and alpha[8] == "2027-01-01"
+    )
     target = tmp_path / "p.xlsx"
     call_command("payouts", "export", "--period", "2027-Q1", "--output", str(target), stderr=io.StringIO())
     sheet = load_workbook(target).active
@@ -247,3 +295,32 @@ def test_cli_compute_statement_and_usage_errors(pay_world, capsys, tmp_path):
     capsys.readouterr()
     assert main(["payouts", "export", "--period", "2027-Q1"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 4
+
+
+def test_status_changes_are_audited(pay_world):
+    from auditlog.models import LogEntry
+
+    import meute.groupings.audit_payouts  # noqa: F401  (the app imports it from ready())
+
+    w = pay_world
+    payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
+    won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d))
+    payouts.compute_payouts("2027-Q1")
+    payout = Payout.objects.get(organization=w.org_a)
+    payouts.change_status([payout], PayoutStatus.APPROVED, user=w.admin)
+    entries = LogEntry.objects.get_for_object(payout)
+    assert entries.count() == 1 and "approved" in str(entries.first().changes)
+
+
+def test_demo_populate(pay_world):
+    from meute.groupings.demo_payouts import populate_demo
+
+    summary = populate_demo(today=datetime.date(2027, 5, 20))
+    assert summary["versions"] == 3  # the pack (two versions) and a channel partnership
+    assert summary["deals"] == 6
+    assert summary["payouts"] > 0
+    assert Payout.objects.filter(status=PayoutStatus.PAID).exists()
+    # every payout's explanation adds up to its amount
+    for payout in Payout.objects.all():
+        assert sum(D(c["amount"]) for c in payout.components) == payout.amount
+    assert populate_demo(today=datetime.date(2027, 5, 20)) == {"versions": 0, "deals": 0, "payouts": 0}

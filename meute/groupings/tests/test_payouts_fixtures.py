@@ -13,7 +13,9 @@ from meute.partnerships.choices import InvolvementLevel, PartnershipKind, PartyR
 from meute.partnerships.parties import PartySpec, create_partnership
 
 
-def won_deal(partnership, members, *, amount="1000.00", margin=None, on=datetime.date(2027, 2, 15), title="Deal"):
+def won_deal(
+    partnership, members, *, amount="1000.00", margin=None, on=datetime.date(2027, 2, 15), title="Deal"
+):
     """A won deal of ``partnership`` closed on ``on``; ``members`` is [(organization, role), ...]."""
     customer = Customer.objects.create(name=f"Client {title}")
     closed = datetime.datetime.combine(on, datetime.time(12, 0), tzinfo=timezone.get_current_timezone())

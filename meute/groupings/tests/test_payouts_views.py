@@ -15,7 +15,9 @@ from rest_framework.test import APIClient
 from meute.groupings import payouts
 from meute.groupings.models import Payout, PayoutStatus, RemunerationVersion
 
-from .test_payouts_fixtures import pay_world, won_deal  # noqa: F401
+from .test_payouts_fixtures import won_deal
+
+pytest_plugins = ["meute.groupings.tests.test_payouts_fixtures"]
 
 Q1 = datetime.date(2027, 1, 1)
 POOL = {"kind": "commission_pool", "rate": "10"}
@@ -26,7 +28,9 @@ def paid_world(pay_world):
     """Rules on the pack and on org_b's channel partnership, payouts computed for 2027-Q1."""
     w = pay_world
     w.version = payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
-    payouts.save_version(w.partnership_b, valid_from=Q1, rules=[{"kind": "referral_fee", "rate": "10"}], user=w.admin)
+    payouts.save_version(
+        w.partnership_b, valid_from=Q1, rules=[{"kind": "referral_fee", "rate": "10"}], user=w.admin
+    )
     won_deal(w.pack, [(o, w.member) for o in (w.org_a, w.org_c, w.org_d)], amount="700.00", title="Pack deal")
     won_deal(w.partnership_b, [(w.org_b, "referrer")], amount="5000.00", title="Secret B deal")
     payouts.compute_payouts("2027-Q1")
@@ -68,9 +72,13 @@ def test_payout_detail_and_outsider(paid_world, client_for):
 def test_status_actions_in_the_ui(paid_world, client_for):
     w = paid_world
     query = "?period=2027-Q1"
-    response = client_for(w.partner_a_user).post(LIST + query, {"action": "approve", "selected": [str(w.payout_a.uuid)]})
+    response = client_for(w.partner_a_user).post(
+        LIST + query, {"action": "approve", "selected": [str(w.payout_a.uuid)]}
+    )
     assert response.status_code == 403
-    response = client_for(w.reader).post(LIST + query, {"action": "approve", "selected": [str(w.payout_a.uuid)]})
+    response = client_for(w.reader).post(
+        LIST + query, {"action": "approve", "selected": [str(w.payout_a.uuid)]}
+    )
     assert response.status_code == 403
     client = client_for(w.manager)
     client.post(LIST + query, {"action": "approve", "selected": [str(w.payout_a.uuid)]})
@@ -104,7 +112,10 @@ def test_statement_page(paid_world, client_for):
     url = reverse("groupings:payout-statement")
     page = client_for(w.partner_a_user).get(url, {"period": "2027-Q1"}).content.decode()
     assert "40.00" in page and "Commission pool" in page
-    assert client_for(w.partner_a_user).get(url, {"period": "2027-Q1", "member": str(w.org_c.uuid)}).status_code == 404
+    assert (
+        client_for(w.partner_a_user).get(url, {"period": "2027-Q1", "member": str(w.org_c.uuid)}).status_code
+        == 404
+    )
     page = client_for(w.reader).get(url, {"period": "2027-Q1", "member": str(w.org_c.uuid)}).content.decode()
     assert "Gamma Coaching" in page and "20.00" in page
 
@@ -174,7 +185,9 @@ def test_grouping_panel_fragment(paid_world):
     w = paid_world
     request = RequestFactory().get("/")
     request.user = w.partner_a_user
-    html = Template('{% include "groupings/_payouts_panel.html" %}').render(Context({"grouping": w.pack, "request": request}))
+    html = Template('{% include "groupings/_payouts_panel.html" %}').render(
+        Context({"grouping": w.pack, "request": request})
+    )
     assert "Commission pool" in html
     assert str(w.pack.uuid) in html
 
@@ -206,24 +219,36 @@ def test_api_status_actions(paid_world):
     response = api(w.manager).post(f"/api/payouts/{w.payout_a.uuid}/approve/", {"note": "ok"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     response = api(w.manager).post(
-        "/api/payouts/status/", {"payouts": [str(w.payout_a.uuid), str(w.payout_c.uuid)], "status": "paid"}, format="json"
+        "/api/payouts/status/",
+        {"payouts": [str(w.payout_a.uuid), str(w.payout_c.uuid)], "status": "paid"},
+        format="json",
     )
     assert response.status_code == 400  # payout_c is not approved: nothing changes
     assert Payout.objects.get(pk=w.payout_a.pk).status == PayoutStatus.APPROVED
-    response = api(w.manager).post("/api/payouts/status/", {"payouts": [str(w.payout_a.uuid)], "status": "paid"}, format="json")
+    response = api(w.manager).post(
+        "/api/payouts/status/", {"payouts": [str(w.payout_a.uuid)], "status": "paid"}, format="json"
+    )
     assert response.json() == {"changed": 1}
 
 
 def test_api_compute_and_statement(paid_world):
     w = paid_world
     assert api(w.partner_a_user).post("/api/payouts/compute/", {"period": "2027-Q1"}).status_code == 403
-    response = api(w.admin).post("/api/payouts/compute/", {"period": "2027-Q1", "dry_run": True}, format="json")
+    response = api(w.admin).post(
+        "/api/payouts/compute/", {"period": "2027-Q1", "dry_run": True}, format="json"
+    )
     assert response.status_code == 200 and response.json()["unchanged"] == 4
     assert api(w.admin).post("/api/payouts/compute/", {"period": "2027-Q7"}, format="json").status_code == 400
     mine = api(w.partner_a_user).get("/api/payouts/statement/", {"period": "2027-Q1"}).json()
     assert mine["grand_totals"] == {"EUR": "40.00"} and len(mine["payouts"]) == 1
-    assert api(w.partner_a_user).get("/api/payouts/statement/", {"member": str(w.org_b.uuid)}).status_code == 404
-    other = api(w.reader).get("/api/payouts/statement/", {"period": "2027-Q1", "member": str(w.org_b.uuid)}).json()
+    assert (
+        api(w.partner_a_user).get("/api/payouts/statement/", {"member": str(w.org_b.uuid)}).status_code == 404
+    )
+    other = (
+        api(w.reader)
+        .get("/api/payouts/statement/", {"period": "2027-Q1", "member": str(w.org_b.uuid)})
+        .json()
+    )
     assert other["grand_totals"] == {"EUR": "500.00"}
 
 
@@ -239,8 +264,18 @@ def test_api_rule_versions(paid_world):
     }
     response = api(w.admin).post("/api/remuneration-versions/", payload, format="json")
     assert response.status_code == 400 and "outside the allowed range" in str(response.json())
-    assert api(w.partner_b_user).post("/api/remuneration-versions/", dict(payload, rules=[POOL]), format="json").status_code == 400
-    assert api(w.reader).post("/api/remuneration-versions/", dict(payload, rules=[POOL]), format="json").status_code == 403
+    assert (
+        api(w.partner_b_user)
+        .post("/api/remuneration-versions/", dict(payload, rules=[POOL]), format="json")
+        .status_code
+        == 400
+    )
+    assert (
+        api(w.reader)
+        .post("/api/remuneration-versions/", dict(payload, rules=[POOL]), format="json")
+        .status_code
+        == 403
+    )
     response = api(w.partner_a_user).post(
         "/api/remuneration-versions/",
         dict(payload, rules=[{"kind": "referral_fee", "rate": "12.5", "basis": "margin"}, POOL]),

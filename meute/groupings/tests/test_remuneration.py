@@ -129,7 +129,9 @@ def test_commission_pool_with_three_members_by_involvement():
 
 
 def test_pool_by_explicit_weights_and_deal_shares_sum_exactly():
-    members = tuple(e.Member(i, "grouping_member", share=D(s)) for i, s in enumerate(["33.33", "33.33", "33.34", "0"]))
+    members = tuple(
+        e.Member(i, "grouping_member", share=D(s)) for i, s in enumerate(["33.33", "33.33", "33.34", "0"])
+    )
     shares = e.compute_deal(
         e.Deal(amount=D("777.77"), members=members),
         version(e.Rule(kind="commission_pool", rate=D("13"), weight_source="deal_share")),
@@ -137,15 +139,26 @@ def test_pool_by_explicit_weights_and_deal_shares_sum_exactly():
     assert shares.total == e.percent_of(D("777.77"), D("13"))
     explicit = e.compute_deal(
         e.Deal(amount=D("100"), members=members),
-        version(e.Rule(kind="commission_pool", rate=D("10"), weight_source="explicit", weights=((0, D(1)), (3, D(1))))),
+        version(
+            e.Rule(
+                kind="commission_pool", rate=D("10"), weight_source="explicit", weights=((0, D(1)), (3, D(1)))
+            )
+        ),
     )
     assert amounts(explicit) == {0: D("5.00"), 1: D("0.00"), 2: D("0.00"), 3: D("5.00")}
 
 
 def test_pool_only_above_two_members_and_replaces_role_split():
-    split = e.Rule(kind="role_split", rate=D("10"), steps=(("prospection", D(20)), ("proposal", D(30)), ("closing", D(50))))
+    split = e.Rule(
+        kind="role_split",
+        rate=D("10"),
+        steps=(("prospection", D(20)), ("proposal", D(30)), ("closing", D(50))),
+    )
     pool = e.Rule(kind="commission_pool", rate=D("6"))
-    two = (e.Member(1, "grouping_member", steps=("prospection",)), e.Member(2, "grouping_member", steps=("proposal", "closing")))
+    two = (
+        e.Member(1, "grouping_member", steps=("prospection",)),
+        e.Member(2, "grouping_member", steps=("proposal", "closing")),
+    )
     result = e.compute_deal(e.Deal(amount=D("1000"), members=two), version(split, pool))
     assert amounts(result) == {1: D("20.00"), 2: D("80.00")}
     three = two + (e.Member(3, "grouping_member"),)
@@ -185,6 +198,8 @@ def test_version_in_force_on_the_deal_date():
 
 def test_explanations_name_rule_rate_and_share():
     members = (e.Member(1, "m"), e.Member(2, "m"), e.Member(3, "m"))
-    result = e.compute_deal(e.Deal(amount=D("100.00"), members=members), version(e.Rule(kind="commission_pool", rate=D("10"))))
+    result = e.compute_deal(
+        e.Deal(amount=D("100.00"), members=members), version(e.Rule(kind="commission_pool", rate=D("10")))
+    )
     text = e.describe(result.payouts[0].components[0])
     assert "10" in text and "2/6" in text and text.endswith("→ 3.34")

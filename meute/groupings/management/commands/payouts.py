@@ -62,20 +62,29 @@ class Command(MeuteCommand):
         period_help = str(gettext_lazy("A year (2027), a quarter (2027-Q1) or a month (2027-03)."))
         compute = sub.add_parser("compute", help=str(gettext_lazy("Compute the payouts of a period.")))
         compute.add_argument("--period", required=True, help=period_help)
-        compute.add_argument("--partnership", metavar="UUID", help=str(gettext_lazy("Only this partnership.")))
+        compute.add_argument(
+            "--partnership", metavar="UUID", help=str(gettext_lazy("Only this partnership."))
+        )
         compute.add_argument(
             "--dry-run", action="store_true", help=str(gettext_lazy("Compute and report, write nothing."))
         )
         statement = sub.add_parser("statement", help=str(gettext_lazy("Print a member's statement.")))
         statement.add_argument("--period", required=True, help=period_help)
         statement.add_argument(
-            "--member", required=True, metavar="UUID|SIREN", help=str(gettext_lazy("The member organisation."))
+            "--member",
+            required=True,
+            metavar="UUID|SIREN",
+            help=str(gettext_lazy("The member organisation.")),
         )
-        statement.add_argument("--partnership", metavar="UUID", help=str(gettext_lazy("Only this partnership.")))
+        statement.add_argument(
+            "--partnership", metavar="UUID", help=str(gettext_lazy("Only this partnership."))
+        )
         export = sub.add_parser("export", help=str(gettext_lazy("Export payouts for accounting.")))
         export.add_argument("--period", required=True, help=period_help)
         export.add_argument("--format", dest="file_format", choices=payouts.EXPORT_FORMATS, default=None)
-        export.add_argument("--output", "-o", help=str(gettext_lazy("File to write (default: standard output).")))
+        export.add_argument(
+            "--output", "-o", help=str(gettext_lazy("File to write (default: standard output)."))
+        )
         export.add_argument("--partnership", metavar="UUID", help=str(gettext_lazy("Only this partnership.")))
         export.add_argument("--status", choices=list(payouts.PayoutStatus.values))
 
@@ -109,7 +118,8 @@ class Command(MeuteCommand):
         )
         if result.kept_differing:
             self.stdout.write(
-                _("%(count)s kept payouts differ from what the rules give today.") % {"count": result.kept_differing}
+                _("%(count)s kept payouts differ from what the rules give today.")
+                % {"count": result.kept_differing}
             )
         for line in result.warning_lines():
             self.stdout.write(f"  {line}")
@@ -122,7 +132,10 @@ class Command(MeuteCommand):
         partnership = _partnership(partnership)
         result = payouts.statement(organization, period, partnership=partnership)
         out = self.stdout
-        out.write(_("Statement of %(member)s for %(period)s") % {"member": organization.name, "period": period.label})
+        out.write(
+            _("Statement of %(member)s for %(period)s")
+            % {"member": organization.name, "period": period.label}
+        )
         for payout in result.payouts:
             out.write(
                 f"{payout.deal_date.isoformat()}  {payout.partnership.name}  {payout.deal}  "
@@ -154,11 +167,14 @@ class Command(MeuteCommand):
         if output:
             mode = "wb" if file_format == "xlsx" else "w"
             try:
-                with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as stream:
+                with open(
+                    output, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+                ) as stream:
                     count = payouts.export_payouts(queryset, file_format, stream)
             except OSError as exc:
                 raise CommandError(
-                    _("Cannot write %(path)s: %(reason)s") % {"path": output, "reason": exc.strerror}, returncode=1
+                    _("Cannot write %(path)s: %(reason)s") % {"path": output, "reason": exc.strerror},
+                    returncode=1,
                 ) from exc
             self.stderr.write(_("Exported %(count)s rows to %(path)s.") % {"count": count, "path": output})
             return
