@@ -196,3 +196,29 @@ class ComputeForm(forms.Form):
 
     def clean_period(self):
         return payouts.parse_period(self.cleaned_data["period"])
+
+
+class DealRemunerationForm(forms.Form):
+    """A won deal's remuneration data: its margin and who carried each step of the sales cycle."""
+
+    margin = forms.DecimalField(
+        label=gettext_lazy("Margin"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+
+    def __init__(self, *args, parties=(), assigned=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = list(parties)
+        for value, label in SalesStep.choices:
+            self.fields[f"step_{value}"] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=[(str(p.organization.uuid), p.organization.name) for p in self.parties],
+                widget=forms.CheckboxSelectMultiple,
+                initial=[str(uuid) for step, uuid in assigned if step == value],
+            )
+
+    def assignments(self) -> list[tuple[str, str]]:
+        """[(step, organisation uuid), ...] as submitted."""
+        return [
+            (value, uuid) for value in SalesStep.values for uuid in self.cleaned_data.get(f"step_{value}", [])
+        ]

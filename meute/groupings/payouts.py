@@ -280,6 +280,32 @@ def delete_version(version, user=None) -> None:
     version.delete()
 
 
+def save_deal_remuneration(deal, *, margin, assignments, user=None) -> None:
+    """Set a deal's margin and its sales-cycle step assignments (``[(step, organisation uuid), ...]``).
+
+    All or nothing: a negative margin, an unknown step or an organisation that is not on the deal is
+    refused with a ``ValidationError``.
+    """
+    if user is not None and not can_manage_rules(user, deal.partnership):
+        raise PermissionDenied
+    if margin is not None and margin < 0:
+        raise ValidationError(_("The margin cannot be negative."), code="negative_margin")
+    on_deal = {str(u): pk for u, pk in deal.parties.values_list("organization__uuid", "organization_id")}
+    rows = []
+    for step, organization in assignments:
+        if step not in engine.SalesStep.values:
+            raise ValidationError(_("Unknown sales-cycle step “%(step)s”.") % {"step": step}, code="bad_step")
+        if str(organization) not in on_deal:
+            raise ValidationError(_("Only an organisation on the deal can carry a step."), code="not_on_deal")
+        rows.append((step, on_deal[str(organization)]))
+    with transaction.atomic():
+        deal.margin = margin
+        deal.save(update_fields=["margin", "updated_at"])
+        DealStepAssignment.objects.filter(deal=deal).delete()
+        for step, organization_id in sorted(set(rows)):
+            DealStepAssignment.objects.create(deal=deal, step=step, organization_id=organization_id)
+
+
 def rules_in_force(partnership, on=None):
     """The version in force today (or on ``on``) for ``partnership``, or None."""
     on = on or timezone.localdate()

@@ -11,5 +11,6 @@ urlpatterns = [
     path("rules/<uuid:uuid>/new/", views.VersionEditView.as_view(), name="payout-version-create"),
     path("versions/<uuid:version>/edit/", views.VersionEditView.as_view(), name="payout-version-edit"),
     path("versions/<uuid:version>/delete/", views.VersionDeleteView.as_view(), name="payout-version-delete"),
+    path("deals/<uuid:uuid>/", views.DealRemunerationView.as_view(), name="payout-deal"),
     path("<uuid:uuid>/", views.PayoutDetailView.as_view(), name="payout-detail"),
 ]

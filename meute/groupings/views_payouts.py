@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from meute.core.models import Organization
+from meute.deals.models import DealRegistration
 from meute.lib.pagination import CappedCountPaginator
 from meute.partnerships.models import Partnership
 
@@ -25,13 +26,14 @@ from . import payouts
 from .forms_payouts import (
     RULE_ROWS,
     ComputeForm,
+    DealRemunerationForm,
     PayoutFilterForm,
     RuleFormSet,
     StatusActionForm,
     VersionForm,
     rule_initial,
 )
-from .models import Payout, RemunerationVersion
+from .models import DealStepAssignment, Payout, RemunerationVersion
 
 
 def _visible_partnership(user, uuid):
@@ -359,3 +361,53 @@ class VersionDeleteView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("Rule version deleted."))
         return HttpResponseRedirect(reverse("groupings:payout-rules", kwargs={"uuid": item.partnership.uuid}))
+
+
+class DealRemunerationView(LoginRequiredMixin, View):
+    """A deal's margin and sales-cycle steps, on which margin rules and role splits are computed.
+
+    Editable by the operator's editors and the coordinator of the deal's grouping; read-only for the
+    deal's other parties; 404 for everyone else.
+    """
+
+    template_name = "groupings/payouts/deal_remuneration.html"
+
+    def setup_objects(self, request, uuid):
+        self.deal = get_object_or_404(
+            DealRegistration.objects.visible_to(request.user).select_related("partnership", "customer"),
+            uuid=uuid,
+        )
+        self.parties = list(self.deal.parties.select_related("organization").order_by("organization__name"))
+        self.can_edit = payouts.can_manage_rules(request.user, self.deal.partnership)
+
+    def render(self, request, form):
+        return render(
+            request,
+            self.template_name,
+            {"deal": self.deal, "form": form, "can_edit": self.can_edit, "parties": self.parties},
+        )
+
+    def form(self, data=None):
+        assigned = DealStepAssignment.objects.filter(deal=self.deal).values_list("step", "organization__uuid")
+        return DealRemunerationForm(
+            data, initial={"margin": self.deal.margin}, parties=self.parties, assigned=list(assigned)
+        )
+
+    def get(self, request, uuid):
+        self.setup_objects(request, uuid)
+        return self.render(request, self.form())
+
+    def post(self, request, uuid):
+        self.setup_objects(request, uuid)
+        if not self.can_edit:
+            raise PermissionDenied
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render(request, form)
+        payouts.save_deal_remuneration(
+            self.deal, margin=form.cleaned_data["margin"], assignments=form.assignments(), user=request.user
+        )
+        messages.success(
+            request, _("The deal's remuneration data is saved; recompute its period to apply it.")
+        )
+        return HttpResponseRedirect(reverse("groupings:payout-deal", kwargs={"uuid": self.deal.uuid}))

@@ -287,3 +287,32 @@ def test_api_rule_versions(paid_world):
     assert first["in_force_until"] == "2027-07-01"
     assert RemunerationVersion.objects.filter(partnership=w.pack).count() == 2
     assert D(response.json()["referral_max_rate"]) == D("20")
+
+
+def test_deal_remuneration_page(paid_world, client_for):
+    w = paid_world
+    deal = w.payout_a.deal
+    url = reverse("groupings:payout-deal", kwargs={"uuid": deal.uuid})
+    assert client_for(w.partner_b_user).get(url).status_code == 404
+    assert client_for(w.reader).post(url, {"margin": "100"}).status_code == 403
+    page = client_for(w.partner_a_user).get(url).content.decode()
+    assert "Gamma Coaching" in page and "Closing" in page
+    response = client_for(w.partner_a_user).post(url, {"margin": "-5"})
+    assert response.status_code == 200
+    deal.refresh_from_db()
+    assert deal.margin is None
+    response = client_for(w.partner_a_user).post(
+        url,
+        {"margin": "300.00", "step_closing": [str(w.org_c.uuid)], "step_prospection": [str(w.org_a.uuid)]},
+    )
+    assert response.status_code == 302
+    deal.refresh_from_db()
+    assert deal.margin == D("300.00")
+    assert sorted(deal.step_assignments.values_list("step", "organization__name")) == [
+        ("closing", "Gamma Coaching"),
+        ("prospection", "Alpha Intégration"),
+    ]
+    # an organisation not on the deal is refused by the form
+    response = client_for(w.admin).post(url, {"margin": "300.00", "step_closing": [str(w.org_b.uuid)]})
+    assert response.status_code == 200
+    assert deal.step_assignments.count() == 2
