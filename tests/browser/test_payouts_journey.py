@@ -2,7 +2,6 @@
 computes and approves the payouts, and the member sees its own payout and statement, nothing of its
 co-members'. Run with ``pytest -m browser``."""
 
-import datetime
 import os
 
 import pytest
