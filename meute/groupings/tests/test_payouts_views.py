@@ -316,3 +316,28 @@ def test_deal_remuneration_page(paid_world, client_for):
     response = client_for(w.admin).post(url, {"margin": "300.00", "step_closing": [str(w.org_b.uuid)]})
     assert response.status_code == 200
     assert deal.step_assignments.count() == 2
+
+
+def test_outsiders_on_version_edit_and_api_writes(paid_world, client_for):
+    w = paid_world
+    edit = reverse("groupings:payout-version-edit", kwargs={"version": w.version.uuid})
+    assert client_for(w.partner_b_user).get(edit).status_code == 404
+    assert client_for(w.partner_b_user).post(edit, {}).status_code == 404
+    url = f"/api/remuneration-versions/{w.version.uuid}/"
+    payload = {"partnership": str(w.pack.uuid), "valid_from": "2027-01-01", "rules": [POOL]}
+    assert api(w.partner_b_user).put(url, payload, format="json").status_code == 404
+    assert api(w.partner_b_user).delete(url).status_code == 404
+    assert RemunerationVersion.objects.filter(pk=w.version.pk).exists()
+    bulk = {"payouts": [str(w.payout_a.uuid)], "status": "approved"}
+    assert api(w.partner_b_user).post("/api/payouts/status/", bulk, format="json").status_code == 403
+    assert (
+        api(w.manager)
+        .post(
+            "/api/payouts/status/",
+            {"payouts": [str(w.payout_a.uuid), "0" * 32], "status": "approved"},
+            format="json",
+        )
+        .status_code
+        == 404
+    )
+    assert Payout.objects.get(pk=w.payout_a.pk).status == PayoutStatus.COMPUTED
