@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -461,9 +461,13 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
             if progress is not None:
                 progress(len(rows))
         # Payouts of deals no longer won in this period (reopened, lost, dated elsewhere) disappear.
+        # NOT EXISTS (an anti-join), never NOT IN over a million ids.
         stale = Payout.objects.filter(
-            status=PayoutStatus.COMPUTED, deal_date__gte=period.start, deal_date__lt=period.end
-        ).exclude(deal_id__in=deals.values("pk"))
+            ~Exists(deals.filter(pk=OuterRef("deal_id"))),
+            status=PayoutStatus.COMPUTED,
+            deal_date__gte=period.start,
+            deal_date__lt=period.end,
+        )
         if partnership is not None:
             stale = stale.filter(partnership=partnership)
         result.removed += _raw_delete(list(stale.values_list("pk", flat=True)))
