@@ -58,44 +58,8 @@ def uuid_value(rng):
     return value if connection.features.has_native_uuid_field else value.hex
 
 
-def synthesise(n_groupings: int, n_deals: int, rng) -> None:
-    started = time.perf_counter()
-    n_members = n_groupings * 2
-    org = instance_builder(Organization)
-    members = [org({"name": f"Bench member {i:06d}", "city": "Lyon"}) for i in range(n_members)]
-    insert_objects(Organization, members)
-    member_ids = [m.pk for m in members]
-    partnership = instance_builder(Partnership)
-    groupings = [
-        partnership(
-            {
-                "name": f"{MARKER} {i:05d}",
-                "kind": "grouping",
-                "grouping_level": "pack",
-                "collaboration_model": "partial_sales_integration",
-                "status": "active",
-            }
-        )
-        for i in range(n_groupings)
-    ]
-    insert_objects(Partnership, groupings)
-    party = instance_builder(PartnershipParty)
-    seats, grouping_members = [], {}
-    for grouping in groupings:
-        chosen = rng.sample(member_ids, rng.randint(3, 5))
-        grouping_members[grouping.pk] = chosen
-        for index, member_id in enumerate(chosen):
-            seats.append(
-                party(
-                    {
-                        "partnership_id": grouping.pk,
-                        "organization_id": member_id,
-                        "role": "coordinator" if index == 0 else "member",
-                        "involvement": rng.choice(INVOLVEMENTS),
-                    }
-                )
-            )
-    insert_objects(PartnershipParty, seats)
+def create_rules(groupings):
+    """Two rule versions per grouping (2026-01-01 and 2027-07-01), four rules each."""
     version = instance_builder(RemunerationVersion)
     versions = []
     for grouping in groupings:
@@ -149,6 +113,48 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
             ),
         ]
     insert_objects(RemunerationRule, rules)
+    return versions, rules
+
+
+def synthesise(n_groupings: int, n_deals: int, rng) -> None:
+    started = time.perf_counter()
+    n_members = n_groupings * 2
+    org = instance_builder(Organization)
+    members = [org({"name": f"Bench member {i:06d}", "city": "Lyon"}) for i in range(n_members)]
+    insert_objects(Organization, members)
+    member_ids = [m.pk for m in members]
+    partnership = instance_builder(Partnership)
+    groupings = [
+        partnership(
+            {
+                "name": f"{MARKER} {i:05d}",
+                "kind": "grouping",
+                "grouping_level": "pack",
+                "collaboration_model": "partial_sales_integration",
+                "status": "active",
+            }
+        )
+        for i in range(n_groupings)
+    ]
+    insert_objects(Partnership, groupings)
+    party = instance_builder(PartnershipParty)
+    seats, grouping_members = [], {}
+    for grouping in groupings:
+        chosen = rng.sample(member_ids, rng.randint(3, 5))
+        grouping_members[grouping.pk] = chosen
+        for index, member_id in enumerate(chosen):
+            seats.append(
+                party(
+                    {
+                        "partnership_id": grouping.pk,
+                        "organization_id": member_id,
+                        "role": "coordinator" if index == 0 else "member",
+                        "involvement": rng.choice(INVOLVEMENTS),
+                    }
+                )
+            )
+    insert_objects(PartnershipParty, seats)
+    versions, rules = create_rules(groupings)
     now = Customer._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     customer_columns = ["uuid", "created_at", "updated_at", "name", "name_key", "siren", "vat_number"]
     customer_columns += ["website_domain", "email_domain", "address", "postal_code", "city", "country"]
@@ -249,6 +255,9 @@ def main():
     if Partnership.objects.filter(name=f"{MARKER} 00000").exists():
         print("reusing the kept data set")
         kept = True
+        if not RemunerationVersion.objects.exists():
+            with transaction.atomic():
+                create_rules(list(Partnership.objects.filter(name__startswith=MARKER).order_by("pk")))
     else:
         kept = args.keep
         if args.keep:  # the data set is committed for the next runs; the payouts never are

@@ -12,7 +12,6 @@ day it was won), so recomputing a past period after the rules changed gives the 
 """
 
 import csv
-import dataclasses
 import datetime
 import json
 import os
@@ -26,6 +25,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,23 +318,33 @@ def rules_in_force(partnership, on=None):
 
 
 def load_versions(partnership_ids=None) -> dict:
-    """partnership id → its rule versions for the engine, oldest first."""
+    """partnership id → its rule versions for the engine, oldest first.
+
+    Rules are read as plain values; equal rules (most partnerships start from the same model) become one
+    engine object, so versions with the same rules compare equal cheaply and share compiled plans.
+    """
     versions = RemunerationVersion.objects.all()
     rules = RemunerationRule.objects.all()
     if partnership_ids is not None:
         versions = versions.filter(partnership_id__in=partnership_ids)
         rules = rules.filter(version__partnership_id__in=partnership_ids)
-    by_version = defaultdict(list)
-    rule_rows = list(rules.order_by("version_id", "position", "pk"))
-    weight_uuids = {k for r in rule_rows for k in (r.weights or {})}
+    columns = ["kind", "basis", "rate", "fixed_amount", "party_role", "steps", "weight_source", "weights"]
+    rule_rows = list(rules.order_by("version_id", "position", "pk").values_list("version_id", *columns))
+    weight_uuids = {k for row in rule_rows for k in (row[-1] or {})}
     weight_keys = {}
     if weight_uuids:
         weight_keys = {
             str(u): pk
             for u, pk in Organization.objects.filter(uuid__in=weight_uuids).values_list("uuid", "pk")
         }
-    for rule in rule_rows:
-        by_version[rule.version_id].append(engine_rule(rule_data(rule), key=rule.pk, weight_keys=weight_keys))
+    by_version = defaultdict(list)
+    memo = {}
+    for version_id, *values in rule_rows:
+        raw = tuple(json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v for v in values)
+        rule = memo.get(raw)
+        if rule is None:
+            rule = memo[raw] = engine_rule(dict(zip(columns, values, strict=True)), weight_keys=weight_keys)
+        by_version[version_id].append(rule)
     result = defaultdict(list)
     for pk, partnership_id, valid_from, rmin, rmax in versions.order_by("valid_from").values_list(
         "pk", "partnership_id", "valid_from", "referral_min_rate", "referral_max_rate"
@@ -442,22 +452,21 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
         result.has_payouts = Payout.objects.exists()
         plans = PlanCache()
         prep = _row_preparation()
-        tz = timezone.get_current_timezone()
         stream = (
             deals.order_by("pk")
-            .values_list("pk", "partnership_id", "amount", "margin", "currency", "closed_at")
+            .values_list("pk", "partnership_id", "amount", "margin", "currency", TruncDate("closed_at"))
             .iterator(chunk_size=chunk_size)
         )
         rows = []
         for row in stream:
             rows.append(row)
             if len(rows) == chunk_size:
-                _compute_chunk(rows, versions, involvement, has_steps, tz, result, prep, plans)
+                _compute_chunk(rows, versions, involvement, has_steps, result, prep, plans)
                 if progress is not None:
                     progress(len(rows))
                 rows = []
         if rows:
-            _compute_chunk(rows, versions, involvement, has_steps, tz, result, prep, plans)
+            _compute_chunk(rows, versions, involvement, has_steps, result, prep, plans)
             if progress is not None:
                 progress(len(rows))
         # Payouts of deals no longer won in this period (reopened, lost, dated elsewhere) disappear.
@@ -510,8 +519,7 @@ class PlanCache(dict):
         found = self._by_version.get(version.key)
         if found is None:
             by_member = any(r.weight_source == engine.WeightSource.EXPLICIT for r in version.rules)
-            rules = tuple(dataclasses.replace(rule, key=None) for rule in version.rules)
-            content = self._contents.setdefault(rules, len(self._contents))
+            content = self._contents.setdefault(version.rules, len(self._contents))
             found = self._by_version[version.key] = (content, by_member)
         return found
 
@@ -526,7 +534,7 @@ def fingerprint(texts) -> str:
     return f"{zlib.crc32(chr(10).join(texts).encode()):08x}"
 
 
-def _compute_chunk(rows, versions, involvement, has_steps, tz, result: ComputeResult, prep, plans) -> None:
+def _compute_chunk(rows, versions, involvement, has_steps, result: ComputeResult, prep, plans) -> None:
     # The chunk's deals are consecutive in key order: their rows are read by key range (an index range
     # scan, no list of thousands of parameters); rows of deals outside the chunk are ignored.
     first, last = rows[0][0], rows[-1][0]
@@ -562,9 +570,8 @@ def _compute_chunk(rows, versions, involvement, has_steps, tz, result: ComputeRe
     seen = set()
     computed_status = PayoutStatus.COMPUTED.value
     margin_warnings = result.margin_warnings
-    for deal_id, partnership_id, amount, margin, currency, closed_at in rows:
+    for deal_id, partnership_id, amount, margin, currency, deal_date in rows:
         result.deals += 1
-        deal_date = closed_at.astimezone(tz).date()
         version = engine.version_in_force(versions.get(partnership_id, ()), deal_date)
         if version is None:
             result.deals_without_rules += 1

@@ -201,7 +201,13 @@ class PayoutQuerySet(VisibleQuerySet):
 
 
 class Payout(BusinessModel):
-    """What one member earns on one won deal, with the rule version used and how it was computed."""
+    """What one member earns on one won deal, with the rule version used and how it was computed.
+
+    Payouts are derived rows written in bulk (millions per year for a large network) from the deals, parties
+    and rule versions read in the same transaction. Their references have no database foreign-key
+    constraints: the per-row checks would cost minutes per million payouts. Django still protects them
+    (``on_delete=PROTECT``: a deal, member, partnership or rule version with payouts cannot be deleted).
+    """
 
     deal = models.ForeignKey(
         DealRegistration,
@@ -209,6 +215,7 @@ class Payout(BusinessModel):
         on_delete=models.PROTECT,
         related_name="payouts",
         db_index=False,  # the unique (deal, organisation) index serves
+        db_constraint=False,
     )
     partnership = models.ForeignKey(
         Partnership,
@@ -216,6 +223,7 @@ class Payout(BusinessModel):
         on_delete=models.PROTECT,
         related_name="payouts",
         db_index=False,  # (partnership, deal date) serves
+        db_constraint=False,
     )
     organization = models.ForeignKey(
         Organization,
@@ -223,6 +231,7 @@ class Payout(BusinessModel):
         on_delete=models.PROTECT,
         related_name="payouts",
         db_index=False,  # (organisation, deal date) serves
+        db_constraint=False,
     )
     version = models.ForeignKey(
         RemunerationVersion,
@@ -230,6 +239,7 @@ class Payout(BusinessModel):
         on_delete=models.PROTECT,
         related_name="payouts",
         db_index=False,  # (version, status) serves
+        db_constraint=False,
     )
     deal_date = models.DateField(_("deal date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
