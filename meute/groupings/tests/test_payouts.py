@@ -324,3 +324,30 @@ def test_demo_populate(pay_world):
     for payout in Payout.objects.all():
         assert sum(D(c["amount"]) for c in payout.components) == payout.amount
     assert populate_demo(today=datetime.date(2027, 5, 20)) == {"versions": 0, "deals": 0, "payouts": 0}
+
+
+def test_bulk_writer_escapes_text(pay_world):
+    """The COPY writer (PostgreSQL) and the plain insert (SQLite) keep tabs, backslashes and new lines."""
+    w = pay_world
+    version = payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
+    deal = won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d))
+    now = Payout._meta.get_field("created_at").get_db_prep_save(
+        datetime.datetime(2027, 1, 2, tzinfo=datetime.UTC), __import__("django").db.connection
+    )
+    note = "tab\there\\back\nline"
+    row = (payouts.new_uuid_texts(1)[0], now, now, deal.pk, w.pack.pk, w.org_a.pk, version.pk)
+    row += (
+        datetime.date(2027, 2, 15),
+        "1.00",
+        "EUR",
+        '[{"kind": "fixed_amount", "amount": "1.00"}]',
+        "",
+        "computed",
+        note,
+    )
+    payouts.write_rows(Payout, payouts._PAYOUT_COLUMNS, [row])
+    stored = Payout.objects.get()
+    assert (
+        stored.status_note == note and stored.amount == D("1.00") and stored.components[0]["amount"] == "1.00"
+    )
+    assert stored.uuid.version == 7
