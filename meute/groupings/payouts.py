@@ -2,9 +2,10 @@
 
 Computing is set-based so that a year of a large network runs in one pass: won deals are read in chunks of
 plain values (keyset pagination on the primary key), with their parties, step assignments and existing
-payouts in one query each per chunk; the engine (``meute.groupings.remuneration``) computes in memory; new
-rows go in through ``meute.lib.bulk.insert_rows`` (COPY on PostgreSQL). The CLI, the UI and the benchmark
-all call ``compute_payouts``.
+payouts in one query each per chunk (by key range); the engine (``meute.groupings.remuneration``) computes
+one plan per distinct rule set and team and applies it to each deal in integer cents; new rows go in as one
+COPY stream per chunk on PostgreSQL (``write_rows``), through ``meute.lib.bulk.insert_rows`` elsewhere.
+The CLI, the UI, the API and the benchmark all call ``compute_payouts``.
 
 Recomputing is idempotent: unchanged payouts are left alone, changed computed payouts are updated, and
 approved, paid or held payouts are never touched. Each deal uses the rule version in force on its date (the
