@@ -22,6 +22,10 @@ COMMANDS = {
     "migrate": ("migrate", _("Create or update the database tables.")),
     "deals": ("deals", _("Deal registrations: expire the protections that ended (deals expire).")),
     "leads": ("leads", _("Lead distribution: route new leads (leads route), time out offers (leads expire)")),
+    "payouts": (
+        "payouts",
+        _("Payouts of won deals: compute --period 2027-Q1, statement, export for accounting."),
+    ),
     "tiers": ("tiers", _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue.")),
 }
 

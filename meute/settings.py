@@ -209,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "meute.partnerships.choices.PartyRole",
         "PartnerTypeEnum": "meute.core.choices.PartnerType",
         "LabelKindEnum": "meute.programs.models.LabelKind",
+        "PayoutStatusEnum": "meute.groupings.models.remuneration.PayoutStatus",
+        "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
     },
 }
 

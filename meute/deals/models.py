@@ -164,6 +164,14 @@ class DealRegistration(BusinessModel):
         ProductLine, verbose_name=_("product lines"), blank=True, related_name="deals"
     )
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    margin = models.DecimalField(
+        _("margin"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The margin made on the deal, for remuneration rules based on margin."),
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.CharField(_("stage"), max_length=10, choices=DealStage.choices, default=DealStage.DRAFT)
@@ -216,6 +224,11 @@ class DealRegistration(BusinessModel):
                 name="deal_amount_positive",
                 condition=Q(amount__gt=Decimal("0")),
                 violation_error_message=_("The amount must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                name="deal_margin_not_negative",
+                condition=Q(margin__isnull=True) | Q(margin__gte=Decimal("0")),
+                violation_error_message=_("The margin cannot be negative."),
             ),
             models.CheckConstraint(
                 name="deal_protection_dates_ordered",

@@ -10,4 +10,4 @@ class GroupingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, audit_advice  # noqa: F401  (register the audited models)
+        from . import audit, audit_advice, audit_payouts  # noqa: F401  (register the audited models)

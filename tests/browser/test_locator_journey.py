@@ -45,7 +45,8 @@ def test_visitor_enquiry_reaches_the_partner(live_server, world, page):  # noqa:
     expect(page.locator("#enquiry-sent")).to_contain_text("Alpha Intégration has received your message")
 
     log_in(page, live_server, "alice", None)
-    expect(page.locator("#notification-bell")).to_contain_text("1")
+    # The enquiry, and the lead made of it offered to the partner.
+    expect(page.locator("#notification-bell")).to_contain_text("2 unread notifications")
     page.goto(f"{live_server.url}/programs/enquiries/")
     page.get_by_role("link", name="Victor Visiteur").click()
     expect(page.locator("#enquiry-message")).to_contain_text("40 licences")

@@ -693,7 +693,7 @@ class DemoGenerator:
         Demo events notify in-app as usual but are not e-mailed (nobody is on the other end).
         """
         from meute.deals import demo as deals_demo
-        from meute.groupings import demo_advice, demo_groupings
+        from meute.groupings import demo_advice, demo_groupings, demo_payouts
         from meute.leads import demo as leads_demo
         from meute.programs import demo as programs_demo
 
@@ -705,6 +705,7 @@ class DemoGenerator:
             leads_demo.populate_demo()
             demo_groupings.populate_demo(rng, proposals=20)
             demo_advice.populate_demo()
+            demo_payouts.populate_demo()
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 
     @transaction.atomic

@@ -69,7 +69,8 @@ def _own_words(values: dict) -> dict:
 
 
 class DealSerializer(ModelValidatedSerializer):
-    """A registration as read, and the fields a partner may still change (title, contact, notes)."""
+    """A registration as read, and the fields a partner may still change (title, contact, notes, and the
+    margin that margin-based remuneration rules share)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:deal-detail", lookup_field="uuid")
     partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
@@ -98,6 +99,7 @@ class DealSerializer(ModelValidatedSerializer):
             "contact_title",
             "product_lines",
             "amount",
+            "margin",
             "currency",
             "expected_close_date",
             "stage",
@@ -121,7 +123,15 @@ class DealSerializer(ModelValidatedSerializer):
             name
             for name in fields
             if name
-            not in {"title", "contact_name", "contact_email", "contact_phone", "contact_title", "notes"}
+            not in {
+                "title",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "contact_title",
+                "notes",
+                "margin",
+            }
         ]
         validators = []
 
