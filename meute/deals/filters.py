@@ -24,6 +24,12 @@ class DealFilter(django_filters.FilterSet):
     protection_ends_before = django_filters.DateFilter(
         label=_("Protected until (before)"), field_name="protection_end", lookup_expr="lte"
     )
+    extension_requested = django_filters.BooleanFilter(
+        label=_("Extension requested"),
+        field_name="extension_requested_at",
+        lookup_expr="isnull",
+        exclude=True,
+    )
     ordering = OrderingFilter(
         label=_("Sort"),
         fields=(
@@ -37,7 +43,14 @@ class DealFilter(django_filters.FilterSet):
 
     class Meta:
         model = DealRegistration
-        fields = ["q", "stage", "conflict_level", "partnership", "protection_ends_before"]
+        fields = [
+            "q",
+            "stage",
+            "conflict_level",
+            "partnership",
+            "protection_ends_before",
+            "extension_requested",
+        ]
 
     def filter_search(self, queryset, name, value):
         for word in value.split():

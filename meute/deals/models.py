@@ -179,6 +179,8 @@ class DealRegistration(BusinessModel):
     protection_start = models.DateField(_("protected from"), null=True, blank=True)
     protection_end = models.DateField(_("protected until"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    extension_requested_at = models.DateTimeField(_("extension requested"), null=True, blank=True)
+    extension_request_reason = models.TextField(_("why the partner asks for more time"), blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewer"),

@@ -134,6 +134,11 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             history=history_context(deal),
             can_review=reviewer and deal.stage == DealStage.SUBMITTED,
             can_extend=reviewer and deal.stage == DealStage.APPROVED,
+            can_request_extension=changeable
+            and not user.is_staff_member
+            and deal.stage == DealStage.APPROVED
+            and deal.extension_requested_at is None
+            and deal.extension_count < workflow.MAX_EXTENSIONS,
             can_close=changeable and deal.stage == DealStage.APPROVED,
             can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
             can_submit=changeable and deal.stage == DealStage.DRAFT,
@@ -155,6 +160,14 @@ ACTIONS = {
             deal, user, form.cleaned_data["days"], form.cleaned_data["reason"]
         ),
         ExtendForm,
+    ),
+    "request-extension": (
+        lambda deal, user, form: workflow.request_extension(deal, user, form.cleaned_data["reason"]),
+        ReasonForm,
+    ),
+    "decline-extension": (
+        lambda deal, user, form: workflow.decline_extension(deal, user, form.cleaned_data["reason"]),
+        ReasonForm,
     ),
     "won": (lambda deal, user, form: workflow.mark_won(deal, user), ReasonForm),
     "lost": (

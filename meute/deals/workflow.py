@@ -473,10 +473,61 @@ def extend(deal, user, days: int | None = None, reason: str = "") -> DealRegistr
             raise ValidationError({"days": _("An extension lasts between 1 and 365 days.")})
         deal.protection_end = max(deal.protection_end, _today()) + datetime.timedelta(days=days)
         deal.extension_count += 1
+        deal.extension_requested_at = None
+        deal.extension_request_reason = ""
         if reason:
             deal.decision_reason = reason
         deal.save()
     _notify(deal, _("The protection of your deal registration is extended"))
+    return deal
+
+
+def request_extension(deal, user, reason: str) -> DealRegistration:
+    """The partner asks for more time on an approved registration; reviewers decide (extend or decline)."""
+    access.require(access.can_change(user, deal))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the protection should last longer.")})
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        _require_stage(deal, DealStage.APPROVED)
+        if deal.extension_requested_at is not None:
+            raise ValidationError(
+                _("An extension is already requested for this registration."), code="wrong_stage"
+            )
+        if deal.extension_count >= MAX_EXTENSIONS:
+            raise ValidationError(
+                _("The protection was already extended %(count)s times.") % {"count": deal.extension_count},
+                code="too_many_extensions",
+            )
+        deal.extension_requested_at = timezone.now()
+        deal.extension_request_reason = reason.strip()
+        deal.save()
+    notify.notify(
+        notify.staff_reviewers(),
+        _("Extension requested for “%(deal)s”") % {"deal": deal},
+        _("Protected until %(date)s. %(reason)s")
+        % {"date": date_format(deal.protection_end), "reason": deal.extension_request_reason},
+        url=deal.get_absolute_url(),
+        kind="deal_extension_request",
+    )
+    return deal
+
+
+def decline_extension(deal, user, reason: str) -> DealRegistration:
+    """Refuse a partner's extension request (the protection keeps its end date)."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers review registrations."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the refusal.")})
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        if deal.extension_requested_at is None:
+            raise ValidationError(_("No extension is requested for this registration."), code="wrong_stage")
+        deal.extension_requested_at = None
+        deal.extension_request_reason = ""
+        deal.decision_reason = reason.strip()
+        deal.save()
+    _notify(deal, _("Your extension request is declined"))
     return deal
 
 

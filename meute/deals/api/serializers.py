@@ -107,6 +107,8 @@ class DealSerializer(ModelValidatedSerializer):
             "protection_start",
             "protection_end",
             "extension_count",
+            "extension_requested_at",
+            "extension_request_reason",
             "reviewer",
             "reviewed_at",
             "auto_approved",

@@ -124,6 +124,22 @@ class DealViewSet(VisibleModelViewSet):
     def extend(self, request, uuid=None):
         return self._decide(request, workflow.extend, serializers.ExtendSerializer)
 
+    @extend_schema(
+        summary="Ask for more protection time (partner)",
+        description="Reviewers are notified; they extend the protection or decline the request.",
+        request=serializers.ReasonSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, uuid=None):
+        return self._decide(request, workflow.request_extension)
+
+    @extend_schema(
+        summary="Decline an extension request (reason required)", request=serializers.ReasonSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="decline-extension")
+    def decline_extension(self, request, uuid=None):
+        return self._decide(request, workflow.decline_extension)
+
     @extend_schema(summary="Mark as lost", request=serializers.ReasonSerializer)
     @action(detail=True, methods=["post"])
     def lost(self, request, uuid=None):
