@@ -8,4 +8,15 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Partner programmes and tiers")
 
     def ready(self):
+        from celery.schedules import crontab
+
+        from meute.celery import app
+
         from . import audit  # noqa: F401  (registers audited models)
+
+        schedule = dict(app.conf.beat_schedule or {})
+        schedule.setdefault(
+            "programs-evaluate-labels",
+            {"task": "meute.programs.tasks.evaluate_labels_task", "schedule": crontab(hour=2, minute=20)},
+        )
+        app.conf.beat_schedule = schedule

@@ -259,3 +259,23 @@ def test_api(client_for, world, program, data):
     response = client_for(world.manager).post("/api/label-awards/", payload, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["awarded_by"] == "manager"
+
+
+def test_command_and_nightly_task(world, data):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from meute.celery import app
+    from meute.programs.tasks import evaluate_labels_task
+
+    label = rule(min_certified=3)
+    out = StringIO()
+    call_command("tiers", "labels", stdout=out)
+    assert "Excellence: 1 awarded, 0 renewed, 0 removed." in out.getvalue()
+    assert holders(label) == {"Alpha Intégration"}
+    with pytest.raises(CommandError) as refused:
+        call_command("tiers", "labels", "--label", "Nope")
+    assert refused.value.returncode == 2
+    assert evaluate_labels_task.delay().get() == {"Excellence": {"awarded": 0, "renewed": 1, "removed": 0}}
+    assert app.conf.beat_schedule["programs-evaluate-labels"]["task"] == evaluate_labels_task.name

@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = gettext_lazy(
         "Partner tiers. “meute tiers evaluate” evaluates every member of the active programmes and lists "
         "the promotions and demotions it finds (nothing is written without --apply). "
-        "“meute tiers import-revenue FILE” imports revenue records (all rows or nothing)."
+        "“meute tiers import-revenue FILE” imports revenue records (all rows or nothing). "
+        "“meute tiers labels” awards the rule labels to the partners that meet them."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         evaluate.add_argument("--program", metavar="CODE", help=_("Only this programme (its code)."))
         evaluate.add_argument("--quiet", action="store_true", help=_("No progress bar."))
         evaluate.add_argument("--as-user", metavar="USERNAME", help=_("Name this user in the audit trail."))
+        labels = sub.add_parser("labels", help=_("Evaluate the rule labels over every partner."))
+        labels.add_argument("--label", metavar="NAME", help=_("Only this label (its name)."))
         revenue = sub.add_parser("import-revenue", help=(_("Import revenue records.")))
         revenue.add_argument("file", help=_("Path of the .csv or .xlsx file."))
         revenue.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
@@ -46,7 +49,25 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "evaluate":
             return self.evaluate(**options)
+        if action == "labels":
+            return self.labels(**options)
         return self.import_revenue(**options)
+
+    def labels(self, *, label, **options):
+        from meute.programs.labels import evaluate_label
+        from meute.programs.models import Label, LabelKind
+
+        rules = Label.objects.filter(kind=LabelKind.RULE).order_by("name")
+        if label:
+            rules = rules.filter(name=label)
+            if not rules.exists():
+                raise CommandError(_("No rule label named “%(name)s”.") % {"name": label}, returncode=2)
+        for item in rules:
+            run = evaluate_label(item)
+            self.stdout.write(
+                _("%(label)s: %(awarded)s awarded, %(renewed)s renewed, %(removed)s removed.")
+                % {"label": item.name, "awarded": run.awarded, "renewed": run.renewed, "removed": run.removed}
+            )
 
     def evaluate(self, *, apply, program, quiet, as_user, verbosity, **options):
         user = user_by_username(as_user)
