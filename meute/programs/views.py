@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from meute.core.importing import ImportFileError, ImportValidationError
+from meute.core.organizations import ReferencedRecordError, delete_record
 from meute.core.views import history_context
 from meute.lib import access
 from meute.lib.views import FilteredListMixin, VisibleObjectMixin, VisibleQuerysetMixin
@@ -182,6 +183,8 @@ class TierFormView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         program, tier = self.get_objects()
+        if tier is not None and ("delete" in request.POST or "simulate_removal" in request.POST):
+            return self.remove(request, program, tier)
         form = TierForm(request.POST, instance=tier, program=program)
         if "simulate" in request.POST:
             # What-if: the same engine over the changed rules, nothing saved.
@@ -198,6 +201,24 @@ class TierFormView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(program=program, tier=tier, form=form), status=422
         )
+
+    def remove(self, request, program, tier):
+        """Simulate the removal (who would move, at what cost), or delete a tier nobody holds or held."""
+        access.require(access.can_delete(request.user, tier))
+        form = TierForm(instance=tier, program=program)
+        if "simulate_removal" in request.POST:
+            simulation = simulate(program, program_tier_rules(program, removing=tier))
+            return self.render_to_response(
+                self.get_context_data(program=program, tier=tier, form=form, simulation=simulation)
+            )
+        try:
+            with _actor(request), transaction.atomic():
+                delete_record(tier)
+        except ReferencedRecordError as exc:
+            context = self.get_context_data(program=program, tier=tier, form=form, delete_error=str(exc))
+            return self.render_to_response(context, status=409)
+        messages.success(request, _("Tier “%(name)s” deleted.") % {"name": tier.name})
+        return redirect(program)
 
 
 class EnrolView(VisibleObjectMixin, TemplateView):

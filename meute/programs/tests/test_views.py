@@ -341,3 +341,24 @@ def test_change_page_explains_every_tier_from_the_evidence(client_for, world, pr
     page = client_for(world.partner_b_user).get(url("tierchange-detail", proposal_b)).content.decode()
     assert "Silver: annual revenue 70,000 € ≥ 50,000 € ✓" in page
     assert "Platinum needs 5 certified sales people: you have 0" in page
+
+
+def test_tier_removal_is_simulated_then_refused_while_held_or_deleted(client_for, world, program):
+    from meute.programs.models import PartnerTier, RevenueRecord, Tier
+
+    RevenueRecord.objects.create(
+        partnership=world.partnership_a, period=timezone.localdate(), amount=Decimal("60000")
+    )
+    silver, platinum = tier(program, "Silver"), tier(program, "Platinum")
+    PartnerTier.objects.filter(partnership=world.partnership_a).update(tier=silver)
+    client = client_for(world.manager)
+    url = reverse("program-tier-update", kwargs={"uuid": program.uuid, "tier_uuid": silver.uuid})
+    simulated = client.post(url, {"simulate_removal": "1"})
+    assert simulated.status_code == 200 and "1 would move down" in simulated.content.decode()
+    refused = client.post(url, {"delete": "1"})
+    assert refused.status_code == 409 and Tier.objects.filter(pk=silver.pk).exists()
+    unused = reverse("program-tier-update", kwargs={"uuid": program.uuid, "tier_uuid": platinum.uuid})
+    assert client_for(world.reader).post(unused, {"delete": "1"}).status_code == 403
+    assert client_for(world.partner_a_user).post(unused, {"delete": "1"}).status_code in (403, 404)
+    assert client_for(world.manager).post(unused, {"delete": "1"}).status_code == 302
+    assert not Tier.objects.filter(pk=platinum.pk).exists()
