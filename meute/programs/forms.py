@@ -193,3 +193,9 @@ class RevenueImportForm(StyledFormMixin, forms.Form):
         label=_("File"), help_text=_("CSV or .xlsx; columns partnership, period, amount, …")
     )
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+
+class CertifiedImportForm(RevenueImportForm):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV or .xlsx; columns email, certification, role, valid_until")
+    )

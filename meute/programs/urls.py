@@ -1,11 +1,18 @@
 from django.urls import path
 
-from . import views, views_agreements, views_ambassadors, views_labels, views_locator
+from . import views, views_agreements, views_ambassadors, views_certified, views_labels, views_locator
 
 urlpatterns = [
     path("", views.ProgramListView.as_view(), name="program-list"),
     path("new/", views.ProgramFormView.as_view(), name="program-create"),
     path("revenue/", views.RevenueListView.as_view(), name="revenue-list"),
+    path("certified/", views_certified.CertifiedListView.as_view(), name="certified-list"),
+    path("certified/import/", views_certified.CertifiedImportView.as_view(), name="certified-import"),
+    path(
+        "certified/<uuid:uuid>/delete/",
+        views_certified.CertifiedDeleteView.as_view(),
+        name="certified-delete",
+    ),
     path("revenue/import/", views.RevenueImportView.as_view(), name="revenue-import"),
     path("changes/<uuid:uuid>/", views.ChangeDetailView.as_view(), name="tierchange-detail"),
     path(
