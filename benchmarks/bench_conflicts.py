@@ -224,6 +224,7 @@ def synthesise(n: int, rng) -> list[tuple]:
                 "",
                 "",
                 "",
+                "",
             )
         )
     deal_columns = [
@@ -247,6 +248,7 @@ def synthesise(n: int, rng) -> list[tuple]:
         "conflict_score",
         "conflict_evidence",
         "customer_as_registered",
+        "extension_request_reason",
         "idempotency_key",
         "notes",
         "title",

@@ -194,6 +194,7 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
         "id", "uuid", "created_at", "updated_at", "partnership_id", "customer_id", "title", "amount",
         "margin", "currency", "expected_close_date", "stage", "closed_at", "extension_count", "auto_approved",
         "decision_reason", "conflict_level", "conflict_score", "conflict_evidence", "customer_as_registered",
+        "extension_request_reason",
         "idempotency_key",
         "notes", "contact_name", "contact_email", "contact_phone", "contact_title",
     ]  # fmt: skip
@@ -221,7 +222,7 @@ def synthesise(n_groupings: int, n_deals: int, rng) -> None:
                     f"Bench deal {index}", amount, margin, "EUR",
                     date_field.get_db_prep_save(closed.date(), connection), "won",
                     closed_field.get_db_prep_save(closed, connection), 0, False, "", "distinct", Decimal("0"),
-                    "{}", "{}", "", "", "", "", "", "",
+                    "{}", "{}", "", "", "", "", "", "", "",
                 )
             )  # fmt: skip
             team = grouping_members[grouping_id]

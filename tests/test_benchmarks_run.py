@@ -1,0 +1,40 @@
+"""Each benchmark still runs end to end (on a small data set in a throw-away SQLite file).
+
+The benchmarks write rows with explicit column lists for speed; a new column in a model must not leave
+them broken until someone needs the figures. Targets are not checked here (sizes are tiny).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUNS = [
+    ("bench_conflicts.py", ["--n", "3000", "--checks", "10"], "conflict check"),
+    ("bench_payouts.py", ["--groupings", "20", "--deals", "500"], "one run"),
+    ("bench_matching.py", ["--profiles", "2000", "--members", "3", "--repeat", "1"], "median"),
+    ("bench_tiering.py", ["--partnerships", "200", "--records", "2000"], "floor"),
+    ("bench_import.py", ["--rows", "300"], "rows/s"),
+]
+
+
+@pytest.mark.parametrize(("script", "args", "expected"), RUNS, ids=[run[0] for run in RUNS])
+def test_benchmark_runs(script, args, expected, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["MEUTE_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-3000:]
+    assert expected in output, output[-3000:]
