@@ -9,24 +9,21 @@ A visitor's enquiry is stored as an ``Enquiry``, handed on by ``enquiry_to_lead`
 an enquiry becomes a lead) and notified to the partner's users and to staff reviewers.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.throttling import SimpleRateThrottle
 
 from meute.core.choices import PartnerType
 from meute.core.models import Organization, OrganizationPartnerType, Sector
+from meute.lib.throttling import EnquiryThrottle
 from meute.notifications.notify import notify, organization_users, staff_reviewers
 from meute.partnerships.choices import PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
 
 from .labels import descendants, labels_by_organization
 from .models import Enquiry, EnquiryStatus, LabelAward, PartnerTier, Tier
-
-DEFAULT_ENQUIRY_RATE = "5/hour"
 
 
 def listing_seats():
@@ -145,25 +142,9 @@ def public_entries(organizations) -> list[dict]:
     ]
 
 
-class EnquiryThrottle(SimpleRateThrottle):
-    """Enquiries per visitor address (``MEUTE_ENQUIRY_RATE``, default 5 an hour); staff are not limited."""
-
-    scope = "locator-enquiry"
-
-    def get_rate(self):
-        return getattr(settings, "MEUTE_ENQUIRY_RATE", DEFAULT_ENQUIRY_RATE) or None
-
-    def get_cache_key(self, request, view):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff_member:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 def enquiry_allowed(request) -> bool:
     """Count this enquiry against the visitor's budget; False when the budget is spent."""
-    throttle = EnquiryThrottle()
-    return throttle.rate is None or throttle.allow_request(request, None)
+    return EnquiryThrottle().allow_request(request, None)
 
 
 def create_enquiry(organization, *, name, email, message, company="", phone="", ip_address=None) -> Enquiry:
