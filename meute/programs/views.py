@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from meute.core.importing import ImportFileError, ImportValidationError
@@ -356,43 +357,62 @@ class RevenueListView(FilteredListMixin, TemplateView):
         return context
 
 
-class RevenueImportView(LoginRequiredMixin, TemplateView):
-    template_name = "programs/revenue_import.html"
+class StaffEditorMixin(LoginRequiredMixin):
+    """Pages for the staff who change everything (administrators and channel managers)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.can_edit_all:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+
+class FileImportView(StaffEditorMixin, TemplateView):
+    """Upload a CSV or .xlsx file and import it all or nothing, listing every error by line and column.
+
+    Subclasses name the form, the import function (``run_import``), the list to go back to and the
+    messages, which take ``%(count)s``.
+    """
+
+    form_class = None
+    success_url_name = ""
+    valid_message = ""
+    imported_message = ""
+
+    def run_import(self, upload, *, user, dry_run):
+        raise NotImplementedError
+
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=RevenueImportForm()))
+        return self.render_to_response(self.get_context_data(form=self.form_class()))
 
     def post(self, request, *args, **kwargs):
-        form = RevenueImportForm(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES)
         errors = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 with _actor(request):
-                    result = import_revenue(
-                        upload.read(),
-                        filename=upload.name,
-                        user=request.user,
-                        dry_run=form.cleaned_data["dry_run"],
-                    )
+                    result = self.run_import(upload, user=request.user, dry_run=form.cleaned_data["dry_run"])
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             except ImportValidationError as exc:
                 form.add_error("file", str(exc))
                 errors = exc.errors
             else:
-                if result.dry_run:
-                    message = _("The file is valid: %(count)s records would be imported (nothing written).")
-                else:
-                    message = _("Imported %(count)s revenue records.")
+                message = self.valid_message if result.dry_run else self.imported_message
                 messages.success(request, message % {"count": result.created})
-                return redirect("revenue-list")
+                return redirect(self.success_url_name)
         return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
+
+
+class RevenueImportView(FileImportView):
+    template_name = "programs/revenue_import.html"
+    form_class = RevenueImportForm
+    success_url_name = "revenue-list"
+    valid_message = gettext_lazy("The file is valid: %(count)s records would be imported (nothing written).")
+    imported_message = gettext_lazy("Imported %(count)s revenue records.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_revenue(upload.read(), filename=upload.name, user=user, dry_run=dry_run)
 
 
 class BusinessPlanDetailView(VisibleObjectMixin, TemplateView):

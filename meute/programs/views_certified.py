@@ -2,26 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import ListView, TemplateView
-
-from meute.core.importing import ImportFileError, ImportValidationError
+from django.views.generic import ListView
 
 from .certified import import_certified
 from .choices import CertifiedRole
 from .forms import CertifiedImportForm
 from .models import CertifiedPerson
-
-
-class StaffEditorMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit_all:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+from .views import FileImportView, StaffEditorMixin
 
 
 class CertifiedListView(LoginRequiredMixin, ListView):
@@ -62,36 +54,14 @@ class CertifiedDeleteView(StaffEditorMixin, View):
         return redirect("certified-list")
 
 
-class CertifiedImportView(StaffEditorMixin, TemplateView):
+class CertifiedImportView(FileImportView):
     template_name = "programs/certified_import.html"
+    form_class = CertifiedImportForm
+    success_url_name = "certified-list"
+    valid_message = gettext_lazy(
+        "The file is valid: %(count)s certifications would be imported (nothing written)."
+    )
+    imported_message = gettext_lazy("Imported %(count)s certifications.")
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=CertifiedImportForm()))
-
-    def post(self, request, *args, **kwargs):
-        form = CertifiedImportForm(request.POST, request.FILES)
-        errors = []
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = import_certified(
-                    upload.read(),
-                    filename=upload.name,
-                    user=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
-            except ImportValidationError as exc:
-                form.add_error("file", str(exc))
-                errors = exc.errors
-            else:
-                if result.dry_run:
-                    message = _(
-                        "The file is valid: %(count)s certifications would be imported (nothing written)."
-                    )
-                else:
-                    message = _("Imported %(count)s certifications.")
-                messages.success(request, message % {"count": result.created})
-                return redirect("certified-list")
-        return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
+    def run_import(self, upload, *, user, dry_run):
+        return import_certified(upload.read(), filename=upload.name, user=user, dry_run=dry_run)
