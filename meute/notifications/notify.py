@@ -49,23 +49,16 @@ def partnership_partner_users(partnership_ids: Iterable[int]) -> dict[int, list]
 
 
 def notify(recipients, title, body="", *, url="", kind="", email=True) -> list[Notification]:
-    """Notify each recipient (users or a user queryset) in-app and by e-mail."""
-    users = {user.pk: user for user in recipients if user.is_active}.values()
-    if not users:
-        return []
-    title, body = str(title), str(body)
-    notifications = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url) for user in users
-    )
-    if email:
-        messages = [(title, _mail_body(body, url), None, [user.email]) for user in users if user.email]
-        if messages:
-            send_mass_mail(messages, fail_silently=True)
-    return notifications
+    """Notify each recipient (users or a user queryset, each once) in-app and by e-mail."""
+    users = list({user.pk: user for user in recipients}.values())
+    return notify_each([(users, title, body, url)], kind=kind, email=email)
 
 
-def notify_each(events, *, kind="", email=True) -> int:
-    """Many notifications at once: ``events`` yields ``(recipients, title, body, url)``; one insert."""
+def notify_each(events, *, kind="", email=True) -> list[Notification]:
+    """Many notifications at once: ``events`` yields ``(recipients, title, body, url)``; one insert.
+
+    Inactive users are skipped; a failing mail server never blocks the caller.
+    """
     rows, messages = [], []
     for recipients, title, body, url in events:
         title, body = str(title)[:200], str(body)
@@ -75,10 +68,10 @@ def notify_each(events, *, kind="", email=True) -> int:
             rows.append(Notification(recipient=user, kind=kind, title=title, body=body, url=url))
             if email and user.email:
                 messages.append((title, _mail_body(body, url), None, [user.email]))
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    notifications = Notification.objects.bulk_create(rows, batch_size=1000)
     if messages:
         send_mass_mail(messages, fail_silently=True)
-    return len(rows)
+    return notifications
 
 
 def _mail_body(body: str, url: str) -> str:
