@@ -1,5 +1,3 @@
-import json
-
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
@@ -49,8 +47,6 @@ class CustomerSerializer(ModelValidatedSerializer):
         data = super().to_representation(instance)
         own = getattr(instance, "own_registration", None)
         if own is not None:
-            if isinstance(own, str):  # some backends hand a JSON subquery back undecoded
-                own = json.loads(own)
             data.update({name: own[name] for name in REGISTERED_CUSTOMER_FIELDS if name in own})
         return data
 
