@@ -60,6 +60,20 @@ def world(db):
 
 
 @pytest.fixture
+def api():
+    """``api(user)`` returns a DRF test client authenticated as ``user`` (anonymous without one)."""
+    from rest_framework.test import APIClient
+
+    def as_user(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
 def client_for(client):
     """``client_for(user)`` returns Django's test client logged in as ``user``."""
 

@@ -13,17 +13,6 @@ ORGS = "/api/organizations/"
 PEOPLE = "/api/people/"
 
 
-@pytest.fixture
-def api():
-    def as_user(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return as_user
-
-
 def org_url(org):
     return f"{ORGS}{org.uuid}/"
 

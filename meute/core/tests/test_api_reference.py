@@ -1,7 +1,6 @@
 """REST API for reference data: territories, product lines, sectors, tags."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from meute.core.factories import (
     OrganizationFactory,
@@ -18,17 +17,6 @@ RESOURCES = [
     ("/api/sectors/", Sector, SectorFactory, {}),
     ("/api/tags/", Tag, TagFactory, {}),
 ]
-
-
-@pytest.fixture
-def api():
-    def as_user(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 @pytest.mark.django_db

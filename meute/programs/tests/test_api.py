@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from meute.programs.models import BusinessPlan, PartnerTier, RevenueRecord, TierChange
 from meute.programs.plans import create_plan
@@ -12,16 +11,6 @@ from meute.programs.plans import create_plan
 from .conftest import tier
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    def as_user(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 def error_of(response, status):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from meute.programs.models import RevenueRecord, Tier, TierChange
 
@@ -11,16 +10,6 @@ from .conftest import tier
 from .test_api import error_of, recent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    def as_user(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 @pytest.fixture
