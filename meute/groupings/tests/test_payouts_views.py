@@ -10,7 +10,6 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from meute.groupings import payouts
 from meute.groupings.models import Payout, PayoutStatus, RemunerationVersion
@@ -38,12 +37,6 @@ def paid_world(pay_world):
     w.payout_b = Payout.objects.get(organization=w.org_b)
     w.payout_c = Payout.objects.get(organization=w.org_c)
     return w
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 LIST = reverse("groupings:payout-list")
@@ -195,7 +188,7 @@ def test_grouping_panel_fragment(paid_world):
 # --- API ---------------------------------------------------------------------------------------------
 
 
-def test_api_payout_list_scoped_and_filters(paid_world):
+def test_api_payout_list_scoped_and_filters(paid_world, api):
     w = paid_world
     data = api(w.admin).get("/api/payouts/", {"period": "2027-Q1"}).json()
     assert data["count"] == 4
@@ -209,7 +202,7 @@ def test_api_payout_list_scoped_and_filters(paid_world):
     assert bad.status_code == 400 and "error" in bad.json()
 
 
-def test_api_status_actions(paid_world):
+def test_api_status_actions(paid_world, api):
     w = paid_world
     assert api(w.partner_a_user).post(f"/api/payouts/{w.payout_a.uuid}/approve/").status_code == 403
     assert api(w.partner_b_user).post(f"/api/payouts/{w.payout_a.uuid}/approve/").status_code == 404
@@ -231,7 +224,7 @@ def test_api_status_actions(paid_world):
     assert response.json() == {"changed": 1}
 
 
-def test_api_compute_and_statement(paid_world):
+def test_api_compute_and_statement(paid_world, api):
     w = paid_world
     assert api(w.partner_a_user).post("/api/payouts/compute/", {"period": "2027-Q1"}).status_code == 403
     response = api(w.admin).post(
@@ -252,7 +245,7 @@ def test_api_compute_and_statement(paid_world):
     assert other["grand_totals"] == {"EUR": "500.00"}
 
 
-def test_api_rule_versions(paid_world):
+def test_api_rule_versions(paid_world, api):
     w = paid_world
     listed = api(w.partner_b_user).get("/api/remuneration-versions/").json()
     assert {row["partnership"] for row in listed["results"]} == {str(w.partnership_b.uuid)}
@@ -318,7 +311,7 @@ def test_deal_remuneration_page(paid_world, client_for):
     assert deal.step_assignments.count() == 2
 
 
-def test_outsiders_on_version_edit_and_api_writes(paid_world, client_for):
+def test_outsiders_on_version_edit_and_api_writes(paid_world, client_for, api):
     w = paid_world
     edit = reverse("groupings:payout-version-edit", kwargs={"version": w.version.uuid})
     assert client_for(w.partner_b_user).get(edit).status_code == 404

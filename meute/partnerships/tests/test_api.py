@@ -1,7 +1,6 @@
 """REST API for partnerships and their parties: CRUD, nested parties, rights, row-level access."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from meute.core.factories import OrganizationFactory, PersonFactory, SectorFactory, TerritoryFactory
 from meute.partnerships.choices import PartyRole
@@ -10,17 +9,6 @@ from meute.partnerships.parties import PartySpec, create_partnership
 
 PARTNERSHIPS = "/api/partnerships/"
 PARTIES = "/api/partnership-parties/"
-
-
-@pytest.fixture
-def api():
-    def as_user(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return as_user
 
 
 def url(base, obj):
