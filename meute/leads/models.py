@@ -21,7 +21,7 @@ from meute.core.choices import PartnerType
 from meute.core.models import ProductLine, Sector, Territory
 from meute.deals.choices import Currency
 from meute.deals.models import DealRegistration
-from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.lib.models import BusinessModel, StaffOnlyQuerySet, VisibleQuerySet
 from meute.partnerships.models import Partnership, PartnershipParty, PartnershipScopedQuerySet
 
 from .choices import LeadSource, LeadStatus, OfferStatus, RoutingTrigger
@@ -219,11 +219,6 @@ class LeadOffer(BusinessModel):
 
     def get_absolute_url(self):
         return self.lead.get_absolute_url()
-
-
-class StaffOnlyQuerySet(VisibleQuerySet):
-    def for_organization(self, organization_id):
-        return self.none()
 
 
 class RoutingDecision(BusinessModel):

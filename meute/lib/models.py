@@ -25,6 +25,13 @@ class VisibleQuerySet(models.QuerySet):
         raise NotImplementedError(f"{self.model.__name__} must say which rows belong to an organisation")
 
 
+class StaffOnlyQuerySet(VisibleQuerySet):
+    """Operator-internal rows (programme costs, routing decisions…): partner users see none."""
+
+    def for_organization(self, organization_id):
+        return self.none()
+
+
 class BusinessModel(models.Model):
     """Timestamps, a public UUID (integer keys never leave the server) and the access-aware manager."""
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meute.core.choices import PartnerType
 from meute.core.models import Person, ProductLine
-from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.lib.models import BusinessModel, StaffOnlyQuerySet, VisibleQuerySet
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
 from .choices import (
@@ -52,13 +52,6 @@ class SharedQuerySet(VisibleQuerySet):
 
     def for_organization(self, organization_id):
         return self
-
-
-class StaffOnlyQuerySet(VisibleQuerySet):
-    """Operator-internal rows (programme costs): partner users see none."""
-
-    def for_organization(self, organization_id):
-        return self.none()
 
 
 class Program(BusinessModel):
