@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from meute.partnerships.choices import CollaborationModel, PartnershipKind
+from meute.partnerships.choices import CollaborationModel
 from meute.partnerships.models import Partnership, PartnershipParty
 
 from . import models_advisor, playbooks
@@ -23,10 +23,6 @@ from .models import LEAD_ROLES, AssessmentResponse, AssessmentRound, ModelDecisi
 GROUPING_MODELS = [
     value for value in CollaborationModel.values if value != CollaborationModel.CHANNEL_AGREEMENT
 ]
-
-
-def groupings_visible_to(user):
-    return Partnership.objects.visible_to(user).filter(kind=PartnershipKind.GROUPING)
 
 
 def seat_of(user, grouping) -> PartnershipParty | None:

@@ -3,7 +3,6 @@ the term sheet. A grouping the user may not see is a 404; an action the user may
 Every change goes through ``advice_workflow`` and ``playbooks``."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +18,7 @@ from . import playbooks, termsheet
 from .forms_advice import AdoptForm, AssessmentForm, DocumentForm, PlaybookItemForm
 from .models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem
 from .models_advisor import AXES, AXIS_LABELS, QUESTIONS
+from .views_groupings import GroupingMixin as BaseGroupingMixin
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -40,18 +40,8 @@ def item_choices(grouping):
     return members, people
 
 
-class GroupingMixin(LoginRequiredMixin):
-    """The grouping of the URL among the groupings the user may see (else 404)."""
-
-    def get_grouping(self):
-        if not hasattr(self, "_grouping"):
-            try:
-                self._grouping = get_object_or_404(
-                    workflow.groupings_visible_to(self.request.user), uuid=self.kwargs["uuid"]
-                )
-            except ValueError as exc:
-                raise Http404 from exc
-        return self._grouping
+class GroupingMixin(BaseGroupingMixin):
+    """The grouping of the URL among the groupings the user may see (else 404), loaded before anything."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

@@ -280,6 +280,8 @@ def _addable(user):
 
 
 class GroupingMixin(LoginRequiredMixin):
+    """The grouping of the URL among the groupings the user may see (else 404)."""
+
     def get_grouping(self):
         if not hasattr(self, "_grouping"):
             try:

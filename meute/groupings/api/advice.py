@@ -21,6 +21,7 @@ from meute.partnerships.models import Partnership
 from .. import advice_workflow as workflow
 from .. import playbooks, termsheet
 from ..forms_advice import MODEL_CHOICES
+from ..groupings import groupings_for
 from ..models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem, PlaybookItemStatus
 
 
@@ -199,7 +200,7 @@ class GroupingAdviceViewSet(viewsets.GenericViewSet):
     serializer_class = AdviceStatusSerializer
 
     def get_queryset(self):
-        return workflow.groupings_visible_to(self.request.user)
+        return groupings_for(self.request.user)
 
     def _status_body(self, grouping):
         status = workflow.advice_status(grouping)
