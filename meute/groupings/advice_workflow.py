@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from meute.partnerships.choices import CollaborationModel
 from meute.partnerships.models import Partnership, PartnershipParty
 
-from . import models_advisor, playbooks
+from . import groupings, models_advisor, playbooks
 from .models import LEAD_ROLES, AssessmentResponse, AssessmentRound, ModelDecision
 
 GROUPING_MODELS = [
@@ -26,9 +26,10 @@ GROUPING_MODELS = [
 
 
 def seat_of(user, grouping) -> PartnershipParty | None:
-    if not (user and user.is_authenticated and user.is_partner_user and user.organization_id):
+    """The seat of a partner user's organisation in the grouping (staff have none)."""
+    if not (user and user.is_authenticated and user.is_partner_user):
         return None
-    return PartnershipParty.objects.filter(partnership=grouping, organization_id=user.organization_id).first()
+    return groupings.seat_of(user, grouping)
 
 
 def is_lead(user, grouping) -> bool:

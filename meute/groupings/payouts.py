@@ -34,9 +34,9 @@ from meute.core.models import Organization
 from meute.deals.choices import DealStage
 from meute.deals.models import DealParty, DealRegistration
 from meute.lib.bulk import chunks, connection_for, insert_rows
-from meute.partnerships.choices import PartyRole
 from meute.partnerships.models import PartnershipParty
 
+from . import groupings
 from . import remuneration as engine
 from .models import DealStepAssignment, Payout, PayoutStatus, RemunerationRule, RemunerationVersion
 
@@ -102,16 +102,7 @@ def current_period() -> Period:
 
 def can_manage_rules(user, partnership) -> bool:
     """Editors of the operator, and the coordinator of a grouping, set the partnership's rules."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.can_edit_all:
-        return True
-    return bool(
-        user.is_partner_user
-        and PartnershipParty.objects.filter(
-            partnership=partnership, organization_id=user.organization_id, role=PartyRole.COORDINATOR
-        ).exists()
-    )
+    return groupings.can_steer(user, partnership)
 
 
 def can_change_status(user) -> bool:
