@@ -23,6 +23,25 @@ class Conflict(exceptions.APIException):
     default_detail = _lazy("This record is referenced by other records and cannot be deleted.")
 
 
+def workflow_caller(conflict_codes=frozenset()):
+    """``call(function, *args, **kwargs)`` for API views that run a workflow function.
+
+    The workflow's ValidationError becomes 400 with its field errors, or 409 when its code is one of
+    ``conflict_codes`` (the record moved on: wrong stage, already decided…).
+    """
+    from .api_serializers import api_errors_from_django
+
+    def call(function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except DjangoValidationError as exc:
+            if getattr(exc, "code", None) in conflict_codes:
+                raise Conflict(" ".join(exc.messages), code=exc.code) from exc
+            raise exceptions.ValidationError(api_errors_from_django(exc)) from exc
+
+    return call
+
+
 def _flatten(detail):
     """DRF error details → ``{"field": ["message", ...]}`` with plain strings."""
     if isinstance(detail, dict):

@@ -1,18 +1,15 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from meute.deals import conflicts, workflow
 from meute.deals.filters import DealFilter
 from meute.deals.models import Customer, DealParty, DealRegistration
 from meute.lib.api import RolePermission
-from meute.lib.api_errors import Conflict
-from meute.lib.api_serializers import api_errors_from_django
+from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
 from meute.lib.throttling import ConflictCheckThrottle
 from meute.programs.agreements import AgreementAcceptedPermission
@@ -22,14 +19,7 @@ from . import serializers
 STAGE_ERRORS = {"wrong_stage", "already_protected", "too_many_extensions"}
 
 
-def _call(function, *args, **kwargs):
-    """Run a workflow function; its refusals become the API's 400 (bad input) or 409 (wrong stage)."""
-    try:
-        return function(*args, **kwargs)
-    except DjangoValidationError as exc:
-        if getattr(exc, "code", None) in STAGE_ERRORS:
-            raise Conflict(" ".join(exc.messages), code=exc.code) from exc
-        raise ValidationError(api_errors_from_django(exc)) from exc
+_call = workflow_caller(STAGE_ERRORS)
 
 
 @crud_schema(

@@ -3,7 +3,6 @@ and the term sheet download. Rows come from ``visible_to`` (another organisation
 writes go through ``advice_workflow`` and ``playbooks`` (a forbidden action is a 403)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from meute.core.models import Organization, Person
-from meute.lib.api_serializers import api_errors_from_django
+from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import UUID_PATTERN
 from meute.partnerships.models import Partnership
 
@@ -36,13 +35,15 @@ class AdvicePermission(permissions.BasePermission):
 MODEL_HELP = "One of: " + ", ".join(value for value, _label in MODEL_CHOICES if value)
 
 
+_validated = workflow_caller()
+
+
 def _call(function, *args, **kwargs):
+    """The workflow's refusals: 400 for bad input, 403 with the workflow's own message."""
     try:
-        return function(*args, **kwargs)
+        return _validated(function, *args, **kwargs)
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc) or None) from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(api_errors_from_django(exc)) from exc
 
 
 # --- serializers -----------------------------------------------------------------------------------------

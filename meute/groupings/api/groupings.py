@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from meute.core.api.serializers import by_code
 from meute.core.models import Organization, Sector, Territory
-from meute.lib.api_errors import Conflict
+from meute.lib.api_errors import workflow_caller
 from meute.lib.api_serializers import ModelValidatedSerializer, api_errors_from_django
 from meute.lib.api_views import UUID_PATTERN, VisibleModelViewSet, crud_schema
 from meute.partnerships.choices import CollaborationModel
@@ -26,14 +26,7 @@ from ..models import Ambition, ClientType, MatchProposal, MemberProfile, PillarI
 STATUS_ERRORS = {"wrong_status", "already_pending", "reverse_pending", "already_contacts", "top_level"}
 
 
-def _call(function, *args, **kwargs):
-    """Run a workflow function: its refusals become 400 (bad input) or 409 (wrong state)."""
-    try:
-        return function(*args, **kwargs)
-    except DjangoValidationError as exc:
-        if getattr(exc, "code", None) in STATUS_ERRORS:
-            raise Conflict(" ".join(exc.messages), code=exc.code) from exc
-        raise ValidationError(api_errors_from_django(exc)) from exc
+_call = workflow_caller(STATUS_ERRORS)
 
 
 class SignedIn(permissions.BasePermission):

@@ -1,17 +1,14 @@
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from meute.leads import workflow
 from meute.leads.filters import LeadFilter, OfferFilter
 from meute.leads.models import Lead, LeadCapacity, LeadOffer
-from meute.lib.api_errors import Conflict
-from meute.lib.api_serializers import api_errors_from_django
+from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 
 from . import serializers
@@ -19,14 +16,7 @@ from . import serializers
 STATUS_ERRORS = {workflow.WRONG_STATUS, workflow.OFFER_CLOSED}
 
 
-def _call(function, *args, **kwargs):
-    """Run a workflow function; refusals become 400 (bad input) or 409 (the lead or offer moved on)."""
-    try:
-        return function(*args, **kwargs)
-    except DjangoValidationError as exc:
-        if getattr(exc, "code", None) in STATUS_ERRORS:
-            raise Conflict(" ".join(exc.messages), code=exc.code) from exc
-        raise ValidationError(api_errors_from_django(exc)) from exc
+_call = workflow_caller(STATUS_ERRORS)
 
 
 @crud_schema(
