@@ -144,13 +144,15 @@ def populate_demo(*, groupings: int = 3, seed: int = 2027, today=None) -> dict:
     summary["payouts"] = Payout.objects.count()
     # Older payouts are approved and paid, as an accounting run would leave them.
     old = list(Payout.objects.filter(deal_date__lt=today - datetime.timedelta(days=90)).order_by("pk"))
+    payouts.attach_explanations(old)
     now = timezone.now()
     for payout in old:
+        payout.components = payout.explanation_components()  # settled payouts keep their explanation
         payout.status = (
             PayoutStatus.PAID
             if payout.deal_date < today - datetime.timedelta(days=120)
             else PayoutStatus.APPROVED
         )
         payout.status_changed_at = now
-        payout.save(update_fields=["status", "status_changed_at", "updated_at"])
+        payout.save(update_fields=["status", "status_changed_at", "components", "updated_at"])
     return summary

@@ -474,6 +474,35 @@ def apply_plan(plan: tuple, amount_cents: int, margin_cents: int | None, count: 
     return result, warnings
 
 
+def plan_amounts(plan: tuple, amount_cents: int, margin_cents: int | None, count: int):
+    """``apply_plan`` without the explanations: per member index its cents (or None), and the warnings.
+
+    The payout run calls this for every deal; the explanation of a payout is worked out again by
+    ``apply_plan`` when it is shown or settled. Both divide in exactly the same way.
+    """
+    result = [None] * count
+    warnings = []
+    for kind, basis, rate, fixed, groups in plan:
+        if fixed is not None:
+            total = fixed
+        else:
+            base = margin_cents if basis == "margin" else amount_cents
+            if base is None:
+                warnings.append(kind)
+                continue
+            numerator, divisor = rate
+            total = (2 * base * numerator + divisor) // (2 * divisor)
+        group_totals = (total,) if len(groups) == 1 else allocate_cents(total, [g[0] for g in groups])
+        for (_w, indexes, weights, _prefixes), group_total in zip(groups, group_totals):  # noqa: B905
+            if len(indexes) == 1:
+                index = indexes[0]
+                result[index] = group_total if result[index] is None else result[index] + group_total
+                continue
+            for index, part in zip(indexes, allocate_cents(group_total, weights)):  # noqa: B905
+                result[index] = part if result[index] is None else result[index] + part
+    return result, warnings
+
+
 def margin_warning(kind) -> str:
     return _("No margin recorded on the deal: the “%(rule)s” rule on margin was not applied.") % {
         "rule": RuleKind(kind).label

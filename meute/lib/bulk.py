@@ -6,6 +6,7 @@ timestamps) and send each batch with ``executemany``. Table and column names com
 quoted; values are always query parameters.
 """
 
+import contextlib
 import json
 from collections.abc import Iterable, Sequence
 
@@ -213,3 +214,50 @@ def instance_builder(model):
         return obj
 
     return build
+
+
+@contextlib.contextmanager
+def indexes_built_after(model, *, maintenance_memory="256MB"):
+    """Load ``model``'s table without its secondary indexes, then build them again in one pass each.
+
+    On PostgreSQL, inserting millions of rows into a table with several B-tree indexes updates every index
+    row by row, in random places; building an index from a sorted pass over the loaded table costs a
+    fraction of that. The unique constraints and the plain (non-partial) secondary indexes are dropped on
+    entry and created again, with their names and definitions, when the block ends, inside the caller's
+    transaction: a duplicate loaded meanwhile fails the rebuild and rolls everything back. Dropping takes
+    an exclusive lock on the table until the transaction ends, so that nobody reads it half-indexed:
+    callers use this only for loads that dwarf what the table already holds. Elsewhere it does nothing.
+    """
+    connection = connection_for(model)
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+            [model._meta.db_table],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND x.indpred IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+            "ORDER BY i.relname",
+            [model._meta.db_table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [maintenance_memory])
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

@@ -179,6 +179,7 @@ class PayoutSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="organization.name", read_only=True)
     rule_version = serializers.SlugRelatedField(source="version", slug_field="uuid", read_only=True)
     explanation = serializers.SerializerMethodField()
+    components = serializers.SerializerMethodField()
     status_changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -204,6 +205,9 @@ class PayoutSerializer(serializers.ModelSerializer):
 
     def get_explanation(self, obj) -> list[str]:
         return obj.explanation_lines()
+
+    def get_components(self, obj) -> list[dict]:
+        return obj.explanation_components()
 
 
 class StatusSerializer(serializers.Serializer):
@@ -266,6 +270,11 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[PERIOD_PARAM])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        payouts.attach_explanations(page if page is not None else [])
+        return page
 
     def _change(self, request, new_status):
         payout = self.get_object()

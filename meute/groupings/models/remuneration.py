@@ -244,9 +244,8 @@ class Payout(BusinessModel):
     deal_date = models.DateField(_("deal date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    # Stored when the payout is settled (approved, paid, on hold); worked out again for computed ones.
     components = models.JSONField(_("explanation"), default=list, blank=True)
-    # A hash of the components' text: a recompute compares it instead of decoding every explanation.
-    fingerprint = models.CharField(max_length=16, editable=False, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=PayoutStatus.choices, default=PayoutStatus.COMPUTED
     )
@@ -258,6 +257,7 @@ class Payout(BusinessModel):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # a deferred check would queue one trigger event per payout written
     )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     status_note = models.TextField(_("status note"), blank=True)
@@ -293,7 +293,31 @@ class Payout(BusinessModel):
     def __str__(self):
         return f"{self.organization} — {self.deal} — {self.amount} {self.currency}"
 
+    def explanation_components(self) -> list[dict]:
+        """How the amount was computed: stored once settled, worked out again while merely computed."""
+        if self.components:
+            return self.components
+        from meute.groupings.payouts import attach_explanations
+
+        attach_explanations([self])
+        return self._live[0]
+
+    @property
+    def live_cents(self) -> int | None:
+        """For a computed payout: what its deal and rule version give now, in cents (None when settled)."""
+        if self.components:
+            return None
+        self.explanation_components()
+        return self._live[1]
+
+    @property
+    def explanation_outdated(self) -> bool:
+        """The deal changed since this computed payout was computed: recomputing the period updates it."""
+        if self.components:
+            return False
+        return self.live_cents != int(self.amount * 100)
+
     def explanation_lines(self) -> list[str]:
         from meute.groupings.remuneration import describe
 
-        return [describe(component) for component in self.components or []]
+        return [describe(component) for component in self.explanation_components()]

@@ -320,34 +320,125 @@ def test_demo_populate(pay_world):
     assert summary["deals"] == 6
     assert summary["payouts"] > 0
     assert Payout.objects.filter(status=PayoutStatus.PAID).exists()
-    # every payout's explanation adds up to its amount
+    # every payout's explanation adds up to its amount; settled payouts keep theirs, computed ones don't
     for payout in Payout.objects.all():
-        assert sum(D(c["amount"]) for c in payout.components) == payout.amount
+        assert sum(D(c["amount"]) for c in payout.explanation_components()) == payout.amount
+        assert bool(payout.components) == (payout.status != PayoutStatus.COMPUTED)
     assert populate_demo(today=datetime.date(2027, 5, 20)) == {"versions": 0, "deals": 0, "payouts": 0}
 
 
-def test_bulk_writer_escapes_text(pay_world):
-    """The COPY writer (PostgreSQL) and the plain insert (SQLite) keep tabs, backslashes and new lines."""
+def test_payout_writer_stores_rows_and_refuses_unexpected_codes(pay_world):
+    """The writer (COPY on PostgreSQL, a plain insert on SQLite) stores what it is given, with new UUIDs."""
     w = pay_world
     version = payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
     deal = won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d))
-    now = Payout._meta.get_field("created_at").get_db_prep_save(
-        datetime.datetime(2027, 1, 2, tzinfo=datetime.UTC), __import__("django").db.connection
-    )
-    note = "tab\there\\back\nline"
-    row = (payouts.new_uuid_texts(1)[0], now, now, deal.pk, w.pack.pk, w.org_a.pk, version.pk)
-    row += (
-        datetime.date(2027, 2, 15),
-        "1.00",
-        "EUR",
-        '[{"kind": "fixed_amount", "amount": "1.00"}]',
-        "",
-        "computed",
-        note,
-    )
-    payouts.write_rows(Payout, payouts._PAYOUT_COLUMNS, [row])
-    stored = Payout.objects.get()
+    writer = payouts.PayoutWriter()
+    with writer.stream() as add:
+        add((deal.pk, w.pack.pk, w.org_a.pk, version.pk, datetime.date(2027, 2, 15), "12.34", "EUR"))
+        add((deal.pk, w.pack.pk, w.org_c.pk, version.pk, datetime.date(2027, 2, 15), "0.01", "EUR"))
+    stored = {p.organization_id: p for p in Payout.objects.all()}
+    assert stored[w.org_a.pk].amount == D("12.34") and stored[w.org_c.pk].amount == D("0.01")
+    assert all(p.status == PayoutStatus.COMPUTED and p.components == [] for p in stored.values())
+    assert all(p.uuid.version == 7 for p in stored.values())
+    if writer.copy:
+        with pytest.raises(ValueError, match="currency"), writer.stream() as add:
+            add((deal.pk, w.pack.pk, w.org_d.pk, version.pk, datetime.date(2027, 2, 15), "1.00", "E\tR"))
+
+
+def test_explanation_is_worked_out_until_settled_then_frozen(pay_world):
+    w = pay_world
+    payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
+    deal = won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d), amount="700.00")
+    payouts.compute_payouts("2027-Q1")
+    computed = Payout.objects.get(organization=w.org_c)
+    assert computed.components == []  # nothing stored while provisional
+    lines = computed.explanation_lines()
+    assert len(lines) == 1 and "10.00" in lines[0] and lines[0].endswith("→ 20.00")
+    assert not computed.explanation_outdated
+    approved = Payout.objects.get(organization=w.org_a)
+    payouts.change_status([approved], PayoutStatus.APPROVED, user=w.admin)
+    approved.refresh_from_db()
+    assert [c["amount"] for c in approved.components] == ["40.00"]
+    # the deal changes: the approved payout keeps its explanation, the computed one says it is outdated
+    deal.amount = D("1400.00")
+    deal.save()
+    approved = Payout.objects.get(pk=approved.pk)
+    assert approved.explanation_lines()[0].endswith("→ 40.00") and not approved.explanation_outdated
+    computed = Payout.objects.get(pk=computed.pk)
+    assert computed.explanation_outdated and computed.explanation_lines()[0].endswith("→ 40.00")
+    payouts.compute_payouts("2027-Q1")
+    computed = Payout.objects.get(pk=computed.pk)
+    assert computed.amount == D("40.00") and not computed.explanation_outdated
+    # released from hold, a payout is provisional again
+    payouts.change_status([approved], PayoutStatus.ON_HOLD, user=w.admin)
+    payouts.change_status([approved], PayoutStatus.COMPUTED, user=w.admin)
+    approved.refresh_from_db()
+    assert approved.components == [] and approved.explanation_lines()[0].endswith("→ 80.00")
+    assert approved.explanation_outdated  # 40.00 stored; the next computation gives 80.00
+
+
+def test_statement_explanations_take_a_fixed_number_of_queries(pay_world, django_assert_max_num_queries):
+    w = pay_world
+    payouts.save_version(w.pack, valid_from=Q1, rules=[POOL, SPLIT], user=w.admin)
+    for index in range(12):
+        won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d)[: 2 + index % 2], title=f"D{index}")
+    payouts.compute_payouts("2027-Q1")
+    with django_assert_max_num_queries(12):
+        result = payouts.statement(w.org_a, "2027-Q1")
+        lines = [line for payout in result.payouts for line in payout.explanation_lines()]
+    assert len(result.payouts) == 12 and len(lines) >= 12
+
+
+def _payout_indexes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [Payout._meta.db_table]
+        )
+        return sorted(cursor.fetchall())
+
+
+def test_large_first_load_builds_the_indexes_after_and_pays_the_same(pay_world, monkeypatch):
+    from django.db import connection
+
+    w = pay_world
+    payouts.save_version(w.pack, valid_from=Q1, rules=[POOL, SPLIT], user=w.admin)
+    for index in range(4):
+        won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d)[: 2 + index % 2], title=f"D{index}")
+    expected = payouts.compute_payouts("2027-Q1", dry_run=True)
+    indexes = _payout_indexes() if connection.vendor == "postgresql" else None
+    monkeypatch.setattr(payouts, "LARGE_LOAD_DEALS", 1)
+    assert payouts._large_load(payouts.won_deals(payouts.parse_period("2027-Q1")))
+    result = payouts.compute_payouts("2027-Q1")
     assert (
-        stored.status_note == note and stored.amount == D("1.00") and stored.components[0]["amount"] == "1.00"
-    )
-    assert stored.uuid.version == 7
+        (result.created, result.total) == (expected.created, expected.total) == (10, D("440.00"))
+    )  # pools of 100.00 and splits of 120.00
+    if indexes is not None:
+        assert _payout_indexes() == indexes  # every index and unique constraint is back, as it was
+    # the table now holds as many payouts as the period adds: the next run updates in place
+    assert not payouts._large_load(payouts.won_deals(payouts.parse_period("2027-Q1")))
+    assert payouts.compute_payouts("2027-Q1").unchanged == 10
+
+
+def test_index_rebuild_refuses_duplicates_loaded_meanwhile(pay_world):
+    from django.db import IntegrityError, connection, transaction
+
+    from meute.lib.bulk import indexes_built_after
+
+    if connection.vendor != "postgresql":
+        pytest.skip("indexes are rebuilt on PostgreSQL only")
+    w = pay_world
+    version = payouts.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin)
+    deal = won_deal(w.pack, members(w, w.org_a, w.org_c, w.org_d))
+    row = (deal.pk, w.pack.pk, w.org_a.pk, version.pk, datetime.date(2027, 2, 15), "1.00", "EUR")
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        indexes_built_after(Payout),
+        payouts.PayoutWriter().stream() as add,
+    ):
+        add(row)
+        add(row)
+    assert not Payout.objects.exists()
+    assert any(name == "unique_payout_per_deal_member" for name, _definition in _payout_indexes())

@@ -203,3 +203,41 @@ def test_explanations_name_rule_rate_and_share():
     )
     text = e.describe(result.payouts[0].components[0])
     assert "10" in text and "2/6" in text and text.endswith("→ 3.34")
+
+
+def test_plan_amounts_give_exactly_what_apply_plan_explains():
+    """The payout run uses ``plan_amounts``; explanations use ``apply_plan``: they never disagree."""
+    import random
+
+    rng = random.Random(7)
+    rules = (
+        e.Rule(kind="commission_pool", rate=D("8.5")),
+        e.Rule(
+            kind="role_split",
+            rate=D("12"),
+            steps=(("prospection", D("20")), ("proposal", D("30")), ("closing", D("50"))),
+        ),
+        e.Rule(kind="referral_fee", rate=D("10"), basis="margin"),
+        e.Rule(kind="fixed_amount", fixed_amount=D("150.00"), party_role="integrator"),
+        e.Rule(kind="revenue_share", rate=D("3.33"), party_role="reseller"),
+    )
+    roles = ["referrer", "integrator", "reseller", "grouping_member"]
+    levels = list(e.INVOLVEMENT_WEIGHTS)
+    steps = ["prospection", "proposal", "closing"]
+    for _ in range(500):
+        members = [
+            e.Member(
+                key=i,
+                role=rng.choice(roles),
+                involvement=rng.choice(levels),
+                steps=tuple(s for s in steps if rng.random() < 0.3),
+            )
+            for i in range(rng.randint(1, 5))
+        ]
+        plan = e.compile_plan(version(*rules), members)
+        amount = rng.randint(0, 10**9)
+        margin = rng.choice([None, rng.randint(0, amount)])
+        explained, warnings = e.apply_plan(plan, amount, margin, len(members))
+        amounts, same_warnings = e.plan_amounts(plan, amount, margin, len(members))
+        assert [None if x is None else x[0] for x in explained] == amounts
+        assert warnings == same_warnings
