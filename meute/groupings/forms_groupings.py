@@ -92,10 +92,47 @@ class ProposalForm(StyledFormMixin, forms.Form):
     )
 
 
+class OnBehalfProposalForm(StyledFormMixin, forms.Form):
+    """Staff propose for one member (``proposer``) to another member taking part in matchmaking."""
+
+    recipient = forms.ModelChoiceField(
+        label=_("Propose to"),
+        queryset=Organization.objects.none(),
+        to_field_name="uuid",
+        empty_label=_("Choose a member"),
+        error_messages={
+            "required": _("Choose the member to propose to."),
+            "invalid_choice": _("This member does not take part in matchmaking."),
+        },
+    )
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, proposer=None, limit=None, **kwargs):
+        """The form lists up to ``limit`` members other than ``proposer``; a posted form accepts any member
+        in matchmaking, and ``groupings.propose`` refuses the rest with its own reasons."""
+        super().__init__(*args, **kwargs)
+        recipients = Organization.objects.filter(member_profile__is_visible=True, is_operator=False)
+        if not self.is_bound:
+            if proposer is not None:
+                recipients = recipients.exclude(pk=proposer.pk)
+            recipients = recipients.order_by("name")[:limit]
+        self.fields["recipient"].queryset = recipients
+
+
 class PackForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name of the pack"), max_length=200)
+    name = forms.CharField(
+        label=_("Name of the pack"), max_length=200, error_messages={"required": _("Give the pack a name.")}
+    )
     contacts = forms.ModelMultipleChoiceField(
-        label=_("Contacts"), queryset=Organization.objects.none(), widget=MultiCheckbox
+        label=_("Contacts"),
+        queryset=Organization.objects.none(),
+        widget=MultiCheckbox,
+        error_messages={
+            "required": _("Choose at least one contact."),
+            "invalid_choice": _("Only members who accepted a proposal can join."),
+        },
     )
 
     def __init__(self, *args, contacts=None, **kwargs):
@@ -125,7 +162,16 @@ class CharterForm(StyledFormMixin, forms.Form):
 
 class AddMemberForm(StyledFormMixin, forms.Form):
     organization = forms.ModelChoiceField(
-        label=_("Member"), queryset=Organization.objects.none(), to_field_name="uuid"
+        label=_("Member"),
+        queryset=Organization.objects.none(),
+        to_field_name="uuid",
+        error_messages={
+            "required": _("Choose the member to add."),
+            "invalid_choice": _(
+                "This organisation cannot be added: a coordinator takes in members who take part in "
+                "matchmaking."
+            ),
+        },
     )
     role = forms.ChoiceField(
         label=_("Role"),

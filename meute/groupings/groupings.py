@@ -85,13 +85,20 @@ def acting_organization(user, organization=None) -> Organization:
 
 @transaction.atomic
 def propose(user, recipient: Organization, message: str = "", proposer: Organization | None = None):
-    """Member ``proposer`` (the user's own organisation) proposes to work with ``recipient``."""
+    """Member ``proposer`` proposes to work with ``recipient``: a partner user for its own organisation,
+    a staff editor on behalf of the member it names. ``proposed_by`` records the user either way."""
     proposer = acting_organization(user, proposer)
     if proposer.pk == recipient.pk:
         raise ValidationError(_("A member cannot propose to itself."), code="self_proposal")
     own = MemberProfile.objects.filter(organization=proposer).first()
     if own is None:
-        raise ValidationError(_("Fill in your member profile before proposing."), code="no_profile")
+        message = (
+            _("Fill in your member profile before proposing.")
+            if user.is_partner_user
+            else _("%(name)s has no member profile yet: fill it in before proposing.")
+            % {"name": proposer.name}
+        )
+        raise ValidationError(message, code="no_profile")
     theirs = MemberProfile.objects.filter(organization=recipient, is_visible=True).first()
     if theirs is None:
         raise ValidationError(_("This member does not take part in matchmaking."), code="not_visible")
@@ -99,16 +106,30 @@ def propose(user, recipient: Organization, message: str = "", proposer: Organiza
     existing = MatchProposal.objects.filter(pair).filter(
         status__in=[ProposalStatus.PENDING, ProposalStatus.ACCEPTED]
     )
+    own_side = user.is_partner_user  # else staff act on behalf of the member: say who is who
+    names = {"proposer": proposer.name, "recipient": recipient.name}
     for proposal in existing:
         if proposal.status == ProposalStatus.ACCEPTED:
-            raise ValidationError(_("You are already in contact with this member."), code="already_contacts")
-        if proposal.proposer_id == recipient.pk:
-            raise ValidationError(
-                _("This member already proposed to you: answer their proposal."), code="reverse_pending"
+            message = (
+                _("You are already in contact with this member.")
+                if own_side
+                else _("%(proposer)s and %(recipient)s are already in contact.") % names
             )
-        raise ValidationError(
-            _("A proposal to this member is already waiting for an answer."), code="already_pending"
+            raise ValidationError(message, code="already_contacts")
+        if proposal.proposer_id == recipient.pk:
+            message = (
+                _("This member already proposed to you: answer their proposal.")
+                if own_side
+                else _("%(recipient)s already proposed to %(proposer)s: that proposal waits for an answer.")
+                % names
+            )
+            raise ValidationError(message, code="reverse_pending")
+        message = (
+            _("A proposal to this member is already waiting for an answer.")
+            if own_side
+            else _("A proposal from %(proposer)s to %(recipient)s is already waiting for an answer.") % names
         )
+        raise ValidationError(message, code="already_pending")
     explanation = matching.explain_pair(own, theirs)
     proposal = MatchProposal(
         proposer=proposer,
@@ -214,9 +235,32 @@ def form_pack(user, contacts: list[Organization], name: str, organization: Organ
     return partnership
 
 
+_NOT_LOADED = object()
+
+
+def _loaded_charter(partnership):
+    """The charter ``select_related("charter")`` loaded: a charter, None when it has none, or
+    ``_NOT_LOADED``."""
+    if not Partnership.charter.is_cached(partnership):
+        return _NOT_LOADED
+    return Partnership.charter.related.get_cached_value(partnership)
+
+
 def charter_of(partnership) -> GroupingCharter:
-    charter, _created = GroupingCharter.objects.get_or_create(partnership=partnership)
+    """The grouping's charter (created if missing)."""
+    charter = _loaded_charter(partnership)
+    if charter is None or charter is _NOT_LOADED:
+        charter, _created = GroupingCharter.objects.get_or_create(partnership=partnership)
     return charter
+
+
+def _charter_to_read(partnership) -> GroupingCharter:
+    """The charter to read; in a list (charter loaded with the grouping) an empty one when there is none,
+    rather than writing while reading."""
+    charter = _loaded_charter(partnership)
+    if charter is None:
+        return GroupingCharter(partnership=partnership)
+    return charter_of(partnership) if charter is _NOT_LOADED else charter
 
 
 @transaction.atomic
@@ -344,9 +388,10 @@ def evaluate_level(partnership, level: str | None = None, today: date | None = N
     level = level or NEXT_LEVEL.get(partnership.grouping_level)
     if level is None:
         return []
-    charter = charter_of(partnership)
+    charter = _charter_to_read(partnership)
     summary = pillars.summarize(pillars.checklist(partnership))
-    members = partnership.parties.count()
+    seats = pillars.prefetched(partnership, "parties")
+    members = len(seats) if seats is not None else partnership.parties.count()
     today = today or timezone.localdate()
     months = _months_between(partnership.start_date, today) if partnership.start_date else 0
     checks = {

@@ -119,8 +119,20 @@ def ensure_checklists(partnership_ids) -> int:
     return len(rows)
 
 
+def prefetched(instance, name):
+    """The rows of ``instance.<name>`` loaded by ``prefetch_related(name)``, or None when not prefetched."""
+    rows = (getattr(instance, "_prefetched_objects_cache", None) or {}).get(name)
+    return list(rows) if rows is not None else None
+
+
 def checklist(partnership) -> list[PillarItem]:
-    """The grouping's 9 checklist rows, pillars first then mandatory points, created if missing."""
+    """The grouping's 9 checklist rows, pillars first then mandatory points, created if missing.
+
+    Lists prefetch ``pillar_items``: a complete prefetched checklist is used as it is, without a query.
+    """
+    rows = prefetched(partnership, "pillar_items")
+    if rows is not None and {row.key for row in rows} >= set(ITEMS_BY_KEY):
+        return sorted(rows, key=lambda row: row.position)
     ensure_checklist(partnership)
     return list(PillarItem.objects.filter(partnership=partnership).order_by("position"))
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("profiles/<uuid:uuid>/", views.ProfileDetailView.as_view(), name="profile-detail"),
     path("profiles/<uuid:uuid>/propose/", views.ProposeView.as_view(), name="profile-propose"),
     path("members/<uuid:uuid>/profile/", views.ProfileEditView.as_view(), name="profile-edit"),
+    path("members/<uuid:uuid>/propose/", views.ProposeOnBehalfView.as_view(), name="member-propose"),
     path("suggestions/", views.SuggestionsView.as_view(), name="suggestion-mine"),
     path("members/<uuid:uuid>/suggestions/", views.SuggestionsView.as_view(), name="suggestion-list"),
     path("proposals/", views.ProposalListView.as_view(), name="proposal-list"),

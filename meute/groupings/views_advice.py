@@ -19,6 +19,7 @@ from .forms_advice import AdoptForm, AssessmentForm, DocumentForm, PlaybookItemF
 from .models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem
 from .models_advisor import AXES, AXIS_LABELS, QUESTIONS
 from .views_groupings import GroupingMixin as BaseGroupingMixin
+from .views_groupings import form_errors_text
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -172,7 +173,7 @@ class AdoptView(GroupingMixin, View):
                 )
                 return redirect("groupings:playbook", uuid=grouping.uuid)
         else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, form_errors_text(form))
         return redirect(self.advice_url())
 
 
@@ -273,7 +274,7 @@ class PlaybookDocumentView(PlaybookItemView):
             else:
                 messages.success(request, _("Document added."))
         else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, form_errors_text(form))
         return redirect(reverse("groupings:playbook", kwargs={"uuid": grouping.uuid}) + f"#item-{item.uuid}")
 
 

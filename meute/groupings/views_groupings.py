@@ -25,6 +25,7 @@ from .forms_groupings import (
     AddMemberForm,
     CharterForm,
     MemberProfileForm,
+    OnBehalfProposalForm,
     PackForm,
     PillarItemForm,
     ProposalForm,
@@ -38,6 +39,29 @@ def _actor(request):
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _own_message(field, code) -> bool:
+    """Whether the field says this error in its own words (``error_messages=``), not Django's generic ones."""
+    defaults = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    return code in field.error_messages and str(field.error_messages[code]) != str(defaults.get(code))
+
+
+def form_errors_text(form) -> str:
+    """A form's errors as one message, for pages that redirect and show them away from the fields: Django's
+    generic messages ("This field is required.") are prefixed with the field's label."""
+    parts = []
+    for name, errors in form.errors.as_data().items():
+        field = form.fields.get(name)
+        for error in errors:
+            for text in error.messages:
+                if field is None or not field.label or _own_message(field, error.code):
+                    parts.append(text)
+                else:
+                    parts.append(_("%(field)s: %(error)s") % {"field": field.label, "error": text})
+    return " ".join(parts)
 
 
 def _visible_organization(user, uuid) -> Organization:
@@ -106,6 +130,9 @@ class ProfileDetailView(LoginRequiredMixin, TemplateView):
             can_edit=_can_edit_profile(user, profile.organization),
             can_propose=own is not None,
             proposal_form=ProposalForm(),
+            behalf_form=OnBehalfProposalForm(proposer=profile.organization, limit=RECIPIENTS_LISTED)
+            if user.can_edit_all
+            else None,
             sectors=profile.sectors.all(),
             territories=profile.territories.all(),
         )
@@ -168,6 +195,8 @@ class SuggestionsView(LoginRequiredMixin, TemplateView):
             profile=profile,
             suggestions=suggestions,
             can_propose=self.request.user.is_partner_user,
+            # Staff editors propose on behalf of the member whose suggestions these are.
+            propose_on_behalf=self.request.user.can_edit_all,
             proposal_form=ProposalForm(),
         )
         return super().get_context_data(**kwargs)
@@ -183,7 +212,7 @@ class ProposeView(LoginRequiredMixin, View):
         profile = get_object_or_404(MemberProfile.objects.discoverable_by(request.user), uuid=uuid)
         form = ProposalForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, form_errors_text(form))
             return redirect("groupings:profile-detail", uuid=profile.uuid)
         try:
             with _actor(request):
@@ -195,12 +224,59 @@ class ProposeView(LoginRequiredMixin, View):
         return redirect("groupings:proposal-list")
 
 
+RECIPIENTS_LISTED = 500  # members offered in the "propose on behalf" list of a profile page
+
+
+class ProposeOnBehalfView(LoginRequiredMixin, View):
+    """Staff editors propose on behalf of a member (the URL's) to another member, with a message.
+
+    The same rules as a member's own proposal (``groupings.propose``): one pending proposal per pair, a
+    profile on both sides, no proposal to oneself. The proposal records the staff user who made it.
+    Partner users propose for their own organisation only, from the profile pages (403 here).
+    """
+
+    def post(self, request, uuid):
+        proposer = _visible_organization(request.user, uuid)
+        if not request.user.can_edit_all:
+            raise PermissionDenied
+        back = self._back(request, proposer)
+        form = OnBehalfProposalForm(request.POST, proposer=proposer)
+        if not form.is_valid():
+            messages.error(request, form_errors_text(form))
+            return back
+        recipient = form.cleaned_data["recipient"]
+        try:
+            with _actor(request):
+                groupings.propose(request.user, recipient, form.cleaned_data["message"], proposer)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            return back
+        messages.success(
+            request,
+            _("Proposal sent to %(recipient)s on behalf of %(proposer)s.")
+            % {"recipient": recipient.name, "proposer": proposer.name},
+        )
+        return redirect("groupings:proposal-list")
+
+    @staticmethod
+    def _back(request, proposer):
+        """Back to the page the form was on: the member's suggestions or its profile."""
+        if request.POST.get("back") == "suggestions":
+            return redirect("groupings:suggestion-list", uuid=proposer.uuid)
+        profile = MemberProfile.objects.filter(organization=proposer).first()
+        if profile is None:
+            return redirect("groupings:profile-list")
+        return redirect("groupings:profile-detail", uuid=profile.uuid)
+
+
 class ProposalListView(LoginRequiredMixin, TemplateView):
     template_name = "groupings/proposal_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        proposals = MatchProposal.objects.visible_to(user).select_related("proposer", "recipient")
+        proposals = MatchProposal.objects.visible_to(user).select_related(
+            "proposer", "recipient", "proposed_by"
+        )
         context = {"proposals": proposals[:200]}
         if user.is_partner_user:
             org_id = user.organization_id
@@ -242,7 +318,7 @@ class PackCreateView(LoginRequiredMixin, View):
             raise PermissionDenied
         form = PackForm(request.POST, contacts=groupings.contacts_of(request.user.organization))
         if not form.is_valid():
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, form_errors_text(form))
             return redirect("groupings:proposal-list")
         try:
             with _actor(request):
@@ -369,7 +445,7 @@ class MemberAddView(GroupingMixin, View):
         groupings.require_steer(request.user, grouping)
         form = AddMemberForm(request.POST, organizations=_addable(request.user))
         if not form.is_valid():
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, form_errors_text(form))
         else:
             try:
                 with _actor(request):

@@ -41,8 +41,11 @@ def _visible_partnership(user, uuid):
 
 
 def _filtered(request, data):
-    """The payouts ``request.user`` may see, filtered by ``data``; the bound form and the period."""
-    form = PayoutFilterForm(data)
+    """The payouts ``request.user`` may see, filtered by ``data``; the bound form and the period.
+
+    No filters at all (the page as the menu opens it) means this quarter's payouts, not none.
+    """
+    form = PayoutFilterForm(data if data is not None else {})
     queryset = Payout.objects.visible_to(request.user)
     period = payouts.current_period()
     if form.is_valid():

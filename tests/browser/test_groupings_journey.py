@@ -73,3 +73,38 @@ def test_two_members_match_and_form_a_pack(live_server, world, page):  # noqa: F
     page.get_by_label("Evidence").fill("Les deux membres l'ont confirmé par écrit")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#pillars-summary")).to_have_text("1 of 9 met")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_propose_on_behalf_of_a_member(live_server, world, page):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from meute.groupings.models import MatchProposal
+    from meute.groupings.tests.groupings_fixtures import build_members
+
+    members = build_members(world)
+
+    # A channel manager, on Alpha's profile, proposes to Bêta in Alpha's name.
+    log_in(page, live_server, "manager", None)
+    page.goto(f"{live_server.url}/groupings/profiles/{members.a.uuid}/")
+    form = page.locator("#propose-on-behalf")
+    expect(form).to_contain_text("Propose on behalf of Alpha Intégration")
+    form.get_by_label("Propose to").select_option(label="Bêta Conseil")
+    form.get_by_label("Message").fill("Vous devriez vous rencontrer")
+    form.get_by_role("button", name="Propose").click()
+    expect(page.locator("#proposal-table")).to_contain_text("manager")
+    proposal = MatchProposal.objects.get()
+    assert (proposal.proposer, proposal.recipient, proposal.proposed_by) == (
+        world.org_a,
+        world.org_b,
+        world.manager,
+    )
+
+    # Bêta sees who proposed, and that the operator's team made the proposal.
+    page.context.clear_cookies()
+    log_in(page, live_server, "bruno", None)
+    page.goto(f"{live_server.url}/groupings/proposals/")
+    incoming = page.locator("#incoming")
+    expect(incoming).to_contain_text("Alpha Intégration")
+    expect(incoming).to_contain_text("proposed on their behalf by the operator's team")
+    expect(incoming).to_contain_text("Vous devriez vous rencontrer")

@@ -164,6 +164,12 @@ class MatchProposalSerializer(serializers.ModelSerializer):
     proposer_name = serializers.CharField(source="proposer.name", read_only=True)
     recipient = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     recipient_name = serializers.CharField(source="recipient.name", read_only=True)
+    proposed_by = serializers.SerializerMethodField(
+        help_text="Username of the user who made the proposal (shown to staff only)."
+    )
+    on_behalf = serializers.BooleanField(
+        read_only=True, help_text="Made by the operator's staff on behalf of the proposing member."
+    )
 
     class Meta:
         model = MatchProposal
@@ -174,6 +180,8 @@ class MatchProposalSerializer(serializers.ModelSerializer):
             "proposer_name",
             "recipient",
             "recipient_name",
+            "proposed_by",
+            "on_behalf",
             "message",
             "status",
             "score",
@@ -182,6 +190,12 @@ class MatchProposalSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_proposed_by(self, proposal) -> str | None:
+        request = self.context.get("request")
+        if proposal.proposed_by is None or request is None or not request.user.is_staff_member:
+            return None
+        return proposal.proposed_by.get_username()
 
 
 class ProposalCreateSerializer(serializers.Serializer):
@@ -199,7 +213,7 @@ class ProposalCreateSerializer(serializers.Serializer):
 class MatchProposalViewSet(VisibleModelViewSet):
     model = MatchProposal
     serializer_class = MatchProposalSerializer
-    select_related = ("proposer", "recipient")
+    select_related = ("proposer", "recipient", "proposed_by")
     permission_classes = [SignedIn]
     filter_backends = []
     http_method_names = ["get", "post", "head", "options"]
@@ -333,10 +347,12 @@ class GroupingViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        # The charter, the seats and the checklist come with the page: a fixed number of queries whatever
+        # the number of groupings (pillars.checklist and groupings.evaluate_level use what is loaded).
         return (
             groupings.groupings_for(self.request.user)
             .select_related("charter")
-            .prefetch_related("parties__organization")
+            .prefetch_related("parties__organization", "pillar_items")
             .order_by("name", "pk")
         )
 

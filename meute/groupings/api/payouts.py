@@ -6,6 +6,8 @@ payout statuses and computing by the operator's editors. Refusals use the API's 
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -57,6 +59,11 @@ class RuleSerializer(serializers.Serializer):
     )
 
 
+def _following_versions():
+    """Start dates of versions, earliest first (the next version's start ends a version)."""
+    return RemunerationVersion.objects.order_by("valid_from").values_list("valid_from", flat=True)
+
+
 class VersionSerializer(serializers.ModelSerializer):
     partnership = VisibleSlugRelatedField(slug_field="uuid", queryset=Partnership.objects.all())
     rules = RuleSerializer(many=True)
@@ -79,14 +86,14 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = ["uuid", "created_at", "updated_at"]
 
     def get_in_force_until(self, obj) -> str | None:
-        following = (
-            RemunerationVersion.objects.filter(
-                partnership_id=obj.partnership_id, valid_from__gt=obj.valid_from
+        if hasattr(obj, "next_valid_from"):  # annotated by the list (one query for the page)
+            following = obj.next_valid_from
+        else:
+            following = (
+                _following_versions()
+                .filter(partnership_id=obj.partnership_id, valid_from__gt=obj.valid_from)
+                .first()
             )
-            .order_by("valid_from")
-            .values_list("valid_from", flat=True)
-            .first()
-        )
         return following.isoformat() if following else None
 
     def to_representation(self, instance):
@@ -117,6 +124,13 @@ class RemunerationVersionViewSet(
             RemunerationVersion.objects.visible_to(self.request.user)
             .select_related("partnership")
             .prefetch_related("rules")
+            .annotate(
+                next_valid_from=Subquery(
+                    _following_versions().filter(
+                        partnership_id=OuterRef("partnership_id"), valid_from__gt=OuterRef("valid_from")
+                    )[:1]
+                )
+            )
             .order_by("partnership__name", "-valid_from")
         )
         partnership = self.request.query_params.get("partnership")
@@ -136,6 +150,10 @@ class RemunerationVersionViewSet(
             dict(rule, steps=[{"step": s["step"], "percent": s["percent"]} for s in rule.get("steps", [])])
             for rule in data["rules"]
         ]
+        # A version keeps its own referral range unless the request gives one: replacing its rules never
+        # moves it to the default range (which could refuse the fees it already pays).
+        lowest = version.referral_min_rate if version is not None else payouts.engine.DEFAULT_REFERRAL_MIN
+        highest = version.referral_max_rate if version is not None else payouts.engine.DEFAULT_REFERRAL_MAX
         try:
             return payouts.save_version(
                 partnership,
@@ -143,8 +161,8 @@ class RemunerationVersionViewSet(
                 rules=rules,
                 user=self.request.user,
                 version=version,
-                referral_min_rate=data.get("referral_min_rate", payouts.engine.DEFAULT_REFERRAL_MIN),
-                referral_max_rate=data.get("referral_max_rate", payouts.engine.DEFAULT_REFERRAL_MAX),
+                referral_min_rate=data.get("referral_min_rate", lowest),
+                referral_max_rate=data.get("referral_max_rate", highest),
                 notes=data.get("notes", ""),
             )
         except DjangoValidationError as exc:
@@ -263,7 +281,9 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"non_field_errors": exc.messages}) from exc
         if params.get("status"):
             if params["status"] not in PayoutStatus.values:
-                raise ValidationError({"status": [f"Unknown status {params['status']!r}."]})
+                raise ValidationError(
+                    {"status": [_("Unknown status “%(status)s”.") % {"status": params["status"]}]}
+                )
             queryset = queryset.filter(status=params["status"])
         return queryset.order_by("-deal_date", "pk")
 
@@ -384,7 +404,7 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
                 raise NotFound
         else:
             if not member:
-                raise ValidationError({"member": ["Give the member's UUID."]})
+                raise ValidationError({"member": [_("Give the member's UUID.")]})
             try:
                 organization = Organization.objects.filter(uuid=member).first()
             except DjangoValidationError as exc:

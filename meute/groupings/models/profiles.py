@@ -257,6 +257,11 @@ class MatchProposal(BusinessModel):
     def __str__(self):
         return f"{self.proposer} → {self.recipient}"
 
+    @property
+    def on_behalf(self) -> bool:
+        """Made by someone outside the proposing member (operator staff acting for it)."""
+        return self.proposed_by_id is not None and self.proposed_by.organization_id != self.proposer_id
+
 
 class GroupingCharter(BusinessModel):
     """What the members of a grouping agree on; the objectives are the partnership's own field."""
