@@ -28,6 +28,7 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -272,7 +273,7 @@ def rule_errors(
         elif rule.kind == RuleKind.REFERRAL_FEE and not (referral_min <= rule.rate <= referral_max):
             errors.append(
                 _("Referral fee of %(rate)s %% is outside the allowed range %(min)s–%(max)s %%.")
-                % {"rate": rule.rate, "min": referral_min, "max": referral_max}
+                % {"rate": number(rule.rate), "min": number(referral_min), "max": number(referral_max)}
             )
     if rule.kind in ROLE_KINDS and not rule.party_role:
         errors.append(_("%(rule)s: say which deal role it pays.") % {"rule": label})
@@ -531,21 +532,33 @@ def compute_deal(deal: Deal, version: RuleVersion) -> DealResult:
     return DealResult(payouts=payouts, warnings=[margin_warning(kind) for kind in warnings])
 
 
+def number(value, places=None) -> str:
+    """A rate or an amount as the reader writes numbers (12 441,00 in French), trailing zeros of a rate
+    dropped (8.00 → 8); text that is not a number is given back as it is."""
+    try:
+        value = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if places is None:
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+
+
 def describe(component: dict) -> str:
     """One component of a payout, in words (the current language), from its stored form (``as_dict``)."""
     kind = component.get("kind", "")
     label = str(RuleKind(kind).label) if kind in RuleKind.values else kind
     values = {
         "rule": label,
-        "amount": component.get("amount", ""),
-        "rate": component.get("rate", ""),
-        "base": component.get("base", ""),
+        "amount": number(component.get("amount", ""), 2),
+        "rate": number(component.get("rate", "")),
+        "base": number(component.get("base", ""), 2),
         "basis": str(Basis(component["basis"]).label).lower()
         if component.get("basis") in Basis.values
         else "",
-        "total": component.get("total", ""),
+        "total": number(component.get("total", ""), 2),
         "weight": component.get("weight", ""),
-        "part": component.get("part", ""),
+        "part": number(component.get("part", "")),
         "step": str(SalesStep(component["step"]).label) if component.get("step") in SalesStep.values else "",
     }
     if kind == RuleKind.FIXED_AMOUNT:

@@ -353,7 +353,7 @@ def test_explanation_is_worked_out_until_settled_then_frozen(pay_world):
     computed = Payout.objects.get(organization=w.org_c)
     assert computed.components == []  # nothing stored while provisional
     lines = computed.explanation_lines()
-    assert len(lines) == 1 and "10.00" in lines[0] and lines[0].endswith("→ 20.00")
+    assert len(lines) == 1 and "10 %" in lines[0] and lines[0].endswith("→ 20.00")
     assert not computed.explanation_outdated
     approved = Payout.objects.get(organization=w.org_a)
     payouts.change_status([approved], PayoutStatus.APPROVED, user=w.admin)
