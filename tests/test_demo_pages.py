@@ -9,8 +9,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from meute.core.demo import ensure_demo_logins, generate
 
@@ -31,6 +33,8 @@ START = [
     "/notifications/",
     "/programs/locator/",
 ]
+# Pages for the operator's staff only, walked first by staff logins (partner logins must be refused them).
+STAFF_START = ["/programs/metrics/", "/programs/metrics/new/", "/programs/metrics/import/"]
 # Downloads, the API and anything that is not a page of the application.
 SKIP = re.compile(
     r"^/(api|admin|static|i18n|accounts/logout)|term-sheet|/export|/documents/|\.(csv|xlsx|pdf|docx|md)$"
@@ -50,13 +54,29 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def staff_start() -> list:
+    """The staff-only pages, and the demo tiers' pages (their rule versions, one of them scheduled)."""
+    from meute.programs.models import Tier
+
+    tiers = Tier.objects.select_related("program").order_by("program__name", "rank")[:4]
+    return STAFF_START + [
+        reverse("program-tier-detail", kwargs={"uuid": t.program.uuid, "tier_uuid": t.uuid}) for t in tiers
+    ]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ["admin", "manager", "partner", "member"])
 def test_every_linked_page_opens(demo, username):
     assert username in demo
     client = Client()
     assert client.login(username=username, password="demo-pages-1")
-    seen, queue, failures = set(), list(START), []
+    staff_pages = staff_start()
+    if get_user_model().objects.get(username=username).is_staff_member:
+        queue = staff_pages + list(START)
+    else:
+        queue = list(START)
+        assert [client.get(url).status_code for url in staff_pages] == [403] * len(staff_pages)
+    seen, failures = set(), []
     while queue and len(seen) < LIMIT:
         url = queue.pop(0)
         path = urlsplit(url).path

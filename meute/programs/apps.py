@@ -19,4 +19,11 @@ class ProgramsConfig(AppConfig):
             "programs-evaluate-labels",
             {"task": "meute.programs.tasks.evaluate_labels_task", "schedule": crontab(hour=2, minute=20)},
         )
+        schedule.setdefault(
+            "programs-tier-rules-in-force",
+            {
+                "task": "meute.programs.tasks.bring_tier_rules_into_force_task",
+                "schedule": crontab(hour=0, minute=5),
+            },
+        )
         app.conf.beat_schedule = schedule

@@ -21,6 +21,7 @@ from .models import (
     RevenueRecord,
     Tier,
     TierChange,
+    TierRuleVersion,
 )
 
 for model in (
@@ -30,6 +31,7 @@ for model in (
     Tier,
     PartnerTier,
     TierChange,
+    TierRuleVersion,
     RevenueRecord,
     PartnerMetric,
     CertifiedPerson,

@@ -26,6 +26,7 @@ from .models import (
     Tier,
 )
 from .plans import add_objective, create_plan, quarter_of
+from .rule_versions import schedule_version
 from .tiering import run_evaluation
 
 BENEFITS = [
@@ -143,7 +144,19 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
         )
     run_evaluation(program, today)
     _business_plans(rng, partnerships[:12], today)
+    _scheduled_rules(program, today)
     return program
+
+
+def _scheduled_rules(program, today):
+    """Gold asks a little more from the first day of next quarter, and gives a little more margin: a version
+    scheduled for later, shown on the tier's page."""
+    year, quarter = quarter_of(today)
+    start = datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1)
+    if start <= timezone.localdate():
+        return  # a demo dated in the past: only future dates can be scheduled
+    gold = program.tiers.get(name="Gold")
+    schedule_version(gold, start, {"min_revenue": Decimal("275000"), "margin_percent": Decimal("22")})
 
 
 def _channel_partnerships():
@@ -214,6 +227,14 @@ def _revenue_and_people(rng, program, partnerships, today):
                 metric="satisfaction",
                 period=today - datetime.timedelta(days=30),
                 value=Decimal(str(round(rng.uniform(6, 9.5), 1))),
+            )
+        )
+        metrics.append(
+            PartnerMetric(
+                partnership=partnership,
+                metric="won_deals",
+                period=today - datetime.timedelta(days=60),
+                value=Decimal(int(yearly // 100_000)),
             )
         )
     for model, rows in ((RevenueRecord, records), (CertifiedPerson, certified), (PartnerMetric, metrics)):

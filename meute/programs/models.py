@@ -2,7 +2,8 @@
 
 Tier requirements are data (not code): ``meute.programs.tiering`` reads them. Every change to a tier's
 requirements or benefits is kept as an effective-dated ``TierRuleVersion``, so a past evaluation stays
-explainable by the rules in force on its date.
+explainable by the rules in force on its date; a version may also be scheduled for a later date
+(``meute.programs.rule_versions``).
 """
 
 import datetime
@@ -23,6 +24,8 @@ from meute.lib.models import BusinessModel, StaffOnlyQuerySet, VisibleQuerySet
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
 from .choices import (
+    SATISFACTION,
+    WON_DEALS,
     CertifiedRole,
     ChangeKind,
     ChangeStatus,
@@ -292,6 +295,16 @@ class Tier(BusinessModel):
 
     def clean(self):
         super().clean()
+        self.clean_rules()
+        if self.program_id is not None and self.rank is not None:
+            from .rule_versions import check_tier_edit
+
+            # From today, and on every date a scheduled version takes over: never a higher tier easier
+            # than a lower one.
+            check_tier_edit(self)
+
+    def clean_rules(self):
+        """The shape of the requirements and benefits (also checked for a scheduled version's rules)."""
         errors = {}
         if not isinstance(self.min_certified, dict):
             errors["min_certified"] = _("Give a count per role.")
@@ -315,12 +328,6 @@ class Tier(BusinessModel):
             errors["labels"] = _("Labels are a list of texts.")
         if errors:
             raise ValidationError(errors)
-        if self.program_id is not None and self.rank is not None:
-            from .tiering import program_tier_rules, validate_tiers
-
-            problems = validate_tiers(program_tier_rules(self.program, replacing=self))
-            if problems:
-                raise ValidationError(problems, code="contradictory_tiers")
 
     def requirements(self) -> dict:
         return {
@@ -342,7 +349,18 @@ class Tier(BusinessModel):
         }
 
     def save(self, *args, **kwargs):
+        before = None
+        if self.pk is not None:
+            before = Tier.objects.filter(pk=self.pk).first()
         super().save(*args, **kwargs)
+        if (
+            before is not None
+            and same_rules(before.requirements(), before.benefits(), self.requirements(), self.benefits())
+            and self.versions.exists()
+        ):
+            # This save changed no rule (a name, a rank, a description): the rules stay those of the version
+            # in force, even if the tier's own fields have not caught up with a scheduled version yet.
+            return
         record_rule_version(self)
 
 
@@ -354,7 +372,9 @@ class TierRuleVersion(BusinessModel):
     requirements = models.JSONField(_("requirements"), default=dict)
     benefits = models.JSONField(_("benefits"), default=dict)
 
-    objects = SharedQuerySet.as_manager()
+    # Rule versions (and the versions scheduled for later) are the operator's: partner users see the rules
+    # in force on the programme page, never this history.
+    objects = StaffOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tier rule version")
@@ -371,12 +391,57 @@ class TierRuleVersion(BusinessModel):
     def __str__(self):
         return f"{self.tier} {self.effective_from}"
 
+    def get_absolute_url(self):
+        return reverse(
+            "program-tier-detail", kwargs={"uuid": self.tier.program.uuid, "tier_uuid": self.tier.uuid}
+        )
+
+    def rule_values(self) -> dict:
+        """The tier field values these rules stand for."""
+        return rule_values(self.requirements, self.benefits)
+
+
+def rule_values(requirements: dict, benefits: dict) -> dict:
+    """The values of a tier's requirement and benefit fields, from the JSON kept in a version."""
+
+    def dec(value):
+        return None if value in (None, "") else Decimal(str(value))
+
+    requirements, benefits = requirements or {}, benefits or {}
+    return {
+        "min_revenue": dec(requirements.get("min_revenue")),
+        "min_certified": dict(requirements.get("min_certified") or {}),
+        "min_won_deals": requirements.get("min_won_deals"),
+        "min_satisfaction": dec(requirements.get("min_satisfaction")),
+        "custom_thresholds": {k: str(v) for k, v in (requirements.get("custom_thresholds") or {}).items()},
+        "margin_percent": dec(benefits.get("margin_percent")) or Decimal("0"),
+        "mdf_percent": dec(benefits.get("mdf_percent")) or Decimal("0"),
+        "protection_days": int(benefits.get("protection_days") or 0),
+        "lead_weight": int(benefits.get("lead_weight", 1) or 0),
+        "locator_listing": bool(benefits.get("locator_listing", False)),
+        "labels": list(benefits.get("labels") or []),
+    }
+
+
+def comparable_rules(requirements: dict, benefits: dict) -> dict:
+    """Rules in a form where equal rules compare equal (50000 and 50000.00, no count of 0 people)."""
+    values = rule_values(requirements, benefits)
+    values["min_certified"] = {k: int(v) for k, v in values["min_certified"].items() if int(v)}
+    values["custom_thresholds"] = {k: Decimal(v) for k, v in values["custom_thresholds"].items()}
+    return values
+
+
+def same_rules(requirements_a, benefits_a, requirements_b, benefits_b) -> bool:
+    return comparable_rules(requirements_a, benefits_a) == comparable_rules(requirements_b, benefits_b)
+
 
 def record_rule_version(tier: Tier, effective_from: datetime.date | None = None) -> None:
+    """The tier's rules (its own fields) in force from ``effective_from`` (today): editing a tier changes its
+    rules from today. Several edits on one day make one version (one version per tier and day)."""
     day = effective_from or timezone.localdate()
     requirements, benefits = tier.requirements(), tier.benefits()
     latest = tier.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
-    if latest and latest.requirements == requirements and latest.benefits == benefits:
+    if latest and same_rules(latest.requirements, latest.benefits, requirements, benefits):
         return
     TierRuleVersion.objects.update_or_create(
         tier=tier, effective_from=day, defaults={"requirements": requirements, "benefits": benefits}
@@ -593,6 +658,27 @@ class PartnerMetric(BusinessModel):
 
     def __str__(self):
         return f"{self.partnership} {self.metric} {self.period}: {self.value}"
+
+    def get_absolute_url(self):
+        return reverse("partnermetric-update", kwargs={"uuid": self.uuid})
+
+    def clean(self):
+        super().clean()
+        problem = metric_value_problem(self.metric, self.value)
+        if problem:
+            raise ValidationError({"value": problem})
+
+
+def metric_value_problem(metric: str, value) -> str | None:
+    """Why ``value`` cannot be a measure of ``metric`` (None when it can): a satisfaction score is between
+    0 and 10, a count of won deals is a whole number, 0 or more."""
+    if not isinstance(value, Decimal):
+        return None  # not a number: the field's own validation says so
+    if metric == SATISFACTION and not (Decimal("0") <= value <= Decimal("10")):
+        return str(_("A satisfaction score is between 0 and 10."))
+    if metric == WON_DEALS and (value < 0 or value != value.to_integral_value()):
+        return str(_("Won deals are counted in whole numbers, 0 or more."))
+    return None
 
 
 class CertifiedPersonQuerySet(VisibleQuerySet):

@@ -3,12 +3,14 @@
 from celery import shared_task
 
 from .models import Program
+from .rule_versions import bring_into_force
 from .tiering import NoTiersError, run_evaluation
 
 
 @shared_task
 def evaluate_tiers_task(program_code: str | None = None, apply: bool = True) -> dict:
     """Periodic tier evaluation of every active programme (or one): counts per programme."""
+    bring_into_force()  # versions that took over since yesterday: the tiers' own fields follow
     programs = Program.objects.filter(is_active=True)
     if program_code:
         programs = Program.objects.filter(code=program_code)
@@ -37,3 +39,10 @@ def evaluate_labels_task() -> dict:
         run.label.name: {"awarded": run.awarded, "renewed": run.renewed, "removed": run.removed}
         for run in evaluate_all()
     }
+
+
+@shared_task
+def bring_tier_rules_into_force_task() -> dict:
+    """Nightly: tiers whose scheduled rule version takes over today get its rules in their own fields (read
+    by lead routing, deal protection and the partner locator)."""
+    return {"tiers_changed": bring_into_force()}

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views, views_agreements, views_ambassadors, views_certified, views_labels, views_locator
+from . import (
+    views,
+    views_agreements,
+    views_ambassadors,
+    views_certified,
+    views_labels,
+    views_locator,
+    views_metrics,
+    views_versions,
+)
 
 urlpatterns = [
     path("", views.ProgramListView.as_view(), name="program-list"),
@@ -14,6 +23,13 @@ urlpatterns = [
         name="certified-delete",
     ),
     path("revenue/import/", views.RevenueImportView.as_view(), name="revenue-import"),
+    path("metrics/", views_metrics.MetricListView.as_view(), name="partnermetric-list"),
+    path("metrics/new/", views_metrics.MetricFormView.as_view(), name="partnermetric-create"),
+    path("metrics/import/", views_metrics.MetricImportView.as_view(), name="partnermetric-import"),
+    path("metrics/<uuid:uuid>/edit/", views_metrics.MetricFormView.as_view(), name="partnermetric-update"),
+    path(
+        "metrics/<uuid:uuid>/delete/", views_metrics.MetricDeleteView.as_view(), name="partnermetric-delete"
+    ),
     path("changes/<uuid:uuid>/", views.ChangeDetailView.as_view(), name="tierchange-detail"),
     path(
         "changes/<uuid:uuid>/approve/",
@@ -69,6 +85,26 @@ urlpatterns = [
     path("<uuid:uuid>/tiers/new/", views.TierFormView.as_view(), name="program-tier-create"),
     path(
         "<uuid:uuid>/tiers/<uuid:tier_uuid>/edit/", views.TierFormView.as_view(), name="program-tier-update"
+    ),
+    path(
+        "<uuid:uuid>/tiers/<uuid:tier_uuid>/",
+        views_versions.TierDetailView.as_view(),
+        name="program-tier-detail",
+    ),
+    path(
+        "<uuid:uuid>/tiers/<uuid:tier_uuid>/versions/new/",
+        views_versions.TierVersionFormView.as_view(),
+        name="program-tier-version-create",
+    ),
+    path(
+        "<uuid:uuid>/tiers/<uuid:tier_uuid>/versions/<uuid:version_uuid>/edit/",
+        views_versions.TierVersionFormView.as_view(),
+        name="program-tier-version-update",
+    ),
+    path(
+        "<uuid:uuid>/tiers/<uuid:tier_uuid>/versions/<uuid:version_uuid>/delete/",
+        views_versions.TierVersionDeleteView.as_view(),
+        name="program-tier-version-delete",
     ),
     path("<uuid:uuid>/members/add/", views.EnrolView.as_view(), name="program-enrol"),
     path("<uuid:uuid>/evaluation/", views.EvaluationView.as_view(), name="program-evaluation"),

@@ -22,7 +22,7 @@ from meute.lib import access
 from meute.lib.views import FilteredListMixin, VisibleObjectMixin, VisibleQuerysetMixin
 from meute.partnerships.models import Partnership
 
-from . import plans
+from . import plans, rule_versions
 from .agreements import AgreementGateMixin
 from .choices import ChangeStatus
 from .filters import RevenueFilter
@@ -98,7 +98,7 @@ class ProgramDetailView(AgreementGateMixin, VisibleObjectMixin, TemplateView):
             .select_related("partnership", "tier")
             .order_by("partnership__name")
         )
-        tiers = list(program.tiers.all())
+        tiers = rule_versions.with_rules_in_force(program.tiers.all())
         counts = dict(
             PartnerTier.objects.visible_to(user)
             .filter(program=program)
@@ -175,7 +175,13 @@ class TierFormView(LoginRequiredMixin, TemplateView):
         tier = None
         if "tier_uuid" in self.kwargs:
             tier = get_object_or_404(program.tiers.all(), uuid=self.kwargs["tier_uuid"])
+            rule_versions.load_rules_in_force(tier)
         return program, tier
+
+    def get_context_data(self, **kwargs):
+        tier = kwargs.get("tier")
+        kwargs["scheduled"] = rule_versions.next_scheduled(tier) if tier is not None else None
+        return super().get_context_data(**kwargs)
 
     def get(self, request, *args, **kwargs):
         program, tier = self.get_objects()

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import extras, views
+from . import extras, versions, views
 
 router = SimpleRouter()
 router.register("programs", views.ProgramViewSet, basename="program")
@@ -15,5 +15,6 @@ router.register("certified-people", views.CertifiedPersonViewSet, basename="cert
 router.register("business-plans", views.BusinessPlanViewSet, basename="businessplan")
 router.register("business-plan-objectives", views.ObjectiveViewSet, basename="objective")
 extras.register(router)
+versions.register(router)
 
 urlpatterns = router.urls

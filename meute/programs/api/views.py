@@ -11,9 +11,9 @@ from meute.lib import access
 from meute.lib.api_errors import Conflict
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 from meute.partnerships.models import Partnership
-from meute.programs import plans
+from meute.programs import plans, rule_versions
 from meute.programs.choices import RevenueSource
-from meute.programs.filters import RevenueFilter
+from meute.programs.filters import PartnerMetricFilter, RevenueFilter
 from meute.programs.models import (
     BusinessPlan,
     CertifiedPerson,
@@ -108,6 +108,12 @@ class TierViewSet(VisibleModelViewSet):
     serializer_class = serializers.TierSerializer
     select_related = ("program",)
     filterset_fields = ["rank"]
+
+    def get_object(self):
+        # The rules in force today (a scheduled version may have taken over since the tier was saved).
+        tier = super().get_object()
+        rule_versions.load_rules_in_force(tier)
+        return tier
 
     @extend_schema(
         summary="What-if: simulate a tier rule change",
@@ -258,7 +264,7 @@ class PartnerMetricViewSet(VisibleModelViewSet):
     model = PartnerMetric
     serializer_class = serializers.PartnerMetricSerializer
     select_related = ("partnership",)
-    filterset_fields = ["metric"]
+    filterset_class = PartnerMetricFilter
 
 
 @crud_schema(

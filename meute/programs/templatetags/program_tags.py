@@ -1,12 +1,24 @@
 from django import template
+from django.utils import timezone
 
 from meute.lib import access
 from meute.partnerships.models import Partnership, PartnershipParty
 
-from ..models import BusinessPlan, PartnerTier
-from ..tiering import partner_progress
+from ..models import BusinessPlan, PartnerMetric, PartnerTier
+from ..tiering import evaluation_window, partner_progress
 
 register = template.Library()
+
+
+def _recent_metrics(user, member) -> list:
+    """The member's metrics over its programme's evaluation period (read-only for a partner user, who only
+    ever gets its own partnerships' rows)."""
+    start, end = evaluation_window(member.program, timezone.localdate())
+    return list(
+        PartnerMetric.objects.visible_to(user)
+        .filter(partnership_id=member.partnership_id, period__gte=start, period__lte=end)
+        .order_by("-period", "metric")[:20]
+    )
 
 
 @register.inclusion_tag("programs/includes/partner_tiers.html", takes_context=True)
@@ -24,7 +36,10 @@ def partner_tiers(context, organization):
     if organization.is_operator:
         # The operator is a party to every channel partnership: its page is not a partner's.
         members = members.none()
-    memberships = [{"member": m, "evaluation": partner_progress(m)} for m in members[:10]]
+    memberships = [
+        {"member": m, "evaluation": partner_progress(m), "metrics": _recent_metrics(user, m)}
+        for m in members[:10]
+    ]
     plans = []
     if not organization.is_operator:
         partnerships = (
@@ -39,6 +54,7 @@ def partner_tiers(context, organization):
             if plan is not None or may_create:
                 plans.append({"partnership": partnership, "plan": plan})
     return {
+        "can_edit_metrics": user.can_edit_all,
         "memberships": memberships,
         "plans": plans,
         "request": context["request"],

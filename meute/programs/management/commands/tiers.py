@@ -18,6 +18,7 @@ class Command(BaseCommand):
         "Partner tiers. “meute tiers evaluate” evaluates every member of the active programmes and lists "
         "the promotions and demotions it finds (nothing is written without --apply). "
         "“meute tiers import-revenue FILE” imports revenue records (all rows or nothing). "
+        "“meute tiers import-metrics FILE” imports partner metrics (all rows or nothing). "
         "“meute tiers labels” awards the rule labels to the partners that meet them."
     )
 
@@ -45,12 +46,20 @@ class Command(BaseCommand):
         revenue.add_argument("file", help=_("Path of the .csv or .xlsx file."))
         revenue.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
         revenue.add_argument("--as-user", metavar="USERNAME", help=_("Import as this user."))
+        metrics = sub.add_parser(
+            "import-metrics", help=_("Import partner metrics (won deals, satisfaction, custom metrics).")
+        )
+        metrics.add_argument("file", help=_("Path of the .csv or .xlsx file."))
+        metrics.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
+        metrics.add_argument("--as-user", metavar="USERNAME", help=_("Import as this user."))
 
     def handle(self, *args, action, **options):
         if action == "evaluate":
             return self.evaluate(**options)
         if action == "labels":
             return self.labels(**options)
+        if action == "import-metrics":
+            return self.import_metrics(**options)
         return self.import_revenue(**options)
 
     def labels(self, *, label, **options):
@@ -136,4 +145,22 @@ class Command(BaseCommand):
             message = _("The file is valid: %(count)s records would be imported (nothing written).")
         else:
             message = _("Imported %(count)s revenue records.")
+        self.stdout.write(self.style.SUCCESS(message % {"count": result.created}))
+
+    def import_metrics(self, *, file, dry_run, as_user, **options):
+        from meute.programs.metrics import import_metrics
+
+        user = user_by_username(as_user)
+        try:
+            result = import_metrics(file, user=user, dry_run=dry_run)
+        except (ImportFileError, PermissionDenied) as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        except ImportValidationError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(str(exc), returncode=1) from exc
+        if result.dry_run:
+            message = _("The file is valid: %(count)s metrics would be imported (nothing written).")
+        else:
+            message = _("Imported %(count)s partner metrics.")
         self.stdout.write(self.style.SUCCESS(message % {"count": result.created}))

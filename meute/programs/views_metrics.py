@@ -1,0 +1,104 @@
+"""Partner metrics for the operator's staff: the filtered list, one metric's form, deletion, and the import
+of a file (all rows or nothing). Partner users see their own metrics on their organisation's page only."""
+
+from auditlog.context import set_actor
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from meute.lib.views import FilteredListMixin
+
+from .filters import PartnerMetricFilter
+from .forms_metrics import MetricImportForm, PartnerMetricForm
+from .metrics import import_metrics, known_codes
+from .models import PartnerMetric
+from .views import FileImportView, StaffEditorMixin
+
+
+def _actor(request):
+    return set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR"))
+
+
+class MetricListView(FilteredListMixin, TemplateView):
+    model = PartnerMetric
+    filterset_class = PartnerMetricFilter
+    template_name = "programs/metric_list.html"
+    partial_template_name = "programs/partials/metric_results.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff_member:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return self.get_visible_queryset().select_related("partnership").order_by("-period", "metric", "pk")
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_edit"] = self.request.user.can_edit_all
+        return super().get_context_data(**kwargs)
+
+
+class MetricFormView(StaffEditorMixin, TemplateView):
+    """Record a metric (no ``uuid``) or correct one."""
+
+    template_name = "programs/metric_form.html"
+
+    def get_metric(self):
+        if "uuid" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            PartnerMetric.objects.visible_to(self.request.user).select_related("partnership"),
+            uuid=self.kwargs["uuid"],
+        )
+
+    def render_form(self, form, metric, status=200):
+        context = self.get_context_data(form=form, object=metric, codes=known_codes())
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        metric = self.get_metric()
+        initial = {}
+        if metric is None and request.GET.get("partnership"):
+            initial["partnership"] = request.GET["partnership"]
+        return self.render_form(
+            PartnerMetricForm(instance=metric, user=request.user, initial=initial), metric
+        )
+
+    def post(self, request, *args, **kwargs):
+        metric = self.get_metric()
+        form = PartnerMetricForm(request.POST, instance=metric, user=request.user)
+        if form.is_valid():
+            with _actor(request):
+                saved = form.save()
+            messages.success(
+                request,
+                _("Metric “%(metric)s” of %(partnership)s saved.")
+                % {"metric": saved.metric, "partnership": saved.partnership},
+            )
+            return redirect("partnermetric-list")
+        return self.render_form(form, metric, status=422)
+
+
+class MetricDeleteView(StaffEditorMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        metric = get_object_or_404(PartnerMetric.objects.visible_to(request.user), uuid=uuid)
+        with _actor(request):
+            metric.delete()
+        messages.success(request, _("Metric removed: %(metric)s.") % {"metric": metric})
+        return redirect("partnermetric-list")
+
+
+class MetricImportView(FileImportView):
+    template_name = "programs/metric_import.html"
+    form_class = MetricImportForm
+    success_url_name = "partnermetric-list"
+    valid_message = gettext_lazy("The file is valid: %(count)s metrics would be imported (nothing written).")
+    imported_message = gettext_lazy("Imported %(count)s partner metrics.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_metrics(upload.read(), filename=upload.name, user=user, dry_run=dry_run)
