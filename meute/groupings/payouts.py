@@ -29,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -483,8 +484,8 @@ class Team:
                 rows = cursor.fetchall()
         else:
             rows = queryset
-        for deal_id, org_id, role, share in rows:
-            parties[deal_id].append((org_id, role, share))
+        for deal_id, seats in itertools.groupby(rows, key=itemgetter(0)):
+            parties[deal_id] = [seat[1:] for seat in seats]
         steps = defaultdict(list)
         if self.has_steps:
             for deal_id, step, org_id in DealStepAssignment.objects.filter(
@@ -526,13 +527,8 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
         writer = PayoutWriter()
         existing = ExistingPayouts(deals, preload=writer.copy and _large_load(deals))
         result.has_payouts = existing.any
-        stream = (
-            deals.order_by("pk")
-            .values_list("pk", "partnership_id", "amount", "margin", "currency", TruncDate("closed_at"))
-            .iterator(chunk_size=chunk_size)
-        )
         with indexes_built_after(Payout) if existing.preloaded else contextlib.nullcontext():
-            while rows := list(itertools.islice(stream, chunk_size)):
+            for rows in _deal_chunks(deals, chunk_size):
                 _compute_chunk(rows, versions, team, plans, writer, existing, result)
                 if progress is not None:
                     progress(len(rows))
@@ -551,6 +547,32 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
         if dry_run:
             transaction.set_rollback(True)
     return result
+
+
+def _deal_chunks(deals, chunk_size):
+    """The deals' (key, partnership, amount, margin, currency, date won) in key order, a chunk at a time.
+
+    Keyset pagination: each chunk is one query starting after the previous chunk's last key, so that no
+    cursor stays open across the chunk's COPY. On PostgreSQL the rows come straight from the driver,
+    which already gives every column its Python type.
+    """
+    values = deals.order_by("pk").values_list(
+        "pk", "partnership_id", "amount", "margin", "currency", TruncDate("closed_at")
+    )
+    connection = connection_for(DealRegistration)
+    last = None
+    while True:
+        page = (values if last is None else values.filter(pk__gt=last))[:chunk_size]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(*page.query.sql_with_params())
+                rows = cursor.fetchall()
+        else:
+            rows = list(page)
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
 
 
 # A first computation of a large period (a network's history loaded at once) writes its payouts into a
