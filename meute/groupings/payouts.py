@@ -469,21 +469,11 @@ class Team:
     def read(self, first, last):
         """The parties (in order) and step assignments of the deals whose keys lie in [first, last]."""
         parties = defaultdict(list)
-        queryset = (
+        rows = _plain_rows(
             DealParty.objects.filter(deal_id__gte=first, deal_id__lte=last)
             .order_by("deal_id", "pk")
             .values_list("deal_id", "organization_id", "role", "share")
         )
-        connection = connection_for(DealParty)
-        if connection.vendor == "postgresql":
-            # Plain values straight from the cursor: a year of a large network reads millions of parties,
-            # and PostgreSQL's driver already gives these columns their Python types (Django's per-value
-            # converters would double the read's cost).
-            with connection.cursor() as cursor:
-                cursor.execute(*queryset.query.sql_with_params())
-                rows = cursor.fetchall()
-        else:
-            rows = queryset
         for deal_id, seats in itertools.groupby(rows, key=itemgetter(0)):
             parties[deal_id] = [seat[1:] for seat in seats]
         steps = defaultdict(list)
@@ -549,26 +539,30 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
     return result
 
 
+def _plain_rows(queryset) -> list:
+    """A ``values_list`` queryset's rows; on PostgreSQL straight from the driver, which already gives these
+    columns (numbers, codes, dates) their Python types: Django's per-value converters would double the cost
+    of reading millions of rows."""
+    connection = connection_for(queryset.model)
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(*queryset.query.sql_with_params())
+        return cursor.fetchall()
+
+
 def _deal_chunks(deals, chunk_size):
     """The deals' (key, partnership, amount, margin, currency, date won) in key order, a chunk at a time.
 
     Keyset pagination: each chunk is one query starting after the previous chunk's last key, so that no
-    cursor stays open across the chunk's COPY. On PostgreSQL the rows come straight from the driver,
-    which already gives every column its Python type.
+    cursor stays open across the chunk's COPY.
     """
     values = deals.order_by("pk").values_list(
         "pk", "partnership_id", "amount", "margin", "currency", TruncDate("closed_at")
     )
-    connection = connection_for(DealRegistration)
     last = None
     while True:
-        page = (values if last is None else values.filter(pk__gt=last))[:chunk_size]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(*page.query.sql_with_params())
-                rows = cursor.fetchall()
-        else:
-            rows = list(page)
+        rows = _plain_rows((values if last is None else values.filter(pk__gt=last))[:chunk_size])
         if not rows:
             return
         yield rows
@@ -622,8 +616,8 @@ class ExistingPayouts:
         first, last = rows[0][0], rows[-1][0]
         return {
             (old[1], old[2]): old
-            for old in Payout.objects.filter(deal_id__gte=first, deal_id__lte=last).values_list(
-                *_EXISTING_COLUMNS
+            for old in _plain_rows(
+                Payout.objects.filter(deal_id__gte=first, deal_id__lte=last).values_list(*_EXISTING_COLUMNS)
             )
         }
 
