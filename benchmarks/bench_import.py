@@ -1,17 +1,24 @@
 """Benchmark: import 100,000 organisations from a CSV file.
 
-    python benchmarks/bench_import.py [--rows 100000] [--keep]
+    python benchmarks/bench_import.py [--rows 100000] [--repeat 3] [--no-audit] [--keep]
 
 It writes a deterministic CSV (valid SIREN/SIRET/VAT numbers, French headers and decimal commas, like an
 Excel export) into a temporary folder, then times ``meute.core.importing.import_file`` on the configured
 database (``DATABASE_URL``; a temporary SQLite file when it is not set). Everything imported is rolled
 back at the end unless ``--keep`` is given, so it can run against any database. Target: 5,000 rows/s.
+
+On PostgreSQL the timing includes the deferred foreign-key checks that the commit would run (``SET
+CONSTRAINTS ALL IMMEDIATE`` before the rollback). Next to the wall-clock rate it prints the CPU time of
+this process and, when it can read it (server on this machine), of the database server process: on a
+shared machine the wall clock moves with the other work, the CPU seconds much less.
 """
 
 import argparse
 import csv
 import os
 import random
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -98,10 +105,30 @@ def write_csv(path: Path, rows: int) -> None:
             )
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu(connection) -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL server process (None when unreadable)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--keep", action="store_true", help="keep the imported rows")
+    parser.add_argument("--repeat", type=int, default=1, help="import the file this many times (median)")
+    parser.add_argument("--keep", action="store_true", help="keep the imported rows (one run)")
     parser.add_argument("--no-audit", action="store_true", help="skip the audit trail entries")
     args = parser.parse_args()
 
@@ -126,17 +153,29 @@ def main() -> int:
         f"in {time.perf_counter() - started:.1f} s"
     )
 
-    with transaction.atomic():
-        started = time.perf_counter()
-        result = import_file("organizations", path, audit=not args.no_audit)
-        elapsed = time.perf_counter() - started
-        if not args.keep:
-            transaction.set_rollback(True)
-    rate = result.created / elapsed
-    print(
-        f"database: {connection.vendor}; imported {result.created:,} organisations in {elapsed:.1f} s "
-        f"= {rate:,.0f} rows/s (target 5,000) {'OK' if rate >= 5000 else 'TOO SLOW'}"
-    )
+    rates = []
+    for _run in range(1 if args.keep else max(args.repeat, 1)):
+        server_before = _server_cpu(connection)
+        with transaction.atomic():
+            started, cpu = time.perf_counter(), _own_cpu()
+            result = import_file("organizations", path, audit=not args.no_audit)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign-key checks of the commit
+            elapsed, cpu = time.perf_counter() - started, _own_cpu() - cpu
+            server = _server_cpu(connection)
+            if not args.keep:
+                transaction.set_rollback(True)
+        rates.append(result.created / elapsed)
+        server_text = "" if server is None else f", database server {server - server_before:.1f} s"
+        print(
+            f"database: {connection.vendor}; audit: {'no' if args.no_audit else 'yes'}; imported "
+            f"{result.created:,} organisations in {elapsed:.1f} s = {rates[-1]:,.0f} rows/s "
+            f"(CPU: Python {cpu:.1f} s{server_text}; load average {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    rate = statistics.median(rates)
+    print(f"median of {len(rates)}: {rate:,.0f} rows/s (target 5,000) {'OK' if rate >= 5000 else 'TOO SLOW'}")
     return 0 if rate >= 5000 else 1
 
 

@@ -2,12 +2,15 @@
 
 The engine reads the file (encoding and delimiter detected), maps the column headers (English field names
 or French aliases), validates every row without writing anything, and reports every error with its line
-number and column. Only when the whole file is valid does it write, in one transaction, with
-``bulk_create``. The command line, the web UI and background tasks all call ``import_file``.
+number and column. Only when the whole file is valid is anything kept: everything is written in one
+transaction (``meute.lib.bulk``: executemany on SQLite, COPY on PostgreSQL, where rows are sent while the
+next ones are checked and rolled back if an error turns up). The command line, the web UI and background
+tasks all call ``import_file``.
 
 Line numbers are the spreadsheet's: the header is line 1, the first record line 2.
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -17,20 +20,37 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
-from django.utils import translation
+from django.db import DatabaseError, transaction
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from meute.lib.access import can_create
-from meute.lib.bulk import chunks, existing_values, insert_objects, insert_rows, instance_builder
+from meute.lib.bulk import (
+    chunks,
+    connection_for,
+    copy_from_text,
+    copy_stream,
+    copy_text,
+    db_columns,
+    existing_values,
+    fill_columns,
+    insert_columns,
+    insert_objects,
+    instance_builder,
+    reserve_ids,
+    write_columns,
+)
+from meute.lib.search import bulk_insert_mode
 
 from . import validators
-from .audit import log_bulk_create
+from .audit import LOG_COLUMNS, creation_log_columns, log_bulk_create, write_log_columns
 from .choices import CompanySize, Department, GrowthTrend, PartnerType, PersonRole
 from .models import (
     Organization,
@@ -173,7 +193,8 @@ def _read_csv(text: str) -> Table:
     if not records:
         raise ImportFileError(_("The file is empty."))
     headers = [_strip(h) for h in records[0]]
-    rows = [(index, [_strip(c) for c in record]) for index, record in enumerate(records[1:], start=2)]
+    strip = str.strip  # the csv module's cells are always strings
+    rows = [(index, list(map(strip, record))) for index, record in enumerate(records[1:], start=2)]
     return Table(headers, rows, "csv")
 
 
@@ -374,19 +395,26 @@ _FALSE_WORDS = {"0", "false", "no", "n", "non", "faux"}
 _email_validator = EmailValidator()
 
 
+def _text_too_long(max_length, raw) -> str:
+    return _("At most %(max)s characters (this value has %(length)s).") % {
+        "max": max_length,
+        "length": len(raw),
+    }
+
+
 def _text(max_length):
     def convert(raw):
         if len(raw) > max_length:
-            raise ValidationError(
-                _("At most %(max)s characters (this value has %(length)s).")
-                % {"max": max_length, "length": len(raw)}
-            )
+            raise ValidationError(_text_too_long(max_length, raw))
         return raw
 
+    convert.max_length = max_length  # free text: organisation imports check a column's lengths at once
     return convert
 
 
 def _integer(raw):
+    if raw.isdigit() and raw.isascii() and len(raw) < 10:  # plain digits: below the limit, nothing to clean
+        return int(raw)
     text = _NUMBER_NOISE_RE.sub("", raw)
     if not _INTEGER_RE.match(text):
         raise ValidationError(_("Enter a whole number of zero or more, e.g. 12."))
@@ -453,8 +481,10 @@ def _url(max_length):
     return convert
 
 
-def _identifier(normalize, validate):
+def _identifier(normalize, validate, plain=None):
     def convert(raw):
+        if plain is not None and plain(raw):  # already in its normal form and valid
+            return raw
         value = normalize(raw)
         validate(value)
         return value
@@ -613,17 +643,6 @@ def _column_name(headers, columns, field_name):
 
 
 # --------------------------------------------------------------------------------------------------
-# Writing
-# --------------------------------------------------------------------------------------------------
-
-
-def bulk_insert_pairs(through_model, column_a, column_b, pairs) -> None:
-    """Insert link rows (two foreign keys) of a many-to-many table."""
-    columns = [through_model._meta.get_field(name).column for name in (column_a, column_b)]
-    insert_rows(through_model, columns, pairs)
-
-
-# --------------------------------------------------------------------------------------------------
 # Organisations
 # --------------------------------------------------------------------------------------------------
 
@@ -648,9 +667,15 @@ def _organization_converters(references):
         {
             "description": _text(20_000),
             "offerings_description": _text(20_000),
-            "siren": _identifier(validators.normalize_siren, validators.validate_siren),
-            "siret": _identifier(validators.normalize_siret, validators.validate_siret),
-            "vat_number": _identifier(validators.normalize_vat, validators.validate_vat_number),
+            "siren": _identifier(
+                validators.normalize_siren, validators.validate_siren, validators.plain_siren
+            ),
+            "siret": _identifier(
+                validators.normalize_siret, validators.validate_siret, validators.plain_siret
+            ),
+            "vat_number": _identifier(
+                validators.normalize_vat, validators.validate_vat_number, validators.plain_french_vat
+            ),
             "website": _url(_max_length(Organization, "website")),
             "email_domain": _email_domain,
             "phone": _phone,
@@ -725,155 +750,404 @@ class _ReferenceLookup:
 
 
 MULTI_FIELDS = ("partner_types", "tags", "markets", "geographies", "offerings")
+REFERENCE_FIELDS = ("tags", "markets", "geographies", "offerings", "region")
+CHUNK_SIZE = 5000
+
+# Where an error sorts among the errors of its line: cell errors (by column) first, then the checks of the
+# whole row, in the order they run.
+_CELL, _EXTRA, _REQUIRED, _SIRET, _HEADCOUNT, _DUPLICATE, _EXISTING, _OPERATOR = range(8)
 
 
-def validate_organizations(table: Table, *, progress=False):
-    """Validate every row; return (organisations, relations, tag lookup) or raise ImportValidationError."""
-    headers = table.headers
-    columns = map_columns(headers, ORGANIZATION_ALIASES, ORGANIZATION_REQUIRED)
-    references = {
-        "tags": _ReferenceLookup(Tag),
-        "markets": _ReferenceLookup(Sector),
-        "geographies": _ReferenceLookup(Territory),
-        "offerings": _ReferenceLookup(ProductLine),
-    }
-    converters = _organization_converters(references)
-    new_organization = instance_builder(Organization)
-    errors = []
-    organizations = []
-    relations = []  # per organisation: {multi field: [ids or Tag objects]}
-    seen = {name: {} for name, _label in _UNIQUE_IDENTIFIERS}
-    seen_lines = {}
-    operator_lines = []
-    for line, cells in progress_bar(table.rows, desc=_("Checking"), enabled=progress):
-        if not any(cells):
-            continue
-        values = _convert_row(line, cells, headers, columns, converters, errors)
-        if "name" not in values and not _cell(cells, columns["name"]):
-            errors.append(_required(line, headers, columns, "name"))
-        siren, siret = values.get("siren"), values.get("siret")
-        if siren and siret and not siret.startswith(siren):
-            errors.append(
-                RowError(
-                    line,
-                    _column_name(headers, columns, "siret"),
-                    _("The SIRET must start with the organisation's SIREN."),
-                )
-            )
-        headcount = values.get("headcount")
-        if headcount is not None:
-            for name in ("sales_headcount", "engineer_headcount"):
-                if values.get(name) is not None and values[name] > headcount:
-                    errors.append(
-                        RowError(
-                            line,
-                            _column_name(headers, columns, name),
-                            _("Cannot exceed the total headcount (%(headcount)s).")
-                            % {"headcount": headcount},
-                        )
+class _Invalid(Exception):
+    """A row is invalid: stop writing, keep checking the rest of the file to report every error."""
+
+
+@dataclass
+class _Batch:
+    """Checked rows of a chunk, column by column."""
+
+    lines: list
+    values: dict  # attname -> one value per row, None where the cell is empty (the field's default)
+    region: list | None  # Territory ids or new Territory rows (saved before the organisations)
+    relations: dict  # many-to-many field -> one list per row (None when empty)
+
+
+class OrganizationImport:
+    """Check an organisation file and write it, all rows or none.
+
+    Rows are checked by chunks of ``CHUNK_SIZE``, column by column: each column goes through its converter
+    in one list comprehension (or once per distinct cell for columns whose cells repeat), which costs much
+    less than a dictionary of values per row. Every rule of a row-by-row check is kept, and every error is
+    reported with its line and column.
+
+    On PostgreSQL, ``write`` sends each chunk through one open COPY as soon as it is checked, so that the
+    server inserts and indexes rows while Python checks the next ones; the speculative rows stay inside a
+    savepoint, rolled back as soon as an error turns up (the checking then goes on, to report every error).
+    Elsewhere the whole file is checked first, then written.
+    """
+
+    def __init__(self, table: Table, *, progress=False):
+        self.headers = table.headers
+        self.columns = map_columns(self.headers, ORGANIZATION_ALIASES, ORGANIZATION_REQUIRED)
+        self.references = {
+            "tags": _ReferenceLookup(Tag),
+            "markets": _ReferenceLookup(Sector),
+            "geographies": _ReferenceLookup(Territory),
+            "offerings": _ReferenceLookup(ProductLine),
+        }
+        self.converters = _organization_converters(self.references)
+        self.rows = [(line, cells) for line, cells in table.rows if any(cells)]
+        self.progress = progress
+        self._errors = []  # (line, stage, order, RowError)
+        self.seen = {name: {} for name, _label in _UNIQUE_IDENTIFIERS}
+        self.operator_lines = []
+        self.operator_exists = (
+            "is_operator" in self.columns and Organization.objects.filter(is_operator=True).exists()
+        )
+        self._finished = False
+
+    # ---- checking ------------------------------------------------------------------------------
+
+    @property
+    def errors(self) -> list:
+        return [error for *_key, error in sorted(self._errors, key=lambda item: item[:3])]
+
+    def _error(self, line, stage, order, column, message):
+        self._errors.append((line, stage, order, RowError(line, column, message)))
+
+    def _column(self, field_name):
+        return _column_name(self.headers, self.columns, field_name)
+
+    def batches(self):
+        """Check the rows chunk by chunk, yielding each chunk's values (errors gather in ``errors``)."""
+        bar = progress_bar(total=len(self.rows), desc=_("Checking"), enabled=self.progress)
+        for start in range(0, len(self.rows), CHUNK_SIZE):
+            chunk = self.rows[start : start + CHUNK_SIZE]
+            batch = self._check(chunk)
+            bar.update(len(chunk))
+            yield batch
+        bar.close()
+
+    def _check(self, chunk) -> _Batch:
+        width = len(self.headers)
+        lines = [line for line, _cells in chunk]
+        table = []
+        for line, cells in chunk:
+            if len(cells) != width:
+                if len(cells) > width and any(cells[width:]):
+                    self._error(
+                        line, _EXTRA, 0, "", _("This line has more values than the header has columns.")
                     )
-        for name, label in _UNIQUE_IDENTIFIERS:
-            value = values.get(name)
-            if value:
-                first = seen[name].get(value)
-                if first is not None:
-                    errors.append(
-                        RowError(
+                cells = cells[:width] + [""] * (width - len(cells))
+            table.append(cells)
+        cells_by_column = list(zip(*table, strict=True))
+        converted = {
+            name: self._convert_column(name, index, cells_by_column[index], lines)
+            for name, index in self.columns.items()
+        }
+        count = len(lines)
+
+        for line, raw in zip(lines, cells_by_column[self.columns["name"]], strict=True):
+            if not raw:
+                self._error(line, _REQUIRED, 0, self._column("name"), _("This field is required."))
+        siren, siret = converted.get("siren"), converted.get("siret")
+        if siren and siret:
+            for line, head, whole in zip(lines, siren, siret, strict=True):
+                if head and whole and not whole.startswith(head):
+                    self._error(
+                        line,
+                        _SIRET,
+                        0,
+                        self._column("siret"),
+                        _("The SIRET must start with the organisation's SIREN."),
+                    )
+        headcount = converted.get("headcount")
+        if headcount:
+            for order, name in enumerate(("sales_headcount", "engineer_headcount")):
+                for line, total, part in zip(lines, headcount, converted.get(name) or (), strict=False):
+                    if total is not None and part is not None and part > total:
+                        self._error(
                             line,
-                            _column_name(headers, columns, name),
+                            _HEADCOUNT,
+                            order,
+                            self._column(name),
+                            _("Cannot exceed the total headcount (%(headcount)s).") % {"headcount": total},
+                        )
+        for order, (name, label) in enumerate(_UNIQUE_IDENTIFIERS):
+            column = converted.get(name)
+            if column is None:
+                continue
+            seen = self.seen[name]
+            for line, value in zip(lines, column, strict=True):
+                if value:
+                    first = seen.setdefault(value, line)
+                    if first != line:
+                        self._error(
+                            line,
+                            _DUPLICATE,
+                            order,
+                            self._column(name),
                             _("Same %(identifier)s as line %(line)s.") % {"identifier": label, "line": first},
                         )
-                    )
-                else:
-                    seen[name][value] = line
-        if values.get("is_operator"):
-            operator_lines.append(line)
-        relations.append({name: values.pop(name, []) for name in MULTI_FIELDS})
-        values.setdefault("country", "FR")
-        region = values.pop("region", None)
-        organization = new_organization(values)
-        if isinstance(region, int):
-            organization.region_id = region
-        elif region is not None:
-            organization.region = region
-        organization.search_text = organization.build_search_text()
-        organizations.append(organization)
-        seen_lines[id(organization)] = line
+        operators = converted.get("is_operator")
+        if operators:
+            self.operator_lines.extend(line for line, value in zip(lines, operators, strict=True) if value)
 
-    # Duplicates against the database: one query per identifier and chunk, never one per row.
-    for name, label in _UNIQUE_IDENTIFIERS:
-        if not seen[name]:
-            continue
-        for value in existing_values(Organization, name, seen[name]):
-            errors.append(
-                RowError(
-                    seen[name][value],
-                    _column_name(headers, columns, name),
+        relations = {name: converted.pop(name) for name in MULTI_FIELDS if name in converted}
+        region = converted.pop("region", None)
+        blank = [""] * count
+
+        def texts(name):
+            column = converted.get(name)
+            return blank if column is None else [value or "" for value in column]
+
+        converted["search_text"] = Organization.search_texts(
+            *(
+                texts(name)
+                for name in ("name", "legal_name", "city", "postal_code", "siret", "siren", "email_domain")
+            )
+        )
+        return _Batch(lines, converted, region, relations)
+
+    def _convert_column(self, name, index, raws, lines) -> list:
+        """Convert one column of a chunk: a value per cell, None for empty cells and cells in error."""
+        convert = self.converters[name]
+        header = self.headers[index]
+        max_length = getattr(convert, "max_length", None)
+        if max_length is not None:  # free text: only its length to check, empty cells stay ""
+            if max(map(len, raws)) > max_length:
+                for line, raw in zip(lines, raws, strict=True):
+                    if len(raw) > max_length:
+                        self._error(line, _CELL, index, header, _text_too_long(max_length, raw))
+            return list(raws)
+        distinct = set(raws)
+        if len(distinct) * 4 <= len(raws):  # cells repeat: convert each distinct cell once
+            values, bad = {"": None}, {}
+            for raw in distinct:
+                if raw:
+                    try:
+                        values[raw] = convert(raw)
+                    except ValidationError as exc:
+                        bad[raw] = _message(exc)
+            if bad:
+                for line, raw in zip(lines, raws, strict=True):
+                    if raw in bad:
+                        self._error(line, _CELL, index, header, bad[raw])
+            return [values.get(raw) for raw in raws]
+        try:
+            return [convert(raw) if raw else None for raw in raws]
+        except ValidationError:
+            pass
+        converted = []
+        for line, raw in zip(lines, raws, strict=True):
+            value = None
+            if raw:
+                try:
+                    value = convert(raw)
+                except ValidationError as exc:
+                    self._error(line, _CELL, index, header, _message(exc))
+            converted.append(value)
+        return converted
+
+    def prepare_references(self):
+        """Convert every distinct cell of the reference columns (tags, markets, regions…) first, so that the
+        new reference rows are all known, and can be saved, before any organisation is written."""
+        for name in REFERENCE_FIELDS:
+            index = self.columns.get(name)
+            if index is None:
+                continue
+            convert = self.converters[name]
+            for raw in {cells[index] for _line, cells in self.rows if index < len(cells)}:
+                if raw:
+                    with contextlib.suppress(ValidationError):  # reported with its line by its chunk
+                        convert(raw)
+
+    def finish(self):
+        """The checks that need the whole file: a single operator organisation."""
+        if self._finished or not self.operator_lines:
+            return
+        self._finished = True
+        column = self._column("is_operator")
+        if self.operator_exists:
+            for line in self.operator_lines:
+                self._error(line, _OPERATOR, 0, column, _("There is already an operator organisation."))
+        else:
+            for line in self.operator_lines[1:]:
+                self._error(
+                    line,
+                    _OPERATOR,
+                    0,
+                    column,
+                    _("Only one operator organisation is allowed (see line %(line)s).")
+                    % {"line": self.operator_lines[0]},
+                )
+
+    def check_database(self):
+        """Identifiers already taken in the database: one query per identifier, never one per row."""
+        for order, (name, label) in enumerate(_UNIQUE_IDENTIFIERS):
+            seen = self.seen[name]
+            if not seen:
+                continue
+            for value in existing_values(Organization, name, seen):
+                self._error(
+                    seen[value],
+                    _EXISTING,
+                    order,
+                    self._column(name),
                     _("Another organisation already has this %(identifier)s (%(value)s).")
                     % {"identifier": label, "value": value},
                 )
-            )
-    if operator_lines:
-        column = _column_name(headers, columns, "is_operator")
-        if Organization.objects.filter(is_operator=True).exists():
-            for line in operator_lines:
-                errors.append(RowError(line, column, _("There is already an operator organisation.")))
-        else:
-            for line in operator_lines[1:]:
-                errors.append(
-                    RowError(
-                        line,
-                        column,
-                        _("Only one operator organisation is allowed (see line %(line)s).")
-                        % {"line": operator_lines[0]},
+
+    def check(self) -> list:
+        """Check every row without writing; raise ImportValidationError, or return the checked chunks."""
+        batches = list(self.batches())
+        self.finish()
+        self.check_database()
+        if self._errors:
+            raise ImportValidationError(self.errors)
+        return batches
+
+    def new_references(self) -> list[str]:
+        return [
+            f"{row._meta.verbose_name}: {row.name}"
+            for lookup in self.references.values()
+            for row in lookup.new.values()
+        ]
+
+    # ---- writing -------------------------------------------------------------------------------
+
+    def write(self, *, actor=None, audit=True) -> list[str]:
+        """Check and write every row (inside the caller's transaction); return the references created."""
+        if connection_for(Organization).vendor == "postgresql":
+            return self._write_streaming(actor=actor, audit=audit)
+        batches = self.check()
+        created = self._save_references(actor, audit)
+        connection = connection_for(Organization)
+        ids = reserve_ids(Organization, len(self.rows))
+        now = timezone.now()
+        links = {name: ([], []) for name in MULTI_FIELDS}
+        bar = progress_bar(total=len(self.rows), desc=_("Writing"), enabled=self.progress)
+        offset = 0
+        with bulk_insert_mode(Organization, connection, min(ids), max(ids)):
+            for batch in batches:
+                batch_ids = ids[offset : offset + len(batch.lines)]
+                offset += len(batch.lines)
+                filled = self._filled(batch, batch_ids, now)
+                insert_columns(Organization, filled)
+                if audit:
+                    write_log_columns(
+                        creation_log_columns(Organization, filled, filled["name"], actor, now=now)
                     )
-                )
-    if errors:
-        raise ImportValidationError(errors)
-    return organizations, relations, references
+                self._collect_links(batch, batch_ids, links)
+                bar.update(len(batch.lines))
+        self._write_links(links)
+        bar.close()
+        return created
+
+    def _write_streaming(self, *, actor, audit) -> list[str]:
+        import psycopg
+
+        self.prepare_references()
+        ids = reserve_ids(Organization, len(self.rows))
+        now = timezone.now()
+        connection = connection_for(Organization)
+        ContentType.objects.get_for_model(Organization)  # cached now: no query while the COPY is open
+        columns = [field.column for field in Organization._meta.concrete_fields]
+        batches = self.batches()
+        failure = None
+        try:
+            with transaction.atomic():
+                created = self._save_references(actor, audit)
+                links = {name: ([], []) for name in MULTI_FIELDS}
+                logs = []  # COPY text of the audit entries, one per chunk, sent after the organisations
+                offset = 0
+                with copy_stream(Organization, columns) as send:
+                    for batch in batches:
+                        if self._errors:
+                            raise _Invalid
+                        batch_ids = ids[offset : offset + len(batch.lines)]
+                        offset += len(batch.lines)
+                        filled = self._filled(batch, batch_ids, now)
+                        send(copy_text(db_columns(Organization, filled, connection)[1]))
+                        if audit:
+                            log = creation_log_columns(Organization, filled, filled["name"], actor, now=now)
+                            logs.append((copy_text(log), len(batch.lines)))
+                        self._collect_links(batch, batch_ids, links)
+                self.finish()
+                if self._errors:
+                    raise _Invalid
+                # The unique indexes took every row: no identifier is already in the database.
+                bar = progress_bar(total=len(self.rows), desc=_("Writing"), enabled=self.progress)
+                self._write_links(links)
+                for text, size in logs:
+                    copy_from_text(LogEntry, LOG_COLUMNS, text)
+                    bar.update(size)
+                bar.close()
+                return created
+        except _Invalid:
+            pass
+        except (DatabaseError, psycopg.Error) as exc:
+            failure = exc  # most likely an identifier already taken: the checks below say which
+        for _batch in batches:  # check the rest of the file, to report every error
+            pass
+        self.finish()
+        self.check_database()
+        if self._errors:
+            raise ImportValidationError(self.errors)
+        raise failure
+
+    def _save_references(self, actor, audit) -> list[str]:
+        created = []
+        for lookup in self.references.values():
+            rows = list(lookup.new.values())
+            lookup.model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            if audit and rows:
+                log_bulk_create(rows, actor=actor)
+            created.extend(f"{row._meta.verbose_name}: {row.name}" for row in rows)
+        return created
+
+    def _filled(self, batch, ids, now) -> dict:
+        values = batch.values
+        if batch.region is not None:
+            values = dict(values, region_id=[_ref_id(ref) for ref in batch.region])
+        return fill_columns(Organization, len(batch.lines), values, ids, now)
+
+    @staticmethod
+    def _collect_links(batch, ids, links):
+        """Add the batch's many-to-many rows to ``links`` (field -> [organisation ids, target ids])."""
+        for name, column in batch.relations.items():
+            owners, targets = links[name]
+            resolved = {}  # the converters share one list per distinct cell: resolve each list once
+            for pk, refs in zip(ids, column, strict=True):
+                if refs:
+                    key = id(refs)
+                    ref_ids = resolved.get(key)
+                    if ref_ids is None:
+                        ref_ids = resolved[key] = [_ref_id(ref) for ref in refs]
+                    owners.extend([pk] * len(ref_ids))
+                    targets.extend(ref_ids)
+
+    @staticmethod
+    def _write_links(links):
+        through = {
+            "partner_types": (OrganizationPartnerType, "partner_type"),
+            "tags": (Organization.tags.through, "tag"),
+            "markets": (Organization.markets.through, "sector"),
+            "geographies": (Organization.geographies.through, "territory"),
+            "offerings": (Organization.offerings.through, "productline"),
+        }
+        for name, (model, column) in through.items():
+            columns = [model._meta.get_field(field).column for field in ("organization", column)]
+            write_columns(model, columns, links[name])
 
 
-def _write_organizations(organizations, relations, references, *, actor, audit, progress):
-    created = []
-    for lookup in references.values():
-        rows = list(lookup.new.values())
-        lookup.model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        if audit and rows:
-            log_bulk_create(rows, actor=actor)
-        created.extend(f"{row._meta.verbose_name}: {row.name}" for row in rows)
-    _link_new_regions(organizations)
-    bar = progress_bar(total=len(organizations), desc=_("Writing"), enabled=progress)
-    for chunk in chunks(organizations):
-        insert_objects(Organization, chunk)
-        bar.update(len(chunk))
-    bar.close()
-    through = {
-        "tags": (Organization.tags.through, "tag"),
-        "markets": (Organization.markets.through, "sector"),
-        "geographies": (Organization.geographies.through, "territory"),
-        "offerings": (Organization.offerings.through, "productline"),
-    }
-    links = {name: [] for name in through}
-    types = []
-    for organization, related in zip(organizations, relations, strict=True):
-        pk = organization.pk
-        types.extend((pk, partner_type) for partner_type in related["partner_types"])
-        for name in through:
-            links[name].extend((pk, ref if isinstance(ref, int) else ref.pk) for ref in related[name])
-    bulk_insert_pairs(OrganizationPartnerType, "organization", "partner_type", types)
-    for name, (model, column) in through.items():
-        bulk_insert_pairs(model, "organization", column, links[name])
-    if audit:
-        log_bulk_create(organizations, actor=actor)
-    return created
-
-
-def _link_new_regions(organizations) -> None:
-    """Point organisations at the regions this import creates (saved after the rows referenced them)."""
-    for organization in organizations:
-        region = organization._state.fields_cache.get("region")
-        if region is not None and organization.region_id is None:
-            organization.region_id = region.pk
+def _ref_id(ref):
+    """A reference as stored: an id, a choice value, or a saved reference row's id."""
+    if ref is None or isinstance(ref, int | str):
+        return ref
+    if ref.pk is None:
+        raise RuntimeError(f"{ref!r} should have been saved before the organisations that use it")
+    return ref.pk
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1105,19 +1379,13 @@ def import_file(
     if not any(any(cells) for _line, cells in table.rows):
         raise ImportFileError(_("The file has a header but no data rows."))
     if kind == ORGANIZATIONS:
-        organizations, relations, references = validate_organizations(table, progress=progress)
+        job = OrganizationImport(table, progress=progress)
         if dry_run:
-            created = [
-                f"{row._meta.verbose_name}: {row.name}"
-                for lookup in references.values()
-                for row in lookup.new.values()
-            ]
-            return ImportResult(kind, len(organizations), dry_run=True, created_references=created)
+            job.check()
+            return ImportResult(kind, len(job.rows), dry_run=True, created_references=job.new_references())
         with transaction.atomic():
-            created = _write_organizations(
-                organizations, relations, references, actor=user, audit=audit, progress=progress
-            )
-        return ImportResult(kind, len(organizations), created_references=created)
+            created = job.write(actor=user, audit=audit)
+        return ImportResult(kind, len(job.rows), created_references=created)
     people = validate_people(table, user=user, progress=progress)
     if dry_run:
         return ImportResult(kind, len(people), dry_run=True)

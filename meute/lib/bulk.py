@@ -2,13 +2,21 @@
 
 ``bulk_create`` runs Django's SQL compiler on every value of every row; at 100,000 rows that per-value work
 is most of an import's time. These helpers prepare each field's value once per row (or once per batch for
-timestamps) and send each batch with ``executemany``. Table and column names come from the models and are
-quoted; values are always query parameters.
+timestamps) and send each batch with ``executemany`` on SQLite, through ``COPY`` on PostgreSQL. Table and
+column names come from the models and are quoted; values are query parameters, or COPY text fields escaped
+here (``copy_field``).
+
+Column-wise helpers (``fill_columns``, ``db_columns``, ``copy_text``, ``insert_columns``) take a batch as one
+list per column rather than one object per row: each column is then converted with one list comprehension
+(or once for the whole column when it holds a single value), which is what makes a 100,000-row import cheap.
 """
 
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 
 from django.db import connections, models, router
 from django.db.models.base import ModelState
@@ -70,6 +78,252 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], batch_s
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         for chunk in chunks(rows, batch_size):
             cursor.executemany(sql, chunk)
+
+
+# --------------------------------------------------------------------------------------------------
+# PostgreSQL COPY, text format
+# --------------------------------------------------------------------------------------------------
+
+
+def copy_escape(text: str) -> str:
+    """``text`` as a COPY text field: backslash, tab, newline and carriage return escaped."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_field(value) -> str:
+    """One value as a COPY text field: None is NULL (``\\N``), booleans ``t``/``f``, anything else its
+    ``str()`` (int, Decimal, UUID, date and datetime print as PostgreSQL reads them), escaped when needed.
+    JSON columns take their JSON text."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = value if value.__class__ is str else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return copy_escape(text)
+    return text
+
+
+def _has_copy_specials(texts: Sequence[str]) -> bool:
+    blob = "\x00".join(texts)  # one scan of the column instead of four tests per value
+    return "\\" in blob or "\t" in blob or "\n" in blob or "\r" in blob
+
+
+def single_value(values: Sequence) -> bool:
+    """Whether a non-empty column holds one value throughout: the same object in every row, or equal
+    plain strings (equal Decimals or datetimes may still print differently, so they must be the same)."""
+    first = values[0]
+    if values.count(first) != len(values):
+        return False
+    if first.__class__ is str:
+        return all(v.__class__ is str for v in values)
+    return all(v is first for v in values)
+
+
+def copy_column(values: Sequence) -> list[str]:
+    """A column of values as COPY text fields (see ``copy_field``)."""
+    if not values:
+        return []
+    first = values[0]
+    if single_value(values):
+        return [copy_field(first)] * len(values)  # one value throughout (timestamps, defaults)
+    if None in values or first.__class__ is bool:
+        texts = [v if v.__class__ is str else copy_field(v) for v in values]
+    else:
+        texts = list(map(str, values))  # str() of a string is itself
+    if _has_copy_specials(texts):
+        texts = [copy_field(v) for v in values]
+    return texts
+
+
+def copy_text(columns: Sequence[Sequence]) -> str:
+    """Rows given column by column (equal lengths) as the text a ``COPY ... FROM STDIN`` reads."""
+    texts = [copy_column(column) for column in columns]
+    if not texts or not texts[0]:
+        return ""
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+
+
+def copy_rows_text(rows: Iterable[Sequence], width: int) -> str:
+    """Rows (``width`` values each) as COPY text: each line is joined directly and only a line holding a
+    character to escape is formatted again value by value."""
+    tabs = width - 1
+    lines = []
+    for row in rows:
+        line = "\t".join([v if v.__class__ is str else copy_field(v) for v in row])
+        if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
+            line = "\t".join([copy_field(v) for v in row])
+        lines.append(line)
+    if not lines:
+        return ""
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _copy_sql(model, columns: Sequence[str], connection) -> str:
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(column) for column in columns)
+    return f"COPY {quote(model._meta.db_table)} ({column_list}) FROM STDIN"
+
+
+def copy_from_text(model, columns: Sequence[str], data: str | Iterable[str]) -> None:
+    """COPY text (one string, or an iterable of strings each made of whole lines) into ``model``'s table."""
+    connection = connection_for(model)
+    if isinstance(data, str):
+        data = [data]
+    with connection.cursor() as cursor, cursor.cursor.copy(_copy_sql(model, columns, connection)) as copy:
+        for text in data:
+            if text:
+                copy.write(text)
+
+
+@contextmanager
+def copy_stream(model, columns: Sequence[str]):
+    """Open one COPY into ``model``'s table (PostgreSQL) and yield ``write(text)`` for lines of COPY text.
+
+    ``write`` returns at once: a psycopg worker thread sends the text while the caller prepares the next
+    lines, so the server inserts rows while Python is still checking the following ones. The connection
+    can run nothing else until the block ends; the server's errors (a unique index refusing a row) are
+    raised when it ends, and an exception inside the block cancels the COPY. Either way the transaction is
+    then unusable until rolled back (run it inside ``transaction.atomic()``).
+    """
+    from psycopg.copy import QueuedLibpqWriter
+
+    connection = connection_for(model)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(_copy_sql(model, columns, connection), writer=QueuedLibpqWriter(raw)) as copy:
+            yield copy.write
+
+
+def write_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Insert prepared rows: on PostgreSQL as one COPY of text lines formatted here (several times faster
+    than adapting each value), elsewhere through ``insert_rows``. Values as ``copy_field`` takes them."""
+    if not rows:
+        return
+    if connection_for(model).vendor != "postgresql":
+        insert_rows(model, columns, rows)
+        return
+    copy_from_text(model, columns, copy_rows_text(rows, len(columns)))
+
+
+def write_columns(model, columns: Sequence[str], values: Sequence[list]) -> None:
+    """Insert rows given column by column (one list per column, values as ``copy_field`` takes them):
+    one COPY on PostgreSQL, ``insert_rows`` elsewhere."""
+    if not values or not values[0]:
+        return
+    if connection_for(model).vendor == "postgresql":
+        copy_from_text(model, columns, copy_text(values))
+    else:
+        insert_rows(model, columns, zip(*values, strict=True))
+
+
+# --------------------------------------------------------------------------------------------------
+# New rows given column by column
+# --------------------------------------------------------------------------------------------------
+
+_UUID_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_UUID_VARIANT_RFC = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
+def uuid4_texts(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs in their canonical text form, from one read of the OS's random
+    source: the same values as ``str(uuid.uuid4())``, several times cheaper for a large batch."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes(raw[6::16]).translate(_UUID_VERSION_4)
+    raw[8::16] = bytes(raw[8::16]).translate(_UUID_VARIANT_RFC)
+    h = raw.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+
+
+def fill_columns(model, count: int, values: dict[str, list], ids: Sequence[int], now) -> dict[str, list]:
+    """Every concrete column (by attname) of ``count`` new rows of ``model``.
+
+    ``values`` maps attnames to lists of Python values, where None stands for "not given": it becomes the
+    field's default, as the model's constructor would set it. Columns not given take their default; the
+    primary key takes ``ids``; ``auto_now``/``auto_now_add`` timestamps take ``now``; random UUID defaults
+    are drawn with ``uuid4_texts`` (their text form, which both databases and the audit trail take).
+    """
+    filled = {}
+    for field in model._meta.concrete_fields:
+        name = field.attname
+        if field.primary_key:
+            filled[name] = list(ids)
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            filled[name] = [now] * count
+            continue
+        column = values.get(name)
+        if field.has_default() and field.default is uuid.uuid4:
+            if column is None:
+                filled[name] = uuid4_texts(count)
+            else:
+                fresh = iter(uuid4_texts(column.count(None)))
+                filled[name] = [next(fresh) if v is None else v for v in column]
+            continue
+        # One default object per batch, shared by the rows that take it (an empty list, "FR"…): these
+        # values are only read to be written, never modified.
+        default = field.get_default()
+        if column is None:
+            filled[name] = [default] * count
+        elif default is not None and None in column:
+            filled[name] = [default if v is None else v for v in column]
+        else:
+            filled[name] = list(column)
+    return filled
+
+
+def _same_object_memo(convert: Callable) -> Callable:
+    """``convert`` applied once per distinct object (by identity) of a column: imports share the value
+    objects of cells that repeat, such as one list of company sizes per distinct cell."""
+    cache = {}
+
+    def converted(value):
+        key = id(value)
+        try:
+            return cache[key][1]
+        except KeyError:
+            result = convert(value)
+            cache[key] = (value, result)  # keeps ``value`` alive, so its id stays its own
+            return result
+
+    return converted
+
+
+def db_columns(model, filled: dict[str, list], connection) -> tuple[list[str], list[list]]:
+    """The column names and values (as the database driver takes them) of rows given by ``fill_columns``."""
+    names, columns = [], []
+    for field in model._meta.concrete_fields:
+        column = filled[field.attname]
+        if isinstance(field, models.UUIDField):
+            if not connection.features.has_native_uuid_field:
+                column = [
+                    v if v is None else (v.hex if isinstance(v, uuid.UUID) else v.replace("-", ""))
+                    for v in column
+                ]
+        elif isinstance(field, models.JSONField) and field.encoder is None:
+            dumps = _same_object_memo(json.dumps)
+            column = [None if v is None else dumps(v) for v in column]
+        elif type(field) in _PLAIN_FIELDS or isinstance(field, models.DecimalField):
+            pass
+        elif column and single_value(column):
+            column = [field.get_db_prep_save(column[0], connection)] * len(column)
+        else:
+            column = [field.get_db_prep_save(v, connection) for v in column]
+        names.append(field.column)
+        columns.append(column)
+    return names, columns
+
+
+def insert_columns(model, filled: dict[str, list]) -> None:
+    """Insert rows given by ``fill_columns`` (their primary keys included)."""
+    names, columns = db_columns(model, filled, connection_for(model))
+    write_columns(model, names, columns)
 
 
 def reserve_ids(model, count: int) -> range | list[int]:

@@ -1,6 +1,8 @@
 """Importing organisations and people: good files in every accepted encoding and format, broken files."""
 
 import io
+import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -285,3 +287,193 @@ def test_imported_rows_have_a_readable_creation_entry_in_their_history():
     assert changes["name"] == ["None", "Zéro Conseil"]
     assert changes["headcount"] == ["None", "0"]  # zero is a value, not an empty field
     assert "legal_name" not in changes  # empty fields are left out
+
+
+# --------------------------------------------------------------------------------------------------
+# Large imports: chunks, the COPY writer, the audit entries
+# --------------------------------------------------------------------------------------------------
+
+
+def old_changes(obj):
+    """The creation entry's changes as the row-by-row writer built them (the reference to match)."""
+    excluded = {"search_text", "id", "created_at", "updated_at"}
+    changes = {}
+    for field in obj._meta.concrete_fields:
+        value = obj.__dict__.get(field.attname)
+        if field.name in excluded:
+            continue
+        if value or (value is not None and value.__class__ not in (str, list, dict)):
+            changes[field.name] = ["None", str(value)]
+    return json.dumps(changes)
+
+
+@pytest.mark.django_db
+def test_creation_changes_are_the_json_of_every_field_with_a_value():
+    from meute.core.audit import creation_changes
+
+    objects = [
+        Organization(
+            name='Zéro "Conseil"\t\\',
+            headcount=0,
+            market_share=Decimal("0.00"),
+            annual_revenue=Decimal("1234.50"),
+            company_sizes=["sme", "mid_market"],
+            is_operator=False,
+            country="BE",
+            description="deux\nlignes",
+        ),
+        Organization(name="Un", legal_name="", city="Nîmes", region_id=4, company_sizes=[]),
+        Organization(name="日本", is_operator=True, headcount=None),
+    ]
+    for pk, obj in enumerate(objects, start=1):
+        obj.pk = pk
+    columns = {
+        field.attname: [obj.__dict__.get(field.attname) for obj in objects]
+        for field in Organization._meta.concrete_fields
+    }
+    assert creation_changes(Organization, columns) == [old_changes(obj) for obj in objects]
+
+
+@pytest.mark.django_db
+def test_search_texts_are_built_like_one_organisation_at_a_time():
+    organizations = [
+        Organization(
+            name="Ça Va", legal_name="Ça va SAS", city="Épinal", postal_code="88000", siren="732829320"
+        ),
+        Organization(name="Deux  Mots", siret="73282932000074", siren="732829320", email_domain="x.fr"),
+        Organization(name="Ωmega ﬁne"),
+    ]
+    columns = {
+        name: [getattr(org, name) for org in organizations]
+        for name in ("name", "legal_name", "city", "postal_code", "siret", "siren", "email_domain")
+    }
+    assert Organization.search_texts(**columns) == [org.build_search_text() for org in organizations]
+
+
+def many_rows(count, **override):
+    """A valid file of ``count`` organisations; ``override`` maps a line number to its row."""
+    from meute.core.demo import identifiers
+
+    lines = ["name;siren;tva;headcount;sales_headcount;tags;region;is_operator"]
+    for line in range(2, count + 2):
+        siren = identifiers.siren(line, 77_000_000)
+        row = f"Org {line};{siren};{identifiers.french_vat(siren)};10;2;Tag {line % 3};Bretagne;non"
+        lines.append(override.get(f"line{line}", row))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 3 rows, so that a dozen rows go through several chunks (and several COPY writes)."""
+    from meute.core import importing
+
+    monkeypatch.setattr(importing, "CHUNK_SIZE", 3)
+
+
+@pytest.mark.django_db
+def test_rows_in_many_chunks_are_all_written_with_their_audit_entries(small_chunks, world):
+    result = import_file("organizations", many_rows(11), user=world.admin)
+    assert result.created == 11
+    imported = Organization.objects.filter(name__startswith="Org ")
+    assert imported.count() == 11
+    assert Organization.objects.get(name="Org 12").region.name == "Bretagne"
+    assert Tag.objects.get(name="Tag 2").organizations.count() == 4
+    entries = LogEntry.objects.filter(
+        content_type__model="organization",
+        object_pk__in=[str(pk) for pk in imported.values_list("pk", flat=True)],
+    )
+    assert entries.count() == 11
+    assert {entry.actor for entry in entries} == {world.admin}
+    assert {entry.action for entry in entries} == {LogEntry.Action.CREATE}
+
+
+@pytest.mark.django_db
+def test_errors_in_later_chunks_are_all_reported_and_nothing_is_kept(small_chunks, world):
+    entries_before = LogEntry.objects.count()
+    text = many_rows(
+        14,
+        line6="Bad;123456789;;10;2;;;",  # chunk 2: wrong SIREN check digit
+        line12="Twin;;;5;9;Nouveau tag;;",  # chunk 4: more sales people than people
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_file("organizations", text, user=world.admin)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(6, "siren"), (12, "sales_headcount")]
+    assert not Organization.objects.filter(name__startswith="Org ").exists()
+    assert not Tag.objects.exists()
+    assert LogEntry.objects.count() == entries_before
+
+
+@pytest.mark.django_db
+def test_an_identifier_already_taken_in_a_later_chunk_is_reported(small_chunks, world):
+    from meute.core.demo import identifiers
+
+    taken = identifiers.siren(9, 77_000_000)
+    world.org_b.siren = taken
+    world.org_b.save()
+    with pytest.raises(ImportValidationError) as caught:
+        import_file("organizations", many_rows(10))
+    [error] = caught.value.errors
+    assert (error.line, error.column) == (9, "siren")
+    assert "Another organisation already has this SIREN" in error.message
+    assert not Organization.objects.filter(name__startswith="Org ").exists()
+
+
+@pytest.mark.django_db
+def test_duplicates_across_chunks_and_a_second_operator_are_reported(small_chunks, world):
+    first = many_rows(8).decode().splitlines()[1]
+    text = many_rows(8, line9=first.replace("Org 2", "Org bis"), line5="Op;;;;;;;oui")
+    with pytest.raises(ImportValidationError) as caught:
+        import_file("organizations", text)
+    messages = {(e.line, e.column): e.message for e in caught.value.errors}
+    assert messages[(9, "siren")] == "Same SIREN as line 2."
+    assert messages[(9, "tva")] == "Same VAT number as line 2."
+    assert messages[(5, "is_operator")] == "There is already an operator organisation."
+    assert not Organization.objects.filter(name__startswith="Org ").exists()
+
+
+@pytest.mark.django_db
+def test_text_with_tabs_newlines_and_backslashes_is_stored_as_written(world):
+    text = (
+        'name,description,city\n"Tab\there","Line one\nLine two\\N and \\\\ back\\slash","Nîmes\\"\n'
+        '"Second","",Paris\n'
+    )
+    import_file("organizations", text.encode(), user=world.admin)
+    organization = Organization.objects.get(name="Tab\there")
+    assert organization.description == "Line one\nLine two\\N and \\\\ back\\slash"
+    assert organization.city == "Nîmes\\"
+    assert Organization.objects.get(name="Second").description == ""
+    changes = LogEntry.objects.get_for_object(organization).get().changes_dict
+    assert changes["description"] == ["None", "Line one\nLine two\\N and \\\\ back\\slash"]
+    assert organization in Organization.objects.search("nimes\\")
+
+
+@pytest.mark.django_db
+def test_audit_entries_hold_who_when_and_every_value_and_show_in_the_history(client_for, world):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    started = timezone.now()
+    text = (
+        "name;siren;annual_revenue;market_share;company_sizes;is_operator;headcount;region;tags\n"
+        "Audité;732829320;1 234,5;0;sme, mid_market;non;0;Occitanie;Stratégique\n"
+    )
+    import_file("organizations", text.encode(), user=world.manager)
+    organization = Organization.objects.get(name="Audité")
+    entry = LogEntry.objects.get_for_object(organization).get()
+    assert entry.actor == world.manager
+    assert started <= entry.timestamp <= timezone.now()
+    assert entry.object_repr == "Audité"
+    changes = entry.changes_dict
+    assert changes["uuid"] == ["None", str(organization.uuid)]
+    assert changes["annual_revenue"] == ["None", "1234.50"]
+    assert changes["market_share"] == ["None", "0.00"]
+    assert changes["headcount"] == ["None", "0"]
+    assert changes["company_sizes"] == ["None", "['sme', 'mid_market']"]
+    assert changes["is_operator"] == ["None", "False"]
+    assert changes["country"] == ["None", "FR"]
+    assert changes["region"] == ["None", str(organization.region_id)]
+    assert "legal_name" not in changes and "search_text" not in changes
+    page = client_for(world.reader).get(reverse("organization-detail", kwargs={"uuid": organization.uuid}))
+    assert page.context["history"] == [entry]
+    html = page.content.decode()
+    assert "1234.50" in html and world.manager.get_username() in html
