@@ -26,7 +26,10 @@ COMMANDS = {
         "payouts",
         _("Payouts of won deals: compute --period 2027-Q1, statement, export for accounting."),
     ),
-    "tiers": ("tiers", _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue.")),
+    "tiers": (
+        "tiers",
+        _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue and exchange rates."),
+    ),
 }
 
 USAGE = _("usage: meute <command> [options]   (meute <command> --help for a command's options)")

@@ -7,6 +7,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -76,7 +77,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             if model is None or not hasattr(model, "get_absolute_url") or not hasattr(model, "uuid"):
                 continue
             for pk, public_id in model.objects.filter(pk__in=pks).values_list("pk", "uuid"):
-                urls[(content_type_id, str(pk))] = model(pk=pk, uuid=public_id).get_absolute_url()
+                try:
+                    urls[(content_type_id, str(pk))] = model(pk=pk, uuid=public_id).get_absolute_url()
+                except ObjectDoesNotExist:  # its address needs a related record (a revenue record's
+                    continue  # partnership): the entry is listed without a link
         for entry in entries:
             entry.url = urls.get((entry.content_type_id, entry.object_pk))
         return entries

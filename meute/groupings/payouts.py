@@ -15,9 +15,7 @@ day it was won), so recomputing a past period after the rules changed gives the 
 import csv
 import datetime
 import json
-import os
 import re
-import time
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -33,7 +31,7 @@ from django.utils.translation import gettext as _
 from meute.core.models import Organization
 from meute.deals.choices import DealStage
 from meute.deals.models import DealParty, DealRegistration
-from meute.lib.bulk import chunks, connection_for, insert_rows
+from meute.lib.bulk import chunks, connection_for, new_uuid_texts, write_rows
 from meute.partnerships.models import PartnershipParty
 
 from . import groupings
@@ -477,26 +475,6 @@ def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK
     return result
 
 
-_UUID7_CLEAR = ~((0xF << 76) | (0x3 << 62))
-_UUID7_SET = (0x7 << 76) | (0x2 << 62)
-
-
-def new_uuid_texts(count: int) -> list[str]:
-    """``count`` time-ordered UUIDs (version 7: milliseconds, then 74 random bits) as 32 hex digits.
-
-    Time-ordered identifiers land at the end of the unique index instead of on random pages, which keeps
-    inserting millions of payouts fast; the random part (from the OS, read once per batch) keeps them
-    unguessable. 32 hex digits is the form both PostgreSQL and Django on SQLite take.
-    """
-    stamp = (time.time_ns() // 1_000_000) << 80
-    noise = os.urandom(10 * count)
-    from_bytes = int.from_bytes
-    return [
-        f"{(stamp | from_bytes(noise[i : i + 10], 'big')) & _UUID7_CLEAR | _UUID7_SET:032x}"
-        for i in range(0, 10 * count, 10)
-    ]
-
-
 def _row_preparation():
     """How the new rows' timestamp and UUID are sent to this database (as Django would send them)."""
     connection = connection_for(Payout)
@@ -683,42 +661,6 @@ def _compute_chunk(rows, versions, involvement, has_steps, result: ComputeResult
             batch_size=1000,
         )
     write_rows(Payout, _PAYOUT_COLUMNS, [(u, *row) for u, row in zip(new_uuid_texts(len(inserts)), inserts)])  # noqa: B905
-
-
-def _copy_field(value) -> str:
-    if value is None:
-        return "\\N"
-    text = value if isinstance(value, str) else str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def write_rows(model, columns, rows) -> None:
-    """Insert prepared rows: on PostgreSQL as one COPY stream of text lines (formatted here, which is several
-    times faster than adapting each value), elsewhere through ``meute.lib.bulk.insert_rows``."""
-    if not rows:
-        return
-    connection = connection_for(model)
-    if connection.vendor != "postgresql":
-        insert_rows(model, columns, rows)
-        return
-    quote = connection.ops.quote_name
-    column_list = ", ".join(quote(c) for c in columns)
-    tabs = len(columns) - 1
-    lines = []
-    for row in rows:
-        line = "\t".join([v if v.__class__ is str else ("\\N" if v is None else str(v)) for v in row])
-        if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
-            line = "\t".join([_copy_field(v) for v in row])  # a value that needs escaping
-        lines.append(line)
-    lines.append("")
-    data = "\n".join(lines)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({column_list}) FROM STDIN") as copy,
-    ):
-        copy.write(data)
 
 
 # --- Statuses ------------------------------------------------------------------------------------------

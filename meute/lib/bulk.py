@@ -6,8 +6,12 @@ timestamps) and send each batch with ``executemany``. Table and column names com
 quoted; values are always query parameters.
 """
 
+import gc
 import json
+import os
+import time
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 from django.db import connections, models, router
 from django.db.models.base import ModelState
@@ -213,3 +217,77 @@ def instance_builder(model):
         return obj
 
     return build
+
+
+_UUID7_CLEAR = ~((0xF << 76) | (0x3 << 62))
+_UUID7_SET = (0x7 << 76) | (0x2 << 62)
+
+
+def new_uuid_texts(count: int) -> list[str]:
+    """``count`` time-ordered UUIDs (version 7: milliseconds, then 74 random bits) as 32 hex digits.
+
+    Time-ordered identifiers land at the end of the unique index instead of on random pages, which keeps
+    inserting millions of rows fast; the random part (from the OS, read once per batch) keeps them
+    unguessable. 32 hex digits is the form both PostgreSQL and Django on SQLite take.
+    """
+    stamp = (time.time_ns() // 1_000_000) << 80
+    noise = os.urandom(10 * count)
+    from_bytes = int.from_bytes
+    return [
+        f"{(stamp | from_bytes(noise[i : i + 10], 'big')) & _UUID7_CLEAR | _UUID7_SET:032x}"
+        for i in range(0, 10 * count, 10)
+    ]
+
+
+def _copy_field(value) -> str:
+    if value is None:
+        return "\\N"
+    text = value if isinstance(value, str) else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def write_rows(model, columns, rows) -> None:
+    """Insert prepared rows: on PostgreSQL as one COPY stream of text lines (formatted here, which is several
+    times faster than adapting each value), elsewhere through ``meute.lib.bulk.insert_rows``."""
+    if not rows:
+        return
+    connection = connection_for(model)
+    if connection.vendor != "postgresql":
+        insert_rows(model, columns, rows)
+        return
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(c) for c in columns)
+    tabs = len(columns) - 1
+    lines = []
+    for row in rows:
+        line = "\t".join([v if v.__class__ is str else ("\\N" if v is None else str(v)) for v in row])
+        if line.count("\t") != tabs or "\\" in line or "\n" in line or "\r" in line:
+            line = "\t".join([_copy_field(v) for v in row])  # a value that needs escaping
+        lines.append(line)
+    lines.append("")
+    data = "\n".join(lines)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({column_list}) FROM STDIN") as copy,
+    ):
+        copy.write(data)
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector around batch work.
+
+    A batch that keeps hundreds of thousands of small objects alive (model instances, evaluation results,
+    JSON snapshots) spends more time in the collector, scanning them again at each collection, than in
+    its own work: two to three times as long for the tier evaluation of 100,000 partners. Reference
+    counting still frees everything at once; reference cycles made meanwhile wait for the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

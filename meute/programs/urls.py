@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_agreements, views_ambassadors, views_certified, views_labels, views_locator
+from . import (
+    views,
+    views_agreements,
+    views_ambassadors,
+    views_certified,
+    views_labels,
+    views_locator,
+    views_rates,
+)
 
 urlpatterns = [
     path("", views.ProgramListView.as_view(), name="program-list"),
@@ -14,6 +22,13 @@ urlpatterns = [
         name="certified-delete",
     ),
     path("revenue/import/", views.RevenueImportView.as_view(), name="revenue-import"),
+    path("rates/", views_rates.ExchangeRateListView.as_view(), name="exchangerate-list"),
+    path("rates/new/", views_rates.ExchangeRateFormView.as_view(), name="exchangerate-create"),
+    path("rates/import/", views_rates.ExchangeRateImportView.as_view(), name="exchangerate-import"),
+    path("rates/<uuid:uuid>/edit/", views_rates.ExchangeRateFormView.as_view(), name="exchangerate-update"),
+    path(
+        "rates/<uuid:uuid>/delete/", views_rates.ExchangeRateDeleteView.as_view(), name="exchangerate-delete"
+    ),
     path("changes/<uuid:uuid>/", views.ChangeDetailView.as_view(), name="tierchange-detail"),
     path(
         "changes/<uuid:uuid>/approve/",
