@@ -28,7 +28,10 @@ COMMANDS = {
     ),
     "tiers": (
         "tiers",
-        _("Evaluate partner tiers (evaluate [--apply] [--program CODE]); import revenue or partner metrics."),
+        _(
+            "Evaluate partner tiers (evaluate [--apply] [--program CODE]); "
+            "import revenue, partner metrics or exchange rates."
+        ),
     ),
 }
 

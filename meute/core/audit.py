@@ -71,9 +71,10 @@ def _changes_fragments(name: str, column: list, str_column: bool) -> list[str]:
     return [prefix + encode(v if v.__class__ is str else str(v)) + "]" if _kept(v) else "" for v in column]
 
 
-def creation_changes(model, columns: dict[str, list]) -> list[str]:
+def creation_changes(model, columns: dict[str, list], exclude=()) -> list[str]:
     """The ``changes`` JSON of the CREATE entries of new rows given column by column (by attname): every
-    audited field with a value, as ``{"field": ["None", "<value as text>"]}``.
+    audited field with a value, as ``{"field": ["None", "<value as text>"]}``; ``exclude`` leaves fields
+    out (e.g. a large snapshot another table already holds).
 
     The text is what ``json.dumps`` writes for that dict; it is assembled one column at a time, which at
     import sizes costs a fraction of building and serialising one dict per row.
@@ -81,7 +82,7 @@ def creation_changes(model, columns: dict[str, list]) -> list[str]:
     fragments = [
         _changes_fragments(field.name, columns[field.attname], isinstance(field, _TEXT_FIELDS))
         for field in model._meta.concrete_fields
-        if field.name not in _EXCLUDED and columns.get(field.attname)
+        if field.name not in _EXCLUDED and field.name not in exclude and columns.get(field.attname)
     ]
     if not fragments:
         return []
@@ -89,7 +90,7 @@ def creation_changes(model, columns: dict[str, list]) -> list[str]:
 
 
 def creation_log_columns(
-    model, columns: dict[str, list], reprs: list[str], actor=None, *, now=None
+    model, columns: dict[str, list], reprs: list[str], actor=None, *, now=None, exclude=()
 ) -> list[list]:
     """Column lists (in ``LOG_COLUMNS`` order) of one CREATE entry per new row of ``model``; ``columns``
     holds the rows' values by attname, their primary keys included."""
@@ -105,7 +106,7 @@ def creation_log_columns(
         [text[:200] for text in reprs],
         [LogEntry.Action.CREATE] * count,
         [""] * count,
-        creation_changes(model, columns),
+        creation_changes(model, columns, exclude),
         [getattr(actor, "pk", None)] * count,
         [timestamp] * count,
     ]
@@ -116,7 +117,7 @@ def write_log_columns(log_columns: list[list]) -> None:
     write_columns(LogEntry, LOG_COLUMNS, log_columns)
 
 
-def log_bulk_create(objects, actor=None) -> None:
+def log_bulk_create(objects, actor=None, exclude=()) -> None:
     """Write one CREATE entry per object inserted in bulk (bulk inserts send no signals).
 
     Entries are built as rows, column by column, rather than as ``LogEntry`` instances: at import sizes,
@@ -129,4 +130,5 @@ def log_bulk_create(objects, actor=None) -> None:
     dicts = [obj.__dict__ for obj in objects]
     columns = {name: [values.get(name) for values in dicts] for name in attnames}
     columns[model._meta.pk.attname] = [obj.pk for obj in objects]
-    write_log_columns(creation_log_columns(model, columns, [str(obj) for obj in objects], actor))
+    reprs = [str(obj) for obj in objects]
+    write_log_columns(creation_log_columns(model, columns, reprs, actor, exclude=exclude))

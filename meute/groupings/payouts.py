@@ -23,9 +23,7 @@ import csv
 import datetime
 import itertools
 import json
-import os
 import re
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,7 +39,7 @@ from django.utils.translation import gettext as _
 from meute.core.models import Organization
 from meute.deals.choices import DealStage
 from meute.deals.models import DealParty, DealRegistration
-from meute.lib.bulk import chunks, connection_for, indexes_built_after, insert_rows
+from meute.lib.bulk import chunks, connection_for, indexes_built_after, insert_rows, new_uuid_texts
 from meute.partnerships.models import PartnershipParty
 
 from . import groupings
@@ -693,26 +691,6 @@ def _compute_chunk(rows, versions, team, plans, writer, existing, result: Comput
             ["partnership_id", "version_id", "deal_date", "amount", "currency", "updated_at"],
             batch_size=1000,
         )
-
-
-_UUID7_CLEAR = ~((0xF << 76) | (0x3 << 62))
-_UUID7_SET = (0x7 << 76) | (0x2 << 62)
-
-
-def new_uuid_texts(count: int) -> list[str]:
-    """``count`` time-ordered UUIDs (version 7: milliseconds, then 74 random bits) as 32 hex digits.
-
-    Time-ordered identifiers land at the end of the unique index instead of on random pages, which keeps
-    inserting millions of payouts fast; the random part (from the OS, read once per batch) keeps them
-    unguessable. 32 hex digits is the form both PostgreSQL and Django on SQLite take.
-    """
-    stamp = (time.time_ns() // 1_000_000) << 80
-    noise = os.urandom(10 * count)
-    from_bytes = int.from_bytes
-    return [
-        f"{(stamp | from_bytes(noise[i : i + 10], 'big')) & _UUID7_CLEAR | _UUID7_SET:032x}"
-        for i in range(0, 10 * count, 10)
-    ]
 
 
 _PAYOUT_COLUMNS = [

@@ -12,8 +12,10 @@ list per column rather than one object per row: each column is then converted wi
 """
 
 import contextlib
+import gc
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
@@ -515,3 +517,41 @@ def indexes_built_after(model, *, maintenance_memory="256MB"):
             cursor.execute(definition)
         for name, definition in constraints:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+_UUID7_CLEAR = ~((0xF << 76) | (0x3 << 62))
+_UUID7_SET = (0x7 << 76) | (0x2 << 62)
+
+
+def new_uuid_texts(count: int) -> list[str]:
+    """``count`` time-ordered UUIDs (version 7: milliseconds, then 74 random bits) as 32 hex digits.
+
+    Time-ordered identifiers land at the end of the unique index instead of on random pages, which keeps
+    inserting millions of rows fast; the random part (from the OS, read once per batch) keeps them
+    unguessable. 32 hex digits is the form both PostgreSQL and Django on SQLite take.
+    """
+    stamp = (time.time_ns() // 1_000_000) << 80
+    noise = os.urandom(10 * count)
+    from_bytes = int.from_bytes
+    return [
+        f"{(stamp | from_bytes(noise[i : i + 10], 'big')) & _UUID7_CLEAR | _UUID7_SET:032x}"
+        for i in range(0, 10 * count, 10)
+    ]
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector around batch work.
+
+    A batch that keeps hundreds of thousands of small objects alive (model instances, evaluation results,
+    JSON snapshots) spends more time in the collector, scanning them again at each collection, than in
+    its own work: two to three times as long for the tier evaluation of 100,000 partners. Reference
+    counting still frees everything at once; reference cycles made meanwhile wait for the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,5 +1,7 @@
 """Demo data of the partner programme: the seed's Silver/Gold/Platinum tiers, revenue, certified people,
-an evaluation already run (tiers given) and a few promotions waiting for approval, business plans.
+an evaluation already run (tiers given) and a few promotions waiting for approval, business plans; monthly
+USD, GBP and CHF exchange rates into EUR, a few partners reporting in those currencies, and one record in a
+currency without a rate (left out of the evaluation, which says so).
 
 Called by the demo generator after the organisations and partnerships exist; deterministic for a seed.
 """
@@ -17,6 +19,7 @@ from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 from .choices import CertifiedRole, CostCategory, ObjectiveKind, RevenueSource
 from .models import (
     CertifiedPerson,
+    ExchangeRate,
     PartnerMetric,
     PartnerTier,
     Program,
@@ -85,6 +88,11 @@ BANDS = [
     (0.22, (260_000, 900_000), (3, 5)),
     (0.08, (1_050_000, 2_400_000), (5, 7)),
 ]
+# Monthly rates into EUR over the last two years: (currency, rate 24 months ago, monthly drift).
+RATES = [("USD", Decimal("0.9310"), Decimal("-0.0021")), ("GBP", Decimal("1.1580"), Decimal("0.0017"))]
+RATES.append(("CHF", Decimal("1.0240"), Decimal("0.0012")))
+# Every n-th channel partnership reports its latest quarter in a foreign currency.
+FOREIGN_EVERY = 9
 # The most people a partner organisation has once big partners got their certified staff.
 MAX_STAFF = max(people[1] for _share, _revenue, people in BANDS) + 2
 
@@ -129,7 +137,9 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
     partnerships = _channel_partnerships()
     members = [PartnerTier(program=program, partnership=p) for p in partnerships]
     insert_objects(PartnerTier, members)
+    rates = _exchange_rates(today)
     _revenue_and_people(rng, program, partnerships, today)
+    _foreign_revenue(partnerships, rates)
     run_evaluation(program, today)
     program.auto_apply = False
     program.save(update_fields=["auto_apply", "updated_at"])
@@ -157,6 +167,53 @@ def _scheduled_rules(program, today):
         return  # a demo dated in the past: only future dates can be scheduled
     gold = program.tiers.get(name="Gold")
     schedule_version(gold, start, {"min_revenue": Decimal("275000"), "margin_percent": Decimal("22")})
+
+
+def _exchange_rates(today) -> list[ExchangeRate]:
+    """Rates on the first of each month for 24 months (no random draw: the rest of the demo is unchanged)."""
+    first = today.replace(day=1)
+    months = []
+    for back in range(24, -1, -1):
+        index = first.year * 12 + first.month - 1 - back
+        months.append(datetime.date(index // 12, index % 12 + 1, 1))
+    rates = [
+        ExchangeRate(from_currency=code, to_currency="EUR", rate=start + drift * step, valid_from=day)
+        for code, start, drift in RATES
+        for step, day in enumerate(months)
+    ]
+    insert_objects(ExchangeRate, rates)
+    return rates
+
+
+def _foreign_revenue(partnerships, rates) -> None:
+    """Some partners report their latest quarter in USD, GBP or CHF: the same value, so their tier does
+    not change, converted back into EUR by the evaluation. One partner also reports a small sale in CAD,
+    which has no rate: the evaluation leaves it out and says so."""
+    codes = [code for code, _start, _drift in RATES]
+    chosen = [p.pk for p in partnerships[1::FOREIGN_EVERY]]
+    latest = {}
+    for record in RevenueRecord.objects.filter(partnership_id__in=chosen).order_by(
+        "partnership_id", "period"
+    ):
+        latest[record.partnership_id] = record
+    for index, record in enumerate(latest.values()):
+        code = codes[index % len(codes)]
+        rate = max(
+            (r for r in rates if r.from_currency == code and r.valid_from <= record.period),
+            key=lambda r: r.valid_from,
+        ).rate
+        record.currency = code
+        record.amount = (record.amount / rate).quantize(Decimal("0.01"))
+        record.save(update_fields=["currency", "amount", "updated_at"])
+    if chosen:
+        RevenueRecord.objects.create(
+            partnership_id=chosen[0],
+            period=max(r.valid_from for r in rates),
+            amount=Decimal("1500.00"),
+            currency="CAD",
+            source=RevenueSource.PARTNER_REPORT,
+            customer_name="Client canadien",
+        )
 
 
 def _channel_partnerships():

@@ -10,7 +10,16 @@ from meute.core.forms import StyledFormMixin
 from meute.partnerships.models import Partnership
 
 from .choices import CertifiedRole
-from .models import BusinessPlan, Objective, PartnerTier, Program, ProgramCost, ProgramPartnerType, Tier
+from .models import (
+    BusinessPlan,
+    ExchangeRate,
+    Objective,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    Tier,
+)
 
 
 def _lines(text: str) -> list[str]:
@@ -198,4 +207,17 @@ class RevenueImportForm(StyledFormMixin, forms.Form):
 class CertifiedImportForm(RevenueImportForm):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or .xlsx; columns email, certification, role, valid_until")
+    )
+
+
+class ExchangeRateForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["from_currency", "to_currency", "rate", "valid_from"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class RateImportForm(RevenueImportForm):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV or .xlsx; columns currency, into, rate, valid_from")
     )

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.core.choices import PartnerType
 from meute.core.models import Organization, OrganizationPartnerType, Territory
 
+from .exchange import converted_totals
 from .models import (
     CertifiedPerson,
     Label,
@@ -114,14 +115,16 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
     if label.min_revenue is not None:
         currency = label.program.currency if label.program_id else "EUR"
         start = add_months(today, -12) + datetime.timedelta(days=1)
-        rows = (
-            RevenueRecord.objects.filter(period__gte=start, period__lte=today, currency=currency)
-            .filter(partnership__parties__organization__is_operator=False)
-            .values(PARTY_ORG)
-            .annotate(total=Sum("amount"))
-            .filter(total__gte=label.min_revenue)
-            .values_list(PARTY_ORG, "total")
+        # Records in other currencies count converted with the rate in force on their period.
+        records = RevenueRecord.objects.filter(period__gte=start, period__lte=today).filter(
+            partnership__parties__organization__is_operator=False
         )
+        by_organization, _report = converted_totals(records, PARTY_ORG, currency)
+        rows = [
+            (org, total)
+            for org, totals in by_organization.items()
+            if (total := totals.rounded) >= label.min_revenue
+        ]
         narrow(
             {
                 org: _("Revenue over 12 months %(revenue)s ≥ %(minimum)s ✓")

@@ -68,7 +68,16 @@ class Program(BusinessModel):
         help_text=_("Pre-sales support, front and back margins, sales tools, marketing support, …"),
     )
     segmentation_rules = models.TextField(_("segmentation rules"), blank=True)
-    currency = models.CharField(_("currency"), max_length=3, default="EUR", validators=[validate_currency])
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[validate_currency],
+        help_text=_(
+            "Tier revenue counts in this currency: records in other currencies are converted with the "
+            "exchange rate in force on their period, those without one are left out."
+        ),
+    )
     revenue_target = models.DecimalField(
         _("annual revenue target"), max_digits=16, decimal_places=2, null=True, blank=True
     )
@@ -631,6 +640,72 @@ class RevenueRecord(BusinessModel):
             raise ValidationError({"amount": _("A credit note has a negative (or zero) amount.")})
 
 
+def validate_positive_rate(value) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError(_("An exchange rate is greater than zero."), code="rate_not_positive")
+
+
+class ExchangeRate(BusinessModel):
+    """What one unit of ``from_currency`` is worth in ``to_currency`` from ``valid_from`` on, until the next
+    rate of the same pair.
+
+    Revenue in another currency than a programme's (or a business plan's) counts converted with the rate in
+    force on its period: the latest ``valid_from`` on or before that date. Staff keep the rates; partner
+    users see none.
+    """
+
+    from_currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    to_currency = models.CharField(
+        _("converted into"), max_length=3, default="EUR", validators=[validate_currency]
+    )
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=20,
+        decimal_places=10,
+        validators=[validate_positive_rate],
+        help_text=_(
+            "Value of one unit of the currency in the converted currency, e.g. 0.92 (1 USD = 0.92 EUR)."
+        ),
+    )
+    valid_from = models.DateField(_("valid from"))
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["from_currency", "to_currency", "-valid_from"]
+        constraints = [
+            # Its index also serves the rate in force: one pair, the latest valid_from on or before a date.
+            models.UniqueConstraint(
+                fields=["from_currency", "to_currency", "valid_from"],
+                name="unique_exchange_rate_per_day",
+                violation_error_message=_("This currency pair already has a rate from this date."),
+            ),
+            models.CheckConstraint(
+                name="exchange_rate_positive",
+                condition=Q(rate__gt=0),
+                violation_error_message=_("An exchange rate is greater than zero."),
+            ),
+            models.CheckConstraint(
+                name="exchange_rate_two_currencies",
+                condition=~Q(from_currency=F("to_currency")),
+                violation_error_message=_("An exchange rate converts between two different currencies."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 {self.from_currency} = {self.rate} {self.to_currency} ({self.valid_from})"
+
+    def get_absolute_url(self):
+        return reverse("exchangerate-update", kwargs={"uuid": self.uuid})
+
+    def clean_fields(self, exclude=None):
+        self.from_currency = normalize_currency(self.from_currency)
+        self.to_currency = normalize_currency(self.to_currency)
+        super().clean_fields(exclude=exclude)
+
+
 class PartnerMetric(BusinessModel):
     """A measured value for a partnership and period: won deals, satisfaction score, or a custom metric."""
 
@@ -745,7 +820,10 @@ class BusinessPlan(BusinessModel):
         max_length=3,
         default="EUR",
         validators=[validate_currency],
-        help_text=_("Revenue objectives count records in this currency."),
+        help_text=_(
+            "Revenue objectives count in this currency: records in other currencies are converted with the "
+            "exchange rate in force on their period."
+        ),
     )
     summary = models.TextField(_("summary"), blank=True)
 

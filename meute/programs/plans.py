@@ -1,7 +1,9 @@
 """Business plans: versions that keep their history, and quarterly objectives against actuals.
 
 Actuals come from the records (revenue records, certified people, partner metrics) in a fixed number of
-queries per plan version, whatever the number of objectives.
+queries per plan version, whatever the number of objectives. Revenue counts in the plan's currency: records
+in another currency converted with the exchange rate in force on their period (``meute.programs.exchange``),
+those without a rate left out and counted on the objective's row.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ObjectiveKind
+from .exchange import converted_totals, round_cents
 from .models import (
     BusinessPlan,
     BusinessPlanVersion,
@@ -35,6 +38,7 @@ class ObjectiveRow:
     actual: Decimal
     status: str
     status_label: str
+    unconverted: int = 0  # revenue records of the quarter left out: no exchange rate in force
 
     @property
     def variance(self) -> Decimal:
@@ -107,17 +111,13 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
     first = min(o.quarter_start for o in objectives)
     last = max(o.quarter_end for o in objectives)
 
-    revenue = {}
-    rows = (
-        RevenueRecord.objects.filter(
-            partnership_id=partnership_id, currency=plan.currency, period__gte=first, period__lte=last
-        )
-        .order_by()
-        .values_list("period", "amount")
-    )
-    for period, amount in rows:
+    records = RevenueRecord.objects.filter(partnership_id=partnership_id, period__gte=first, period__lte=last)
+    by_day, _report = converted_totals(records, "period", plan.currency)
+    revenue, unconverted = {}, {}
+    for period, totals in by_day.items():
         key = quarter_of(period)
-        revenue[key] = revenue.get(key, Decimal("0")) + amount
+        revenue[key] = revenue.get(key, Decimal("0")) + totals.amount
+        unconverted[key] = unconverted.get(key, 0) + totals.unconverted
 
     new_customers = {}
     firsts = (
@@ -156,8 +156,10 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
     result = []
     for objective in objectives:
         key = (objective.year, objective.quarter)
+        left_out = 0
         if objective.kind == ObjectiveKind.REVENUE:
-            actual = revenue.get(key, Decimal("0"))
+            actual = round_cents(revenue.get(key))
+            left_out = unconverted.get(key, 0)
         elif objective.kind == ObjectiveKind.NEW_CUSTOMERS:
             actual = Decimal(new_customers.get(key, 0))
         elif objective.kind == ObjectiveKind.CERTIFIED_PEOPLE:
@@ -174,5 +176,5 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
             status = "in_progress"
         else:
             status = "missed"
-        result.append(ObjectiveRow(objective, actual, status, str(STATUS_LABELS[status])))
+        result.append(ObjectiveRow(objective, actual, status, str(STATUS_LABELS[status]), left_out))
     return result

@@ -26,6 +26,8 @@ def evaluate_tiers_task(program_code: str | None = None, apply: bool = True) -> 
             "promotions": summary.count("promote"),
             "demotions": summary.count("demote"),
             "grace": summary.count("grace_started") + summary.count("grace_running"),
+            "converted_records": summary.conversion.converted,
+            "unconverted": dict(sorted(summary.conversion.missing.items())),
         }
     return report
 

@@ -6,12 +6,15 @@ Three layers, each usable on its own:
   eligible tier and, for every tier, every requirement with a human explanation
   ("Gold needs 3 certified sales people: you have 2"). ``validate_tiers`` refuses contradictory rules.
 - ``collect_metrics`` gathers the figures of every member of a programme with a few aggregate queries
-  (GROUP BY partnership), never one query per partner.
+  (GROUP BY partnership), never one query per partner. Revenue in another currency than the programme's
+  counts converted with the exchange rate in force on its period (``meute.programs.exchange``); records
+  without a rate are left out, and the run says how many, in which currencies.
 - ``run_evaluation`` turns the results into promotion and demotion proposals (with a grace period before
   any demotion), applies them when the programme says so, and keeps the evidence used.
 """
 
 import datetime
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,13 +28,17 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from .choices import SATISFACTION, WON_DEALS, CertifiedRole, ChangeKind, ChangeStatus
 from .currencies import symbol
+from .exchange import ConversionReport, converted_totals
 
 _TRANSLATED: dict = {}
 
 
-def _(text: str) -> str:
-    """``gettext`` remembered per language: batch evaluation renders the same sentences many times."""
-    key = (get_language(), text)
+def _(text: str, language: str | None = None) -> str:
+    """``gettext`` remembered per language: batch evaluation renders the same sentences many times.
+
+    ``language`` is the active language when the caller already has it (looking it up costs more than the
+    rest when 100,000 explanations are rendered); it must be the active one."""
+    key = (language or get_language(), text)
     found = _TRANSLATED.get(key)
     if found is None:
         found = _TRANSLATED[key] = gettext(text)
@@ -105,15 +112,22 @@ class PartnerMetrics:
     won_deals: int = 0
     satisfaction: Decimal | None = None
     custom: Mapping[str, Decimal] = field(default_factory=dict)
+    converted: int = 0  # revenue records in another currency, counted converted into the programme's
+    unconverted: int = 0  # revenue records left out: their currency had no exchange rate in force
 
     def as_json(self) -> dict:
-        return {
+        data = {
             "revenue": str(self.revenue),
             "certified": dict(sorted(self.certified.items())),
             "won_deals": self.won_deals,
             "satisfaction": None if self.satisfaction is None else str(self.satisfaction),
             "custom": {k: str(v) for k, v in sorted(self.custom.items())},
         }
+        if self.converted:
+            data["converted_records"] = self.converted
+        if self.unconverted:
+            data["unconverted_records"] = self.unconverted
+        return data
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,8 @@ class RequirementResult:
     required: object
     actual: object
     met: bool
-    context: tuple = ("", "EUR", 12)  # (tier name, currency, evaluation months)
+    # (tier name, currency, evaluation months[, revenue converted from other currencies])
+    context: tuple = ("", "EUR", 12)
 
     @property
     def message(self) -> str:
@@ -174,16 +189,19 @@ class Evaluation:
         check = self.next_check
         return check.missing if check else []
 
-    def explanation(self) -> str:
-        """Every requirement of every tier, explained."""
-        return "\n".join(r.message for check in self.checks for r in check.results)
+    def explanation(self, language: str | None = None) -> str:
+        """Every requirement of every tier, explained (``language``: the active one, if known)."""
+        language = language or get_language()
+        return "\n".join(explain(r, language) for check in self.checks for r in check.results)
 
-    def summary(self) -> str:
+    def summary(self, language: str | None = None) -> str:
         """What decides the change: the eligible tier's requirements, then what the next tier lacks."""
+        language = language or get_language()
         lines = []
+        next_check = self.next_check
         for check in self.checks:
-            if (self.tier is not None and check.tier.rank == self.tier.rank) or check is self.next_check:
-                lines.extend(r.message for r in check.results)
+            if (self.tier is not None and check.tier.rank == self.tier.rank) or check is next_check:
+                lines.extend(explain(r, language) for r in check.results)
         return "\n".join(lines)
 
     def as_json(self) -> dict:
@@ -212,9 +230,9 @@ def _json_value(value):
 _SEPARATORS: dict = {}
 
 
-def _format_number(value, places: int) -> str:
+def _format_number(value, places: int, language: str | None = None) -> str:
     """Grouped number in the active language's format (what ``number_format`` gives, computed faster)."""
-    language = get_language()
+    language = language or get_language()
     separators = _SEPARATORS.get(language)
     if separators is None:
         separators = _SEPARATORS[language] = (
@@ -228,29 +246,34 @@ def _format_number(value, places: int) -> str:
     return f"{value:,.{places}f}".replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
 
 
-def format_money(amount: Decimal, currency: str = "EUR") -> str:
+def format_money(amount: Decimal, currency: str = "EUR", language: str | None = None) -> str:
     places = 0 if amount == amount.to_integral_value() else 2
-    return f"{_format_number(amount, places)} {symbol(currency)}"
+    return f"{_format_number(amount, places, language)} {symbol(currency)}"
 
 
-def _number(value) -> str:
+def _number(value, language: str | None = None) -> str:
     if isinstance(value, Decimal):
         places = 0 if value == value.to_integral_value() else max(0, -value.normalize().as_tuple().exponent)
-        return _format_number(value, places)
-    return _format_number(value, 0)
+        return _format_number(value, places, language)
+    return _format_number(value, 0, language)
 
 
 _ROLE_LABELS = dict(CertifiedRole.choices)  # lazy labels: translated when rendered
+_ROLE_TEXTS: dict = {}
 
 
-def _role_label(role: str) -> str:
-    return str(_ROLE_LABELS.get(role, role)).lower()
+def _role_label(role: str, language: str | None = None) -> str:
+    key = (language or get_language(), role)
+    found = _ROLE_TEXTS.get(key)
+    if found is None:
+        found = _ROLE_TEXTS[key] = str(_ROLE_LABELS.get(role, role)).lower()
+    return found
 
 
-def _revenue_label(months: int) -> str:
+def _revenue_label(months: int, language: str | None = None) -> str:
     if months == 12:
-        return _("annual revenue")
-    return _("revenue over the last %(months)s months") % {"months": months}
+        return _("annual revenue", language)
+    return _("revenue over the last %(months)s months", language) % {"months": months}
 
 
 def check_tier(
@@ -258,7 +281,7 @@ def check_tier(
 ) -> TierCheck:
     """Every requirement of one tier against one partner's figures (explanations rendered when read)."""
     results = []
-    context = (tier.name, currency, months)
+    context = (tier.name, currency, months, metrics.converted > 0)
     if tier.min_revenue is not None:
         met = metrics.revenue >= tier.min_revenue
         results.append(RequirementResult("revenue", tier.min_revenue, metrics.revenue, met, context))
@@ -278,49 +301,71 @@ def check_tier(
     return TierCheck(tier, tuple(results))
 
 
-def explain(result) -> str:
-    """The human explanation of one requirement result, in the active language."""
-    tier, currency, months = result.context
+def explain(result, language: str | None = None) -> str:
+    """The human explanation of one requirement result, in the active language (``language``: the active
+    one, when the caller already has it)."""
+    language = language or get_language()
+    tier, currency, months, *converted = result.context
     required, actual, met = result.required, result.actual, result.met
     kind, _sep, detail = result.code.partition(":")
     if kind == "revenue":
+        actual_text = format_money(actual, currency, language)
+        if converted and converted[0]:
+            actual_text = _("%(amount)s (converted)", language) % {"amount": actual_text}
         values = {
             "tier": tier,
-            "label": _revenue_label(months),
-            "actual": format_money(actual, currency),
-            "required": format_money(required, currency),
-            "missing": format_money(required - actual, currency),
+            "label": _revenue_label(months, language),
+            "actual": actual_text,
+            "required": format_money(required, currency, language),
+            "missing": format_money(required - actual, currency, language),
         }
         if met:
-            return _("%(tier)s: %(label)s %(actual)s ≥ %(required)s ✓") % values
-        return _("%(tier)s needs %(label)s of %(required)s: you have %(actual)s (%(missing)s to go)") % values
+            return _("%(tier)s: %(label)s %(actual)s ≥ %(required)s ✓", language) % values
+        return (
+            _("%(tier)s needs %(label)s of %(required)s: you have %(actual)s (%(missing)s to go)", language)
+            % values
+        )
     if kind == "certified":
-        values = {"tier": tier, "role": _role_label(detail), "actual": actual, "required": required}
+        values = {"tier": tier, "role": _role_label(detail, language), "actual": actual, "required": required}
         if met:
-            return _("%(tier)s: %(actual)s certified %(role)s people ≥ %(required)s ✓") % values
-        return _("%(tier)s needs %(required)s certified %(role)s people: you have %(actual)s") % values
+            return _("%(tier)s: %(actual)s certified %(role)s people ≥ %(required)s ✓", language) % values
+        return (
+            _("%(tier)s needs %(required)s certified %(role)s people: you have %(actual)s", language) % values
+        )
     if kind == "won_deals":
         values = {"tier": tier, "actual": actual, "required": required}
         if met:
-            return _("%(tier)s: %(actual)s won deals ≥ %(required)s ✓") % values
-        return _("%(tier)s needs %(required)s won deals: you have %(actual)s") % values
+            return _("%(tier)s: %(actual)s won deals ≥ %(required)s ✓", language) % values
+        return _("%(tier)s needs %(required)s won deals: you have %(actual)s", language) % values
     if kind == "satisfaction":
         values = {
             "tier": tier,
-            "actual": _number(actual) if actual is not None else "",
-            "required": _number(required),
+            "actual": _number(actual, language) if actual is not None else "",
+            "required": _number(required, language),
         }
         if met:
-            return _("%(tier)s: customer satisfaction %(actual)s/10 ≥ %(required)s/10 ✓") % values
+            return _("%(tier)s: customer satisfaction %(actual)s/10 ≥ %(required)s/10 ✓", language) % values
         if actual is None:
             return (
-                _("%(tier)s needs a customer satisfaction of %(required)s/10: no score recorded yet") % values
+                _(
+                    "%(tier)s needs a customer satisfaction of %(required)s/10: no score recorded yet",
+                    language,
+                )
+                % values
             )
-        return _("%(tier)s needs a customer satisfaction of %(required)s/10: yours is %(actual)s/10") % values
-    values = {"tier": tier, "metric": detail, "actual": _number(actual), "required": _number(required)}
+        return (
+            _("%(tier)s needs a customer satisfaction of %(required)s/10: yours is %(actual)s/10", language)
+            % values
+        )
+    values = {
+        "tier": tier,
+        "metric": detail,
+        "actual": _number(actual, language),
+        "required": _number(required, language),
+    }
     if met:
-        return _("%(tier)s: %(metric)s %(actual)s ≥ %(required)s ✓") % values
-    return _("%(tier)s needs %(metric)s of %(required)s: you have %(actual)s") % values
+        return _("%(tier)s: %(metric)s %(actual)s ≥ %(required)s ✓", language) % values
+    return _("%(tier)s needs %(metric)s of %(required)s: you have %(actual)s", language) % values
 
 
 def evaluate(
@@ -460,11 +505,31 @@ def evaluation_window(program, as_of: datetime.date) -> tuple[datetime.date, dat
 
 
 def collect_metrics(program, as_of: datetime.date, partnership_ids=None) -> dict[int, PartnerMetrics]:
-    """Figures of every member of ``program`` (or of ``partnership_ids``), in four aggregate queries."""
+    """Figures of every member of ``program`` (or of ``partnership_ids``), in five aggregate queries."""
+    return collect_figures(program, as_of, partnership_ids)[0]
+
+
+def collect_revenue(program, start, end, member_ids) -> tuple[dict, ConversionReport]:
+    """Revenue of every member over the window in the programme's currency, set-based
+    (``meute.programs.exchange.converted_totals``): records in another currency converted in SQL with the
+    rate in force on their period, those without a rate left out and counted.
+    Per partnership: (total to the cent, records converted, records left out)."""
+    from .models import RevenueRecord
+
+    window = RevenueRecord.objects.filter(partnership_id__in=member_ids, period__gte=start, period__lte=end)
+    totals, report = converted_totals(window, "partnership_id", program.currency)
+    revenue = {pk: (t.rounded, t.converted, t.unconverted) for pk, t in totals.items()}
+    return revenue, report
+
+
+def collect_figures(
+    program, as_of: datetime.date, partnership_ids=None
+) -> tuple[dict[int, PartnerMetrics], ConversionReport]:
+    """``collect_metrics`` with the report of the currency conversion of the revenue."""
     from meute.partnerships.choices import PartyRole
     from meute.partnerships.models import PartnershipParty
 
-    from .models import CertifiedPerson, PartnerMetric, PartnerTier, RevenueRecord
+    from .models import CertifiedPerson, PartnerMetric, PartnerTier
 
     start, end = evaluation_window(program, as_of)
     members = PartnerTier.objects.filter(program=program)
@@ -472,15 +537,7 @@ def collect_metrics(program, as_of: datetime.date, partnership_ids=None) -> dict
         members = members.filter(partnership_id__in=list(partnership_ids))
     member_ids = members.values("partnership_id")
 
-    revenue = dict(
-        RevenueRecord.objects.filter(
-            partnership_id__in=member_ids, period__gte=start, period__lte=end, currency=program.currency
-        )
-        .order_by()
-        .values("partnership_id")
-        .annotate(total=Sum("amount"))
-        .values_list("partnership_id", "total")
-    )
+    revenue, conversion = collect_revenue(program, start, end, member_ids)
 
     # Certified people of the partner side of each partnership, counted per role, valid on the date.
     seats = PartnershipParty.objects.filter(partnership_id__in=member_ids).exclude(role=PartyRole.OPERATOR)
@@ -513,11 +570,15 @@ def collect_metrics(program, as_of: datetime.date, partnership_ids=None) -> dict
         measured.setdefault(partnership_id, {})[metric] = (total, average)
 
     result = {}
+    no_revenue = (ZERO.quantize(CENT), 0, 0)
     for partnership_id in members.values_list("partnership_id", flat=True):
         figures = measured.get(partnership_id, {})
         satisfaction = figures.get(SATISFACTION, (None, None))[1]
+        total, converted, unconverted = revenue.get(partnership_id, no_revenue)
         result[partnership_id] = PartnerMetrics(
-            revenue=Decimal(revenue.get(partnership_id) or ZERO).quantize(CENT),
+            revenue=total,
+            converted=converted,
+            unconverted=unconverted,
             certified=certified.get(partnership_id, {}),
             won_deals=int(figures.get(WON_DEALS, (ZERO, None))[0] or 0),
             satisfaction=None if satisfaction is None else Decimal(satisfaction).quantize(Decimal("0.1")),
@@ -527,7 +588,7 @@ def collect_metrics(program, as_of: datetime.date, partnership_ids=None) -> dict
                 if code not in (WON_DEALS, SATISFACTION)
             },
         )
-    return result
+    return result, conversion
 
 
 # --------------------------------------------------------------------------------------------------
@@ -550,6 +611,7 @@ class RunSummary:
     as_of: datetime.date
     outcomes: list
     applied: bool
+    conversion: ConversionReport | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -559,27 +621,60 @@ class RunSummary:
         return [o.change for o in self.outcomes if o.change is not None]
 
 
+def _rules_json(rules) -> list:
+    return [
+        {
+            "tier": r.name,
+            "rank": r.rank,
+            "min_revenue": None if r.min_revenue is None else str(r.min_revenue),
+            "min_certified": dict(r.min_certified),
+            "min_won_deals": r.min_won_deals,
+            "min_satisfaction": None if r.min_satisfaction is None else str(r.min_satisfaction),
+            "custom_thresholds": {k: str(v) for k, v in r.custom_thresholds.items()},
+        }
+        for r in rules
+    ]
+
+
+class EvidenceBuilder:
+    """The evidence snapshot of each proposal of one run: what every snapshot shares (date, period,
+    currency, rules in force) is built once."""
+
+    def __init__(self, program, as_of, rules):
+        start, end = evaluation_window(program, as_of)
+        self.as_of = as_of.isoformat()
+        self.period = [start.isoformat(), end.isoformat()]
+        self.currency = program.currency
+        self.rules = _rules_json(rules)
+
+    def __call__(self, metrics: PartnerMetrics, evaluation: Evaluation) -> dict:
+        return {
+            "as_of": self.as_of,
+            "period": list(self.period),
+            "currency": self.currency,
+            "metrics": metrics.as_json(),
+            "rules": self.rules,
+            **evaluation.as_json(),
+        }
+
+
 def evidence_for(program, as_of, metrics: PartnerMetrics, evaluation: Evaluation, rules) -> dict:
-    start, end = evaluation_window(program, as_of)
-    return {
-        "as_of": as_of.isoformat(),
-        "period": [start.isoformat(), end.isoformat()],
-        "currency": program.currency,
-        "metrics": metrics.as_json(),
-        "rules": [
-            {
-                "tier": r.name,
-                "rank": r.rank,
-                "min_revenue": None if r.min_revenue is None else str(r.min_revenue),
-                "min_certified": dict(r.min_certified),
-                "min_won_deals": r.min_won_deals,
-                "min_satisfaction": None if r.min_satisfaction is None else str(r.min_satisfaction),
-                "custom_thresholds": {k: str(v) for k, v in r.custom_thresholds.items()},
-            }
-            for r in rules
-        ],
-        **evaluation.as_json(),
-    }
+    return EvidenceBuilder(program, as_of, rules)(metrics, evaluation)
+
+
+# What the evaluation reads and writes of each member (its partnership's name for summaries and audit).
+_MEMBER_FIELDS = (
+    "id",
+    "partnership_id",
+    "program_id",
+    "tier_id",
+    "valid_from",
+    "valid_until",
+    "grace_until",
+    "last_evaluated",
+    "partnership__id",
+    "partnership__name",
+)
 
 
 def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None) -> RunSummary:
@@ -588,9 +683,19 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
     Promotions are proposed at once. A partner below its tier first gets a grace period
     (``program.demotion_grace_days``); a demotion is proposed only if the shortfall lasts past it.
     With ``program.auto_apply`` proposals are applied immediately, else they wait for approval.
+
+    Set-based throughout: the figures come from a few aggregate queries, the new proposals (with their
+    evidence snapshots) are written in one COPY stream on PostgreSQL with one audit entry each, member
+    states in one UPDATE per distinct new state.
     """
+    from meute.lib.bulk import cyclic_gc_paused
+
+    with cyclic_gc_paused():
+        return _run_evaluation(program, as_of, write=write, actor=actor, progress=progress)
+
+
+def _run_evaluation(program, as_of, *, write, actor, progress) -> RunSummary:
     from meute.core.audit import log_bulk_create
-    from meute.lib.bulk import insert_objects
 
     from .models import PartnerTier, TierChange
 
@@ -602,20 +707,33 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
             % {"program": program.name},
             code="no_tiers",
         )
+    language = get_language()
     ranks = {r.id: r.rank for r in rules}
-    metrics = collect_metrics(program, as_of)
-    members = list(PartnerTier.objects.filter(program=program).select_related("partnership").order_by("pk"))
+    metrics, conversion = collect_figures(program, as_of)
+    members = list(
+        PartnerTier.objects.filter(program=program)
+        .select_related("partnership")
+        .only(*_MEMBER_FIELDS)
+        .order_by("pk")
+    )
     open_changes = {
-        c.partnership_id: c for c in TierChange.objects.filter(program=program, status=ChangeStatus.PROPOSED)
+        c.partnership_id: c
+        for c in TierChange.objects.filter(program=program, status=ChangeStatus.PROPOSED).defer(
+            "evidence", "explanation"
+        )
     }
     tiers_by_id = program.tiers.in_bulk()
     grace = datetime.timedelta(days=program.demotion_grace_days)
+    # A report-only run (``write=False``) skips rendering the evidence and explanations nobody will store.
+    evidence = EvidenceBuilder(program, as_of, rules) if write else None
+    no_figures = PartnerMetrics()
+    currency, months = program.currency, program.evaluation_months
     outcomes, new_changes, superseded, touched = [], [], [], []
     iterator = progress(members) if progress else members
     for member in iterator:
         before = _state(member)
-        figures = metrics.get(member.partnership_id, PartnerMetrics())
-        evaluation = evaluate(figures, rules, currency=program.currency, months=program.evaluation_months)
+        figures = metrics.get(member.partnership_id, no_figures)
+        evaluation = evaluate(figures, rules, currency=currency, months=months)
         current_rank = ranks.get(member.tier_id, 0) if member.tier_id else 0
         target = evaluation.tier
         target_rank = target.rank if target else 0
@@ -662,10 +780,9 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
             to_tier=tiers_by_id.get(target_id),
             kind=kind,
             as_of=as_of,
-            # A report-only run (``write=False``) skips rendering the evidence nobody will store.
-            evidence=evidence_for(program, as_of, figures, evaluation, rules) if write else {},
+            evidence=evidence(figures, evaluation) if write else {},
+            explanation=evaluation.summary(language) if write else "",
         )
-        change.explanation = evaluation.summary() if write else ""
         outcome.action = "promote" if kind == ChangeKind.PROMOTION else "demote"
         outcome.change = change
         new_changes.append(change)
@@ -674,7 +791,7 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
             _apply(change, member, program, as_of, status=ChangeStatus.AUTO_APPLIED, actor=None)
         if _state(member) != before:
             touched.append(member)
-    summary = RunSummary(program, as_of, outcomes, applied=write)
+    summary = RunSummary(program, as_of, outcomes, applied=write, conversion=conversion)
     if not write:
         return summary
     now = timezone.now()
@@ -683,8 +800,10 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
         for ids in _chunks([c.pk for c in superseded]):
             TierChange.objects.filter(pk__in=ids).update(status=ChangeStatus.SUPERSEDED, updated_at=now)
         if new_changes:
-            insert_objects(TierChange, new_changes)
-            log_bulk_create(new_changes, actor=actor)
+            _insert_changes(new_changes, now)
+            # The audit entry records who created which change; the evidence and explanation stay on the
+            # change itself (never edited afterwards), not copied into the trail.
+            log_bulk_create(new_changes, actor=actor, exclude=("evidence", "explanation"))
         groups = {}
         for member in touched:
             groups.setdefault(_state(member), []).append(member.pk)
@@ -702,6 +821,71 @@ def run_evaluation(program, as_of=None, *, write=True, actor=None, progress=None
     for member in members:
         member.last_evaluated = as_of
     return summary
+
+
+# The columns of a new tier change, in the order ``_insert_changes`` writes them.
+_CHANGE_COLUMNS = (
+    "id",
+    "uuid",
+    "created_at",
+    "updated_at",
+    "partnership_id",
+    "program_id",
+    "from_tier_id",
+    "to_tier_id",
+    "kind",
+    "status",
+    "as_of",
+    "evidence",
+    "explanation",
+    "decided_by_id",
+    "decided_at",
+    "decision_note",
+)
+
+
+def _insert_changes(changes, now) -> None:
+    """Insert new tier changes (unsaved instances) and give them their keys: one COPY stream of text lines
+    on PostgreSQL (``meute.lib.bulk.write_rows``), the evidence serialised once, by the C JSON encoder."""
+    from meute.lib.bulk import connection_for, reserve_ids, write_rows
+
+    from .models import TierChange
+
+    connection = connection_for(TierChange)
+    decided_field = TierChange._meta.get_field("decided_at")
+    now_db = TierChange._meta.get_field("created_at").get_db_prep_save(now, connection)
+    dumps = json.dumps
+    ids = reserve_ids(TierChange, len(changes))
+    rows = []
+    for change, pk in zip(changes, ids, strict=True):
+        change.pk = pk
+        change.created_at = change.updated_at = now
+        values = change.__dict__
+        decided_at = values["decided_at"]
+        rows.append(
+            (
+                pk,
+                change.uuid.hex,
+                now_db,
+                now_db,
+                values["partnership_id"],
+                values["program_id"],
+                values["from_tier_id"],
+                values["to_tier_id"],
+                values["kind"],
+                values["status"],
+                values["as_of"].isoformat(),
+                dumps(values["evidence"], ensure_ascii=False),
+                values["explanation"],
+                values["decided_by_id"],
+                None if decided_at is None else decided_field.get_db_prep_save(decided_at, connection),
+                values["decision_note"],
+            )
+        )
+    write_rows(TierChange, _CHANGE_COLUMNS, rows)
+    for change in changes:
+        change._state.adding = False
+        change._state.db = connection.alias
 
 
 def _tier_name(tier) -> str:
@@ -912,6 +1096,7 @@ def explain_evidence(evidence: dict) -> list[dict]:
     """The per-tier results kept in a tier change's evidence, with their explanations in the active
     language (evidence keeps data, not sentences)."""
     currency = evidence.get("currency", "EUR")
+    converted = bool((evidence.get("metrics") or {}).get("converted_records"))
     period = evidence.get("period") or []
     months = 12
     if len(period) == 2:
@@ -926,7 +1111,8 @@ def explain_evidence(evidence: dict) -> list[dict]:
             if code in ("revenue", "satisfaction") or code.startswith("metric:"):
                 required = None if required is None else Decimal(str(required))
                 actual = None if actual is None else Decimal(str(actual))
-            result = RequirementResult(code, required, actual, item["met"], (tier["tier"], currency, months))
+            context = (tier["tier"], currency, months, converted)
+            result = RequirementResult(code, required, actual, item["met"], context)
             results.append({"met": result.met, "message": result.message})
         checks.append({"tier": tier["tier"], "met": tier.get("met"), "results": results})
     return checks

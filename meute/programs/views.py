@@ -298,6 +298,12 @@ class EvaluationView(VisibleObjectMixin, TemplateView):
             )
             % values,
         )
+        conversion = summary.conversion
+        for line in conversion.lines() if conversion else []:
+            if conversion.missing:
+                messages.warning(request, line)
+            else:
+                messages.info(request, line)
         return redirect("program-evaluation", uuid=program.uuid)
 
 

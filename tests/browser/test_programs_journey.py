@@ -71,3 +71,44 @@ def test_programme_evaluation_and_partner_view(live_server, world, page, tmp_pat
     progress = page.locator("#tier-progress")
     expect(progress).to_contain_text("Silver")
     expect(progress).to_contain_text("Gold needs 2 certified consultant people: you have 0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exchange_rates_convert_revenue_in_the_evaluation(live_server, world, page):  # noqa: F811
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from meute.programs.models import PartnerTier, Program, RevenueRecord, Tier
+
+    program = Program.objects.create(name="Partner programme", code="main")
+    Tier.objects.create(program=program, name="Silver", rank=1, min_revenue=Decimal("50000"))
+    PartnerTier.objects.create(partnership=world.partnership_a, program=program)
+    today = timezone.localdate()
+    RevenueRecord.objects.create(
+        partnership=world.partnership_a, period=today, amount=Decimal("60000"), currency="USD"
+    )
+    log_in(page, live_server, "manager", None)
+    page.get_by_role("link", name="Programmes", exact=True).click()
+    page.get_by_role("link", name="Exchange rates").click()
+    page.get_by_role("link", name=re.compile("Add a rate")).click()
+    page.locator("#id_from_currency").fill("usd")
+    page.locator("#id_rate").fill("0.9")
+    page.locator("#id_valid_from").fill(today.replace(day=1).isoformat())
+    page.locator("form.card button.btn--primary[type=submit]").click()
+    expect(page.locator("#rates")).to_contain_text("USD")
+
+    page.get_by_role("link", name=re.compile("Add a rate")).click()
+    page.locator("#id_from_currency").fill("USD")
+    page.locator("#id_rate").fill("0")
+    page.locator("#id_valid_from").fill(today.replace(day=1).isoformat())
+    page.locator("form.card button.btn--primary[type=submit]").click()
+    expect(page.locator("form.card")).to_contain_text("An exchange rate is greater than zero.")
+
+    page.goto(f"{live_server.url}{program.get_absolute_url()}evaluation/")
+    page.get_by_role("button", name="Evaluate all partners now").click()
+    expect(page.locator("body")).to_contain_text(
+        "1 revenue record in another currency was converted into EUR"
+    )
+    expect(page.locator("#proposals")).to_contain_text("54,000 € (converted)")

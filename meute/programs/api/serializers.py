@@ -10,6 +10,7 @@ from meute.programs import plans
 from meute.programs.models import (
     BusinessPlan,
     CertifiedPerson,
+    ExchangeRate,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -69,6 +70,20 @@ class ProgramCostSerializer(ModelValidatedSerializer):
     class Meta:
         model = ProgramCost
         fields = ["uuid", "program", "year", "category", "amount", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []
+
+
+class ExchangeRateSerializer(ModelValidatedSerializer):
+    constraint_fields = {
+        "unique_exchange_rate_per_day": "valid_from",
+        "exchange_rate_positive": "rate",
+        "exchange_rate_two_currencies": "to_currency",
+    }
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["uuid", "from_currency", "to_currency", "rate", "valid_from", *TIMESTAMPS]
         read_only_fields = ["uuid", *TIMESTAMPS]
         validators = []
 
@@ -252,6 +267,18 @@ class EvaluationResultSerializer(serializers.Serializer):
     grace = serializers.IntegerField()
     pending = serializers.IntegerField()
     written = serializers.BooleanField()
+    converted_records = serializers.IntegerField(
+        help_text=_("Revenue records in another currency, counted converted into the programme's currency.")
+    )
+    unconverted_records = serializers.IntegerField(
+        help_text=_("Revenue records not counted: their currency had no exchange rate in force.")
+    )
+    unconverted = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("Records not counted, per currency.")
+    )
+    messages = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The conversion, said in sentences.")
+    )
 
 
 class RevenueRecordSerializer(ModelValidatedSerializer):
@@ -393,3 +420,9 @@ class ObjectiveActualSerializer(serializers.Serializer):
     variance = serializers.DecimalField(max_digits=16, decimal_places=2)
     percent = serializers.IntegerField()
     status = serializers.CharField()
+    unconverted_records = serializers.IntegerField(
+        source="unconverted",
+        help_text=_(
+            "Revenue records of the quarter not counted: their currency had no exchange rate in force."
+        ),
+    )

@@ -68,6 +68,10 @@ def test_evaluate_approve_and_reject(api, world, program):
         "grace": 0,
         "pending": 0,
         "written": False,
+        "converted_records": 0,
+        "unconverted_records": 0,
+        "unconverted": {},
+        "messages": [],
     }
     assert not TierChange.objects.exists()
     assert client.post(f"/api/programs/{program.uuid}/evaluate/", {}, format="json").json()["promotions"] == 2

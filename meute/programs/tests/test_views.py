@@ -362,3 +362,12 @@ def test_tier_removal_is_simulated_then_refused_while_held_or_deleted(client_for
     assert client_for(world.partner_a_user).post(unused, {"delete": "1"}).status_code in (403, 404)
     assert client_for(world.manager).post(unused, {"delete": "1"}).status_code == 302
     assert not Tier.objects.filter(pk=platinum.pk).exists()
+
+
+def test_home_page_lists_recent_revenue_records(client_for, world, program):
+    """A revenue record's address needs its partnership: the dashboard's recent changes list it
+    without a link rather than failing."""
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=datetime.date(2026, 3, 1), amount=10)
+    response = client_for(world.manager).get("/")
+    assert response.status_code == 200
+    assert any(entry.content_type.model == "revenuerecord" for entry in response.context["recent_changes"])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from meute.core.importing import ImportFileError, ImportValidationError
 from meute.core.management.commands._options import user_by_username
 from meute.core.progress import progress_bar
-from meute.programs.importing import import_revenue
+from meute.programs.importing import import_rates, import_revenue
 from meute.programs.models import Program
 from meute.programs.tiering import run_evaluation
 
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         "the promotions and demotions it finds (nothing is written without --apply). "
         "“meute tiers import-revenue FILE” imports revenue records (all rows or nothing). "
         "“meute tiers import-metrics FILE” imports partner metrics (all rows or nothing). "
+        "“meute tiers import-rates FILE” imports exchange rates (all rows or nothing). "
         "“meute tiers labels” awards the rule labels to the partners that meet them."
     )
 
@@ -52,6 +53,10 @@ class Command(BaseCommand):
         metrics.add_argument("file", help=_("Path of the .csv or .xlsx file."))
         metrics.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
         metrics.add_argument("--as-user", metavar="USERNAME", help=_("Import as this user."))
+        rates = sub.add_parser("import-rates", help=_("Import exchange rates."))
+        rates.add_argument("file", help=_("Path of the .csv or .xlsx file."))
+        rates.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
+        rates.add_argument("--as-user", metavar="USERNAME", help=_("Import as this user."))
 
     def handle(self, *args, action, **options):
         if action == "evaluate":
@@ -60,6 +65,8 @@ class Command(BaseCommand):
             return self.labels(**options)
         if action == "import-metrics":
             return self.import_metrics(**options)
+        if action == "import-rates":
+            return self.import_rates(**options)
         return self.import_revenue(**options)
 
     def labels(self, *, label, **options):
@@ -112,6 +119,9 @@ class Command(BaseCommand):
                 )
                 % values
             )
+            conversion = summary.conversion
+            for line in conversion.lines() if conversion else []:
+                self.stdout.write(self.style.WARNING(line) if conversion.missing else line)
             if verbosity > 1 or not apply:
                 names = dict(item.tiers.values_list("pk", "name"))
                 for outcome in summary.outcomes:
@@ -164,3 +174,22 @@ class Command(BaseCommand):
         else:
             message = _("Imported %(count)s partner metrics.")
         self.stdout.write(self.style.SUCCESS(message % {"count": result.created}))
+
+    def import_rates(self, *, file, dry_run, as_user, **options):
+        user = user_by_username(as_user)
+        try:
+            result = import_rates(file, user=user, dry_run=dry_run)
+        except (ImportFileError, PermissionDenied) as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        except ImportValidationError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(str(exc), returncode=1) from exc
+        if result.dry_run:
+            message = _("The file is valid: %(count)s exchange rates would be imported (nothing written).")
+        else:
+            message = _("Imported %(count)s exchange rates.")
+        message = message % {"count": result.created}
+        if result.unchanged:
+            message += " " + _("%(count)s already recorded, left as they were.") % {"count": result.unchanged}
+        self.stdout.write(self.style.SUCCESS(message))
