@@ -1,13 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LeadStatus(models.TextChoices):
-    NEW = "new", _("New")
-    OFFERED = "offered", _("Offered")
-    ACCEPTED = "accepted", _("Accepted")
-    UNASSIGNED = "unassigned", _("Unassigned")
-    CLOSED = "closed", _("Closed")
+    NEW = "new", pgettext_lazy("lead status", "New")
+    OFFERED = "offered", pgettext_lazy("lead status", "Offered")
+    ACCEPTED = "accepted", pgettext_lazy("lead status", "Accepted")
+    UNASSIGNED = "unassigned", pgettext_lazy("lead status", "Unassigned")
+    CLOSED = "closed", pgettext_lazy("lead status", "Closed")
 
 
 # Leads that still occupy a partner's capacity once accepted.
@@ -24,11 +25,11 @@ class LeadSource(models.TextChoices):
 
 
 class OfferStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting answer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Timed out")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING = "pending", pgettext_lazy("lead offer status", "Awaiting answer")
+    ACCEPTED = "accepted", pgettext_lazy("lead offer status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("lead offer status", "Declined")
+    EXPIRED = "expired", pgettext_lazy("lead offer status", "Timed out")
+    WITHDRAWN = "withdrawn", pgettext_lazy("lead offer status", "Withdrawn")
 
 
 class RoutingTrigger(models.TextChoices):

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meute.core.models import Organization, Sector, Territory
 from meute.lib.models import BusinessModel, VisibleQuerySet
@@ -185,10 +186,10 @@ class ProfileKey(models.Model):
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING = "pending", pgettext_lazy("match proposal status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("match proposal status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("match proposal status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("match proposal status", "Withdrawn")
 
 
 class MatchProposalQuerySet(VisibleQuerySet):

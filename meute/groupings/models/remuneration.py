@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meute.core.models import Organization
 from meute.deals.choices import Currency, DealPartyRole
@@ -31,10 +32,10 @@ __all__ = [
 
 
 class PayoutStatus(models.TextChoices):
-    COMPUTED = "computed", _("Computed")
-    APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
-    ON_HOLD = "on_hold", _("On hold")
+    COMPUTED = "computed", pgettext_lazy("payout status", "Computed")
+    APPROVED = "approved", pgettext_lazy("payout status", "Approved")
+    PAID = "paid", pgettext_lazy("payout status", "Paid")
+    ON_HOLD = "on_hold", pgettext_lazy("payout status", "On hold")
 
 
 class RemunerationVersionQuerySet(PartnershipScopedQuerySet):
