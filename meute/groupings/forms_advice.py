@@ -8,7 +8,7 @@ from meute.partnerships.choices import CollaborationModel
 
 from . import models_advisor
 from .models import PlaybookItemStatus
-from .playbook_catalogue import REFERRAL_RATE_MAX, REFERRAL_RATE_MIN
+from .playbooks import format_percent, rate_bounds
 
 
 class AssessmentForm(StyledFormMixin, forms.Form):
@@ -94,7 +94,7 @@ class PlaybookItemForm(StyledFormMixin, forms.Form):
         else:
             self.fields["rate_percent"].help_text = _(
                 "Between %(min)s %% and %(max)s %% of the amount or margin."
-            ) % {"min": REFERRAL_RATE_MIN, "max": REFERRAL_RATE_MAX}
+            ) % dict(zip(("min", "max"), map(format_percent, rate_bounds(instance)), strict=True))
             self.fields["rate_percent"].widget.attrs["aria-describedby"] = (
                 f"{self.add_prefix('rate_percent')}-help"
             )

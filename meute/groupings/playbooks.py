@@ -3,7 +3,7 @@
 - ``instantiate(grouping, model)`` creates the missing items of the model (idempotent).
 - ``update_item(user, item, **changes)`` validates and saves an item: owner must be a member of the
   grouping (or one of its people), "not applicable" needs a reason, a percentage item (the referral rate)
-  must stay within its bounds (5–20 % by default).
+  must stay within the referral range of the grouping's remuneration rules (5–20 % without rules).
 - ``progress(items)`` summarises the items (done or not applicable over all, and required items open).
 
 Who may change an item: staff editors, the grouping's coordinator or project lead, and the members of
@@ -16,9 +16,10 @@ from decimal import Decimal
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import PlaybookDocument, PlaybookItem, PlaybookItemStatus
+from .models import PlaybookDocument, PlaybookItem, PlaybookItemStatus, RemunerationVersion
 from .playbook_catalogue import entries_for
 
 EDITABLE_FIELDS = (
@@ -78,6 +79,26 @@ def can_change_item(user, item, lead: bool | None = None) -> bool:
     )
 
 
+def rate_bounds(item: PlaybookItem) -> tuple[Decimal, Decimal]:
+    """The range a percentage item's rate must stay in.
+
+    The referral rate follows the grouping's remuneration rules: the allowed referral range of the
+    version in force today (or, before the first one starts, of the first one), so the playbook and the
+    payouts never disagree. Without rules, the catalogue's range (5–20 % for the referral fee).
+    """
+    entry = item.entry
+    if entry.key == "referral_rate" and item.partnership_id:
+        versions = RemunerationVersion.objects.filter(partnership_id=item.partnership_id).values_list(
+            "referral_min_rate", "referral_max_rate"
+        )
+        today = timezone.localdate()
+        bounds = versions.filter(valid_from__lte=today).order_by("-valid_from").first()
+        bounds = bounds or versions.order_by("valid_from").first()
+        if bounds:
+            return bounds
+    return entry.minimum, entry.maximum
+
+
 def validate_item(item: PlaybookItem) -> None:
     errors = {}
     member_ids = set(item.partnership.parties.values_list("organization_id", flat=True))
@@ -90,10 +111,11 @@ def validate_item(item: PlaybookItem) -> None:
     entry = item.entry
     if entry and entry.value_kind == "percent":
         rate = item.rate_percent
-        if rate is not None and not (entry.minimum <= rate <= entry.maximum):
+        lowest, highest = rate_bounds(item)
+        if rate is not None and not (lowest <= rate <= highest):
             errors["rate_percent"] = [
                 _("The rate must be between %(min)s %% and %(max)s %%.")
-                % {"min": format_percent(entry.minimum), "max": format_percent(entry.maximum)}
+                % {"min": format_percent(lowest), "max": format_percent(highest)}
             ]
         if rate is None and item.status == PlaybookItemStatus.DONE:
             errors["rate_percent"] = [_("Give the rate before marking this item done.")]

@@ -1,12 +1,14 @@
 """Playbooks: the catalogue covers every model, items are owned, tracked, validated and summarised."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from meute.core.factories import PersonFactory
-from meute.groupings import playbooks
+from meute.groupings import payouts, playbooks
 from meute.groupings.models import PlaybookDocument, PlaybookItem, PlaybookItemStatus
 from meute.groupings.playbook_catalogue import CATALOGUE, entries_for
 from meute.partnerships.choices import CollaborationModel as M
@@ -103,6 +105,34 @@ def test_referral_rate_between_5_and_20_percent(advice_world, rate, ok):
         with pytest.raises(ValidationError) as caught:
             playbooks.update_item(w.partner_a_user, item, rate_percent=Decimal(rate))
         assert "between 5 % and 20 %" in caught.value.message_dict["rate_percent"][0]
+
+
+def test_referral_rate_follows_the_range_of_the_remuneration_rules(advice_world):
+    """Once the grouping's rules narrow the referral range, the playbook checks the same range."""
+    w = advice_world
+    item = {i.key: i for i in playbooks.instantiate(w.grouping, M.REFERRAL)}["referral_rate"]
+    today = timezone.localdate()
+    fee = [{"kind": "referral_fee", "rate": "8"}]
+    # Only a future version: its range already applies to the terms being written.
+    payouts.save_version(
+        w.grouping, valid_from=today + datetime.timedelta(days=30), rules=fee, user=w.admin,
+        referral_min_rate="3", referral_max_rate="12",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        playbooks.update_item(w.partner_a_user, item, rate_percent=Decimal("15"))
+    assert "between 3 % and 12 %" in caught.value.message_dict["rate_percent"][0]
+    # A version in force today wins over the future one.
+    payouts.save_version(
+        w.grouping, valid_from=today - datetime.timedelta(days=30), rules=fee, user=w.admin,
+        referral_min_rate="2", referral_max_rate="10",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        playbooks.update_item(w.partner_a_user, item, rate_percent=Decimal("11"))
+    assert "between 2 % and 10 %" in caught.value.message_dict["rate_percent"][0]
+    item.refresh_from_db()
+    assert item.rate_percent is None
+    saved = playbooks.update_item(w.partner_a_user, item, rate_percent=Decimal("2.5"), status="done")
+    assert saved.rate_percent == Decimal("2.5")
 
 
 def test_referral_rate_needed_before_done(advice_world):
