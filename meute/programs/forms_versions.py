@@ -20,7 +20,10 @@ class TierRuleVersionForm(StyledFormMixin, forms.Form):
     effective_from = forms.DateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("A date after today. Until then, the rules in force stay as they are."),
+        help_text=_(
+            "A date after today. Until then, the rules in force stay as they are. Partners see the "
+            "announced change on their portal."
+        ),
     )
     min_revenue = _tier_field("min_revenue")
     min_won_deals = _tier_field("min_won_deals")

@@ -461,6 +461,48 @@ def history(tier: Tier, day: datetime.date | None = None) -> list[HistoryRow]:
     return rows[::-1]
 
 
+@dataclass
+class TierAnnouncement:
+    tier_name: str
+    changes: list  # Change, from the rules in force today to those of the announced date
+
+
+@dataclass
+class Announcement:
+    """The next date on which a programme's tier rules change, and what changes then."""
+
+    effective_from: datetime.date
+    tiers: list  # TierAnnouncement, lowest rank first, only the tiers that change
+
+
+def next_announcement(program: Program, day: datetime.date | None = None) -> Announcement | None:
+    """The programme's first scheduled change after ``day`` (today): its date and, per tier, what changes
+    from the rules in force on ``day``. None when nothing is scheduled. One query."""
+    day = day or timezone.localdate()
+    by_tier, names = {}, {}
+    for version in (
+        TierRuleVersion.objects.filter(tier__program=program)
+        .select_related("tier")
+        .order_by("tier__rank", "effective_from")
+    ):
+        by_tier.setdefault(version.tier_id, []).append(version)
+        names[version.tier_id] = version.tier.name
+    upcoming = [v.effective_from for versions in by_tier.values() for v in versions if v.effective_from > day]
+    if not upcoming:
+        return None
+    date = min(upcoming)
+    tiers = []
+    for tier_id, versions in by_tier.items():
+        now, then = in_force(versions, day), in_force(versions, date)
+        if now.pk != then.pk:
+            found = changes(
+                (now.requirements, now.benefits), (then.requirements, then.benefits), program.currency
+            )
+            if found:
+                tiers.append(TierAnnouncement(names[tier_id], found))
+    return Announcement(date, tiers) if tiers else None
+
+
 # --------------------------------------------------------------------------------------------------
 # The tier's own fields follow the version in force
 # --------------------------------------------------------------------------------------------------

@@ -990,10 +990,11 @@ def _decide(change, user, note, *, approve):
     return change
 
 
-def partner_progress(member, as_of=None) -> Evaluation | None:
-    """One member's evaluation now, for its page: current figures against the rules in force."""
+def partner_progress(member, as_of=None, rules_on=None) -> Evaluation | None:
+    """One member's evaluation now, for its page: current figures against the rules in force (or, with
+    ``rules_on``, against the rules that will be in force on that date)."""
     as_of = as_of or timezone.localdate()
-    rules = rules_at(member.program, as_of)
+    rules = rules_at(member.program, rules_on or as_of)
     if not rules:
         return None
     figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])

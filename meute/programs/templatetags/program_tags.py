@@ -5,6 +5,7 @@ from meute.lib import access
 from meute.partnerships.models import Partnership, PartnershipParty
 
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
+from ..rule_versions import next_announcement
 from ..tiering import evaluation_window, partner_progress
 
 register = template.Library()
@@ -36,10 +37,24 @@ def partner_tiers(context, organization):
     if organization.is_operator:
         # The operator is a party to every channel partnership: its page is not a partner's.
         members = members.none()
-    memberships = [
-        {"member": m, "evaluation": partner_progress(m), "metrics": _recent_metrics(user, m)}
-        for m in members[:10]
-    ]
+    announcements = {}
+    memberships = []
+    for member in members[:10]:
+        if member.program_id not in announcements:
+            announcements[member.program_id] = next_announcement(member.program)
+        announcement = announcements[member.program_id]
+        memberships.append(
+            {
+                "member": member,
+                "evaluation": partner_progress(member),
+                "metrics": _recent_metrics(user, member),
+                "announcement": announcement,
+                # With today's figures, the tier the partner would hold under the announced rules.
+                "outlook": partner_progress(member, rules_on=announcement.effective_from)
+                if announcement
+                else None,
+            }
+        )
     plans = []
     if not organization.is_operator:
         partnerships = (

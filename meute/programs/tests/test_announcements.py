@@ -1,0 +1,84 @@
+"""Scheduled tier rules are announced to partners: the date, what changes per tier, and the tier their
+current figures would earn under the new rules."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from meute.programs.models import PartnerTier, RevenueRecord, TierRuleVersion
+from meute.programs.rule_versions import next_announcement, schedule_version
+
+from .conftest import tier
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def aged(program):
+    TierRuleVersion.objects.filter(tier__program=program).update(effective_from=days(-200))
+    return program
+
+
+def test_nothing_announced_without_a_scheduled_version(aged):
+    assert next_announcement(aged) is None
+
+
+def test_the_first_scheduled_date_with_its_changes_per_tier(aged):
+    schedule_version(tier(aged, "Gold"), days(90), {"min_revenue": Decimal("300000")})
+    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000"), "margin_percent": 12})
+    announcement = next_announcement(aged)
+    assert announcement.effective_from == days(30)
+    assert [t.tier_name for t in announcement.tiers] == ["Silver"]
+    changed = {c.label: (c.before, c.after) for c in announcement.tiers[0].changes}
+    assert changed == {
+        "Minimum revenue over the evaluation period": ("50,000 €", "70,000 €"),
+        "Margin (%)": ("10", "12"),
+    }
+    # Once Silver's change is in force, Gold's is the next one announced.
+    later = next_announcement(aged, days(31))
+    assert later.effective_from == days(90)
+    assert [(c.before, c.after) for c in later.tiers[0].changes] == [("250,000 €", "300,000 €")]
+
+
+def test_partner_sees_the_change_and_where_it_would_leave_them(client_for, world, aged):
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("60000"))
+    member = PartnerTier.objects.get(partnership=world.partnership_a)
+    member.tier = tier(aged, "Silver")
+    member.save()
+    client = client_for(world.partner_a_user)
+    page = client.get(world.org_a.get_absolute_url()).content.decode()
+    assert "tier-announcement" not in page
+    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    page = client.get(world.org_a.get_absolute_url()).content.decode()
+    assert "The tier rules change on" in page
+    assert "50,000 € → 70,000 €" in page
+    assert "With today's figures, you would hold no tier under these rules." in page
+    # Under the rules in force today, the same figures keep Silver.
+    assert "Current tier: <strong>Silver</strong>" in page
+
+
+def test_partner_that_still_qualifies_is_told_so_in_french(client_for, world, aged):
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("80000"))
+    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    client = client_for(world.partner_a_user)
+    client.cookies["django_language"] = "fr"
+    page = client.get(world.org_a.get_absolute_url()).content.decode()
+    assert "Les règles des niveaux changent le" in page
+    assert "Avec vos chiffres d’aujourd’hui, vous obtiendriez Silver selon ces règles." in page
+
+
+def test_another_partner_never_sees_this_partners_outlook(client_for, world, aged):
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("80000"))
+    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    client = client_for(world.partner_b_user)
+    assert client.get(world.org_a.get_absolute_url()).status_code == 404
+    page = client.get(world.org_b.get_absolute_url()).content.decode()
+    assert f"announcement-{world.partnership_b.uuid}" in page
+    assert f"announcement-{world.partnership_a.uuid}" not in page
+    assert "you would hold no tier" in page
