@@ -168,6 +168,47 @@ class PartnerTierSerializer(ModelValidatedSerializer):
         return super().validate(attrs)
 
 
+class RequirementResultSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text=_("revenue, certified:<role>, won_deals, satisfaction or metric:<code>")
+    )
+    required = serializers.JSONField()
+    actual = serializers.JSONField()
+    met = serializers.BooleanField()
+    message = serializers.CharField(help_text=_("The requirement explained in a sentence."))
+
+
+class RuleChangeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class TierAnnouncementSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    changes = RuleChangeSerializer(many=True)
+
+
+class AnnouncementSerializer(serializers.Serializer):
+    effective_from = serializers.DateField()
+    tiers = TierAnnouncementSerializer(many=True, help_text=_("The tiers whose rules change on that date."))
+    outlook_tier = serializers.CharField(
+        allow_null=True, help_text=_("The tier the partner's current figures would earn under the new rules.")
+    )
+
+
+class StandingSerializer(serializers.Serializer):
+    tier = serializers.CharField(allow_null=True, help_text=_("The tier held."))
+    eligible_tier = serializers.CharField(
+        allow_null=True, help_text=_("The tier the current figures earn under the rules in force.")
+    )
+    next_tier = serializers.CharField(allow_null=True)
+    next_tier_requirements = RequirementResultSerializer(many=True)
+    announcement = AnnouncementSerializer(
+        allow_null=True, help_text=_("The programme's next scheduled change of its tier rules, if any.")
+    )
+
+
 class TierChangeSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     program = serializers.SlugRelatedField(slug_field="uuid", read_only=True)

@@ -29,6 +29,7 @@ from meute.programs.models import (
     Tier,
     TierChange,
 )
+from meute.programs.standing import standing_of
 from meute.programs.tiering import (
     approve_change,
     program_tier_rules,
@@ -207,6 +208,18 @@ class PartnerTierViewSet(VisibleModelViewSet):
     serializer_class = serializers.PartnerTierSerializer
     select_related = ("partnership", "program", "tier")
     filterset_fields = ["partner_type"]
+
+    @extend_schema(
+        summary="Where a partner stands in the programme",
+        description="The tier held, the tier the current figures earn, each requirement of the next tier "
+        "(met or what is missing), and the programme's next scheduled change of its tier rules with the "
+        "tier the current figures would earn then. Partner users read their own.",
+        request=None,
+        responses=serializers.StandingSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def standing(self, request, uuid=None):
+        return Response(serializers.StandingSerializer(standing_of(self.get_object()).as_json()).data)
 
 
 class TierChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

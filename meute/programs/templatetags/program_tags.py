@@ -5,8 +5,8 @@ from meute.lib import access
 from meute.partnerships.models import Partnership, PartnershipParty
 
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
-from ..rule_versions import next_announcement
-from ..tiering import evaluation_window, partner_progress
+from ..standing import standing_of
+from ..tiering import evaluation_window
 
 register = template.Library()
 
@@ -40,19 +40,14 @@ def partner_tiers(context, organization):
     announcements = {}
     memberships = []
     for member in members[:10]:
-        if member.program_id not in announcements:
-            announcements[member.program_id] = next_announcement(member.program)
-        announcement = announcements[member.program_id]
+        standing = standing_of(member, announcements)
         memberships.append(
             {
                 "member": member,
-                "evaluation": partner_progress(member),
+                "evaluation": standing.evaluation,
                 "metrics": _recent_metrics(user, member),
-                "announcement": announcement,
-                # With today's figures, the tier the partner would hold under the announced rules.
-                "outlook": partner_progress(member, rules_on=announcement.effective_from)
-                if announcement
-                else None,
+                "announcement": standing.announcement,
+                "outlook": standing.outlook,
             }
         )
     plans = []

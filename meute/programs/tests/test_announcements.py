@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from meute.programs.models import PartnerTier, RevenueRecord, TierRuleVersion
+from meute.programs.models import PartnerTier, Program, RevenueRecord, TierRuleVersion
 from meute.programs.rule_versions import next_announcement, schedule_version
 
 from .conftest import tier
@@ -82,3 +82,49 @@ def test_another_partner_never_sees_this_partners_outlook(client_for, world, age
     assert f"announcement-{world.partnership_b.uuid}" in page
     assert f"announcement-{world.partnership_a.uuid}" not in page
     assert "you would hold no tier" in page
+
+
+def test_standing_through_the_api(api, world, aged):
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("60000"))
+    member = PartnerTier.objects.get(partnership=world.partnership_a)
+    member.tier = tier(aged, "Silver")
+    member.save()
+    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    url = f"/api/partner-tiers/{member.uuid}/standing/"
+    body = api(world.partner_a_user).get(url).json()
+    assert body["tier"] == "Silver" and body["eligible_tier"] == "Silver" and body["next_tier"] == "Gold"
+    revenue = body["next_tier_requirements"][0]
+    assert (revenue["code"], revenue["met"]) == ("revenue", False)
+    assert revenue["message"].startswith("Gold needs")
+    assert body["announcement"] == {
+        "effective_from": days(30).isoformat(),
+        "tiers": [
+            {
+                "tier": "Silver",
+                "changes": [
+                    {
+                        "label": "Minimum revenue over the evaluation period",
+                        "before": "50,000 €",
+                        "after": "70,000 €",
+                    }
+                ],
+            }
+        ],
+        "outlook_tier": None,
+    }
+    assert api(world.manager).get(url).status_code == 200
+    # Another partner is refused this partner's standing.
+    assert api(world.partner_b_user).get(url).status_code == 404
+
+
+def test_standing_in_a_programme_without_tiers(api, world):
+    empty = Program.objects.create(name="New programme", code="new")
+    member = PartnerTier.objects.create(partnership=world.partnership_a, program=empty)
+    body = api(world.partner_a_user).get(f"/api/partner-tiers/{member.uuid}/standing/").json()
+    assert body == {
+        "tier": None,
+        "eligible_tier": None,
+        "next_tier": None,
+        "next_tier_requirements": [],
+        "announcement": None,
+    }

@@ -1,0 +1,57 @@
+"""Where a partner stands in a programme: its tier, what it needs for the next one, and the announced rule
+change with the tier its current figures would earn then. Shared by the partner's page and the API."""
+
+from dataclasses import dataclass
+
+from .rule_versions import Announcement, next_announcement
+from .tiering import Evaluation, partner_progress
+
+
+@dataclass
+class Standing:
+    member: object  # PartnerTier
+    evaluation: Evaluation | None  # today's figures against today's rules; None without tiers
+    announcement: Announcement | None  # the programme's next scheduled change, if any
+    outlook: Evaluation | None  # today's figures against the announced rules
+
+    def as_json(self) -> dict:
+        evaluation, announcement = self.evaluation, self.announcement
+        return {
+            "tier": self.member.tier.name if self.member.tier_id else None,
+            "eligible_tier": evaluation.tier.name if evaluation and evaluation.tier else None,
+            "next_tier": evaluation.next_tier.name if evaluation and evaluation.next_tier else None,
+            "next_tier_requirements": [
+                {**result.as_json(), "message": result.message} for result in evaluation.next_check.results
+            ]
+            if evaluation and evaluation.next_check
+            else [],
+            "announcement": None
+            if announcement is None
+            else {
+                "effective_from": announcement.effective_from,
+                "tiers": [
+                    {
+                        "tier": tier.tier_name,
+                        "changes": [
+                            {"label": c.label, "before": c.before, "after": c.after} for c in tier.changes
+                        ],
+                    }
+                    for tier in announcement.tiers
+                ],
+                "outlook_tier": self.outlook.tier.name if self.outlook and self.outlook.tier else None,
+            },
+        }
+
+
+def standing_of(member, announcements: dict | None = None) -> Standing:
+    """``member``'s standing today. ``announcements`` caches each programme's announcement across calls."""
+    announcements = {} if announcements is None else announcements
+    if member.program_id not in announcements:
+        announcements[member.program_id] = next_announcement(member.program)
+    announcement = announcements[member.program_id]
+    return Standing(
+        member=member,
+        evaluation=partner_progress(member),
+        announcement=announcement,
+        outlook=partner_progress(member, rules_on=announcement.effective_from) if announcement else None,
+    )
