@@ -103,6 +103,8 @@ MEUTE_ENQUIRY_RATE = env_str("MEUTE_ENQUIRY_RATE", "5/hour")
 # Lead distribution: open leads a partnership may hold at once, and hours a partner has to answer an offer.
 MEUTE_LEADS_MAX_OPEN = env_int("MEUTE_LEADS_MAX_OPEN", 5)
 MEUTE_LEADS_RESPONSE_HOURS = env_int("MEUTE_LEADS_RESPONSE_HOURS", 48)
+# Currencies without a rate between them (either way) convert through this one, e.g. GBP → EUR → USD.
+MEUTE_EXCHANGE_PIVOT = env_str("MEUTE_EXCHANGE_PIVOT", "EUR").strip().upper()
 
 # SQLite file by default (zero set-up); PostgreSQL in production through DATABASE_URL.
 DATABASES = {

@@ -1,11 +1,18 @@
 """Exchange rates: the rate in force on a date, and revenue converted into one currency inside the aggregates.
 
 An ``ExchangeRate`` says what one unit of a currency is worth in another from a date on. A revenue record
-counts in a programme's (or a business plan's) currency converted with the rate of its pair in force on its
-period — the latest ``valid_from`` on or before it. The conversion happens in SQL, in the aggregate query
-(``converted_totals``): records already in the currency are summed as they are; the others join the rate in
-force, looked up once per distinct currency and period on the pair's unique index. A record whose currency
-has no rate in force is left out and reported.
+counts in a programme's (or a business plan's) currency converted with the rate in force on its period —
+for each pair, the latest ``valid_from`` on or before it — found in this order:
+
+1. the pair itself (USD → EUR);
+2. the inverse pair (EUR → USD, as central banks publish their reference rates), as 1 / rate;
+3. through the pivot currency (``MEUTE_EXCHANGE_PIVOT``, EUR by default), each leg direct or inverse:
+   GBP → EUR then EUR → USD for GBP revenue in a USD programme.
+
+The conversion happens in SQL, in the aggregate query (``converted_totals``): records already in the
+currency are summed as they are; the others join the rate in force, resolved once per distinct currency and
+period on the pairs' unique index. A record whose currency has no rate in force by any of the three ways is
+left out and reported.
 
 Sums are exact decimals on PostgreSQL (``numeric``; SQLite sums in floating point, read back to 15
 significant digits); each total is rounded to the cent once, half up, in Python (``round_cents``).
@@ -15,6 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from django.conf import settings
 from django.db.models import F, Sum
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
@@ -32,18 +40,37 @@ def round_cents(value) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def rate_in_force(from_currency: str, to_currency: str, day: datetime.date) -> Decimal | None:
-    """The rate of one pair in force on ``day`` (``None`` without one). 1 for a currency into itself."""
+def _pair_rate(from_currency: str, to_currency: str, day: datetime.date) -> Decimal | None:
     from .models import ExchangeRate
 
-    if from_currency == to_currency:
-        return Decimal(1)
     return (
         ExchangeRate.objects.filter(from_currency=from_currency, to_currency=to_currency, valid_from__lte=day)
         .order_by("-valid_from")
         .values_list("rate", flat=True)
         .first()
     )
+
+
+def _either_way(from_currency: str, to_currency: str, day: datetime.date) -> Decimal | None:
+    """The pair's rate in force, else 1 / the inverse pair's."""
+    if from_currency == to_currency:
+        return Decimal(1)
+    direct = _pair_rate(from_currency, to_currency, day)
+    if direct is not None:
+        return direct
+    inverse = _pair_rate(to_currency, from_currency, day)
+    return None if inverse is None else 1 / inverse
+
+
+def rate_in_force(from_currency: str, to_currency: str, day: datetime.date) -> Decimal | None:
+    """The rate of one pair in force on ``day``: the pair, else its inverse, else through the pivot currency
+    (``None`` without any). 1 for a currency into itself."""
+    rate = _either_way(from_currency, to_currency, day)
+    pivot = settings.MEUTE_EXCHANGE_PIVOT
+    if rate is not None or pivot in (from_currency, to_currency):
+        return rate
+    first, second = _either_way(from_currency, pivot, day), _either_way(pivot, to_currency, day)
+    return None if first is None or second is None else first * second
 
 
 def convert(amount: Decimal, from_currency: str, to_currency: str, day: datetime.date) -> Decimal | None:
@@ -121,24 +148,37 @@ def converted_totals(records, key: str, currency: str) -> tuple[dict, "Conversio
     key_, cur, day, amount = (quote(n) for n in ("group_key", "record_currency", "record_period", "amount_"))
     # Computed once, not pulled up into the aggregate (where PostgreSQL would look each rate up per record).
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+    def rate(from_, to):
+        # The pair's rate in force on the record's period: one look-up on the pair's unique index.
+        return f"""(SELECT rates_.{quote("rate")} FROM {rate_table} rates_
+            WHERE rates_.{quote("from_currency")} = {from_} AND rates_.{quote("to_currency")} = {to}
+                AND rates_.{quote("valid_from")} <= pairs.{day}
+            ORDER BY rates_.{quote("valid_from")} DESC LIMIT 1)"""  # noqa: S608
+
+    def either_way(from_, to):
+        return f"COALESCE({rate(from_, to)}, 1.0 / NULLIF({rate(to, from_)}, 0))"
+
     # Names come from the models and the aliases above; every value is a query parameter.
+    source, pivot = f"pairs.{cur}", settings.MEUTE_EXCHANGE_PIVOT
+    resolution, rate_params = either_way(source, "%s"), [currency] * 2
+    if currency != pivot:
+        # A record in the pivot currency itself finds no pivot → pivot rate: its product stays NULL.
+        resolution = f"COALESCE({resolution}, {either_way(source, '%s')} * {either_way('%s', '%s')})"
+        rate_params += [pivot, pivot, pivot, currency, currency, pivot]
     sql = f"""
         WITH foreign_records AS ({body}),
         rates AS {materialized}(
-            SELECT pairs.{cur}, pairs.{day}, (
-                SELECT rates_.{quote("rate")} FROM {rate_table} rates_
-                WHERE rates_.{quote("from_currency")} = pairs.{cur} AND rates_.{quote("to_currency")} = %s
-                    AND rates_.{quote("valid_from")} <= pairs.{day}
-                ORDER BY rates_.{quote("valid_from")} DESC LIMIT 1
-            ) AS rate_
+            SELECT pairs.{cur}, pairs.{day}, {resolution} AS rate_
             FROM (SELECT DISTINCT {cur}, {day} FROM foreign_records) pairs
         )
         SELECT f.{key_}, f.{cur}, SUM(f.{amount} * r.rate_), COUNT(*), COUNT(r.rate_)
         FROM foreign_records f JOIN rates r ON r.{cur} = f.{cur} AND r.{day} = f.{day}
         GROUP BY f.{key_}, f.{cur}
     """  # noqa: S608
+    params = [*params, *rate_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, currency])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     for group, record_currency, total, count, converted in rows:
         found = totals.get(group)

@@ -650,7 +650,8 @@ class ExchangeRate(BusinessModel):
     rate of the same pair.
 
     Revenue in another currency than a programme's (or a business plan's) counts converted with the rate in
-    force on its period: the latest ``valid_from`` on or before that date. Staff keep the rates; partner
+    force on its period: the latest ``valid_from`` on or before that date — of the pair, else of the inverse
+    pair, else through the pivot currency (``meute.programs.exchange``). Staff keep the rates; partner
     users see none.
     """
 

@@ -1,5 +1,6 @@
 """Exchange rates: staff list them; editors add, change, delete and import them. Partner users are refused."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ class ExchangeRateListView(StaffOnlyMixin, FilteredListMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = access.can_create(self.request.user, ExchangeRate)
+        context["pivot"] = settings.MEUTE_EXCHANGE_PIVOT
         return context
 
 

@@ -53,7 +53,9 @@ class TestRateInForce:
         rate("USD", "0.80", datetime.date(2025, 1, 1))
         assert rate_in_force("USD", "EUR", datetime.date(2024, 12, 31)) is None
         assert rate_in_force("GBP", "EUR", datetime.date(2026, 1, 1)) is None
-        assert rate_in_force("EUR", "USD", datetime.date(2026, 1, 1)) is None  # no inverse made up
+        # The inverse pair counts as 1 / rate (a central bank's EUR → USD reference rate converts USD too).
+        assert rate_in_force("EUR", "USD", datetime.date(2026, 1, 1)) == Decimal("1.25")
+        assert rate_in_force("EUR", "USD", datetime.date(2024, 12, 31)) is None
         assert convert(Decimal("10"), "GBP", "EUR", datetime.date(2026, 1, 1)) is None
 
     def test_same_currency_is_untouched_even_without_any_rate(self, db):
@@ -160,16 +162,20 @@ class TestEvaluationInMixedCurrencies:
         assert "converted_records" not in other.evidence["metrics"]
 
     def test_programme_currency_records_are_not_looked_up(self, world, db):
-        """A USD programme counts USD as is, and EUR converted with a EUR → USD rate (not USD → EUR)."""
+        """A USD programme counts USD as is, and EUR converted with the EUR → USD rate, or else with the
+        inverse of USD → EUR."""
         program = Program.objects.create(name="US", code="us", currency="USD")
         Tier.objects.create(program=program, name="Silver", rank=1, min_revenue=Decimal("1000"))
         program.members.create(partnership=world.partnership_a)
-        rate("USD", "0.5", datetime.date(2025, 1, 1))  # the wrong direction: must not be used
         revenue(world.partnership_a, "1000", "USD")
         revenue(world.partnership_a, "100", "EUR")
         figures, report = collect_figures(program, AS_OF)
         assert figures[world.partnership_a.pk].revenue == Decimal("1000.00")
         assert report.missing == {"EUR": 1}
+        rate("USD", "0.5", datetime.date(2025, 1, 1))  # the inverse pair: 1 EUR = 2 USD
+        figures, report = collect_figures(program, AS_OF)
+        assert figures[world.partnership_a.pk].revenue == Decimal("1200.00")
+        # The pair itself wins over the inverse as soon as it exists.
         rate("EUR", "1.10", datetime.date(2025, 1, 1), into="USD")
         figures, report = collect_figures(program, AS_OF)
         assert figures[world.partnership_a.pk].revenue == Decimal("1110.00")
@@ -232,3 +238,56 @@ def test_demo_data_converts_foreign_revenue(db):
     assert summary.conversion.missing == {"CAD": 1}
     # Converted back at the rate it was written with, the latest quarter keeps its value: no tier moves.
     assert summary.count("promote") == summary.count("demote") == 0
+
+
+class TestInverseAndPivot:
+    """Rates published the other way (EUR → X, as the ECB does) and pairs through the pivot currency."""
+
+    @pytest.fixture
+    def ecb(self, db):
+        # 1 EUR = 0.80 GBP and 1 EUR = 1.10 USD from January; 1 EUR = 0.85 GBP from April.
+        rate("EUR", "0.80", datetime.date(2026, 1, 1), into="GBP")
+        rate("EUR", "0.85", datetime.date(2026, 4, 1), into="GBP")
+        rate("EUR", "1.10", datetime.date(2026, 1, 1), into="USD")
+
+    def test_rates_resolved_in_python(self, ecb):
+        march, may = datetime.date(2026, 3, 1), datetime.date(2026, 5, 1)
+        assert rate_in_force("GBP", "EUR", march) == Decimal("1.25")
+        # GBP → EUR → USD: 1.25 × 1.10.
+        assert rate_in_force("GBP", "USD", march) == Decimal("1.375")
+        assert convert(Decimal("100"), "GBP", "USD", march) == Decimal("137.50")
+        assert convert(Decimal("100"), "USD", "GBP", may) == Decimal("77.27")  # 100 / 1.10 × 0.85
+        assert rate_in_force("GBP", "USD", datetime.date(2025, 12, 31)) is None
+
+    def test_pair_and_inverse_win_over_the_pivot(self, ecb):
+        rate("GBP", "1.50", datetime.date(2026, 1, 1), into="USD")
+        assert rate_in_force("GBP", "USD", datetime.date(2026, 3, 1)) == Decimal("1.50")
+        assert rate_in_force("USD", "GBP", datetime.date(2026, 3, 1)) == 1 / Decimal("1.50")
+
+    def test_evaluation_converts_through_the_pivot_in_sql(self, world, ecb):
+        program = Program.objects.create(name="UK", code="uk", currency="GBP")
+        Tier.objects.create(program=program, name="Silver", rank=1, min_revenue=Decimal("1000"))
+        program.members.create(partnership=world.partnership_a)
+        revenue(world.partnership_a, "1000", "GBP")
+        revenue(world.partnership_a, "110", "USD", datetime.date(2026, 3, 1))  # 100 EUR = 80 GBP
+        revenue(world.partnership_a, "110", "USD", datetime.date(2026, 5, 1))  # 100 EUR = 85 GBP
+        revenue(world.partnership_a, "100", "EUR", datetime.date(2026, 5, 1))  # the pair itself: 85 GBP
+        revenue(world.partnership_a, "100", "CHF", datetime.date(2026, 5, 1))  # no CHF rate at all
+        figures, report = collect_figures(program, AS_OF)
+        assert figures[world.partnership_a.pk].revenue == Decimal("1250.00")
+        assert (report.converted, report.missing) == (3, {"CHF": 1})
+
+    def test_another_pivot_currency(self, world, settings):
+        settings.MEUTE_EXCHANGE_PIVOT = "USD"
+        rate("USD", "0.90", datetime.date(2026, 1, 1), into="EUR")
+        rate("USD", "0.75", datetime.date(2026, 1, 1), into="GBP")
+        assert rate_in_force("GBP", "EUR", datetime.date(2026, 3, 1)) == Decimal("0.90") / Decimal("0.75")
+        revenue(world.partnership_a, "75", "GBP")  # 100 USD = 90 EUR
+        program = Program.objects.create(name="Main", code="pivot-usd")
+        Tier.objects.create(program=program, name="Silver", rank=1, min_revenue=Decimal("1"))
+        program.members.create(partnership=world.partnership_a)
+        figures, _ = collect_figures(program, AS_OF)
+        assert figures[world.partnership_a.pk].revenue == Decimal("90.00")
+        settings.MEUTE_EXCHANGE_PIVOT = "EUR"
+        figures, report = collect_figures(program, AS_OF)
+        assert figures[world.partnership_a.pk].revenue == Decimal("0.00") and report.missing == {"GBP": 1}

@@ -53,6 +53,7 @@ class TestPages:
         assert rate.rate == Decimal("0.92")
         page = client.get(reverse("exchangerate-list")).content.decode()
         assert "USD" in page and reverse("exchangerate-update", kwargs={"uuid": rate.uuid}) in page
+        assert "convert through EUR (GBP → EUR → USD)" in page
         update = reverse("exchangerate-update", kwargs={"uuid": rate.uuid})
         assert client.post(update, form(rate="0.93")).status_code == 302
         rate.refresh_from_db()
