@@ -128,3 +128,19 @@ def test_standing_in_a_programme_without_tiers(api, world):
         "next_tier_requirements": [],
         "announcement": None,
     }
+
+
+def test_partner_home_shows_the_tier_and_the_announcement(client_for, world, aged):
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("60000"))
+    member = PartnerTier.objects.get(partnership=world.partnership_a)
+    member.tier = tier(aged, "Silver")
+    member.save()
+    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    home = client_for(world.partner_a_user).get("/").content.decode()
+    assert 'id="tier-progress"' in home and "Current tier: <strong>Silver</strong>" in home
+    assert "Gold needs annual revenue of 250,000 €: you have 60,000 €" in home
+    assert f"announcement-{world.partnership_a.uuid}" in home
+    other = client_for(world.partner_b_user).get("/").content.decode()
+    assert f"announcement-{world.partnership_b.uuid}" in other
+    assert str(world.partnership_a.uuid) not in other
+    assert 'id="tier-progress"' not in client_for(world.manager).get("/").content.decode()
