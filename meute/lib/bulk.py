@@ -211,6 +211,24 @@ def write_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
     copy_from_text(model, columns, copy_rows_text(rows, len(columns)))
 
 
+def write_row_chunks(model, columns: Sequence[str], row_chunks: Iterable[Sequence[Sequence]]) -> None:
+    """``write_rows`` for rows produced chunk by chunk (an iterable of row lists, e.g. a generator).
+
+    On PostgreSQL every chunk goes into one open COPY (``copy_stream``) as soon as it is formatted, so the
+    server stores one chunk while the caller builds the next. The chunks must not query the database
+    meanwhile: the connection is busy with the COPY until the last one is written."""
+    if connection_for(model).vendor != "postgresql":
+        for rows in row_chunks:
+            insert_rows(model, columns, rows)
+        return
+    width = len(columns)
+    with copy_stream(model, columns) as write:
+        for rows in row_chunks:
+            text = copy_rows_text(rows, width)
+            if text:
+                write(text)
+
+
 def write_columns(model, columns: Sequence[str], values: Sequence[list]) -> None:
     """Insert rows given column by column (one list per column, values as ``copy_field`` takes them):
     one COPY on PostgreSQL, ``insert_rows`` elsewhere."""

@@ -846,8 +846,9 @@ _CHANGE_COLUMNS = (
 
 def _insert_changes(changes, now) -> None:
     """Insert new tier changes (unsaved instances) and give them their keys: one COPY stream of text lines
-    on PostgreSQL (``meute.lib.bulk.write_rows``), the evidence serialised once, by the C JSON encoder."""
-    from meute.lib.bulk import connection_for, reserve_ids, write_rows
+    on PostgreSQL (``meute.lib.bulk.write_row_chunks``), the evidence serialised once, by the C JSON encoder.
+    The rows are built chunk by chunk, so the server stores one chunk while the next is being built."""
+    from meute.lib.bulk import connection_for, reserve_ids, write_row_chunks
 
     from .models import TierChange
 
@@ -856,36 +857,45 @@ def _insert_changes(changes, now) -> None:
     now_db = TierChange._meta.get_field("created_at").get_db_prep_save(now, connection)
     dumps = json.dumps
     ids = reserve_ids(TierChange, len(changes))
-    rows = []
-    for change, pk in zip(changes, ids, strict=True):
+
+    def row(change, pk):
         change.pk = pk
         change.created_at = change.updated_at = now
         values = change.__dict__
         decided_at = values["decided_at"]
-        rows.append(
-            (
-                pk,
-                change.uuid.hex,
-                now_db,
-                now_db,
-                values["partnership_id"],
-                values["program_id"],
-                values["from_tier_id"],
-                values["to_tier_id"],
-                values["kind"],
-                values["status"],
-                values["as_of"].isoformat(),
-                dumps(values["evidence"], ensure_ascii=False),
-                values["explanation"],
-                values["decided_by_id"],
-                None if decided_at is None else decided_field.get_db_prep_save(decided_at, connection),
-                values["decision_note"],
-            )
+        return (
+            pk,
+            change.uuid.hex,
+            now_db,
+            now_db,
+            values["partnership_id"],
+            values["program_id"],
+            values["from_tier_id"],
+            values["to_tier_id"],
+            values["kind"],
+            values["status"],
+            values["as_of"].isoformat(),
+            dumps(values["evidence"], ensure_ascii=False),
+            values["explanation"],
+            values["decided_by_id"],
+            None if decided_at is None else decided_field.get_db_prep_save(decided_at, connection),
+            values["decision_note"],
         )
-    write_rows(TierChange, _CHANGE_COLUMNS, rows)
+
+    def row_chunks(size=_WRITE_CHUNK):
+        pairs = list(zip(changes, ids, strict=True))
+        for start in range(0, len(pairs), size):
+            yield [row(change, pk) for change, pk in pairs[start : start + size]]
+
+    write_row_chunks(TierChange, _CHANGE_COLUMNS, row_chunks())
     for change in changes:
         change._state.adding = False
         change._state.db = connection.alias
+
+
+# Tier changes per chunk of the COPY stream: small enough for the server to start early, large enough
+# that the queue between the two sides stays short.
+_WRITE_CHUNK = 5_000
 
 
 def _tier_name(tier) -> str:

@@ -22,6 +22,7 @@ from meute.lib.bulk import (
     reserve_ids,
     single_value,
     uuid4_texts,
+    write_row_chunks,
     write_rows,
 )
 
@@ -167,6 +168,25 @@ class TestColumns:
             for i, name in enumerate(["plain", *AWKWARD[:-1]])
         ]
         write_rows(Tag, ["uuid", "created_at", "updated_at", "code", "name"], prepare_uuids(rows))
+        stored = dict(Tag.objects.values_list("code", "name"))
+        assert stored == {code: name for _u, _c, _m, code, name in rows}
+
+    def test_write_row_chunks_streams_every_chunk(self):
+        now = timezone.now()
+        rows = [
+            (str(uuid.uuid4()), now, now, f"code-{i}", name)
+            for i, name in enumerate(["plain", *AWKWARD[:-1], "last"])
+        ]
+        built = []
+
+        def chunks():
+            for start in range(0, len(rows), 2):
+                built.append(start)
+                yield prepare_uuids(rows[start : start + 2])
+            yield []  # an empty chunk writes nothing
+
+        write_row_chunks(Tag, ["uuid", "created_at", "updated_at", "code", "name"], chunks())
+        assert built == list(range(0, len(rows), 2))
         stored = dict(Tag.objects.values_list("code", "name"))
         assert stored == {code: name for _u, _c, _m, code, name in rows}
 
