@@ -25,6 +25,20 @@ def aged(program):
     return program
 
 
+def partner_a_with(world, program, revenue, held=None):
+    """Partner a's revenue of ten days ago and, with ``held``, the tier it holds."""
+    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal(revenue))
+    member = PartnerTier.objects.get(partnership=world.partnership_a)
+    if held:
+        member.tier = tier(program, held)
+        member.save()
+    return member
+
+
+def announce_silver_at_70000(program):
+    schedule_version(tier(program, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+
+
 def test_nothing_announced_without_a_scheduled_version(aged):
     assert next_announcement(aged) is None
 
@@ -47,14 +61,11 @@ def test_the_first_scheduled_date_with_its_changes_per_tier(aged):
 
 
 def test_partner_sees_the_change_and_where_it_would_leave_them(client_for, world, aged):
-    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("60000"))
-    member = PartnerTier.objects.get(partnership=world.partnership_a)
-    member.tier = tier(aged, "Silver")
-    member.save()
+    partner_a_with(world, aged, "60000", held="Silver")
     client = client_for(world.partner_a_user)
     page = client.get(world.org_a.get_absolute_url()).content.decode()
     assert "tier-announcement" not in page
-    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    announce_silver_at_70000(aged)
     page = client.get(world.org_a.get_absolute_url()).content.decode()
     assert "The tier rules change on" in page
     assert "50,000 € → 70,000 €" in page
@@ -64,8 +75,8 @@ def test_partner_sees_the_change_and_where_it_would_leave_them(client_for, world
 
 
 def test_partner_that_still_qualifies_is_told_so_in_french(client_for, world, aged):
-    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("80000"))
-    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    partner_a_with(world, aged, "80000")
+    announce_silver_at_70000(aged)
     client = client_for(world.partner_a_user)
     client.cookies["django_language"] = "fr"
     page = client.get(world.org_a.get_absolute_url()).content.decode()
@@ -74,8 +85,8 @@ def test_partner_that_still_qualifies_is_told_so_in_french(client_for, world, ag
 
 
 def test_another_partner_never_sees_this_partners_outlook(client_for, world, aged):
-    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("80000"))
-    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    partner_a_with(world, aged, "80000")
+    announce_silver_at_70000(aged)
     client = client_for(world.partner_b_user)
     assert client.get(world.org_a.get_absolute_url()).status_code == 404
     page = client.get(world.org_b.get_absolute_url()).content.decode()
@@ -85,11 +96,8 @@ def test_another_partner_never_sees_this_partners_outlook(client_for, world, age
 
 
 def test_standing_through_the_api(api, world, aged):
-    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("60000"))
-    member = PartnerTier.objects.get(partnership=world.partnership_a)
-    member.tier = tier(aged, "Silver")
-    member.save()
-    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    member = partner_a_with(world, aged, "60000", held="Silver")
+    announce_silver_at_70000(aged)
     url = f"/api/partner-tiers/{member.uuid}/standing/"
     body = api(world.partner_a_user).get(url).json()
     assert body["tier"] == "Silver" and body["eligible_tier"] == "Silver" and body["next_tier"] == "Gold"
@@ -131,11 +139,8 @@ def test_standing_in_a_programme_without_tiers(api, world):
 
 
 def test_partner_home_shows_the_tier_and_the_announcement(client_for, world, aged):
-    RevenueRecord.objects.create(partnership=world.partnership_a, period=days(-10), amount=Decimal("60000"))
-    member = PartnerTier.objects.get(partnership=world.partnership_a)
-    member.tier = tier(aged, "Silver")
-    member.save()
-    schedule_version(tier(aged, "Silver"), days(30), {"min_revenue": Decimal("70000")})
+    partner_a_with(world, aged, "60000", held="Silver")
+    announce_silver_at_70000(aged)
     home = client_for(world.partner_a_user).get("/").content.decode()
     assert 'id="tier-progress"' in home and "Current tier: <strong>Silver</strong>" in home
     assert "Gold needs annual revenue of 250,000 €: you have 60,000 €" in home
