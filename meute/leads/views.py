@@ -332,6 +332,9 @@ class LeadImportView(CreatePermissionMixin, TemplateView):
     model = Lead
     template_name = "leads/lead_import.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=reverse("lead-list"), **kwargs)
+
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=ImportForm()))
 

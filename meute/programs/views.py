@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -392,6 +393,9 @@ class FileImportView(StaffEditorMixin, TemplateView):
 
     def run_import(self, upload, *, user, dry_run):
         raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=reverse(self.success_url_name), **kwargs)
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=self.form_class()))

@@ -75,6 +75,7 @@ def test_import_page_shows_errors_and_writes_nothing(leads_world, client_for):
     response = client.post("/leads/import/", {"file": upload})
     assert response.status_code == 422
     assert "Line 2, column “amount”" in response.content.decode()
+    assert '<a class="btn" href="/leads/">' in response.content.decode()  # Cancel goes back to the list
     assert not Lead.objects.exists()
     upload = SimpleUploadedFile("leads.csv", GOOD.encode(), content_type="text/csv")
     response = client.post("/leads/import/", {"file": upload, "route_now": "on"})

@@ -215,7 +215,10 @@ class TestStaffPages:
 
     def test_import_page(self, client_for, world):
         client = client_for(world.manager)
-        assert client.get(reverse("partnermetric-import")).status_code == 200
+        page = client.get(reverse("partnermetric-import"))
+        assert page.status_code == 200
+        back = reverse("partnermetric-list")
+        assert f'<a class="btn" href="{back}">' in page.content.decode()  # Cancel goes back to the list
         bad = (
             "partnership,metric,period,value\n"
             "Alpha channel,won_deals,2026-03-31,4\n"
