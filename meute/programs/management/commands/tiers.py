@@ -141,16 +141,20 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(message))
         sys.stdout.flush()
 
-    def import_revenue(self, *, file, dry_run, as_user, **options):
+    def run_import(self, importer, *, file, dry_run, as_user):
+        """Run one all-or-nothing import, printing every error by line and column on failure."""
         user = user_by_username(as_user)
         try:
-            result = import_revenue(file, user=user, dry_run=dry_run)
+            return importer(file, user=user, dry_run=dry_run)
         except (ImportFileError, PermissionDenied) as exc:
             raise CommandError(str(exc), returncode=1) from exc
         except ImportValidationError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(str(exc), returncode=1) from exc
+
+    def import_revenue(self, *, file, dry_run, as_user, **options):
+        result = self.run_import(import_revenue, file=file, dry_run=dry_run, as_user=as_user)
         if result.dry_run:
             message = _("The file is valid: %(count)s records would be imported (nothing written).")
         else:
@@ -160,15 +164,7 @@ class Command(BaseCommand):
     def import_metrics(self, *, file, dry_run, as_user, **options):
         from meute.programs.metrics import import_metrics
 
-        user = user_by_username(as_user)
-        try:
-            result = import_metrics(file, user=user, dry_run=dry_run)
-        except (ImportFileError, PermissionDenied) as exc:
-            raise CommandError(str(exc), returncode=1) from exc
-        except ImportValidationError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(str(exc), returncode=1) from exc
+        result = self.run_import(import_metrics, file=file, dry_run=dry_run, as_user=as_user)
         if result.dry_run:
             message = _("The file is valid: %(count)s metrics would be imported (nothing written).")
         else:
@@ -176,15 +172,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(message % {"count": result.created}))
 
     def import_rates(self, *, file, dry_run, as_user, **options):
-        user = user_by_username(as_user)
-        try:
-            result = import_rates(file, user=user, dry_run=dry_run)
-        except (ImportFileError, PermissionDenied) as exc:
-            raise CommandError(str(exc), returncode=1) from exc
-        except ImportValidationError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(str(exc), returncode=1) from exc
+        result = self.run_import(import_rates, file=file, dry_run=dry_run, as_user=as_user)
         if result.dry_run:
             message = _("The file is valid: %(count)s exchange rates would be imported (nothing written).")
         else:
