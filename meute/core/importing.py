@@ -91,6 +91,23 @@ class RowError:
         return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
+class LineChecker:
+    """Reads a line's cells by field name and collects every problem, named by line and file column."""
+
+    def __init__(self, headers, columns):
+        self.headers = headers
+        self.columns = columns
+        self.errors = []
+
+    def cell(self, cells, name):
+        index = self.columns.get(name)
+        return (cells[index] if index is not None and index < len(cells) else "").strip()
+
+    def error(self, line, name, message):
+        column = self.headers[self.columns[name]] if name in self.columns else name
+        self.errors.append(RowError(line, column, str(message)))
+
+
 class ImportValidationError(Exception):
     """One or more rows are invalid; nothing was written."""
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meute.core.audit import log_bulk_create
-from meute.core.importing import ImportValidationError, RowError, map_columns, read_table
+from meute.core.importing import ImportValidationError, LineChecker, map_columns, read_table
 from meute.core.models import Person
 from meute.lib.bulk import insert_objects
 
@@ -46,21 +46,16 @@ def _roles() -> dict[str, str]:
 def validate_certified(table, *, user=None) -> list[CertifiedPerson]:
     """Check every line; return unsaved rows or raise ImportValidationError listing every problem."""
     columns = map_columns(table.headers, ALIASES, REQUIRED)
-    headers = table.headers
     people = Person.objects.all() if user is None else Person.objects.visible_to(user)
     by_email = {}
     for pk, email in people.exclude(email="").values_list("pk", "email"):
         by_email.setdefault(email.casefold(), []).append(pk)
     roles = _roles()
     existing = set(CertifiedPerson.objects.values_list("person_id", "certification", "role"))
-    errors, rows, seen = [], [], {}
+    rows, seen = [], {}
 
-    def cell(cells, name):
-        index = columns.get(name)
-        return (cells[index] if index is not None and index < len(cells) else "").strip()
-
-    def error(line, name, message):
-        errors.append(RowError(line, headers[columns[name]] if name in columns else name, str(message)))
+    checker = LineChecker(table.headers, columns)
+    cell, error, errors = checker.cell, checker.error, checker.errors
 
     for line, cells in table.rows:
         if not any(cells):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from meute.core.audit import log_bulk_create
 from meute.core.importing import (
     ImportValidationError,
+    LineChecker,
     RowError,
     _boolean,
     _decimal,
@@ -89,18 +90,13 @@ class _PartnershipLookup:
 def validate_revenue(table, *, user=None) -> list[RevenueRecord]:
     """Check every line; return unsaved records or raise ImportValidationError listing every problem."""
     columns = map_columns(table.headers, REVENUE_ALIASES, REVENUE_REQUIRED)
-    headers = table.headers
     partnerships = _PartnershipLookup(user)
     product_lines = {code.casefold(): pk for pk, code in ProductLine.objects.values_list("pk", "code")}
     product_lines.update({name.casefold(): pk for pk, name in ProductLine.objects.values_list("pk", "name")})
-    errors, records = [], []
+    records = []
 
-    def cell(cells, name):
-        index = columns.get(name)
-        return (cells[index] if index is not None and index < len(cells) else "").strip()
-
-    def error(line, name, message):
-        errors.append(RowError(line, headers[columns[name]] if name in columns else name, str(message)))
+    checker = LineChecker(table.headers, columns)
+    cell, error, errors = checker.cell, checker.error, checker.errors
 
     for line, cells in table.rows:
         values = {"source": RevenueSource.IMPORT}
@@ -216,22 +212,17 @@ def validate_rates(table) -> tuple[list[ExchangeRate], int]:
     refused.
     """
     columns = map_columns(table.headers, RATE_ALIASES, RATE_REQUIRED)
-    headers = table.headers
     recorded = {
         (from_currency, to_currency, day): rate
         for from_currency, to_currency, day, rate in ExchangeRate.objects.values_list(
             "from_currency", "to_currency", "valid_from", "rate"
         )
     }
-    errors, rates, seen = [], [], {}
+    rates, seen = [], {}
     unchanged = 0
 
-    def cell(cells, name):
-        index = columns.get(name)
-        return (cells[index] if index is not None and index < len(cells) else "").strip()
-
-    def error(line, name, message):
-        errors.append(RowError(line, headers[columns[name]] if name in columns else name, str(message)))
+    checker = LineChecker(table.headers, columns)
+    cell, error, errors = checker.cell, checker.error, checker.errors
 
     for line, cells in table.rows:
         row_ok = True

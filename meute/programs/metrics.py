@@ -14,7 +14,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meute.core.audit import log_bulk_create
-from meute.core.importing import ImportValidationError, RowError, _decimal, map_columns, read_table
+from meute.core.importing import (
+    ImportValidationError,
+    LineChecker,
+    RowError,
+    _decimal,
+    map_columns,
+    read_table,
+)
 from meute.lib.access import can_create
 from meute.lib.bulk import insert_objects
 
@@ -62,16 +69,11 @@ def normalize_code(raw: str) -> str:
 def validate_metrics(table, *, user=None) -> list[PartnerMetric]:
     """Check every line; return unsaved metrics or raise ImportValidationError listing every problem."""
     columns = map_columns(table.headers, ALIASES, REQUIRED)
-    headers = table.headers
     partnerships = _PartnershipLookup(user)
-    errors, rows, seen = [], [], {}
+    rows, seen = [], {}
 
-    def cell(cells, name):
-        index = columns.get(name)
-        return (cells[index] if index is not None and index < len(cells) else "").strip()
-
-    def error(line, name, message):
-        errors.append(RowError(line, headers[columns[name]] if name in columns else name, str(message)))
+    checker = LineChecker(table.headers, columns)
+    cell, error, errors = checker.cell, checker.error, checker.errors
 
     parsed = []
     for line, cells in table.rows:
