@@ -301,6 +301,27 @@ class SimulationResultSerializer(serializers.Serializer):
     moves = MoveSerializer(many=True)
 
 
+def simulation_data(result) -> dict:
+    """A what-if result as the API answers it: the partnerships that move are named by their uuid."""
+    uuids = dict(
+        Partnership.objects.filter(pk__in=[m.partnership_id for m in result.moves]).values_list("pk", "uuid")
+    )
+    moves = [
+        {
+            "partnership": uuids[m.partnership_id],
+            "name": m.name,
+            "before": m.before,
+            "after": m.after,
+            "direction": m.direction,
+        }
+        for m in result.moves
+    ]
+    fields = ("margin_before", "margin_after", "margin_delta", "mdf_before", "mdf_after", "mdf_delta")
+    body = {"evaluated": result.evaluated, "up": result.up, "down": result.down, "moves": moves}
+    body.update({name: getattr(result, name) for name in fields})
+    return SimulationResultSerializer(body).data
+
+
 class EvaluationResultSerializer(serializers.Serializer):
     evaluated = serializers.IntegerField()
     promotions = serializers.IntegerField()

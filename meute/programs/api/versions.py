@@ -13,11 +13,10 @@ from rest_framework.response import Response
 from meute.core.api.serializers import by_uuid
 from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import VisibleModelViewSet
-from meute.partnerships.models import Partnership
 from meute.programs import rule_versions
 from meute.programs.models import Tier, TierRuleVersion
 
-from .serializers import TIMESTAMPS, SimulationResultSerializer
+from .serializers import TIMESTAMPS, SimulationResultSerializer, simulation_data
 
 call = workflow_caller(conflict_codes={"version_in_force", "version_past"})
 
@@ -145,30 +144,6 @@ class TierRuleVersionFilter(django_filters.FilterSet):
         )
 
 
-def _simulation_body(result) -> dict:
-    uuids = dict(
-        Partnership.objects.filter(pk__in=[m.partnership_id for m in result.moves]).values_list("pk", "uuid")
-    )
-    fields = ("margin_before", "margin_after", "margin_delta", "mdf_before", "mdf_after", "mdf_delta")
-    body = {
-        "evaluated": result.evaluated,
-        "up": result.up,
-        "down": result.down,
-        "moves": [
-            {
-                "partnership": uuids[m.partnership_id],
-                "name": m.name,
-                "before": m.before,
-                "after": m.after,
-                "direction": m.direction,
-            }
-            for m in result.moves
-        ],
-    }
-    body.update({name: getattr(result, name) for name in fields})
-    return body
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List tier rule versions",
@@ -257,7 +232,7 @@ class TierRuleVersionViewSet(VisibleModelViewSet):
             payload.rule_values(),
             version=version,
         )
-        return Response(SimulationResultSerializer(_simulation_body(result)).data)
+        return Response(simulation_data(result))
 
 
 def register(router):

@@ -11,7 +11,6 @@ from meute.lib import access
 from meute.lib.api import RolePermission
 from meute.lib.api_errors import Conflict
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
-from meute.partnerships.models import Partnership
 from meute.programs import plans, rule_versions
 from meute.programs.choices import RevenueSource
 from meute.programs.filters import ExchangeRateFilter, PartnerMetricFilter, RevenueFilter
@@ -176,25 +175,7 @@ class TierViewSet(VisibleModelViewSet):
             result = simulate(program, rules, payload.validated_data.get("as_of"))
         except DjangoValidationError as exc:
             raise ValidationError({"tier": exc.messages}) from exc
-        uuids = dict(
-            Partnership.objects.filter(pk__in=[m.partnership_id for m in result.moves]).values_list(
-                "pk", "uuid"
-            )
-        )
-        moves = [
-            {
-                "partnership": uuids[m.partnership_id],
-                "name": m.name,
-                "before": m.before,
-                "after": m.after,
-                "direction": m.direction,
-            }
-            for m in result.moves
-        ]
-        fields = ("margin_before", "margin_after", "margin_delta", "mdf_before", "mdf_after", "mdf_delta")
-        body = {"evaluated": result.evaluated, "up": result.up, "down": result.down, "moves": moves}
-        body.update({name: getattr(result, name) for name in fields})
-        return Response(serializers.SimulationResultSerializer(body).data)
+        return Response(serializers.simulation_data(result))
 
 
 @crud_schema(
