@@ -186,13 +186,30 @@ def add_document(user, item: PlaybookItem, title: str, url: str = "", file=None)
         raise ValidationError(_("Give either a file to upload or a link, not both."))
     if file:
         check_upload(file)
-    document = PlaybookDocument(item=item, title=title, url=url or "", added_by=user)
+    # The item's row lock makes two people adding the same title at once take versions one after the other.
+    PlaybookItem.objects.select_for_update().filter(pk=item.pk).first()
+    earlier = item.documents.filter(title__iexact=title.strip()).order_by("-version").first()
+    document = PlaybookDocument(
+        item=item,
+        title=earlier.title if earlier else title,
+        version=earlier.version + 1 if earlier else 1,
+        url=url or "",
+        added_by=user,
+    )
     document.full_clean(exclude={"file"})
     if file:
         document.file.save(file.name, file, save=False)
     with set_actor(user):
         document.save()
     return document
+
+
+def document_versions(documents) -> list[tuple[PlaybookDocument, list[PlaybookDocument]]]:
+    """An item's documents by title: each title's latest version, with the earlier ones newest first."""
+    by_title = {}
+    for document in sorted(documents, key=lambda d: (d.title.casefold(), -d.version)):
+        by_title.setdefault(document.title.casefold(), []).append(document)
+    return [(versions[0], versions[1:]) for versions in by_title.values()]
 
 
 @dataclass

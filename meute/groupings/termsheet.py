@@ -14,7 +14,7 @@ from django.utils.translation import override
 
 from meute.partnerships.choices import CollaborationModel
 
-from .playbooks import format_percent, items_for, progress
+from .playbooks import document_versions, format_percent, items_for, progress
 
 LANGUAGES = ("fr", "en")
 FORMATS = {
@@ -99,7 +99,9 @@ def build(grouping, language: str = "fr") -> TermSheet:
                     "owner": item.owner_label or _("not assigned"),
                     "notes": item.notes,
                     "extra": extra,
-                    "documents": [f"{d.title}: {d.url}" for d in item.documents.all()],
+                    "documents": [
+                        _document_line(latest) for latest, _e in document_versions(item.documents.all())
+                    ],
                 }
             )
         return TermSheet(
@@ -113,6 +115,18 @@ def build(grouping, language: str = "fr") -> TermSheet:
             ),
             sections=[general, parties, playbook],
         )
+
+
+def _document_line(document) -> str:
+    """The latest version of a document: its title, and its link or the name of the uploaded file."""
+    where = document.url or document.file.name.rsplit("/", 1)[-1]
+    if document.version > 1:
+        return _("%(title)s (version %(version)s): %(where)s") % {
+            "title": document.title,
+            "version": document.version,
+            "where": where,
+        }
+    return f"{document.title}: {where}"
 
 
 def _labels(language):

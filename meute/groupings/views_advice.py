@@ -214,6 +214,7 @@ class PlaybookView(GroupingMixin, TemplateView):
                     "item": item,
                     "entry": item.entry,
                     "form": form,
+                    "documents": playbooks.document_versions(item.documents.all()),
                     "document_form": DocumentForm(prefix=f"doc-{item.pk}") if editable else None,
                 }
             )

@@ -129,9 +129,14 @@ class PlaybookDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlaybookDocument
-        fields = ["uuid", "title", "url", "file", "download", "created_at"]
-        read_only_fields = ["uuid", "created_at"]
-        extra_kwargs = {"url": {"required": False}}
+        fields = ["uuid", "title", "version", "url", "file", "download", "created_at"]
+        read_only_fields = ["uuid", "version", "created_at"]
+        extra_kwargs = {
+            "url": {"required": False},
+            "version": {
+                "help_text": _("1 for a new title; posting again under the same title adds the next version.")
+            },
+        }
 
     def get_download(self, document) -> str | None:
         if not document.file:

@@ -241,6 +241,8 @@ class PlaybookDocument(BusinessModel):
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), max_length=500, blank=True)
     file = models.FileField(_("file"), upload_to=_document_path, max_length=300, blank=True)
+    # A document added again under the same title is its next version; the earlier ones stay.
+    version = models.PositiveIntegerField(_("version"), default=1)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -255,13 +257,18 @@ class PlaybookDocument(BusinessModel):
     class Meta:
         verbose_name = _("playbook document")
         verbose_name_plural = _("playbook documents")
-        ordering = ["item", "title"]
+        ordering = ["item", "title", "-version"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["item", "title", "version"],
+                name="unique_playbook_document_version",
+                violation_error_message=_("This document already has this version."),
+            ),
             models.CheckConstraint(
                 name="playbook_document_file_or_link",
                 condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
                 violation_error_message=_("A document is either an uploaded file or a link."),
-            )
+            ),
         ]
 
     def __str__(self):

@@ -93,3 +93,62 @@ def test_api_upload_and_link(advice_world, item, client_for):
     )
     assert outsider.status_code == 404
     assert PlaybookDocument.objects.count() == 2
+
+
+def test_a_document_added_again_under_its_title_is_its_next_version(advice_world, item, client_for):
+    from meute.groupings import playbooks, termsheet
+
+    w = advice_world
+    first = playbooks.add_document(w.partner_a_user, item, "Contrat", file=upload(content=b"%PDF-1.4 v1"))
+    second = playbooks.add_document(w.manager, item, " contrat", file=upload(content=b"%PDF-1.4 v2"))
+    link = playbooks.add_document(
+        w.partner_a_user, item, "Grille tarifaire", "https://docs.example.org/grille"
+    )
+    assert (first.version, second.version, link.version) == (1, 2, 1)
+    assert second.title == "Contrat"  # the first title's spelling is kept for every version
+    first.refresh_from_db()
+    assert first.file.read() == b"%PDF-1.4 v1"  # the earlier file stays downloadable
+    assert playbooks.document_versions(item.documents.all()) == [(second, [first]), (link, [])]
+
+    page = client_for(w.partner_b_user).get(reverse("groupings:playbook", kwargs={"uuid": w.grouping.uuid}))
+    html = page.content.decode()
+    for document in (first, second):
+        download = reverse(
+            "groupings:playbook-document-download",
+            kwargs={"uuid": w.grouping.uuid, "document": document.uuid},
+        )
+        assert f'href="{download}"' in html
+    assert "version 2" in html and ">v1</a>" in html
+
+    w.grouping.refresh_from_db()  # the referral model was adopted through another instance
+    sheet = termsheet.build(w.grouping, "en")
+    lines = [line for section in sheet.sections for i in section.items for line in i["documents"]]
+    assert any(line.startswith("Contrat (version 2): ") for line in lines), lines
+    assert "Grille tarifaire: https://docs.example.org/grille" in lines
+    assert not any("version 1" in line for line in lines)  # the term sheet names the latest only
+
+
+def test_two_versions_cannot_share_a_number(advice_world, item):
+    from django.db import IntegrityError, transaction
+
+    PlaybookDocument.objects.create(item=item, title="Contrat", url="https://example.org/1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlaybookDocument.objects.create(item=item, title="Contrat", url="https://example.org/2")
+
+
+def test_api_shows_the_version(advice_world, item, api):
+    w = advice_world
+    url = reverse("api:playbookitem-documents", kwargs={"uuid": item.uuid})
+    client = api(w.partner_a_user)
+    for _ in range(2):
+        response = client.post(url, {"title": "Charte", "url": "https://example.org/charte"}, format="json")
+        assert response.status_code == 201
+    assert response.json()["version"] == 2
+    detail = client.get(reverse("api:playbookitem-detail", kwargs={"uuid": item.uuid})).json()
+    assert [(d["title"], d["version"]) for d in detail["documents"]] == [("Charte", 2), ("Charte", 1)]
+    assert api(w.partner_c_user).post(
+        url, {"title": "Charte", "url": "https://x.org"}, format="json"
+    ).status_code in (
+        403,
+        404,
+    )
