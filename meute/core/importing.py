@@ -101,11 +101,10 @@ class LineChecker:
 
     def cell(self, cells, name):
         index = self.columns.get(name)
-        return (cells[index] if index is not None and index < len(cells) else "").strip()
+        return _cell(cells, index).strip() if index is not None else ""
 
     def error(self, line, name, message):
-        column = self.headers[self.columns[name]] if name in self.columns else name
-        self.errors.append(RowError(line, column, str(message)))
+        self.errors.append(RowError(line, _column_name(self.headers, self.columns, name), str(message)))
 
 
 class ImportValidationError(Exception):

@@ -18,6 +18,7 @@ from meute.core.importing import (
     ImportFileError,
     ImportResult,
     ImportValidationError,
+    LineChecker,
     RowError,
     map_columns,
     read_table,
@@ -57,7 +58,8 @@ def _country(raw: str) -> str:
 def validate_accounts(table) -> list[dict]:
     columns = map_columns(table.headers, ALIASES, ("name",))
     owners = {u.username.lower(): u for u in User.objects.filter(is_active=True)}
-    errors: list[RowError] = []
+    checker = LineChecker(table.headers, columns)
+    errors = checker.errors
     rows: list[dict] = []
     seen: dict[str, int] = {}
     for line, cells in table.rows:
@@ -68,8 +70,7 @@ def validate_accounts(table) -> list[dict]:
         }
 
         def error(name, message, line=line):
-            header = table.headers[columns[name]] if name in columns else name
-            errors.append(RowError(line, header, str(message)))
+            checker.error(line, name, message)
 
         if not values.get("name"):
             error("name", _("This field is required."))

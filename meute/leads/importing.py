@@ -18,7 +18,7 @@ from meute.core.importing import (
     ImportFileError,
     ImportResult,
     ImportValidationError,
-    RowError,
+    LineChecker,
     map_columns,
     read_table,
 )
@@ -90,7 +90,8 @@ def validate_leads(table) -> list[tuple[Lead, list]]:
     columns = map_columns(table.headers, ALIASES, ("company_name",))
     territories, sectors, products = _lookup(Territory), _lookup(Sector), _lookup(ProductLine)
     sources, types, currencies = _choices(LeadSource), _choices(PartnerType), _choices(Currency)
-    errors: list[RowError] = []
+    checker = LineChecker(table.headers, columns)
+    errors = checker.errors
     rows = []
     for line, cells in table.rows:
         if not any(cells):
@@ -98,8 +99,7 @@ def validate_leads(table) -> list[tuple[Lead, list]]:
         values = {name: (cells[i] if i < len(cells) else "").strip() for name, i in columns.items()}
 
         def error(name, message, line=line):
-            header = table.headers[columns[name]] if name in columns else name
-            errors.append(RowError(line, header, str(message)))
+            checker.error(line, name, message)
 
         lead = Lead(**{name: values.get(name, "") for name in TEXT_FIELDS})
         if lead.website and "://" not in lead.website:
