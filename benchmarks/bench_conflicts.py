@@ -40,10 +40,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from meute.core.demo import identifiers  # noqa: E402
 from meute.core.models import Organization  # noqa: E402
 from meute.deals import conflicts  # noqa: E402
 from meute.deals.models import Customer, CustomerKey, DealRegistration  # noqa: E402
+from meute.demo import identifiers  # noqa: E402
 from meute.lib.bulk import insert_rows  # noqa: E402
 from meute.partnerships.choices import PartyRole  # noqa: E402
 from meute.partnerships.models import Partnership  # noqa: E402

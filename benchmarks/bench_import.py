@@ -64,7 +64,7 @@ TRENDS = ["stable", "growing", "strong_growth", "declining"]
 
 
 def write_csv(path: Path, rows: int) -> None:
-    from meute.core.demo import identifiers
+    from meute.demo import identifiers
 
     rng = random.Random(1234)
     offset = 31_415_926

@@ -36,8 +36,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from meute.core.models import Organization, Sector, Territory  # noqa: E402
+from meute.demo.groupings import random_profile  # noqa: E402
 from meute.groupings import matching  # noqa: E402
-from meute.groupings.demo_groupings import random_profile  # noqa: E402
 from meute.groupings.models import MemberProfile, ProfileKey  # noqa: E402
 from meute.lib.bulk import insert_objects, insert_rows  # noqa: E402
 

@@ -50,15 +50,8 @@ from meute.core.models import Organization, Person  # noqa: E402
 from meute.lib.bulk import insert_objects, insert_rows  # noqa: E402
 from meute.partnerships.choices import PartnershipStatus, PartyRole  # noqa: E402
 from meute.partnerships.models import Partnership, PartnershipParty  # noqa: E402
-from meute.programs.models import (  # noqa: E402
-    CertifiedPerson,
-    ExchangeRate,
-    PartnerTier,
-    Program,
-    RevenueRecord,
-    Tier,
-    TierChange,
-)
+from meute.programs.models import CertifiedPerson, PartnerTier, Program, RevenueRecord, Tier, TierChange
+from meute.money.models import ExchangeRate
 from meute.programs.tiering import evaluation_window, run_evaluation  # noqa: E402
 
 CHUNK = 200_000

@@ -10,6 +10,7 @@ from meute.deals.api import urls as deals_api
 from meute.groupings.api import urls as groupings_api
 from meute.leads.api import urls as leads_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
+from meute.money.api import urls as money_api
 from meute.notifications.api import NotificationViewSet
 from meute.partnerships.api import urls as partnerships_api
 from meute.programs.api import urls as programs_api
@@ -21,6 +22,7 @@ for app_router in (
     core_api.router,
     partnerships_api.router,
     deals_api.router,
+    money_api.router,
     programs_api.router,
     groupings_api.router,
     leads_api.router,

@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     "auditlog",
     "meute.core",
     "meute.partnerships",
+    "meute.money",
     "meute.programs",
     "meute.deals",
     "meute.groupings",
     "meute.notifications",
     "meute.leads",
+    "meute.home",
+    "meute.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,10 @@ urlpatterns = [
     path("partnerships/", include("meute.partnerships.urls")),
     path("deals/", include("meute.deals.urls")),
     path("leads/", include("meute.leads.urls")),
+    path("programs/", include("meute.money.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include("meute.groupings.urls")),
     path("notifications/", include("meute.notifications.urls")),
+    path("", include("meute.home.urls")),
     path("", include("meute.core.urls")),
 ]

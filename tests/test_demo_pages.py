@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from meute.core.demo import ensure_demo_logins, generate
+from meute.demo.dataset import ensure_demo_logins, generate
 
 START = [
     "/",

@@ -62,3 +62,20 @@ class TerritoryKind(models.TextChoices):
     COUNTRY = "country", _("Country")
     REGION = "region", _("Region")
     ZONE = "zone", _("Zone")
+
+
+class LifecycleStage(models.TextChoices):
+    PROFILING = "profiling", _("Profiling")
+    DESIGN = "design", _("Design")
+    RECRUITMENT = "recruitment", _("Recruitment")
+    ONBOARDING = "onboarding", _("Onboarding")
+    SUPPORT = "support", _("Support")
+    EXTENDED_ENTERPRISE = "extended_enterprise", _("Extended enterprise")
+
+
+class PartnershipStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    TRIAL = "trial", _("Trial period")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")

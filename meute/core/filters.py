@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from meute.lib.filters import OrderingFilter
-from meute.partnerships import summary
-from meute.partnerships.choices import LifecycleStage, PartnershipStatus
 
-from .choices import Department, PartnerType, PersonRole
+from . import directory
+from .choices import Department, LifecycleStage, PartnershipStatus, PartnerType, PersonRole
 from .models import Organization, Person, Tag
 
 
@@ -50,10 +49,10 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.with_partner_type(value)
 
     def filter_stage(self, queryset, name, value):
-        return summary.with_stage(queryset, value)
+        return directory.with_stage(queryset, value)
 
     def filter_status(self, queryset, name, value):
-        return summary.with_status(queryset, value)
+        return directory.with_status(queryset, value)
 
 
 class PersonFilter(django_filters.FilterSet):

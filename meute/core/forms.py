@@ -222,3 +222,10 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         if self.fixed_organization is not None:
             return self.fixed_organization
         return self.cleaned_data["organization"]
+
+
+class FileImportForm(StyledFormMixin, forms.Form):
+    """The upload of an import page: subclasses say which columns their file holds."""
+
+    file = forms.FileField(label=_("File"))
+    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)

@@ -1,14 +1,12 @@
-"""Pages of the partner directory: dashboard, organisations and people. Thin: rules live in the models,
+"""Pages of the partner directory: organisations and people. Thin: rules live in the models,
 ``meute.core.organizations``, ``meute.lib.access`` and ``visible_to``."""
 
 import uuid
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,23 +14,23 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 
+from meute.core.importing import ImportFileError, ImportValidationError
 from meute.lib import access
+from meute.lib.deletion import ReferencedRecordError, delete_record
 from meute.lib.views import (
     ChangePermissionMixin,
     CreatePermissionMixin,
     DeletePermissionMixin,
     FilteredListMixin,
     VisibleObjectMixin,
+    request_actor,
     wants_partial,
 )
-from meute.partnerships.choices import LifecycleStage, PartnershipStatus
-from meute.partnerships.models import Partnership, PartnershipParty
 
 from .audit import history_for
 from .filters import OrganizationFilter, PersonFilter
 from .forms import OrganizationClassificationForm, OrganizationForm, PersonForm
 from .models import Organization, OrganizationPartnerType, Person
-from .organizations import ReferencedRecordError, delete_record
 
 HISTORY_LIMIT = 50
 OPTIONS_LIMIT = 30
@@ -40,74 +38,6 @@ OPTIONS_LIMIT = 30
 
 def history_context(obj) -> list:
     return list(history_for(obj).select_related("content_type")[:HISTORY_LIMIT])
-
-
-def partnerships_with_parties(queryset):
-    return queryset.prefetch_related(
-        Prefetch("parties", queryset=PartnershipParty.objects.select_related("organization"))
-    )
-
-
-class DashboardView(LoginRequiredMixin, TemplateView):
-    template_name = "core/dashboard.html"
-
-    @staticmethod
-    def _counts(queryset, field, choices):
-        found = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
-        rows = [{"value": value, "label": label, "count": found.get(value, 0)} for value, label in choices]
-        top = max((r["count"] for r in rows), default=0)
-        for index, row in enumerate(rows):
-            row["percent"] = round(100 * row["count"] / top) if top else 0
-            # Geometry of the inline SVG column chart (600 x 230, baseline at y=190).
-            row["h"] = round(160 * row["count"] / top) if top else 0
-            row["x"] = 15 + index * 100
-            row["cx"] = row["x"] + 35
-            row["y"] = 190 - row["h"]
-            row["label_y"] = row["y"] - 6
-        return rows
-
-    def _recent_changes(self):
-        entries = list(LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:12])
-        pks_by_type = {}
-        for entry in entries:
-            pks_by_type.setdefault(entry.content_type_id, set()).add(entry.object_pk)
-        urls = {}
-        for content_type_id, pks in pks_by_type.items():
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-            if model is None or not hasattr(model, "get_absolute_url") or not hasattr(model, "uuid"):
-                continue
-            for pk, public_id in model.objects.filter(pk__in=pks).values_list("pk", "uuid"):
-                try:
-                    url = model(pk=pk, uuid=public_id).get_absolute_url()
-                except ObjectDoesNotExist:  # the address names a related record: read the whole row
-                    url = model.objects.get(pk=pk).get_absolute_url()
-                urls[(content_type_id, str(pk))] = url
-        for entry in entries:
-            entry.url = urls.get((entry.content_type_id, entry.object_pk))
-        return entries
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        partnerships = Partnership.objects.visible_to(user)
-        by_status = self._counts(partnerships, "status", PartnershipStatus.choices)
-        kwargs.update(
-            organization_count=Organization.objects.visible_to(user).count(),
-            person_count=Person.objects.visible_to(user).count(),
-            partnership_count=sum(row["count"] for row in by_status),
-            by_status=by_status,
-            by_stage=self._counts(partnerships, "stage", LifecycleStage.choices),
-            recent_changes=self._recent_changes() if user.is_staff_member else [],
-            my_partnerships=list(
-                partnerships_with_parties(
-                    partnerships.order_by("name")
-                    if user.is_partner_user
-                    else partnerships.order_by("-updated_at")
-                )[:8]
-            ),
-            can_create_organization=access.can_create(user, Organization),
-            can_create_partnership=access.can_create(user, Partnership),
-        )
-        return super().get_context_data(**kwargs)
 
 
 # Organisations ---------------------------------------------------------------------------------------
@@ -150,8 +80,7 @@ class OrganizationDetailView(VisibleObjectMixin, TemplateView):
         kwargs.update(
             people=list(Person.objects.visible_to(user).filter(organization=organization)),
             seats=list(
-                PartnershipParty.objects.visible_to(user)
-                .filter(organization=organization)
+                organization.party_seats.visible_to(user)
                 .select_related("partnership", "alliance_manager")
                 .order_by("partnership__name")
             ),
@@ -278,9 +207,9 @@ class PersonDetailView(VisibleObjectMixin, TemplateView):
         person = self.get_object()
         kwargs.update(
             seats=list(
-                PartnershipParty.objects.visible_to(self.request.user)
-                .filter(alliance_manager=person)
-                .select_related("partnership", "organization")
+                person.alliance_seats.visible_to(self.request.user).select_related(
+                    "partnership", "organization"
+                )
             ),
             history=history_context(person),
         )
@@ -350,3 +279,53 @@ def _is_uuid(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+class StaffEditorMixin(LoginRequiredMixin):
+    """Pages for the staff who change everything (administrators and channel managers)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can_edit_all:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FileImportView(StaffEditorMixin, TemplateView):
+    """Upload a CSV or .xlsx file and import it all or nothing, listing every error by line and column.
+
+    Subclasses name the form, the import function (``run_import``), the list to go back to and the
+    messages, which take ``%(count)s``.
+    """
+
+    form_class = None
+    success_url_name = ""
+    valid_message = ""
+    imported_message = ""
+
+    def run_import(self, upload, *, user, dry_run):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=reverse(self.success_url_name), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.form_class()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, request.FILES)
+        errors = []
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                with request_actor(request):
+                    result = self.run_import(upload, user=request.user, dry_run=form.cleaned_data["dry_run"])
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            except ImportValidationError as exc:
+                form.add_error("file", str(exc))
+                errors = exc.errors
+            else:
+                message = self.valid_message if result.dry_run else self.imported_message
+                messages.success(request, message % {"count": result.created})
+                return redirect(self.success_url_name)
+        return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)

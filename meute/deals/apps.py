@@ -11,8 +11,12 @@ class DealsConfig(AppConfig):
         from celery.schedules import crontab
 
         from meute.celery import app
+        from meute.core.importing import register_kind
 
         from . import audit  # noqa: F401  (registers audited models)
+        from .accounts import import_accounts
+
+        register_kind("accounts", import_accounts)  # meute import accounts FILE
 
         # Celery beat ends elapsed protections every night.
         schedule = dict(app.conf.beat_schedule or {})

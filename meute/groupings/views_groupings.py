@@ -4,7 +4,6 @@ Rows always come from ``visible_to(user)`` (or, for profiles members may browse,
 row the user may not see is a 404. Actions a user may not take are a 403.
 """
 
-from auditlog.context import set_actor
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from django.views.generic import TemplateView, View
 
 from meute.core.models import Organization
 from meute.core.views import history_context
+from meute.lib.views import request_actor
 from meute.partnerships.models import PartnershipParty
 
 from . import groupings, matching, pillars
@@ -31,10 +31,6 @@ from .forms_groupings import (
     ProposalForm,
 )
 from .models import MatchProposal, MemberProfile, PillarItem
-
-
-def _actor(request):
-    return set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR"))
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -165,7 +161,7 @@ class ProfileEditView(LoginRequiredMixin, TemplateView):
         form = MemberProfileForm(request.POST, instance=self.get_profile())
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        with _actor(request), transaction.atomic():
+        with request_actor(request), transaction.atomic():
             profile = form.save()
         messages.success(request, _("Profile saved."))
         return redirect("groupings:profile-detail", uuid=profile.uuid)
@@ -215,7 +211,7 @@ class ProposeView(LoginRequiredMixin, View):
             messages.error(request, form_errors_text(form))
             return redirect("groupings:profile-detail", uuid=profile.uuid)
         try:
-            with _actor(request):
+            with request_actor(request):
                 groupings.propose(request.user, profile.organization, form.cleaned_data["message"])
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -246,7 +242,7 @@ class ProposeOnBehalfView(LoginRequiredMixin, View):
             return back
         recipient = form.cleaned_data["recipient"]
         try:
-            with _actor(request):
+            with request_actor(request):
                 groupings.propose(request.user, recipient, form.cleaned_data["message"], proposer)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -299,7 +295,7 @@ class ProposalActionView(LoginRequiredMixin, View):
             raise Http404
         proposal = get_object_or_404(MatchProposal.objects.visible_to(request.user), uuid=uuid)
         try:
-            with _actor(request):
+            with request_actor(request):
                 proposal = PROPOSAL_ACTIONS[action](proposal, request.user)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -321,7 +317,7 @@ class PackCreateView(LoginRequiredMixin, View):
             messages.error(request, form_errors_text(form))
             return redirect("groupings:proposal-list")
         try:
-            with _actor(request):
+            with request_actor(request):
                 partnership = groupings.form_pack(
                     request.user, list(form.cleaned_data["contacts"]), form.cleaned_data["name"]
                 )
@@ -430,7 +426,7 @@ class CharterEditView(GroupingMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         grouping = self.get_grouping()
         try:
-            with _actor(request):
+            with request_actor(request):
                 groupings.update_charter(grouping, request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -448,7 +444,7 @@ class MemberAddView(GroupingMixin, View):
             messages.error(request, form_errors_text(form))
         else:
             try:
-                with _actor(request):
+                with request_actor(request):
                     groupings.add_member(
                         grouping, request.user, form.cleaned_data["organization"], form.cleaned_data["role"]
                     )
@@ -465,7 +461,7 @@ class MemberRemoveView(GroupingMixin, View):
         groupings.require_steer(request.user, grouping)
         seat = get_object_or_404(PartnershipParty.objects.filter(partnership=grouping), uuid=seat)
         try:
-            with _actor(request):
+            with request_actor(request):
                 groupings.remove_member(grouping, request.user, seat)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -479,7 +475,7 @@ class MoveUpView(GroupingMixin, View):
         grouping = self.get_grouping()
         groupings.require_steer(request.user, grouping)
         try:
-            with _actor(request):
+            with request_actor(request):
                 grouping = groupings.move_up(grouping, request.user)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
@@ -514,7 +510,7 @@ class PillarEditView(GroupingMixin, TemplateView):
         form = PillarItemForm(request.POST)
         if form.is_valid():
             try:
-                with _actor(request):
+                with request_actor(request):
                     pillars.assess(
                         self.item, request.user, form.cleaned_data["status"], form.cleaned_data["evidence"]
                     )

@@ -44,3 +44,10 @@ class SmallListPagination(Pagination):
     """Pages of small tables (reference data), read in one query."""
 
     django_paginator_class = PageNumberPagination.django_paginator_class
+
+
+class StaffOnly(RolePermission):
+    """Operator staff read; editors write; partner users are refused (403) whatever they ask."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.is_staff_member

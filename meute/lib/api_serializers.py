@@ -17,6 +17,9 @@ from django.db.models import UniqueConstraint
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+# Every business record's timestamps, read-only in the API.
+TIMESTAMPS = ["created_at", "updated_at"]
+
 
 class VisibleSlugRelatedField(serializers.SlugRelatedField):
     """A related object by public key, looked up among ``Model.objects.visible_to(request.user)``."""

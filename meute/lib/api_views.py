@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from meute.core.organizations import ReferencedRecordError, delete_record
+from meute.lib.deletion import ReferencedRecordError, delete_record
 
 from .api_errors import Conflict
 

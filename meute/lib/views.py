@@ -4,7 +4,9 @@ Pages never filter rows by hand: objects come from ``Model.objects.visible_to(re
 user may not see is a 404) and actions are allowed by ``meute.lib.access`` (a forbidden action is a 403).
 """
 
+from auditlog.context import set_actor
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -126,3 +128,22 @@ class FilteredListMixin(VisibleQuerysetMixin):
             ),
         )
         return super().get_context_data(**kwargs)
+
+
+def request_actor(request):
+    """The audit trail names the request's user and address for what happens inside."""
+    return set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR"))
+
+
+def require_staff(user):
+    if not user.is_staff_member:
+        raise PermissionDenied
+
+
+def add_form_errors(form, exc: ValidationError):
+    """A domain function's ValidationError shown on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

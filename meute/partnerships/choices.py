@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The directory keeps each organisation's stages and statuses on the organisation (core), so these two
+# are defined there; a partnership's fields use them from here.
+from meute.core.choices import LifecycleStage, PartnershipStatus  # noqa: F401
+
 
 class PartnershipKind(models.TextChoices):
     CHANNEL = "channel", _("Channel partnership")
@@ -19,23 +23,6 @@ class CollaborationModel(models.TextChoices):
     OEM = "oem", _("OEM")
     GIE = "gie", _("Economic interest grouping (GIE)")
     CROSS_SHAREHOLDING = "cross_shareholding", _("Cross-shareholding")
-
-
-class LifecycleStage(models.TextChoices):
-    PROFILING = "profiling", _("Profiling")
-    DESIGN = "design", _("Design")
-    RECRUITMENT = "recruitment", _("Recruitment")
-    ONBOARDING = "onboarding", _("Onboarding")
-    SUPPORT = "support", _("Support")
-    EXTENDED_ENTERPRISE = "extended_enterprise", _("Extended enterprise")
-
-
-class PartnershipStatus(models.TextChoices):
-    PROSPECT = "prospect", _("Prospect")
-    TRIAL = "trial", _("Trial period")
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    ENDED = "ended", _("Ended")
 
 
 class GroupingLevel(models.TextChoices):

@@ -8,12 +8,8 @@ UPDATE; model signals call it when a partnership or a party changes, bulk writer
 """
 
 from django.db import connection
-from django.db.models import F
 
-from .choices import LifecycleStage, PartnershipStatus
-
-STAGE_BITS = {value: 1 << index for index, value in enumerate(LifecycleStage.values)}
-STATUS_BITS = {value: 1 << index for index, value in enumerate(PartnershipStatus.values)}
+from meute.core.directory import STAGE_BITS, STATUS_BITS
 
 
 def _mask_sql(column: str, bits: dict) -> str:
@@ -42,15 +38,3 @@ def refresh_partnership_summary(organization_ids=None) -> None:
         params = ids
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def with_stage(queryset, stage: str):
-    return queryset.alias(_stage_bit=F("partnership_stages").bitand(STAGE_BITS[stage])).filter(
-        _stage_bit__gt=0
-    )
-
-
-def with_status(queryset, status: str):
-    return queryset.alias(_status_bit=F("partnership_statuses").bitand(STATUS_BITS[status])).filter(
-        _status_bit__gt=0
-    )

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from meute.core.audit import log_bulk_create
 from meute.core.importing import ImportValidationError, LineChecker, map_columns, read_table
+from meute.core.importing.cells import date_cell
 from meute.core.models import Person
 from meute.lib.bulk import insert_objects
 
 from .choices import CertifiedRole
-from .importing import parse_period
 from .models import CertifiedPerson
 
 ALIASES = {
@@ -85,7 +85,7 @@ def validate_certified(table, *, user=None) -> list[CertifiedPerson]:
         valid_until = None
         if cell(cells, "valid_until"):
             try:
-                valid_until = parse_period(cell(cells, "valid_until"))
+                valid_until = date_cell(cell(cells, "valid_until"))
             except ValidationError as exc:
                 error(line, "valid_until", " ".join(exc.messages))
         if person is None or role is None or missing:

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RevenueSource
-from .models import ExchangeRate, PartnerMetric, Program, RevenueRecord
+from .models import PartnerMetric, Program, RevenueRecord
 
 
 class RevenueFilter(django_filters.FilterSet):
@@ -47,14 +47,3 @@ class PartnerMetricFilter(django_filters.FilterSet):
     class Meta:
         model = PartnerMetric
         fields = ["program", "partnership", "metric", "period_from", "period_to"]
-
-
-class ExchangeRateFilter(django_filters.FilterSet):
-    from_currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
-    to_currency = django_filters.CharFilter(label=_("Converted into"), lookup_expr="iexact")
-    valid_from_after = django_filters.DateFilter(label=_("From"), field_name="valid_from", lookup_expr="gte")
-    valid_from_before = django_filters.DateFilter(label=_("To"), field_name="valid_from", lookup_expr="lte")
-
-    class Meta:
-        model = ExchangeRate
-        fields = ["from_currency", "to_currency", "valid_from_after", "valid_from_before"]

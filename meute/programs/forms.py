@@ -6,20 +6,11 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from meute.core.forms import StyledFormMixin
+from meute.core.forms import FileImportForm, StyledFormMixin
 from meute.partnerships.models import Partnership
 
 from .choices import CertifiedRole
-from .models import (
-    BusinessPlan,
-    ExchangeRate,
-    Objective,
-    PartnerTier,
-    Program,
-    ProgramCost,
-    ProgramPartnerType,
-    Tier,
-)
+from .models import BusinessPlan, Objective, PartnerTier, Program, ProgramCost, ProgramPartnerType, Tier
 
 
 def _lines(text: str) -> list[str]:
@@ -197,27 +188,13 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
 
-class RevenueImportForm(StyledFormMixin, forms.Form):
+class RevenueImportForm(FileImportForm):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or .xlsx; columns partnership, period, amount, …")
     )
-    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
 
 
-class CertifiedImportForm(RevenueImportForm):
+class CertifiedImportForm(FileImportForm):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or .xlsx; columns email, certification, role, valid_until")
-    )
-
-
-class ExchangeRateForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = ExchangeRate
-        fields = ["from_currency", "to_currency", "rate", "valid_from"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-
-class RateImportForm(RevenueImportForm):
-    file = forms.FileField(
-        label=_("File"), help_text=_("CSV or .xlsx; columns currency, into, rate, valid_from")
     )

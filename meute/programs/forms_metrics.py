@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meute.core.forms import StyledFormMixin
+from meute.core.forms import FileImportForm, StyledFormMixin
 from meute.partnerships.models import Partnership
 
-from .forms import RevenueImportForm
 from .metrics import is_code, normalize_code
 from .models import PartnerMetric
 
@@ -49,7 +48,7 @@ class PartnerMetricForm(StyledFormMixin, forms.ModelForm):
         return code
 
 
-class MetricImportForm(RevenueImportForm):
+class MetricImportForm(FileImportForm):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or .xlsx; columns partnership, metric, period, value")
     )

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from meute.core.choices import PartnerType
 from meute.core.models import Organization, OrganizationPartnerType, Territory
+from meute.money.exchange import converted_totals
 
-from .exchange import converted_totals
 from .models import (
     CertifiedPerson,
     Label,

@@ -18,15 +18,15 @@ from meute.core.importing import (
     ImportValidationError,
     LineChecker,
     RowError,
-    _decimal,
     map_columns,
     read_table,
 )
+from meute.core.importing.cells import date_cell, decimal_cell
 from meute.lib.access import can_create
 from meute.lib.bulk import insert_objects
 
 from .choices import SATISFACTION, WON_DEALS
-from .importing import _PartnershipLookup, parse_period
+from .importing import _PartnershipLookup
 from .models import PartnerMetric, Tier, metric_value_problem
 
 ALIASES = {
@@ -36,7 +36,7 @@ ALIASES = {
     "value": ("valeur", "score", "count", "nombre"),
 }
 REQUIRED = ("partnership", "metric", "period", "value")
-_value = _decimal(14, 2)
+_value = decimal_cell(14, 2)
 
 
 @dataclass
@@ -87,7 +87,7 @@ def validate_metrics(table, *, user=None) -> list[PartnerMetric]:
         converted = {}
         for name, convert in (
             ("partnership", partnerships.resolve),
-            ("period", parse_period),
+            ("period", date_cell),
             ("value", _value),
         ):
             raw = cell(cells, name)

@@ -2,7 +2,7 @@
 
 Actuals come from the records (revenue records, certified people, partner metrics) in a fixed number of
 queries per plan version, whatever the number of objectives. Revenue counts in the plan's currency: records
-in another currency converted with the exchange rate in force on their period (``meute.programs.exchange``),
+in another currency converted with the exchange rate in force on their period (``meute.money.exchange``),
 those without a rate left out and counted on the objective's row.
 """
 
@@ -16,8 +16,9 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meute.money.exchange import converted_totals, round_cents
+
 from .choices import ObjectiveKind
-from .exchange import converted_totals, round_cents
 from .models import (
     BusinessPlan,
     BusinessPlanVersion,

@@ -7,7 +7,7 @@ Three layers, each usable on its own:
   ("Gold needs 3 certified sales people: you have 2"). ``validate_tiers`` refuses contradictory rules.
 - ``collect_metrics`` gathers the figures of every member of a programme with a few aggregate queries
   (GROUP BY partnership), never one query per partner. Revenue in another currency than the programme's
-  counts converted with the exchange rate in force on its period (``meute.programs.exchange``); records
+  counts converted with the exchange rate in force on its period (``meute.money.exchange``); records
   without a rate are left out, and the run says how many, in which currencies.
 - ``run_evaluation`` turns the results into promotion and demotion proposals (with a grace period before
   any demotion), applies them when the programme says so, and keeps the evidence used.
@@ -26,9 +26,10 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext, ngettext
 
+from meute.money.currencies import symbol
+from meute.money.exchange import ConversionReport, converted_totals
+
 from .choices import SATISFACTION, WON_DEALS, CertifiedRole, ChangeKind, ChangeStatus
-from .currencies import symbol
-from .exchange import ConversionReport, converted_totals
 
 _TRANSLATED: dict = {}
 
@@ -511,7 +512,7 @@ def collect_metrics(program, as_of: datetime.date, partnership_ids=None) -> dict
 
 def collect_revenue(program, start, end, member_ids) -> tuple[dict, ConversionReport]:
     """Revenue of every member over the window in the programme's currency, set-based
-    (``meute.programs.exchange.converted_totals``): records in another currency converted in SQL with the
+    (``meute.money.exchange.converted_totals``): records in another currency converted in SQL with the
     rate in force on their period, those without a rate left out and counted.
     Per partnership: (total to the cent, records converted, records left out)."""
     from .models import RevenueRecord

@@ -8,7 +8,6 @@ from . import (
     views_labels,
     views_locator,
     views_metrics,
-    views_rates,
     views_versions,
 )
 
@@ -30,13 +29,6 @@ urlpatterns = [
     path("metrics/<uuid:uuid>/edit/", views_metrics.MetricFormView.as_view(), name="partnermetric-update"),
     path(
         "metrics/<uuid:uuid>/delete/", views_metrics.MetricDeleteView.as_view(), name="partnermetric-delete"
-    ),
-    path("rates/", views_rates.ExchangeRateListView.as_view(), name="exchangerate-list"),
-    path("rates/new/", views_rates.ExchangeRateFormView.as_view(), name="exchangerate-create"),
-    path("rates/import/", views_rates.ExchangeRateImportView.as_view(), name="exchangerate-import"),
-    path("rates/<uuid:uuid>/edit/", views_rates.ExchangeRateFormView.as_view(), name="exchangerate-update"),
-    path(
-        "rates/<uuid:uuid>/delete/", views_rates.ExchangeRateDeleteView.as_view(), name="exchangerate-delete"
     ),
     path("changes/<uuid:uuid>/", views.ChangeDetailView.as_view(), name="tierchange-detail"),
     path(

@@ -3,24 +3,28 @@ rules live in ``tiering``, ``plans``, ``importing`` and the models."""
 
 from collections import defaultdict
 
-from auditlog.context import set_actor
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from meute.core.importing import ImportFileError, ImportValidationError
-from meute.core.organizations import ReferencedRecordError, delete_record
-from meute.core.views import history_context
+from meute.core.views import FileImportView, history_context
 from meute.lib import access
-from meute.lib.views import FilteredListMixin, VisibleObjectMixin, VisibleQuerysetMixin
+from meute.lib.deletion import ReferencedRecordError, delete_record
+from meute.lib.views import (
+    FilteredListMixin,
+    VisibleObjectMixin,
+    VisibleQuerysetMixin,
+    add_form_errors,
+    request_actor,
+    require_staff,
+)
 from meute.partnerships.models import Partnership
 
 from . import plans, rule_versions
@@ -49,23 +53,6 @@ from .tiering import (
     run_evaluation,
     simulate,
 )
-
-
-def _actor(request):
-    return set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR"))
-
-
-def _require_staff(user):
-    if not user.is_staff_member:
-        raise PermissionDenied
-
-
-def _form_error(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class ProgramListView(AgreementGateMixin, VisibleQuerysetMixin, TemplateView):
@@ -156,7 +143,7 @@ class ProgramFormView(LoginRequiredMixin, TemplateView):
         program = self.get_program()
         form, types, costs = self.build(program)
         if form.is_valid() and types.is_valid() and costs.is_valid():
-            with _actor(request), transaction.atomic():
+            with request_actor(request), transaction.atomic():
                 program = form.save()
                 types.instance = costs.instance = program
                 types.save()
@@ -202,7 +189,7 @@ class TierFormView(LoginRequiredMixin, TemplateView):
             context = self.get_context_data(program=program, tier=tier, form=form, simulation=simulation)
             return self.render_to_response(context, status=200 if simulation else 422)
         if form.is_valid():
-            with _actor(request), transaction.atomic():
+            with request_actor(request), transaction.atomic():
                 tier = form.save()
             messages.success(request, _("Tier “%(name)s” saved.") % {"name": tier})
             return redirect(program)
@@ -220,7 +207,7 @@ class TierFormView(LoginRequiredMixin, TemplateView):
                 self.get_context_data(program=program, tier=tier, form=form, simulation=simulation)
             )
         try:
-            with _actor(request), transaction.atomic():
+            with request_actor(request), transaction.atomic():
                 delete_record(tier)
         except ReferencedRecordError as exc:
             context = self.get_context_data(program=program, tier=tier, form=form, delete_error=str(exc))
@@ -239,7 +226,7 @@ class EnrolView(VisibleObjectMixin, TemplateView):
         access.require(access.can_change(request.user, program))
         form = EnrolForm(request.POST, program=program, user=request.user, prefix="enrol")
         if form.is_valid():
-            with _actor(request):
+            with request_actor(request):
                 member = form.save()
             messages.success(
                 request, _("%(partnership)s joined the programme.") % {"partnership": member.partnership}
@@ -256,7 +243,7 @@ class EvaluationView(VisibleObjectMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            _require_staff(request.user)
+            require_staff(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -280,7 +267,7 @@ class EvaluationView(VisibleObjectMixin, TemplateView):
         program = self.get_object()
         access.require(access.can_change(request.user, program))
         try:
-            with _actor(request):
+            with request_actor(request):
                 summary = run_evaluation(program, actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -338,7 +325,7 @@ class ChangeDecisionView(VisibleObjectMixin, TemplateView):
         note = form.cleaned_data["note"] if form.is_valid() else ""
         decide = approve_change if self.approve else reject_change
         try:
-            with _actor(request):
+            with request_actor(request):
                 decide(change, request.user, note)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -368,56 +355,6 @@ class RevenueListView(FilteredListMixin, TemplateView):
             import_form=RevenueImportForm(),
         )
         return context
-
-
-class StaffEditorMixin(LoginRequiredMixin):
-    """Pages for the staff who change everything (administrators and channel managers)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can_edit_all:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class FileImportView(StaffEditorMixin, TemplateView):
-    """Upload a CSV or .xlsx file and import it all or nothing, listing every error by line and column.
-
-    Subclasses name the form, the import function (``run_import``), the list to go back to and the
-    messages, which take ``%(count)s``.
-    """
-
-    form_class = None
-    success_url_name = ""
-    valid_message = ""
-    imported_message = ""
-
-    def run_import(self, upload, *, user, dry_run):
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(back_url=reverse(self.success_url_name), **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self.form_class()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST, request.FILES)
-        errors = []
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                with _actor(request):
-                    result = self.run_import(upload, user=request.user, dry_run=form.cleaned_data["dry_run"])
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
-            except ImportValidationError as exc:
-                form.add_error("file", str(exc))
-                errors = exc.errors
-            else:
-                message = self.valid_message if result.dry_run else self.imported_message
-                messages.success(request, message % {"count": result.created})
-                return redirect(self.success_url_name)
-        return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
 
 
 class RevenueImportView(FileImportView):
@@ -494,7 +431,7 @@ class BusinessPlanFormView(LoginRequiredMixin, TemplateView):
             return redirect(plan)
         form = BusinessPlanForm(request.POST, instance=plan or BusinessPlan(partnership=partnership))
         if form.is_valid():
-            with _actor(request):
+            with request_actor(request):
                 if plan is None:
                     plan = plans.create_plan(partnership, user=request.user, **form.cleaned_data)
                 else:
@@ -518,10 +455,10 @@ class ObjectiveAddView(VisibleObjectMixin, TemplateView):
         form.instance.version = version
         if form.is_valid():
             try:
-                with _actor(request):
+                with request_actor(request):
                     plans.add_objective(version, **form.cleaned_data)
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Objective added."))
                 return redirect(plan)
@@ -537,7 +474,7 @@ class VersionAddView(VisibleObjectMixin, TemplateView):
         access.require(access.can_change(request.user, plan))
         form = VersionForm(request.POST, prefix="version")
         note = form.cleaned_data["note"] if form.is_valid() else ""
-        with _actor(request):
+        with request_actor(request):
             version = plans.new_version(plan, note=note, user=request.user)
         messages.success(request, _("Version %(number)s created.") % {"number": version.number})
         return redirect(plan)

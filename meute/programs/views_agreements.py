@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from meute.lib import access
-from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin
+from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
 
 from . import agreements
 from .forms_agreements import AcceptForm, GateSettingForm, PublishAgreementForm
 from .models import Agreement, AgreementAcceptance, AgreementSetting, Program
-from .views import _actor, _form_error
 
 
 class AgreementListView(VisibleQuerysetMixin, TemplateView):
@@ -93,7 +92,7 @@ class ProgramAgreementsView(VisibleObjectMixin, TemplateView):
             )
             form = GateSettingForm(request.POST, instance=setting)
             if form.is_valid():
-                with _actor(request):
+                with request_actor(request):
                     form.save()
                 messages.success(request, _("Agreement setting saved."))
                 return redirect("program-agreements", uuid=program.uuid)
@@ -101,7 +100,7 @@ class ProgramAgreementsView(VisibleObjectMixin, TemplateView):
         form = PublishAgreementForm(request.POST)
         if form.is_valid():
             try:
-                with _actor(request):
+                with request_actor(request):
                     agreement = agreements.publish(
                         program,
                         form.cleaned_data["partner_type"],
@@ -110,7 +109,7 @@ class ProgramAgreementsView(VisibleObjectMixin, TemplateView):
                         user=request.user,
                     )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(
                     request, _("Version %(version)s published.") % {"version": agreement.version}

@@ -7,11 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from meute.lib import access
-from meute.lib.views import VisibleQuerysetMixin
+from meute.lib.views import VisibleQuerysetMixin, request_actor
 
 from .forms_ambassadors import AmbassadorForm
 from .models import Ambassador
-from .views import _actor
 
 
 class AmbassadorListView(VisibleQuerysetMixin, TemplateView):
@@ -51,7 +50,7 @@ class AmbassadorFormView(VisibleQuerysetMixin, TemplateView):
         ambassador = self.get_ambassador()
         form = AmbassadorForm(request.POST, instance=ambassador)
         if form.is_valid():
-            with _actor(request):
+            with request_actor(request):
                 form.save()
             messages.success(request, _("Ambassador saved."))
             return redirect("ambassador-list")
@@ -65,7 +64,7 @@ class AmbassadorDeleteView(VisibleQuerysetMixin, View):
         ambassador = get_object_or_404(self.get_visible_queryset(), uuid=kwargs["uuid"])
         if not access.can_delete(request.user, ambassador):
             raise PermissionDenied
-        with _actor(request):
+        with request_actor(request):
             try:
                 ambassador.delete()
             except ValidationError as exc:  # pragma: no cover - nothing references an ambassador

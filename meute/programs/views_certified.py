@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from meute.core.views import FileImportView, StaffEditorMixin
+
 from .certified import import_certified
 from .choices import CertifiedRole
 from .forms import CertifiedImportForm
 from .models import CertifiedPerson
-from .views import FileImportView, StaffEditorMixin
 
 
 class CertifiedListView(LoginRequiredMixin, ListView):

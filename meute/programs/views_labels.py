@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from meute.lib import access
-from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin
+from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
 
 from . import labels
 from .forms_labels import AwardForm, LabelForm
 from .models import Label, LabelAward, LabelKind
-from .views import _actor, _form_error
 
 
 def _require_editor(user):
@@ -76,7 +75,7 @@ class LabelFormView(VisibleQuerysetMixin, TemplateView):
         label = self.get_label()
         form = LabelForm(request.POST, instance=label)
         if form.is_valid():
-            with _actor(request):
+            with request_actor(request):
                 label = form.save()
             messages.success(request, _("Label saved."))
             return redirect(label.get_absolute_url())
@@ -93,7 +92,7 @@ class LabelEvaluateView(VisibleQuerysetMixin, View):
         queryset = Label.objects.filter(kind=LabelKind.RULE)
         if request.POST.get("label"):
             queryset = queryset.filter(uuid=request.POST["label"])
-        with _actor(request):
+        with request_actor(request):
             for label in queryset:
                 try:
                     run = labels.evaluate_label(label)
@@ -121,7 +120,7 @@ class LabelAwardView(LabelDetailView):
         form = AwardForm(request.POST)
         if form.is_valid():
             try:
-                with _actor(request):
+                with request_actor(request):
                     labels.award_by_hand(
                         label,
                         form.cleaned_data["organization"],
@@ -130,7 +129,7 @@ class LabelAwardView(LabelDetailView):
                         valid_until=form.cleaned_data["valid_until"],
                     )
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Label awarded."))
                 return redirect(label.get_absolute_url())
@@ -143,7 +142,7 @@ class LabelRevokeView(VisibleQuerysetMixin, View):
     def post(self, request, *args, **kwargs):
         _require_editor(request.user)
         award = get_object_or_404(LabelAward.objects.select_related("label"), uuid=kwargs["uuid"])
-        with _actor(request):
+        with request_actor(request):
             award.delete()
         messages.success(request, _("Label removed from %(partner)s.") % {"partner": award.organization})
         return redirect(award.label.get_absolute_url())

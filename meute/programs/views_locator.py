@@ -12,12 +12,11 @@ from django.views.generic import TemplateView
 from meute.core.models import Organization
 from meute.lib import access
 from meute.lib.pagination import CappedCountPaginator
-from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin
+from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, request_actor
 
 from . import locator
 from .forms_locator import EnquiryForm, EnquiryStatusForm, LocatorProfileForm, LocatorSearchForm
 from .models import Enquiry, EnquiryStatus, LocatorProfile
-from .views import _actor
 
 
 class LocatorView(TemplateView):
@@ -132,7 +131,7 @@ class EnquiryDetailView(VisibleObjectMixin, TemplateView):
         form = EnquiryStatusForm(request.POST)
         if form.is_valid():
             enquiry.status = form.cleaned_data["status"]
-            with _actor(request):
+            with request_actor(request):
                 enquiry.save(update_fields=["status", "updated_at"])
             messages.success(request, _("Enquiry updated."))
             return redirect(enquiry.get_absolute_url())
@@ -175,7 +174,7 @@ class LocatorProfileView(LoginRequiredMixin, TemplateView):
         profile = LocatorProfile.objects.filter(organization=organization).first()
         form = LocatorProfileForm(request.POST, instance=profile or LocatorProfile(organization=organization))
         if form.is_valid():
-            with _actor(request):
+            with request_actor(request):
                 form.save()
             messages.success(request, _("Locator profile saved."))
             suffix = "" if user.is_partner_user else f"?organization={organization.uuid}"

@@ -1,7 +1,6 @@
 """Partner metrics for the operator's staff: the filtered list, one metric's form, deletion, and the import
 of a file (all rows or nothing). Partner users see their own metrics on their organisation's page only."""
 
-from auditlog.context import set_actor
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -9,17 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from meute.lib.views import FilteredListMixin
+from meute.core.views import FileImportView, StaffEditorMixin
+from meute.lib.views import FilteredListMixin, request_actor
 
 from .filters import PartnerMetricFilter
 from .forms_metrics import MetricImportForm, PartnerMetricForm
 from .metrics import import_metrics, known_codes
 from .models import PartnerMetric
-from .views import FileImportView, StaffEditorMixin
-
-
-def _actor(request):
-    return set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR"))
 
 
 class MetricListView(FilteredListMixin, TemplateView):
@@ -71,7 +66,7 @@ class MetricFormView(StaffEditorMixin, TemplateView):
         metric = self.get_metric()
         form = PartnerMetricForm(request.POST, instance=metric, user=request.user)
         if form.is_valid():
-            with _actor(request):
+            with request_actor(request):
                 saved = form.save()
             messages.success(
                 request,
@@ -87,7 +82,7 @@ class MetricDeleteView(StaffEditorMixin, TemplateView):
 
     def post(self, request, uuid):
         metric = get_object_or_404(PartnerMetric.objects.visible_to(request.user), uuid=uuid)
-        with _actor(request):
+        with request_actor(request):
             metric.delete()
         messages.success(request, _("Metric removed: %(metric)s.") % {"metric": metric})
         return redirect("partnermetric-list")

@@ -2,7 +2,6 @@
 versions scheduled for later (schedule, change, simulate, delete). Thin: the rules live in
 ``rule_versions``. Partner users are refused every page here."""
 
-from auditlog.context import set_actor
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,18 +13,11 @@ from django.views.generic import TemplateView
 
 from meute.core.views import history_context
 from meute.lib import access
+from meute.lib.views import add_form_errors, request_actor
 
 from . import rule_versions
 from .forms_versions import TierRuleVersionForm
 from .models import Program, TierRuleVersion
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class TierStaffMixin(LoginRequiredMixin):
@@ -54,9 +46,6 @@ class TierStaffMixin(LoginRequiredMixin):
             TierRuleVersion.objects.visible_to(self.request.user).filter(tier=self.get_tier()),
             uuid=self.kwargs["version_uuid"],
         )
-
-    def _actor(self):
-        return set_actor(self.request.user, remote_addr=self.request.META.get("REMOTE_ADDR"))
 
 
 class TierDetailView(TierStaffMixin, TemplateView):
@@ -133,7 +122,7 @@ class TierVersionFormView(TierStaffMixin, TemplateView):
                         tier, effective_from, form.rule_values(), version=version
                     )
                 else:
-                    with self._actor():
+                    with request_actor(self.request):
                         if version is None:
                             version = rule_versions.schedule_version(tier, effective_from, form.rule_values())
                         else:
@@ -150,7 +139,7 @@ class TierVersionFormView(TierStaffMixin, TemplateView):
                 if getattr(exc, "code", None) in ("version_in_force", "version_past"):
                     messages.error(request, " ".join(exc.messages))
                     return redirect("program-tier-detail", uuid=tier.program.uuid, tier_uuid=tier.uuid)
-                _form_error(form, exc)
+                add_form_errors(form, exc)
         context = self.get_context_data(tier=tier, version=version, form=form, simulation=simulation)
         return self.render_to_response(context, status=200 if simulation else 422)
 
@@ -167,7 +156,7 @@ class TierVersionDeleteView(TierStaffMixin, TemplateView):
         tier = self.get_tier()
         version = self.get_version()
         try:
-            with self._actor():
+            with request_actor(self.request):
                 rule_versions.delete_scheduled_version(version)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -352,7 +352,7 @@ def test_search_texts_are_built_like_one_organisation_at_a_time():
 
 def many_rows(count, **override):
     """A valid file of ``count`` organisations; ``override`` maps a line number to its row."""
-    from meute.core.demo import identifiers
+    from meute.demo import identifiers
 
     lines = ["name;siren;tva;headcount;sales_headcount;tags;region;is_operator"]
     for line in range(2, count + 2):
@@ -365,9 +365,9 @@ def many_rows(count, **override):
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 3 rows, so that a dozen rows go through several chunks (and several COPY writes)."""
-    from meute.core import importing
+    from meute.core.importing import organizations
 
-    monkeypatch.setattr(importing, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(organizations, "CHUNK_SIZE", 3)
 
 
 @pytest.mark.django_db
@@ -405,7 +405,7 @@ def test_errors_in_later_chunks_are_all_reported_and_nothing_is_kept(small_chunk
 
 @pytest.mark.django_db
 def test_an_identifier_already_taken_in_a_later_chunk_is_reported(small_chunks, world):
-    from meute.core.demo import identifiers
+    from meute.demo import identifiers
 
     taken = identifiers.siren(9, 77_000_000)
     world.org_b.siren = taken

@@ -4,7 +4,8 @@ from django.db import IntegrityError, transaction
 
 from meute.core.factories import OrganizationFactory, PersonFactory
 from meute.core.models import Organization, fold
-from meute.core.organizations import ReferencedRecordError, delete_record, set_partner_types
+from meute.core.organizations import set_partner_types
+from meute.lib.deletion import ReferencedRecordError, delete_record
 
 
 def test_fold_removes_accents_and_case():

@@ -133,31 +133,6 @@ class TestEveryPageRendersForStaff:
             response = client.get(url)
             assert response.status_code == 200, url
 
-    def test_dashboard_counts_and_recent_changes(self, client_for, world):
-        response = client_for(world.manager).get(reverse("dashboard"))
-        assert response.context["organization_count"] == 3
-        assert response.context["person_count"] == 2
-        assert response.context["partnership_count"] == 2
-        by_status = {row["value"]: row["count"] for row in response.context["by_status"]}
-        assert by_status["active"] == 1 and by_status["prospect"] == 1
-        by_stage = {row["value"]: row["count"] for row in response.context["by_stage"]}
-        assert by_stage["onboarding"] == 1 and by_stage["recruitment"] == 1
-        assert response.context["recent_changes"]
-        assert b"<svg" in response.content
-
-    def test_dashboard_for_partner_lists_their_partnerships_only(self, client_for, world):
-        response = client_for(world.partner_a_user).get(reverse("dashboard"))
-        assert response.context["organization_count"] == 1
-        assert response.context["partnership_count"] == 1
-        assert response.context["my_partnerships"] == [world.partnership_a]
-        assert response.context["recent_changes"] == []
-        assert "Bêta channel" not in response.content.decode()
-
-    def test_dashboard_query_count_is_bounded(self, client_for, world, django_assert_max_num_queries):
-        client = client_for(world.manager)
-        with django_assert_max_num_queries(15):
-            client.get(reverse("dashboard"))
-
 
 class TestOutsider:
     """partner_a_user must never reach org_b's data: 404 on pages, 403 on forbidden actions."""

@@ -313,7 +313,7 @@ def test_status_changes_are_audited(pay_world):
 
 
 def test_demo_populate(pay_world):
-    from meute.groupings.demo_payouts import populate_demo
+    from meute.demo.remuneration import populate_demo
 
     summary = populate_demo(today=datetime.date(2027, 5, 20))
     assert summary["versions"] == 3  # the pack (two versions) and a channel partnership

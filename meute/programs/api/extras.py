@@ -17,7 +17,7 @@ from meute.core.choices import PartnerType, UserRole
 from meute.core.models import Organization, Territory
 from meute.lib import access
 from meute.lib.api_errors import Conflict
-from meute.lib.api_serializers import ModelValidatedSerializer, api_errors_from_django
+from meute.lib.api_serializers import TIMESTAMPS, ModelValidatedSerializer, api_errors_from_django
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 from meute.programs import agreements, labels
 from meute.programs.models import (
@@ -34,8 +34,6 @@ from meute.programs.models import (
     Program,
     Tier,
 )
-
-TIMESTAMPS = ["created_at", "updated_at"]
 
 
 def _django_errors(exc):

@@ -4,13 +4,12 @@ from rest_framework import serializers
 
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.models import Person, ProductLine
-from meute.lib.api_serializers import ModelValidatedSerializer, api_errors_from_django
+from meute.lib.api_serializers import TIMESTAMPS, ModelValidatedSerializer, api_errors_from_django
 from meute.partnerships.models import Partnership
 from meute.programs import plans
 from meute.programs.models import (
     BusinessPlan,
     CertifiedPerson,
-    ExchangeRate,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -21,8 +20,6 @@ from meute.programs.models import (
     Tier,
     TierChange,
 )
-
-TIMESTAMPS = ["created_at", "updated_at"]
 
 
 class ProgramSerializer(ModelValidatedSerializer):
@@ -70,20 +67,6 @@ class ProgramCostSerializer(ModelValidatedSerializer):
     class Meta:
         model = ProgramCost
         fields = ["uuid", "program", "year", "category", "amount", *TIMESTAMPS]
-        read_only_fields = ["uuid", *TIMESTAMPS]
-        validators = []
-
-
-class ExchangeRateSerializer(ModelValidatedSerializer):
-    constraint_fields = {
-        "unique_exchange_rate_per_day": "valid_from",
-        "exchange_rate_positive": "rate",
-        "exchange_rate_two_currencies": "to_currency",
-    }
-
-    class Meta:
-        model = ExchangeRate
-        fields = ["uuid", "from_currency", "to_currency", "rate", "valid_from", *TIMESTAMPS]
         read_only_fields = ["uuid", *TIMESTAMPS]
         validators = []
 

@@ -9,7 +9,6 @@ router.register("program-costs", views.ProgramCostViewSet, basename="programcost
 router.register("tiers", views.TierViewSet, basename="tier")
 router.register("partner-tiers", views.PartnerTierViewSet, basename="partnertier")
 router.register("tier-changes", views.TierChangeViewSet, basename="tierchange")
-router.register("exchange-rates", views.ExchangeRateViewSet, basename="exchangerate")
 router.register("revenue-records", views.RevenueRecordViewSet, basename="revenuerecord")
 router.register("partner-metrics", views.PartnerMetricViewSet, basename="partnermetric")
 router.register("certified-people", views.CertifiedPersonViewSet, basename="certifiedperson")

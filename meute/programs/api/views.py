@@ -8,16 +8,14 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from meute.lib import access
-from meute.lib.api import RolePermission
 from meute.lib.api_errors import Conflict
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 from meute.programs import plans, rule_versions
 from meute.programs.choices import RevenueSource
-from meute.programs.filters import ExchangeRateFilter, PartnerMetricFilter, RevenueFilter
+from meute.programs.filters import PartnerMetricFilter, RevenueFilter
 from meute.programs.models import (
     BusinessPlan,
     CertifiedPerson,
-    ExchangeRate,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -102,27 +100,6 @@ class ProgramCostViewSet(VisibleModelViewSet):
     serializer_class = serializers.ProgramCostSerializer
     select_related = ("program",)
     filterset_fields = ["year", "category"]
-
-
-class StaffOnly(RolePermission):
-    """Operator staff read; editors write; partner users are refused (403) whatever they ask."""
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and request.user.is_staff_member
-
-
-@crud_schema(
-    "exchange rates",
-    "an exchange rate",
-    "What one unit of a currency is worth in another from `valid_from` on, until the next rate of the pair. "
-    "Revenue in another currency than a programme's counts converted with the rate in force on its period. "
-    "Staff only: partner users are refused; a pair has one rate per day.",
-)
-class ExchangeRateViewSet(VisibleModelViewSet):
-    model = ExchangeRate
-    serializer_class = serializers.ExchangeRateSerializer
-    permission_classes = [StaffOnly]
-    filterset_class = ExchangeRateFilter
 
 
 @crud_schema(

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meute.core.importing import KINDS, ImportFileError, ImportValidationError, import_file
+from meute.core.importing import EXTRA_KINDS, KINDS, ImportFileError, ImportValidationError, import_file
 from meute.lib.commands import MeuteCommand
 
 from ._options import user_by_username
@@ -20,7 +20,7 @@ class Command(MeuteCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=(*KINDS, "accounts"), help=gettext_lazy("What the file holds."))
+        parser.add_argument("kind", choices=(*KINDS, *EXTRA_KINDS), help=gettext_lazy("What the file holds."))
         parser.add_argument("file", help=gettext_lazy("Path of the .csv, .xlsx or .json file."))
         parser.add_argument(
             "--dry-run", action="store_true", help=gettext_lazy("Check the file only; write nothing.")
@@ -36,10 +36,8 @@ class Command(MeuteCommand):
         user = user_by_username(as_user)
         started = time.perf_counter()
         try:
-            if kind == "accounts":  # the operator's direct-sales accounts (deal registration)
-                from meute.deals.accounts import import_accounts
-
-                result = import_accounts(file, user=user, dry_run=dry_run)
+            if kind in EXTRA_KINDS:  # kinds of other apps, e.g. deal registration's direct-sales accounts
+                result = EXTRA_KINDS[kind](file, user=user, dry_run=dry_run)
             else:
                 result = import_file(
                     kind, file, user=user, dry_run=dry_run, progress=not quiet and verbosity > 0

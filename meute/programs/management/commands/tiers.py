@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from meute.core.importing import ImportFileError, ImportValidationError
 from meute.core.management.commands._options import user_by_username
 from meute.core.progress import progress_bar
-from meute.programs.importing import import_rates, import_revenue
+from meute.money.importing import import_rates
+from meute.programs.importing import import_revenue
 from meute.programs.models import Program
 from meute.programs.tiering import run_evaluation
 

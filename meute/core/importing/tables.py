@@ -1,0 +1,176 @@
+"""Reading an import file: CSV (encoding and delimiter detected), Excel .xlsx or JSON, into a table of text.
+
+Line numbers are the spreadsheet's: the header is line 1, the first record line 2.
+"""
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong type, encoding, empty)."""
+
+
+@dataclass
+class Table:
+    headers: list
+    rows: list  # (line number, list of cell strings)
+    file_format: str
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def read_table(source, filename: str = "") -> Table:
+    """Read a CSV, .xlsx or JSON file (path, bytes or binary file object) into headers and rows."""
+    if isinstance(source, str | Path):
+        filename = filename or str(source)
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(
+                _("Cannot read the file %(name)s: %(reason)s") % {"name": source, "reason": exc.strerror}
+            ) from exc
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        filename = filename or getattr(source, "name", "") or ""
+        data = source.read()
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("Old Excel files (.xls) are not supported: save the file as .xlsx or as CSV and try again.")
+        )
+    if head.startswith(b"%PDF"):
+        raise ImportFileError(_("This is a PDF document, not a spreadsheet: use a CSV or .xlsx file."))
+    text = _decode(data)
+    sample = text[:8192]
+    if _CONTROL_CHARS.search(sample):
+        raise ImportFileError(
+            _("This file is not a spreadsheet (binary content): use a CSV, .xlsx or JSON file.")
+        )
+    if sample.lstrip().startswith(("[", "{")):
+        return _read_json(text)
+    return _read_csv(text)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(_("The file claims to be UTF-16 but cannot be decoded.")) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows saves "CSV" in Windows-1252 (a superset of Latin-1 for printable characters).
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _strip(value) -> str:
+    return value.strip() if value else ""
+
+
+def _read_csv(text: str) -> Table:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise ImportFileError(_("This CSV file is malformed: %(reason)s") % {"reason": exc}) from exc
+    if not records:
+        raise ImportFileError(_("The file is empty."))
+    headers = [_strip(h) for h in records[0]]
+    strip = str.strip  # the csv module's cells are always strings
+    rows = [(index, list(map(strip, record))) for index, record in enumerate(records[1:], start=2)]
+    return Table(headers, rows, "csv")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on foreign zip files
+        raise ImportFileError(
+            _("This file is not a valid Excel workbook (.xlsx): use a CSV or .xlsx file.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        headers = None
+        rows = []
+        for index, values in enumerate(rows_iter, start=1):
+            cells = [_cell_text(v) for v in values]
+            if headers is None:
+                if not any(cells):
+                    continue
+                while cells and not cells[-1]:
+                    cells.pop()
+                headers = cells
+                continue
+            rows.append((index, cells))
+    finally:
+        workbook.close()
+    if headers is None:
+        raise ImportFileError(_("The file is empty."))
+    return Table(headers, rows, "xlsx")
+
+
+def _read_json(text: str) -> Table:
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            _("This JSON file is malformed (line %(line)s): %(reason)s")
+            % {"line": exc.lineno, "reason": exc.msg}
+        ) from exc
+    if isinstance(records, dict):
+        records = records.get("results", records.get("items"))
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ImportFileError(_("A JSON import file must hold a list of objects."))
+    headers = []
+    for record in records:
+        for key in record:
+            if key not in headers:
+                headers.append(key)
+    rows = []
+    for index, record in enumerate(records, start=2):
+        cells = []
+        for key in headers:
+            value = record.get(key)
+            if isinstance(value, list):
+                cells.append(", ".join(_cell_text(v) for v in value))
+            else:
+                cells.append(_cell_text(value))
+        rows.append((index, cells))
+    return Table(headers, rows, "json")
