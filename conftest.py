@@ -12,6 +12,9 @@ from meute.core.factories import OrganizationFactory, PersonFactory, UserFactory
 from meute.partnerships.choices import LifecycleStage, PartnershipStatus, PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
 
+# Fixtures that the tests of several apps share (the seed's programme).
+pytest_plugins = ["meute.programs.tests.fixtures"]
+
 PASSWORD = "correct-horse-battery"  # noqa: S105
 
 

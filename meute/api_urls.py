@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from meute.agreements.api import urls as agreements_api
 from meute.core.api import urls as core_api
 from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
@@ -24,6 +25,7 @@ for app_router in (
     deals_api.router,
     money_api.router,
     programs_api.router,
+    agreements_api.router,
     groupings_api.router,
     leads_api.router,
 ):

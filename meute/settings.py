@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "meute.partnerships",
     "meute.money",
     "meute.programs",
+    "meute.agreements",
     "meute.deals",
     "meute.groupings",
     "meute.notifications",

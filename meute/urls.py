@@ -9,6 +9,7 @@ urlpatterns = [
     path("deals/", include("meute.deals.urls")),
     path("leads/", include("meute.leads.urls")),
     path("programs/", include("meute.money.urls")),
+    path("programs/", include("meute.agreements.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include("meute.groupings.urls")),
     path("notifications/", include("meute.notifications.urls")),

@@ -13,9 +13,9 @@ from django_countries.fields import Country
 
 from meute.core.views import history_context
 from meute.lib import access
+from meute.lib.gates import GatedMixin
 from meute.lib.throttling import ConflictCheckThrottle
 from meute.lib.views import CreatePermissionMixin, FilteredListMixin, VisibleObjectMixin
-from meute.programs.agreements import AgreementGateMixin
 
 from . import conflicts, workflow
 from .choices import DealStage
@@ -50,7 +50,7 @@ class DealListView(FilteredListMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class DealCreateView(AgreementGateMixin, CreatePermissionMixin, TemplateView):
+class DealCreateView(GatedMixin, CreatePermissionMixin, TemplateView):
     model = DealRegistration
     template_name = "deals/deal_form.html"
 

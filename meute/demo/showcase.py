@@ -13,15 +13,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from meute.agreements import signing as agreements
+from meute.agreements.models import AgreementAcceptance, AgreementSetting
 from meute.core.choices import UserRole
 from meute.core.models import Organization, Territory
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
-from meute.programs import agreements, labels
+from meute.programs import labels
 from meute.programs.locator import enquiry_to_lead
 from meute.programs.models import (
-    AgreementAcceptance,
-    AgreementSetting,
     Ambassador,
     Enquiry,
     Label,

@@ -38,6 +38,11 @@ def api_errors_from_django(error: DjangoValidationError) -> dict:
     return errors
 
 
+def drf_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """A domain function's ValidationError, raised again as the API's 400 with its fields."""
+    return serializers.ValidationError(api_errors_from_django(error))
+
+
 class ModelValidatedSerializer(serializers.ModelSerializer):
     """A ModelSerializer that validates through the model (``full_clean`` and constraints).
 

@@ -47,3 +47,19 @@ class BusinessModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SharedQuerySet(VisibleQuerySet):
+    """Programme design (programmes, tiers, partner types) is published to every signed-in user."""
+
+    def for_organization(self, organization_id):
+        return self
+
+
+class OrganizationScopedQuerySet(VisibleQuerySet):
+    """Rows that name their organisation directly: a partner user sees its own organisation's only."""
+
+    organization_path = "organization_id"
+
+    def for_organization(self, organization_id):
+        return self.filter(**{self.organization_path: organization_id})

@@ -1,9 +1,6 @@
 from auditlog.registry import auditlog
 
 from .models import (
-    Agreement,
-    AgreementAcceptance,
-    AgreementSetting,
     Ambassador,
     BusinessPlan,
     BusinessPlanVersion,
@@ -38,9 +35,6 @@ for model in (
     BusinessPlan,
     BusinessPlanVersion,
     Objective,
-    Agreement,
-    AgreementAcceptance,
-    AgreementSetting,
     Ambassador,
     Label,
     LabelAward,

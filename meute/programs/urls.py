@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import (
     views,
-    views_agreements,
     views_ambassadors,
     views_certified,
     views_labels,
@@ -48,8 +47,6 @@ urlpatterns = [
         "plans/<uuid:uuid>/objectives/", views.ObjectiveAddView.as_view(), name="businessplan-objective-add"
     ),
     path("plans/<uuid:uuid>/versions/", views.VersionAddView.as_view(), name="businessplan-version-add"),
-    path("agreements/", views_agreements.AgreementListView.as_view(), name="agreement-list"),
-    path("agreements/<uuid:uuid>/", views_agreements.AgreementDetailView.as_view(), name="agreement-detail"),
     path("ambassadors/", views_ambassadors.AmbassadorListView.as_view(), name="ambassador-list"),
     path("ambassadors/new/", views_ambassadors.AmbassadorFormView.as_view(), name="ambassador-create"),
     path(
@@ -77,9 +74,6 @@ urlpatterns = [
     path("locator/profile/", views_locator.LocatorProfileView.as_view(), name="locator-profile"),
     path("enquiries/", views_locator.EnquiryListView.as_view(), name="enquiry-list"),
     path("enquiries/<uuid:uuid>/", views_locator.EnquiryDetailView.as_view(), name="enquiry-detail"),
-    path(
-        "<uuid:uuid>/agreements/", views_agreements.ProgramAgreementsView.as_view(), name="program-agreements"
-    ),
     path("<uuid:uuid>/", views.ProgramDetailView.as_view(), name="program-detail"),
     path("<uuid:uuid>/edit/", views.ProgramFormView.as_view(), name="program-update"),
     path("<uuid:uuid>/tiers/new/", views.TierFormView.as_view(), name="program-tier-create"),

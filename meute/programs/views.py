@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from meute.core.views import FileImportView, history_context
 from meute.lib import access
 from meute.lib.deletion import ReferencedRecordError, delete_record
+from meute.lib.gates import GatedMixin
 from meute.lib.views import (
     FilteredListMixin,
     VisibleObjectMixin,
@@ -28,7 +29,6 @@ from meute.lib.views import (
 from meute.partnerships.models import Partnership
 
 from . import plans, rule_versions
-from .agreements import AgreementGateMixin
 from .choices import ChangeStatus
 from .filters import RevenueFilter
 from .forms import (
@@ -55,7 +55,7 @@ from .tiering import (
 )
 
 
-class ProgramListView(AgreementGateMixin, VisibleQuerysetMixin, TemplateView):
+class ProgramListView(GatedMixin, VisibleQuerysetMixin, TemplateView):
     model = Program
     template_name = "programs/program_list.html"
 
@@ -65,11 +65,11 @@ class ProgramListView(AgreementGateMixin, VisibleQuerysetMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class ProgramDetailView(AgreementGateMixin, VisibleObjectMixin, TemplateView):
+class ProgramDetailView(GatedMixin, VisibleObjectMixin, TemplateView):
     model = Program
     template_name = "programs/program_detail.html"
 
-    def agreement_gate_program(self):
+    def gate_program(self):
         return Program.objects.filter(uuid=self.kwargs["uuid"]).first()
 
     def get_context_data(self, **kwargs):

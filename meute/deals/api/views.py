@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from meute.agreements.signing import AgreementAcceptedPermission
 from meute.deals import conflicts, workflow
 from meute.deals.filters import DealFilter
 from meute.deals.models import Customer, DealParty, DealRegistration
@@ -12,7 +13,6 @@ from meute.lib.api import RolePermission
 from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
 from meute.lib.throttling import ConflictCheckThrottle
-from meute.programs.agreements import AgreementAcceptedPermission
 
 from . import serializers
 

@@ -1,7 +1,8 @@
 import pytest
 
+from meute.agreements.models import AgreementAcceptance
 from meute.demo.showcase import populate_demo
-from meute.programs.models import AgreementAcceptance, Ambassador, Enquiry, LabelAward
+from meute.programs.models import Ambassador, Enquiry, LabelAward
 
 pytestmark = pytest.mark.django_db
 

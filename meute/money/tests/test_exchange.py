@@ -13,9 +13,8 @@ from meute.money.models import ExchangeRate
 from meute.programs.labels import evaluate_label
 from meute.programs.models import Label, LabelKind, Objective, Program, RevenueRecord, Tier
 from meute.programs.plans import create_plan, objective_rows
+from meute.programs.tests.fixtures import AS_OF
 from meute.programs.tiering import collect_figures, explain_evidence, run_evaluation
-
-from meute.programs.tests.conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
 

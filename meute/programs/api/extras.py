@@ -2,7 +2,6 @@
 
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,13 +16,14 @@ from meute.core.choices import PartnerType, UserRole
 from meute.core.models import Organization, Territory
 from meute.lib import access
 from meute.lib.api_errors import Conflict
-from meute.lib.api_serializers import TIMESTAMPS, ModelValidatedSerializer, api_errors_from_django
+from meute.lib.api_serializers import (
+    TIMESTAMPS,
+    ModelValidatedSerializer,
+    drf_validation_error,
+)
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
-from meute.programs import agreements, labels
+from meute.programs import labels
 from meute.programs.models import (
-    Agreement,
-    AgreementAcceptance,
-    AgreementSetting,
     Ambassador,
     Enquiry,
     EnquiryStatus,
@@ -35,170 +35,7 @@ from meute.programs.models import (
     Tier,
 )
 
-
-def _django_errors(exc):
-    return serializers.ValidationError(api_errors_from_django(exc))
-
-
 # --- agreements -----------------------------------------------------------------------------------------
-
-
-class AgreementSerializer(serializers.ModelSerializer):
-    program = by_uuid(Program)
-    partner_type = serializers.ChoiceField(choices=PartnerType.choices, required=False, allow_blank=True)
-    text_sha256 = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Agreement
-        fields = ["uuid", "program", "partner_type", "version", "title", "text", "text_sha256", *TIMESTAMPS]
-        read_only_fields = ["uuid", "version", *TIMESTAMPS]
-
-
-class AgreementViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
-    """Agreement versions. Creating one publishes the next version for its programme and partner type;
-    versions are never edited (partners accept each version)."""
-
-    serializer_class = AgreementSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = VisibleModelViewSet.lookup_value_regex
-    filterset_fields = ["partner_type", "version"]
-
-    def get_queryset(self):
-        queryset = Agreement.objects.visible_to(self.request.user).select_related("program")
-        program = self.request.query_params.get("program")
-        if program:
-            try:
-                queryset = queryset.filter(program__uuid=program)
-            except DjangoValidationError:
-                queryset = queryset.none()
-        return queryset
-
-    @extend_schema(summary="Publish the next version of a programme's agreement")
-    def create(self, request, *args, **kwargs):
-        if not access.can_create(request.user, Agreement) or not request.user.is_staff_member:
-            raise PermissionDenied
-        payload = self.get_serializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        try:
-            with set_actor(request.user):
-                agreement = agreements.publish(
-                    data["program"], data.get("partner_type", ""), data["title"], data["text"], request.user
-                )
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        return Response(self.get_serializer(agreement).data, status=status.HTTP_201_CREATED)
-
-
-class AcceptanceSerializer(serializers.ModelSerializer):
-    agreement = serializers.UUIDField(source="agreement.uuid")
-    organization = serializers.UUIDField(source="organization.uuid", required=False)
-    program = serializers.UUIDField(source="agreement.program.uuid", read_only=True)
-    user = serializers.CharField(source="user.username", read_only=True)
-    version = serializers.IntegerField()
-
-    class Meta:
-        model = AgreementAcceptance
-        fields = [
-            "uuid",
-            "agreement",
-            "program",
-            "organization",
-            "user",
-            "signer_name",
-            "signer_title",
-            "version",
-            "accepted_at",
-            "ip_address",
-            "text_sha256",
-        ]
-        read_only_fields = ["uuid", "accepted_at", "ip_address", "text_sha256"]
-        extra_kwargs = {
-            "signer_name": {"required": False, "allow_blank": True},
-            "signer_title": {"required": False, "allow_blank": True},
-        }
-
-
-class AcceptanceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
-    """Signatures of agreement versions (immutable). A partner user signs for its own organisation only;
-    partner users see their organisation's acceptances, staff see all."""
-
-    serializer_class = AcceptanceSerializer
-    lookup_field = "uuid"
-    lookup_value_regex = VisibleModelViewSet.lookup_value_regex
-    filterset_fields = ["version"]
-
-    def get_queryset(self):
-        return AgreementAcceptance.objects.visible_to(self.request.user).select_related(
-            "agreement__program", "organization", "user"
-        )
-
-    @extend_schema(summary="Accept an agreement version (typed signature)")
-    def create(self, request, *args, **kwargs):
-        payload = self.get_serializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        agreement = Agreement.objects.visible_to(request.user).filter(uuid=data["agreement"]["uuid"]).first()
-        if agreement is None:
-            raise serializers.ValidationError({"agreement": [_("Unknown agreement.")]})
-        organization = None
-        if data.get("organization"):
-            organization = Organization.objects.filter(uuid=data["organization"]["uuid"]).first()
-            if organization is None or organization.pk != request.user.organization_id:
-                raise PermissionDenied(_("You can only accept the agreement for your own organisation."))
-        try:
-            with set_actor(request.user):
-                acceptance = agreements.accept(
-                    agreement,
-                    request.user,
-                    signer_name=data.get("signer_name", ""),
-                    signer_title=data.get("signer_title", ""),
-                    version=data["version"],
-                    ip_address=agreements.client_ip(request),
-                    organization=organization,
-                )
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        return Response(self.get_serializer(acceptance).data, status=status.HTTP_201_CREATED)
-
-
-class AgreementSettingSerializer(ModelValidatedSerializer):
-    program = by_uuid(Program)
-
-    class Meta:
-        model = AgreementSetting
-        fields = ["uuid", "program", "gate_features", *TIMESTAMPS]
-        read_only_fields = ["uuid", *TIMESTAMPS]
-        validators = []
-
-    def validate(self, attrs):
-        program = attrs.get("program")
-        others = AgreementSetting.objects.filter(program=program)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if program is not None and others.exists():
-            raise serializers.ValidationError(
-                {"program": [_("This programme already has its agreement setting: change that one.")]}
-            )
-        return super().validate(attrs)
-
-
-@crud_schema(
-    "agreement settings",
-    "an agreement setting",
-    "Whether a programme's partners must accept its current agreement before using the programme.",
-)
-class AgreementSettingViewSet(VisibleModelViewSet):
-    model = AgreementSetting
-    serializer_class = AgreementSettingSerializer
-    select_related = ("program",)
-    filterset_fields = ["gate_features"]
 
 
 # --- ambassadors ----------------------------------------------------------------------------------------
@@ -401,7 +238,7 @@ class LabelAwardViewSet(
                     valid_until=data.get("valid_until"),
                 )
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise drf_validation_error(exc) from exc
         return Response(self.get_serializer(award).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
@@ -496,9 +333,6 @@ class EnquiryViewSet(
 
 
 def register(router):
-    router.register("agreements", AgreementViewSet, basename="agreement")
-    router.register("agreement-acceptances", AcceptanceViewSet, basename="agreementacceptance")
-    router.register("agreement-settings", AgreementSettingViewSet, basename="agreementsetting")
     router.register("ambassadors", AmbassadorViewSet, basename="ambassador")
     router.register("labels", LabelViewSet, basename="label")
     router.register("label-awards", LabelAwardViewSet, basename="labelaward")

@@ -4,6 +4,7 @@ from django.utils import timezone
 from meute.lib import access
 from meute.partnerships.models import Partnership, PartnershipParty
 
+from .. import ambassadors
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
 from ..standing import standing_of
 from ..tiering import evaluation_window
@@ -69,4 +70,14 @@ def partner_tiers(context, organization):
         "plans": plans,
         "request": context["request"],
         "organization": organization,
+    }
+
+
+@register.inclusion_tag("programs/includes/program_ambassadors.html", takes_context=True)
+def program_ambassadors(context, program):
+    """On a programme page: the ambassadors of the requesting partner's markets."""
+    user = context["request"].user
+    return {
+        "user": user,
+        "ambassadors": list(ambassadors.for_user(user, program)[:20]) if not user.is_staff_member else [],
     }

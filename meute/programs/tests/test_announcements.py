@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from meute.programs.models import PartnerTier, Program, RevenueRecord, TierRuleVersion
 from meute.programs.rule_versions import next_announcement, schedule_version
-
-from .conftest import tier
+from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from meute.programs.models import BusinessPlan, PartnerTier, RevenueRecord, TierChange
 from meute.programs.plans import create_plan
-
-from .conftest import tier
+from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
 

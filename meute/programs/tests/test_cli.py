@@ -11,8 +11,7 @@ from django.utils import timezone
 from meute.cli import main
 from meute.programs.models import PartnerTier, Program, RevenueRecord, TierChange
 from meute.programs.tasks import evaluate_tiers_task
-
-from .conftest import tier
+from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
 

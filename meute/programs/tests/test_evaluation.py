@@ -22,6 +22,7 @@ from meute.programs.models import (
     Tier,
     TierChange,
 )
+from meute.programs.tests.fixtures import AS_OF, tier
 from meute.programs.tiering import (
     NoTiersError,
     approve_change,
@@ -29,8 +30,6 @@ from meute.programs.tiering import (
     reject_change,
     run_evaluation,
 )
-
-from .conftest import AS_OF, tier
 
 pytestmark = pytest.mark.django_db
 

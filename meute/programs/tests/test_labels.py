@@ -16,8 +16,7 @@ from meute.partnerships.choices import PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
 from meute.programs import labels
 from meute.programs.models import CertifiedPerson, Label, LabelAward, LabelKind, PartnerTier, RevenueRecord
-
-from .conftest import tier
+from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,7 @@ from meute.programs.models import (
     LocatorProfile,
     PartnerTier,
 )
-
-from .conftest import tier
+from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
 

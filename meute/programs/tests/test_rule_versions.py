@@ -23,9 +23,8 @@ from meute.programs.rule_versions import (
     status_of,
     update_scheduled_version,
 )
+from meute.programs.tests.fixtures import tier
 from meute.programs.tiering import rules_at, run_evaluation
-
-from .conftest import tier
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from meute.programs.models import RevenueRecord, TierRuleVersion
 from meute.programs.rule_versions import schedule_version
+from meute.programs.tests.fixtures import tier
 
-from .conftest import tier
 from .test_api import error_of
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from meute.programs.models import RevenueRecord, Tier, TierChange
+from meute.programs.tests.fixtures import tier
 
-from .conftest import tier
 from .test_api import error_of, recent
 
 pytestmark = pytest.mark.django_db

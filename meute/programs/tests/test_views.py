@@ -18,9 +18,8 @@ from meute.programs.models import (
     TierChange,
 )
 from meute.programs.plans import add_objective, create_plan
+from meute.programs.tests.fixtures import tier
 from meute.programs.tiering import run_evaluation
-
-from .conftest import tier
 
 pytestmark = pytest.mark.django_db
 

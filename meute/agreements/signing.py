@@ -12,7 +12,6 @@ The rules, in one place:
   ``agreement_required`` turn them into an "accept the agreement first" page.
 """
 
-import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,9 +21,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meute.agreements.models import Agreement, AgreementAcceptance, AgreementSetting
 from meute.partnerships.models import PartnershipParty
-
-from .models import Agreement, AgreementAcceptance, AgreementSetting, PartnerTier, Program
+from meute.programs.models import PartnerTier, Program
 
 
 def current_versions(program) -> dict[str, Agreement]:
@@ -182,39 +181,13 @@ def accept(
         raise ValidationError(_("Your organisation has already accepted this version.")) from exc
 
 
-def gate_response(request, pending):
-    return render(request, "programs/agreements/gate.html", {"pending": pending}, status=403)
-
-
-class AgreementGateMixin:
-    """Pages a partner reaches only once its organisation accepted the current agreement(s).
-
-    Put it first among the bases: ``class DealCreateView(AgreementGateMixin, CreatePermissionMixin, ...)``.
-    ``agreement_gate_program(request, **kwargs)`` may narrow the check to one programme.
-    """
-
-    def agreement_gate_program(self):
-        return None
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
-        pending = pending_for(request.user, self.agreement_gate_program())
-        if pending:
-            return gate_response(request, pending)
-        return super().dispatch(request, *args, **kwargs)
-
-
-def agreement_required(view):
-    """The same gate for function views."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        pending = pending_for(request.user)
-        if pending:
-            return gate_response(request, pending)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def agreement_gate(request, program=None):
+    """The gate of ``meute.lib.gates``: a partner whose organisation has an agreement to accept is held
+    back on the page that lists what to sign."""
+    pending = pending_for(request.user, program)
+    if pending:
+        return render(request, "agreements/gate.html", {"pending": pending}, status=403)
+    return None
 
 
 class AgreementAcceptedPermission:

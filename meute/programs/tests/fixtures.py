@@ -1,3 +1,5 @@
+"""The seed's programme (Silver, Gold, Platinum), shared by the tests of the apps built on programmes."""
+
 import datetime
 from decimal import Decimal
 

@@ -8,19 +8,19 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from meute.agreements import signing as agreements
+from meute.agreements.forms import AcceptForm, GateSettingForm, PublishAgreementForm
+from meute.agreements.models import Agreement, AgreementAcceptance, AgreementSetting
 from meute.lib import access
 from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
-
-from . import agreements
-from .forms_agreements import AcceptForm, GateSettingForm, PublishAgreementForm
-from .models import Agreement, AgreementAcceptance, AgreementSetting, Program
+from meute.programs.models import Program
 
 
 class AgreementListView(VisibleQuerysetMixin, TemplateView):
     """Staff: every programme's agreements and acceptances. Partner: what applies to it and its signatures."""
 
     model = AgreementAcceptance
-    template_name = "programs/agreements/agreement_list.html"
+    template_name = "agreements/agreement_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -55,7 +55,7 @@ class ProgramAgreementsView(VisibleObjectMixin, TemplateView):
     """A programme's agreement versions per partner type, the gate setting and the publish form (staff)."""
 
     model = Program
-    template_name = "programs/agreements/program_agreements.html"
+    template_name = "agreements/program_agreements.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.is_staff_member:
@@ -122,7 +122,7 @@ class AgreementDetailView(VisibleObjectMixin, TemplateView):
     """One version's text; a partner whose organisation must sign it signs here; staff see who signed."""
 
     model = Agreement
-    template_name = "programs/agreements/agreement_detail.html"
+    template_name = "agreements/agreement_detail.html"
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("program")

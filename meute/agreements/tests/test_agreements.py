@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from meute.programs import agreements
-from meute.programs.models import Agreement, AgreementAcceptance, AgreementSetting
+from meute.agreements import signing as agreements
+from meute.agreements.models import Agreement, AgreementAcceptance, AgreementSetting
 
 pytestmark = pytest.mark.django_db
 
@@ -267,9 +267,10 @@ class TestApi:
 def test_reusable_gates_for_function_views_and_api(rf, world, agreement, gated):
     from django.http import HttpResponse
 
-    from meute.programs.agreements import AgreementAcceptedPermission, agreement_required
+    from meute.agreements.signing import AgreementAcceptedPermission
+    from meute.lib.gates import gated
 
-    view = agreement_required(lambda request: HttpResponse("feature"))
+    view = gated(lambda request: HttpResponse("feature"))
     request = rf.post("/")
     request.user = world.partner_a_user
     response = view(request)

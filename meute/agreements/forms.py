@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meute.agreements.models import AgreementSetting
 from meute.core.choices import PartnerType
-
-from .models import AgreementSetting
 
 
 class PublishAgreementForm(forms.Form):
