@@ -11,6 +11,7 @@ from meute.deals.api import urls as deals_api
 from meute.groupings.api import urls as groupings_api
 from meute.leads.api import urls as leads_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
+from meute.locator.api import urls as locator_api
 from meute.money.api import urls as money_api
 from meute.notifications.api import NotificationViewSet
 from meute.partnerships.api import urls as partnerships_api
@@ -26,6 +27,7 @@ for app_router in (
     money_api.router,
     programs_api.router,
     agreements_api.router,
+    locator_api.router,
     groupings_api.router,
     leads_api.router,
 ):

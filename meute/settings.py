@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "meute.groupings",
     "meute.notifications",
     "meute.leads",
+    "meute.locator",
     "meute.home",
     "meute.demo",
 ]

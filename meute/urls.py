@@ -10,6 +10,7 @@ urlpatterns = [
     path("leads/", include("meute.leads.urls")),
     path("programs/", include("meute.money.urls")),
     path("programs/", include("meute.agreements.urls")),
+    path("programs/", include("meute.locator.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include("meute.groupings.urls")),
     path("notifications/", include("meute.notifications.urls")),

@@ -17,21 +17,13 @@ from meute.agreements import signing as agreements
 from meute.agreements.models import AgreementAcceptance, AgreementSetting
 from meute.core.choices import UserRole
 from meute.core.models import Organization, Territory
+from meute.locator import labels
+from meute.locator.choices import LabelKind
+from meute.locator.listing import enquiry_to_lead
+from meute.locator.models import Enquiry, Label, LabelAward, LocatorProfile
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
-from meute.programs import labels
-from meute.programs.locator import enquiry_to_lead
-from meute.programs.models import (
-    Ambassador,
-    Enquiry,
-    Label,
-    LabelAward,
-    LabelKind,
-    LocatorProfile,
-    PartnerTier,
-    Program,
-    Tier,
-)
+from meute.programs.models import Ambassador, PartnerTier, Program, Tier
 
 AGREEMENT_TEXT = """1. Purpose. This agreement sets the rules of the partner programme between the vendor and
 the partner.
@@ -238,7 +230,7 @@ def populate_demo(*, seed: int = 2024, members: int = 60, today: datetime.date |
                 "public_description": f"{org.name}: sales, integration and support.",
             },
         )
-    from meute.programs.locator import listed_organizations
+    from meute.locator.listing import listed_organizations
 
     listed = list(listed_organizations()[:2])
     counts["listed"] = listed_organizations().count()

@@ -16,10 +16,6 @@ class ProgramsConfig(AppConfig):
 
         schedule = dict(app.conf.beat_schedule or {})
         schedule.setdefault(
-            "programs-evaluate-labels",
-            {"task": "meute.programs.tasks.evaluate_labels_task", "schedule": crontab(hour=2, minute=20)},
-        )
-        schedule.setdefault(
             "programs-tier-rules-in-force",
             {
                 "task": "meute.programs.tasks.bring_tier_rules_into_force_task",

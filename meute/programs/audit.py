@@ -5,10 +5,6 @@ from .models import (
     BusinessPlan,
     BusinessPlanVersion,
     CertifiedPerson,
-    Enquiry,
-    Label,
-    LabelAward,
-    LocatorProfile,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -36,9 +32,5 @@ for model in (
     BusinessPlanVersion,
     Objective,
     Ambassador,
-    Label,
-    LabelAward,
-    LocatorProfile,
-    Enquiry,
 ):
     auditlog.register(model)

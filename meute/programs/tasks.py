@@ -33,17 +33,6 @@ def evaluate_tiers_task(program_code: str | None = None, apply: bool = True) -> 
 
 
 @shared_task
-def evaluate_labels_task() -> dict:
-    """Nightly: every rule label awarded to the partners that meet it, withdrawn from the others."""
-    from .labels import evaluate_all
-
-    return {
-        run.label.name: {"awarded": run.awarded, "renewed": run.renewed, "removed": run.removed}
-        for run in evaluate_all()
-    }
-
-
-@shared_task
 def bring_tier_rules_into_force_task() -> dict:
     """Nightly: tiers whose scheduled rule version takes over today get its rules in their own fields (read
     by lead routing, deal protection and the partner locator)."""

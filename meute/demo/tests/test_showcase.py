@@ -2,7 +2,8 @@ import pytest
 
 from meute.agreements.models import AgreementAcceptance
 from meute.demo.showcase import populate_demo
-from meute.programs.models import Ambassador, Enquiry, LabelAward
+from meute.locator.models import Enquiry, LabelAward
+from meute.programs.models import Ambassador
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,16 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from meute.core.api.serializers import by_code, by_uuid
-from meute.core.models import Person, ProductLine
+from meute.core.choices import UserRole
+from meute.core.models import Person, ProductLine, Territory
 from meute.lib.api_serializers import TIMESTAMPS, ModelValidatedSerializer, api_errors_from_django
 from meute.partnerships.models import Partnership
 from meute.programs import plans
 from meute.programs.models import (
+    Ambassador,
     BusinessPlan,
     CertifiedPerson,
     Objective,
@@ -471,3 +474,35 @@ class ObjectiveActualSerializer(serializers.Serializer):
             "Revenue records of the quarter not counted: their currency had no exchange rate in force."
         ),
     )
+
+
+class AmbassadorSerializer(ModelValidatedSerializer):
+    user = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.exclude(role=UserRole.PARTNER)
+    )
+    territory = by_code(Territory)
+    program = by_uuid(Program, required=False, allow_null=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    email = serializers.CharField(read_only=True)
+    constraint_fields = {
+        "unique_ambassador_per_market_program": "territory",
+        "unique_global_ambassador_per_market": "territory",
+    }
+
+    class Meta:
+        model = Ambassador
+        fields = [
+            "uuid",
+            "user",
+            "name",
+            "territory",
+            "program",
+            "message",
+            "contact_email",
+            "contact_phone",
+            "email",
+            "is_active",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        validators = []

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import extras, versions, views
+from . import versions, views
 
 router = SimpleRouter()
 router.register("programs", views.ProgramViewSet, basename="program")
@@ -14,7 +14,7 @@ router.register("partner-metrics", views.PartnerMetricViewSet, basename="partner
 router.register("certified-people", views.CertifiedPersonViewSet, basename="certifiedperson")
 router.register("business-plans", views.BusinessPlanViewSet, basename="businessplan")
 router.register("business-plan-objectives", views.ObjectiveViewSet, basename="objective")
-extras.register(router)
+router.register("ambassadors", views.AmbassadorViewSet, basename="ambassador")
 versions.register(router)
 
 urlpatterns = router.urls

@@ -14,6 +14,7 @@ from meute.programs import plans, rule_versions
 from meute.programs.choices import RevenueSource
 from meute.programs.filters import PartnerMetricFilter, RevenueFilter
 from meute.programs.models import (
+    Ambassador,
     BusinessPlan,
     CertifiedPerson,
     Objective,
@@ -339,3 +340,11 @@ class ObjectiveViewSet(VisibleModelViewSet):
         super().check_permissions(request)
         if request.method == "POST" and not request.user.can_edit_all:
             self.permission_denied(request, message=_("You may not change business plans."))
+
+
+@crud_schema("ambassadors", "an ambassador", "Partner users see the ambassadors of their markets.")
+class AmbassadorViewSet(VisibleModelViewSet):
+    model = Ambassador
+    serializer_class = serializers.AmbassadorSerializer
+    select_related = ("user", "territory", "program")
+    filterset_fields = ["is_active"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from meute.core.importing import ImportFileError, ImportValidationError
 from meute.core.management.commands._options import user_by_username
 from meute.core.progress import progress_bar
+from meute.lib.commands import extra_actions
 from meute.money.importing import import_rates
 from meute.programs.importing import import_revenue
 from meute.programs.models import Program
@@ -42,8 +43,6 @@ class Command(BaseCommand):
         evaluate.add_argument("--program", metavar="CODE", help=_("Only this programme (its code)."))
         evaluate.add_argument("--quiet", action="store_true", help=_("No progress bar."))
         evaluate.add_argument("--as-user", metavar="USERNAME", help=_("Name this user in the audit trail."))
-        labels = sub.add_parser("labels", help=_("Evaluate the rule labels over every partner."))
-        labels.add_argument("--label", metavar="NAME", help=_("Only this label (its name)."))
         revenue = sub.add_parser("import-revenue", help=(_("Import revenue records.")))
         revenue.add_argument("file", help=_("Path of the .csv or .xlsx file."))
         revenue.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
@@ -58,33 +57,20 @@ class Command(BaseCommand):
         rates.add_argument("file", help=_("Path of the .csv or .xlsx file."))
         rates.add_argument("--dry-run", action="store_true", help=_("Check the file only."))
         rates.add_argument("--as-user", metavar="USERNAME", help=_("Import as this user."))
+        for name, extra in sorted(extra_actions("tiers").items()):
+            extra.add_arguments(sub.add_parser(name, help=str(extra.help)))
 
     def handle(self, *args, action, **options):
         if action == "evaluate":
             return self.evaluate(**options)
-        if action == "labels":
-            return self.labels(**options)
+        extra = extra_actions("tiers").get(action)
+        if extra is not None:
+            return extra.handle(self, **options)
         if action == "import-metrics":
             return self.import_metrics(**options)
         if action == "import-rates":
             return self.import_rates(**options)
         return self.import_revenue(**options)
-
-    def labels(self, *, label, **options):
-        from meute.programs.labels import evaluate_label
-        from meute.programs.models import Label, LabelKind
-
-        rules = Label.objects.filter(kind=LabelKind.RULE).order_by("name")
-        if label:
-            rules = rules.filter(name=label)
-            if not rules.exists():
-                raise CommandError(_("No rule label named “%(name)s”.") % {"name": label}, returncode=2)
-        for item in rules:
-            run = evaluate_label(item)
-            self.stdout.write(
-                _("%(label)s: %(awarded)s awarded, %(renewed)s renewed, %(removed)s removed.")
-                % {"label": item.name, "awarded": run.awarded, "renewed": run.renewed, "removed": run.removed}
-            )
 
     def evaluate(self, *, apply, program, quiet, as_user, verbosity, **options):
         user = user_by_username(as_user)

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from meute.core.choices import PartnerType
 from meute.core.models import Organization, OrganizationPartnerType, Sector
 from meute.lib.throttling import EnquiryThrottle
+from meute.locator.choices import EnquiryStatus
+from meute.locator.labels import descendants, labels_by_organization
+from meute.locator.models import Enquiry, LabelAward
 from meute.notifications.notify import notify, organization_users, staff_reviewers
 from meute.partnerships.choices import PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
-
-from .labels import descendants, labels_by_organization
-from .models import Enquiry, EnquiryStatus, LabelAward, PartnerTier, Tier
+from meute.programs.models import PartnerTier, Tier
 
 
 def listing_seats():

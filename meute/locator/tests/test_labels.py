@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from meute.core.factories import OrganizationFactory, PersonFactory, TerritoryFactory
 from meute.core.models import OrganizationPartnerType
+from meute.locator import labels
+from meute.locator.choices import LabelKind
+from meute.locator.models import Label, LabelAward
 from meute.partnerships.choices import PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
-from meute.programs import labels
-from meute.programs.models import CertifiedPerson, Label, LabelAward, LabelKind, PartnerTier, RevenueRecord
+from meute.programs.models import CertifiedPerson, PartnerTier, RevenueRecord
 from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +268,7 @@ def test_command_and_nightly_task(world, data):
     from django.core.management import CommandError, call_command
 
     from meute.celery import app
-    from meute.programs.tasks import evaluate_labels_task
+    from meute.locator.tasks import evaluate_labels_task
 
     label = rule(min_certified=3)
     out = StringIO()

@@ -1,12 +1,14 @@
 from django import template
 
-from .. import ambassadors, labels
+from meute.programs import ambassadors
+
+from .. import labels
 from ..models import LabelAward
 
 register = template.Library()
 
 
-@register.inclusion_tag("programs/includes/partner_labels.html", takes_context=True)
+@register.inclusion_tag("locator/includes/partner_labels.html", takes_context=True)
 def partner_labels(context, organization):
     """On an organisation page: its current labels (reasons only for those who may see the award rows)
     and the ambassadors serving it."""

@@ -18,18 +18,11 @@ from django.utils.translation import gettext as _
 
 from meute.core.choices import PartnerType
 from meute.core.models import Organization, OrganizationPartnerType, Territory
+from meute.locator.choices import LabelKind
+from meute.locator.models import Label, LabelAward
 from meute.money.exchange import converted_totals
-
-from .models import (
-    CertifiedPerson,
-    Label,
-    LabelAward,
-    LabelKind,
-    PartnerTier,
-    RevenueRecord,
-    add_months,
-)
-from .tiering import format_money
+from meute.programs.models import CertifiedPerson, PartnerTier, RevenueRecord, add_months
+from meute.programs.tiering import format_money
 
 PARTY_ORG = "partnership__parties__organization_id"
 

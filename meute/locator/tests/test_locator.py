@@ -9,18 +9,12 @@ from django.urls import reverse
 
 from meute.core.factories import SectorFactory, TerritoryFactory
 from meute.core.models import OrganizationPartnerType
+from meute.locator import listing as locator
+from meute.locator.choices import EnquiryStatus, LabelKind
+from meute.locator.models import Enquiry, Label, LabelAward, LocatorProfile
 from meute.notifications.models import Notification
 from meute.partnerships.choices import PartnershipStatus
-from meute.programs import locator
-from meute.programs.models import (
-    Enquiry,
-    EnquiryStatus,
-    Label,
-    LabelAward,
-    LabelKind,
-    LocatorProfile,
-    PartnerTier,
-)
+from meute.programs.models import PartnerTier
 from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db

@@ -4,25 +4,34 @@ enquiries and its locator profile."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from meute.core.models import Organization
 from meute.lib import access
 from meute.lib.pagination import CappedCountPaginator
-from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, request_actor
-
-from . import locator
-from .forms_locator import EnquiryForm, EnquiryStatusForm, LocatorProfileForm, LocatorSearchForm
-from .models import Enquiry, EnquiryStatus, LocatorProfile
+from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
+from meute.locator import labels
+from meute.locator import listing as locator
+from meute.locator.choices import EnquiryStatus, LabelKind
+from meute.locator.forms import (
+    AwardForm,
+    EnquiryForm,
+    EnquiryStatusForm,
+    LabelForm,
+    LocatorProfileForm,
+    LocatorSearchForm,
+)
+from meute.locator.models import Enquiry, Label, LabelAward, LocatorProfile
 
 
 class LocatorView(TemplateView):
     """Public: search listed partners."""
 
-    template_name = "programs/locator/locator.html"
+    template_name = "locator/locator.html"
 
     def get_context_data(self, **kwargs):
         form = LocatorSearchForm(self.request.GET or None, tiers=list(locator.listed_tiers()))
@@ -48,7 +57,7 @@ class LocatorView(TemplateView):
 class LocatorEntryView(TemplateView):
     """Public: one listed partner's card and the enquiry form."""
 
-    template_name = "programs/locator/entry.html"
+    template_name = "locator/entry.html"
 
     def get_organization(self):
         try:
@@ -86,7 +95,7 @@ class LocatorEntryView(TemplateView):
 
 
 class EnquirySentView(TemplateView):
-    template_name = "programs/locator/sent.html"
+    template_name = "locator/sent.html"
 
     def get_context_data(self, **kwargs):
         organization = get_object_or_404(locator.listed_organizations(), uuid=self.kwargs["uuid"])
@@ -96,7 +105,7 @@ class EnquirySentView(TemplateView):
 
 class EnquiryListView(VisibleQuerysetMixin, TemplateView):
     model = Enquiry
-    template_name = "programs/locator/enquiry_list.html"
+    template_name = "locator/enquiry_list.html"
 
     def get_context_data(self, **kwargs):
         queryset = self.get_visible_queryset().select_related("organization")
@@ -117,7 +126,7 @@ class EnquiryListView(VisibleQuerysetMixin, TemplateView):
 
 class EnquiryDetailView(VisibleObjectMixin, TemplateView):
     model = Enquiry
-    template_name = "programs/locator/enquiry_detail.html"
+    template_name = "locator/enquiry_detail.html"
 
     def get_context_data(self, **kwargs):
         enquiry = self.get_object()
@@ -141,7 +150,7 @@ class EnquiryDetailView(VisibleObjectMixin, TemplateView):
 class LocatorProfileView(LoginRequiredMixin, TemplateView):
     """A partner's consent to be listed (its own organisation; staff name the organisation)."""
 
-    template_name = "programs/locator/profile.html"
+    template_name = "locator/profile.html"
 
     def get_organization(self):
         user = self.request.user
@@ -180,3 +189,135 @@ class LocatorProfileView(LoginRequiredMixin, TemplateView):
             suffix = "" if user.is_partner_user else f"?organization={organization.uuid}"
             return redirect(f"{request.path}{suffix}")
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _require_editor(user):
+    if not (user.is_staff_member and user.can_edit_all):
+        raise PermissionDenied
+
+
+class LabelListView(VisibleQuerysetMixin, TemplateView):
+    model = Label
+    template_name = "locator/labels/label_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        catalogue = self.get_visible_queryset().select_related("program", "min_tier")
+        if user.is_staff_member:
+            catalogue = catalogue.annotate(holders=Count("awards"))
+        kwargs.update(
+            catalogue=list(catalogue),
+            own_awards=[] if user.is_staff_member else list(labels.current_awards([user.organization_id])),
+            can_create=access.can_create(user, Label),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class LabelDetailView(VisibleObjectMixin, TemplateView):
+    model = Label
+    template_name = "locator/labels/label_detail.html"
+
+    def get_context_data(self, **kwargs):
+        label = self.get_object()
+        awards = (
+            LabelAward.objects.visible_to(self.request.user)
+            .filter(label=label)
+            .select_related("organization", "awarded_by")
+        )
+        can_award = label.kind == LabelKind.MANUAL and access.can_change(self.request.user, label)
+        kwargs.setdefault("award_form", AwardForm() if can_award else None)
+        kwargs.update(awards=list(awards[:500]), award_total=awards.count())
+        return super().get_context_data(**kwargs)
+
+
+class LabelFormView(VisibleQuerysetMixin, TemplateView):
+    model = Label
+    template_name = "locator/labels/label_form.html"
+
+    def get_label(self):
+        if "uuid" not in self.kwargs:
+            access.require(access.can_create(self.request.user, Label))
+            return None
+        label = get_object_or_404(self.get_visible_queryset(), uuid=self.kwargs["uuid"])
+        access.require(access.can_change(self.request.user, label))
+        return label
+
+    def get(self, request, *args, **kwargs):
+        label = self.get_label()
+        return self.render_to_response(self.get_context_data(form=LabelForm(instance=label), object=label))
+
+    def post(self, request, *args, **kwargs):
+        label = self.get_label()
+        form = LabelForm(request.POST, instance=label)
+        if form.is_valid():
+            with request_actor(request):
+                label = form.save()
+            messages.success(request, _("Label saved."))
+            return redirect(label.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form, object=label), status=400)
+
+
+class LabelEvaluateView(VisibleQuerysetMixin, View):
+    """Evaluate every rule label (or the one named by ``label``) over all partners now."""
+
+    model = Label
+
+    def post(self, request, *args, **kwargs):
+        _require_editor(request.user)
+        queryset = Label.objects.filter(kind=LabelKind.RULE)
+        if request.POST.get("label"):
+            queryset = queryset.filter(uuid=request.POST["label"])
+        with request_actor(request):
+            for label in queryset:
+                try:
+                    run = labels.evaluate_label(label)
+                except ValidationError as exc:
+                    messages.error(request, f"{label.name}: {' '.join(exc.messages)}")
+                    continue
+                messages.success(
+                    request,
+                    _("%(label)s: %(holders)s holders (%(new)s new, %(removed)s removed).")
+                    % {
+                        "label": label.name,
+                        "holders": run.holders,
+                        "new": run.awarded,
+                        "removed": run.removed,
+                    },
+                )
+        target = request.POST.get("next") or ""
+        return redirect(target if target.startswith("/locator/labels/") else "label-list")
+
+
+class LabelAwardView(LabelDetailView):
+    def post(self, request, *args, **kwargs):
+        label = self.get_object()
+        _require_editor(request.user)
+        form = AwardForm(request.POST)
+        if form.is_valid():
+            try:
+                with request_actor(request):
+                    labels.award_by_hand(
+                        label,
+                        form.cleaned_data["organization"],
+                        request.user,
+                        reason=form.cleaned_data["reason"],
+                        valid_until=form.cleaned_data["valid_until"],
+                    )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("Label awarded."))
+                return redirect(label.get_absolute_url())
+        return self.render_to_response(self.get_context_data(award_form=form), status=400)
+
+
+class LabelRevokeView(VisibleQuerysetMixin, View):
+    model = LabelAward
+
+    def post(self, request, *args, **kwargs):
+        _require_editor(request.user)
+        award = get_object_or_404(LabelAward.objects.select_related("label"), uuid=kwargs["uuid"])
+        with request_actor(request):
+            award.delete()
+        messages.success(request, _("Label removed from %(partner)s.") % {"partner": award.organization})
+        return redirect(award.label.get_absolute_url())
