@@ -8,7 +8,7 @@ tiers (Silver; Gold 3 sales + 2 consultants; Platinum 5 + 3) every partnership b
 for one partner in five, and R revenue records spread over 24 months (``meute.lib.bulk.insert_rows``: COPY
 on PostgreSQL): 95 % in EUR, the programme's currency, the rest in USD, GBP and CHF — converted with a
 daily exchange rate — and 0.1 % in JPY, which has no rate (left out and reported). Then it times
-``meute.programs.tiering.run_evaluation`` (set-based: a few aggregate queries, the conversion among them,
+``meute.programs.evaluation.run_evaluation`` (set-based: a few aggregate queries, the conversion among them,
 then the pure engine in Python for every partner; nothing written), then the same run recording every
 proposal with its evidence snapshot and audit entry (foreign keys checked as rows arrive), and, as the
 floor, one hand-written ``SELECT partnership_id, SUM(amount) ... GROUP BY partnership_id`` over the EUR
@@ -52,7 +52,7 @@ from meute.partnerships.choices import PartnershipStatus, PartyRole  # noqa: E40
 from meute.partnerships.models import Partnership, PartnershipParty  # noqa: E402
 from meute.programs.models import CertifiedPerson, PartnerTier, Program, RevenueRecord, Tier, TierChange
 from meute.money.models import ExchangeRate
-from meute.programs.tiering import evaluation_window, run_evaluation  # noqa: E402
+from meute.programs.evaluation import evaluation_window, run_evaluation
 
 CHUNK = 200_000
 AS_OF = datetime.date(2026, 6, 30)

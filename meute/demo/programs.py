@@ -17,6 +17,7 @@ from meute.lib.bulk import insert_objects
 from meute.money.models import ExchangeRate
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 from meute.programs.choices import CertifiedRole, CostCategory, ObjectiveKind, RevenueSource
+from meute.programs.evaluation import run_evaluation
 from meute.programs.models import (
     CertifiedPerson,
     PartnerMetric,
@@ -28,8 +29,7 @@ from meute.programs.models import (
     Tier,
 )
 from meute.programs.plans import add_objective, create_plan, quarter_of
-from meute.programs.rule_versions import schedule_version
-from meute.programs.tiering import run_evaluation
+from meute.programs.rule_versions import schedule_version, validate_tier
 
 BENEFITS = [
     "Support avant-vente",
@@ -131,7 +131,7 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
             locator_listing=listed,
             labels=[f"Partenaire {name}"],
         )
-        tier.full_clean()
+        validate_tier(tier)
         tier.save()
     partnerships = _channel_partnerships()
     members = [PartnerTier(program=program, partnership=p) for p in partnerships]

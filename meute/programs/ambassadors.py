@@ -7,59 +7,8 @@ with every territory they are part of (an ambassador for a region also serves th
 
 from django.db.models import Q
 
-from meute.core.models import Organization, Territory
-from meute.partnerships.models import Partnership, PartnershipParty
-
-from .models import Ambassador, PartnerTier
-
-
-def with_ancestors(territory_ids) -> set[int]:
-    """The territories and every territory they are part of (one query per level, a few levels at most)."""
-    found = set(territory_ids)
-    frontier = set(found)
-    while frontier:
-        parents = set(
-            Territory.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
-                "parent_id", flat=True
-            )
-        )
-        frontier = parents - found
-        found |= frontier
-    return found
-
-
-def market_ids(organization_id) -> set[int]:
-    """The territories an organisation works in, and those containing them."""
-    partnerships = PartnershipParty.objects.filter(organization_id=organization_id).values("partnership_id")
-    ids = set(
-        Partnership.territories.through.objects.filter(partnership_id__in=partnerships).values_list(
-            "territory_id", flat=True
-        )
-    )
-    ids |= set(
-        Organization.geographies.through.objects.filter(organization_id=organization_id).values_list(
-            "territory_id", flat=True
-        )
-    )
-    region = Organization.objects.filter(pk=organization_id).values_list("region_id", flat=True).first()
-    if region:
-        ids.add(region)
-    return with_ancestors(ids)
-
-
-def program_ids(organization_id) -> set[int]:
-    partnerships = PartnershipParty.objects.filter(organization_id=organization_id).values("partnership_id")
-    return set(
-        PartnerTier.objects.filter(partnership_id__in=partnerships).values_list("program_id", flat=True)
-    )
-
-
-def market_filter(organization_id) -> Q:
-    """Active ambassadors of the organisation's markets, global or for a programme it is a member of."""
-    return Q(
-        is_active=True,
-        territory_id__in=market_ids(organization_id),
-    ) & (Q(program__isnull=True) | Q(program_id__in=program_ids(organization_id)))
+from .models import Ambassador
+from .models.ambassadors import market_filter
 
 
 def for_user(user, program=None):

@@ -1,16 +1,34 @@
-"""Forms of the programme pages. Rules (tier consistency, one tier per programme) live in the models."""
+"""Forms of the programme pages: programmes, tiers and their scheduled rules, members, business plans,
+partner metrics, ambassadors and the import uploads."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from meute.core.choices import UserRole
 from meute.core.forms import FileImportForm, StyledFormMixin
+from meute.core.models import Territory
 from meute.partnerships.models import Partnership
 
+from . import rule_versions
 from .choices import CertifiedRole
-from .models import BusinessPlan, Objective, PartnerTier, Program, ProgramCost, ProgramPartnerType, Tier
+from .metrics import is_code, normalize_code
+from .models import (
+    Ambassador,
+    BusinessPlan,
+    Objective,
+    PartnerMetric,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    Tier,
+)
+from .rule_versions import RULE_FIELDS
 
 
 def _lines(text: str) -> list[str]:
@@ -144,6 +162,11 @@ class TierForm(StyledFormMixin, forms.ModelForm):
                 certified[role] = value
         self.instance.min_certified = certified
         super()._post_clean()
+        if not self.errors:
+            try:
+                rule_versions.check_tier_edit(self.instance)
+            except ValidationError as exc:
+                self._update_errors(exc)
 
 
 class EnrolForm(StyledFormMixin, forms.ModelForm):
@@ -198,3 +221,126 @@ class CertifiedImportForm(FileImportForm):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV or .xlsx; columns email, certification, role, valid_until")
     )
+
+
+def _tier_field(name):
+    return Tier._meta.get_field(name).formfield()
+
+
+class TierRuleVersionForm(StyledFormMixin, forms.Form):
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "A date after today. Until then, the rules in force stay as they are. Partners see the "
+            "announced change on their portal."
+        ),
+    )
+    min_revenue = _tier_field("min_revenue")
+    min_won_deals = _tier_field("min_won_deals")
+    min_satisfaction = _tier_field("min_satisfaction")
+    custom_thresholds = TierForm.declared_fields["custom_thresholds"]
+    margin_percent = _tier_field("margin_percent")
+    mdf_percent = _tier_field("mdf_percent")
+    protection_days = _tier_field("protection_days")
+    lead_weight = _tier_field("lead_weight")
+    locator_listing = _tier_field("locator_listing")
+    labels = TierForm.declared_fields["labels"]
+
+    # The same parsing as the tier form.
+    clean_custom_thresholds = TierForm.clean_custom_thresholds
+    clean_labels = TierForm.clean_labels
+
+    def __init__(self, *args, values: dict, effective_from=None, **kwargs):
+        """``values``: the tier field values to start from (the version's, or the rules in force)."""
+        super().__init__(*args, **kwargs)
+        self.role_fields = []
+        for role, label in CertifiedRole.choices:
+            name = f"certified_{role}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Certified people: %(role)s") % {"role": label}, required=False, min_value=0
+            )
+            self.role_fields.append(name)
+        if not self.is_bound:
+            for name in RULE_FIELDS:
+                if name in self.fields:
+                    self.initial[name] = values.get(name)
+            for role, _label in CertifiedRole.choices:
+                self.initial[f"certified_{role}"] = (values.get("min_certified") or {}).get(role)
+            self.initial["custom_thresholds"] = "\n".join(
+                f"{code} = {value}" for code, value in (values.get("custom_thresholds") or {}).items()
+            )
+            self.initial["labels"] = ", ".join(values.get("labels") or [])
+            self.initial["effective_from"] = effective_from
+
+    def rule_values(self) -> dict:
+        """Tier field values for ``rule_versions``."""
+        values = {name: self.cleaned_data.get(name) for name in RULE_FIELDS if name in self.fields}
+        values["min_certified"] = {
+            role: self.cleaned_data[f"certified_{role}"]
+            for role, _label in CertifiedRole.choices
+            if self.cleaned_data.get(f"certified_{role}")
+        }
+        return values
+
+
+class PartnerMetricForm(StyledFormMixin, forms.ModelForm):
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"), queryset=Partnership.objects.none(), to_field_name="uuid"
+    )
+    # Any spelling ("Won deals") is accepted and normalised to a code (won_deals), then checked.
+    metric = forms.CharField(
+        label=_("Metric code"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"list": "metric-codes", "autocomplete": "off"}),
+        help_text=_("“won_deals”, “satisfaction” (a score from 0 to 10) or a custom metric code."),
+    )
+
+    class Meta:
+        model = PartnerMetric
+        fields = ["partnership", "metric", "period", "value"]
+        widgets = {
+            "period": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "period": _("The day the value was measured, or the first day of its month."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = Partnership.objects.visible_to(user).order_by("name")
+        if self.instance.pk and not self.is_bound:
+            self.initial["partnership"] = self.instance.partnership  # shown by its uuid, not its key
+
+    def clean_metric(self):
+        code = normalize_code(self.cleaned_data.get("metric") or "")
+        if len(code) > 50 or not is_code(code):
+            raise forms.ValidationError(
+                _("“%(code)s” is not a metric code: letters, digits, “-” and “_”, at most 50.")
+                % {"code": self.cleaned_data.get("metric")}
+            )
+        return code
+
+
+class MetricImportForm(FileImportForm):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV or .xlsx; columns partnership, metric, period, value")
+    )
+
+
+class AmbassadorForm(forms.ModelForm):
+    class Meta:
+        model = Ambassador
+        fields = ["user", "territory", "program", "message", "contact_email", "contact_phone", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(role=UserRole.PARTNER)
+            .order_by("last_name", "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["territory"].queryset = Territory.objects.order_by("name")
+        self.fields["program"].queryset = Program.objects.order_by("name")

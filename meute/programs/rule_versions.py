@@ -12,7 +12,7 @@ or deleted until its date.
 Every change is checked on every date it affects: on each of them, the tiers as they will be then must not
 make a higher tier easier than a lower one (``tiering.validate_tiers``).
 
-The tier engine reads the versions (``tiering.rules_at``). Lead routing, deal protection and the partner
+The tier engine reads the versions (``evaluation.rules_at``). Lead routing, deal protection and the partner
 locator read the tier's own fields: ``bring_into_force`` copies the version in force into them (every
 night, and before a tier's pages show or edit them).
 """
@@ -29,6 +29,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meute.programs.evaluation import simulate
+
 from .choices import CertifiedRole
 from .models import (
     BENEFIT_FIELDS,
@@ -40,7 +42,7 @@ from .models import (
     rule_values,
     same_rules,
 )
-from .tiering import TierRules, format_money, simulate, validate_tiers
+from .tiering import TierRules, format_money, validate_tiers
 
 RULE_FIELDS = REQUIREMENT_FIELDS + BENEFIT_FIELDS
 
@@ -59,7 +61,7 @@ STATUS_LABELS = {
 
 def in_force(versions, day: datetime.date):
     """Among ``versions`` of one tier (oldest first), the one in force on ``day``: the latest effective on
-    or before it; before the first version, the first one (as ``tiering.rules_at`` reads them)."""
+    or before it; before the first version, the first one (as ``evaluation.rules_at`` reads them)."""
     found = None
     for version in versions:
         if found is None or version.effective_from <= day:
@@ -156,9 +158,17 @@ def _with_entry(entries, entry: _Entry, *, without_pk=None) -> list:
     return sorted([*kept, entry], key=lambda e: e.effective_from)
 
 
+def validate_tier(tier: Tier) -> None:
+    """A tier as it will be saved: its own fields (``full_clean``), then its place among the others."""
+    tier.full_clean()
+    check_tier_edit(tier)
+
+
 def check_tier_edit(tier: Tier) -> None:
-    """``Tier.clean``: the edited (or new) tier's rules from today, with its name and rank, checked against
-    every tier today and on every date a scheduled version takes over."""
+    """The edited (or new) tier's rules from today, with its name and rank, checked against every tier
+    today and on every date a scheduled version takes over."""
+    if tier.program_id is None or tier.rank is None:
+        return
     today = timezone.localdate()
     names, versions = _timeline(tier.program)
     key = tier.pk if tier.pk is not None else "new"
@@ -332,7 +342,7 @@ def delete_scheduled_version(version: TierRuleVersion) -> None:
 
 def simulate_version(tier: Tier, effective_from: datetime.date, values: dict, *, version=None):
     """What-if: today's figures under the rules as they would be on ``effective_from`` with this version,
-    against the rules in force today (``tiering.simulate``). Nothing is written."""
+    against the rules in force today (``evaluation.simulate``). Nothing is written."""
     names, versions, _entry = _prepare(tier, effective_from, values, version=version)
     return simulate(tier.program, _rules_on(names, versions, effective_from))
 

@@ -3,8 +3,10 @@ change with the tier its current figures would earn then. Shared by the partner'
 
 from dataclasses import dataclass
 
+from meute.programs.evaluation import partner_progress
+
 from .rule_versions import Announcement, next_announcement
-from .tiering import Evaluation, partner_progress
+from .tiering import Evaluation
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
+from meute.programs.evaluation import NoTiersError, run_evaluation
+
 from .models import Program
 from .rule_versions import bring_into_force
-from .tiering import NoTiersError, run_evaluation
 
 
 @shared_task

@@ -13,10 +13,10 @@ from meute.locator.labels import evaluate_label
 from meute.locator.models import Label
 from meute.money.exchange import ConversionReport, convert, rate_in_force, round_cents
 from meute.money.models import ExchangeRate
+from meute.programs.evaluation import collect_figures, explain_evidence, run_evaluation
 from meute.programs.models import Objective, Program, RevenueRecord, Tier
 from meute.programs.plans import create_plan, objective_rows
 from meute.programs.tests.fixtures import AS_OF
-from meute.programs.tiering import collect_figures, explain_evidence, run_evaluation
 
 pytestmark = pytest.mark.django_db
 

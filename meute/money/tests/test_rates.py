@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from meute.core.importing import ImportValidationError
 from meute.money.importing import import_rates
 from meute.money.models import ExchangeRate
+from meute.programs.evaluation import run_evaluation
 from meute.programs.models import RevenueRecord, TierChange
-from meute.programs.tiering import run_evaluation
 
 pytestmark = pytest.mark.django_db
 

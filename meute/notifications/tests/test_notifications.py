@@ -7,9 +7,9 @@ from django.utils import translation
 from meute.deals.workflow import approve, register, reject
 from meute.notifications.models import Notification
 from meute.notifications.notify import mark_read, notify, partnership_partner_users
+from meute.programs.evaluation import approve_change, run_evaluation
 from meute.programs.models import RevenueRecord, TierChange
 from meute.programs.tests.fixtures import AS_OF
-from meute.programs.tiering import approve_change, run_evaluation
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,14 @@ from rest_framework import serializers
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.choices import UserRole
 from meute.core.models import Person, ProductLine, Territory
-from meute.lib.api_serializers import TIMESTAMPS, ModelValidatedSerializer, api_errors_from_django
+from meute.lib.api_serializers import (
+    TIMESTAMPS,
+    ModelValidatedSerializer,
+    api_errors_from_django,
+    drf_validation_error,
+)
 from meute.partnerships.models import Partnership
-from meute.programs import plans
+from meute.programs import plans, rule_versions
 from meute.programs.models import (
     Ambassador,
     BusinessPlan,
@@ -119,6 +124,13 @@ class TierSerializer(ModelValidatedSerializer):
         if self.instance is not None and "program" in attrs and attrs["program"] != self.instance.program:
             raise serializers.ValidationError({"program": [_("A tier cannot move to another programme.")]})
         return super().validate(attrs)
+
+    def validate_instance(self, instance) -> None:
+        super().validate_instance(instance)
+        try:
+            rule_versions.check_tier_edit(instance)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
 
 
 class PartnerTierSerializer(ModelValidatedSerializer):

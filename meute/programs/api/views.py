@@ -12,6 +12,13 @@ from meute.lib.api_errors import Conflict
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 from meute.programs import plans, rule_versions
 from meute.programs.choices import RevenueSource
+from meute.programs.evaluation import (
+    approve_change,
+    program_tier_rules,
+    reject_change,
+    run_evaluation,
+    simulate,
+)
 from meute.programs.filters import PartnerMetricFilter, RevenueFilter
 from meute.programs.models import (
     Ambassador,
@@ -28,13 +35,6 @@ from meute.programs.models import (
     TierChange,
 )
 from meute.programs.standing import standing_of
-from meute.programs.tiering import (
-    approve_change,
-    program_tier_rules,
-    reject_change,
-    run_evaluation,
-    simulate,
-)
 
 from . import serializers
 

@@ -3,11 +3,11 @@ from django.utils import timezone
 
 from meute.lib import access
 from meute.partnerships.models import Partnership, PartnershipParty
+from meute.programs.evaluation import evaluation_window
 
 from .. import ambassadors
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
 from ..standing import standing_of
-from ..tiering import evaluation_window
 
 register = template.Library()
 

@@ -135,7 +135,7 @@ def test_business_plan_versions_and_actuals(api, world):
 
 def test_outsider_check(api, world, program):
     RevenueRecord.objects.create(partnership=world.partnership_b, period=recent(), amount=70000)
-    from meute.programs.tiering import run_evaluation
+    from meute.programs.evaluation import run_evaluation
 
     run_evaluation(program)
     change_b = TierChange.objects.get(partnership=world.partnership_b)

@@ -12,7 +12,15 @@ from django.utils import translation
 from meute.core.factories import OrganizationFactory, PersonFactory
 from meute.partnerships.choices import PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
+from meute.programs import rule_versions
 from meute.programs.choices import ChangeKind, ChangeStatus
+from meute.programs.evaluation import (
+    NoTiersError,
+    approve_change,
+    collect_metrics,
+    reject_change,
+    run_evaluation,
+)
 from meute.programs.models import (
     CertifiedPerson,
     PartnerMetric,
@@ -23,13 +31,6 @@ from meute.programs.models import (
     TierChange,
 )
 from meute.programs.tests.fixtures import AS_OF, tier
-from meute.programs.tiering import (
-    NoTiersError,
-    approve_change,
-    collect_metrics,
-    reject_change,
-    run_evaluation,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +241,7 @@ class TestModelRules:
     def test_contradictory_tier_is_refused_by_validation(self, world, program):
         easy = Tier(program=program, name="Diamond", rank=4, min_revenue=Decimal("10"))
         with pytest.raises(ValidationError) as exc:
-            easy.full_clean()
+            rule_versions.validate_tier(easy)
         assert "Diamond is easier than Platinum" in " ".join(exc.value.messages)
 
     def test_negative_revenue_needs_credit_note_flag(self, world):
@@ -284,7 +285,8 @@ class TestModelRules:
 
 
 def test_what_if_simulation_counts_moves_and_cost(world, program):
-    from meute.programs.tiering import TierRules, program_tier_rules, simulate
+    from meute.programs.evaluation import program_tier_rules, simulate
+    from meute.programs.tiering import TierRules
 
     revenue(world.partnership_a, "60000", period=datetime.date.today() - datetime.timedelta(days=5))
     revenue(world.partnership_b, "45000", period=datetime.date.today() - datetime.timedelta(days=5))

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from meute.programs import rule_versions
+from meute.programs.evaluation import rules_at, run_evaluation
 from meute.programs.models import RevenueRecord, Tier, TierRuleVersion
 from meute.programs.rule_versions import (
     CURRENT,
@@ -24,7 +25,6 @@ from meute.programs.rule_versions import (
     update_scheduled_version,
 )
 from meute.programs.tests.fixtures import tier
-from meute.programs.tiering import rules_at, run_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -134,17 +134,17 @@ class TestContradictionsOnEveryDate:
         gold = tier(aged, "Gold")
         gold.min_revenue = Decimal("180000")  # fine today (Silver asks 50,000), not from day 10
         with pytest.raises(ValidationError) as exc:
-            gold.full_clean()
+            rule_versions.validate_tier(gold)
         assert "From " in " ".join(exc.value.messages)
         gold.min_revenue = Decimal("220000")
-        gold.full_clean()
+        rule_versions.validate_tier(gold)
 
     def test_a_contradiction_is_told_once_from_the_first_date_it_holds(self, world, aged):
         schedule_version(tier(aged, "Platinum"), days(10), {"margin_percent": Decimal("31")})
         gold = tier(aged, "Gold")
         gold.min_revenue = Decimal("10000")
         with pytest.raises(ValidationError) as exc:
-            gold.full_clean()
+            rule_versions.validate_tier(gold)
         assert exc.value.messages == [
             "Gold is easier than Silver: minimum revenue 10,000 is below 50,000. "
             "A higher tier must ask at least as much."
@@ -260,7 +260,7 @@ class TestTheTierFollowsItsVersions:
         silver = tier(aged, "Silver")
         scheduled = schedule_version(silver, days(10), {"min_revenue": Decimal("60000")})
         silver.margin_percent = Decimal("11")
-        silver.full_clean()
+        rule_versions.validate_tier(silver)
         silver.save()
         assert sorted(silver.versions.values_list("effective_from", flat=True)) == [
             days(-200),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meute.programs.choices import ChangeStatus
+from meute.programs.evaluation import run_evaluation
 from meute.programs.models import (
     BusinessPlan,
     CertifiedPerson,
@@ -19,7 +20,6 @@ from meute.programs.models import (
 )
 from meute.programs.plans import add_objective, create_plan
 from meute.programs.tests.fixtures import tier
-from meute.programs.tiering import run_evaluation
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from meute.core.management.commands._options import user_by_username
 from meute.core.progress import progress_bar
 from meute.lib.commands import extra_actions
 from meute.money.importing import import_rates
+from meute.programs.evaluation import run_evaluation
 from meute.programs.importing import import_revenue
 from meute.programs.models import Program
-from meute.programs.tiering import run_evaluation
 
 
 class Command(BaseCommand):

@@ -8,9 +8,8 @@ from django.views.generic import TemplateView, View
 
 from meute.lib import access
 from meute.lib.views import VisibleQuerysetMixin, request_actor
-
-from .forms_ambassadors import AmbassadorForm
-from .models import Ambassador
+from meute.programs.forms import AmbassadorForm
+from meute.programs.models import Ambassador
 
 
 class AmbassadorListView(VisibleQuerysetMixin, TemplateView):

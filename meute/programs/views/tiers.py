@@ -14,10 +14,9 @@ from django.views.generic import TemplateView
 from meute.core.views import history_context
 from meute.lib import access
 from meute.lib.views import add_form_errors, request_actor
-
-from . import rule_versions
-from .forms_versions import TierRuleVersionForm
-from .models import Program, TierRuleVersion
+from meute.programs import rule_versions
+from meute.programs.forms import TierRuleVersionForm
+from meute.programs.models import Program, TierRuleVersion
 
 
 class TierStaffMixin(LoginRequiredMixin):

@@ -1,0 +1,192 @@
+"""Partner metrics for the operator's staff: the filtered list, one metric's form, deletion, and the import
+of a file (all rows or nothing). Partner users see their own metrics on their organisation's page only."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from meute.core.views import FileImportView, StaffEditorMixin
+from meute.lib import access
+from meute.lib.views import FilteredListMixin, request_actor
+from meute.programs.certified import import_certified
+from meute.programs.choices import CertifiedRole
+from meute.programs.filters import PartnerMetricFilter, RevenueFilter
+from meute.programs.forms import (
+    CertifiedImportForm,
+    MetricImportForm,
+    PartnerMetricForm,
+    RevenueImportForm,
+)
+from meute.programs.importing import import_revenue
+from meute.programs.metrics import import_metrics, known_codes
+from meute.programs.models import CertifiedPerson, PartnerMetric, RevenueRecord
+
+
+class MetricListView(FilteredListMixin, TemplateView):
+    model = PartnerMetric
+    filterset_class = PartnerMetricFilter
+    template_name = "programs/metric_list.html"
+    partial_template_name = "programs/partials/metric_results.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff_member:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return self.get_visible_queryset().select_related("partnership").order_by("-period", "metric", "pk")
+
+    def get_context_data(self, **kwargs):
+        kwargs["can_edit"] = self.request.user.can_edit_all
+        return super().get_context_data(**kwargs)
+
+
+class MetricFormView(StaffEditorMixin, TemplateView):
+    """Record a metric (no ``uuid``) or correct one."""
+
+    template_name = "programs/metric_form.html"
+
+    def get_metric(self):
+        if "uuid" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            PartnerMetric.objects.visible_to(self.request.user).select_related("partnership"),
+            uuid=self.kwargs["uuid"],
+        )
+
+    def render_form(self, form, metric, status=200):
+        context = self.get_context_data(form=form, object=metric, codes=known_codes())
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        metric = self.get_metric()
+        initial = {}
+        if metric is None and request.GET.get("partnership"):
+            initial["partnership"] = request.GET["partnership"]
+        return self.render_form(
+            PartnerMetricForm(instance=metric, user=request.user, initial=initial), metric
+        )
+
+    def post(self, request, *args, **kwargs):
+        metric = self.get_metric()
+        form = PartnerMetricForm(request.POST, instance=metric, user=request.user)
+        if form.is_valid():
+            with request_actor(request):
+                saved = form.save()
+            messages.success(
+                request,
+                _("Metric “%(metric)s” of %(partnership)s saved.")
+                % {"metric": saved.metric, "partnership": saved.partnership},
+            )
+            return redirect("partnermetric-list")
+        return self.render_form(form, metric, status=422)
+
+
+class MetricDeleteView(StaffEditorMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        metric = get_object_or_404(PartnerMetric.objects.visible_to(request.user), uuid=uuid)
+        with request_actor(request):
+            metric.delete()
+        messages.success(request, _("Metric removed: %(metric)s.") % {"metric": metric})
+        return redirect("partnermetric-list")
+
+
+class MetricImportView(FileImportView):
+    template_name = "programs/metric_import.html"
+    form_class = MetricImportForm
+    success_url_name = "partnermetric-list"
+    valid_message = gettext_lazy("The file is valid: %(count)s metrics would be imported (nothing written).")
+    imported_message = gettext_lazy("Imported %(count)s partner metrics.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_metrics(upload.read(), filename=upload.name, user=user, dry_run=dry_run)
+
+
+class CertifiedListView(LoginRequiredMixin, ListView):
+    template_name = "programs/certified_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = CertifiedPerson.objects.visible_to(self.request.user).select_related(
+            "person", "person__organization"
+        )
+        query, role = self.request.GET.get("q", "").strip(), self.request.GET.get("role", "")
+        for word in query.split():
+            queryset = queryset.filter(
+                Q(person__last_name__icontains=word)
+                | Q(person__first_name__icontains=word)
+                | Q(person__organization__name__icontains=word)
+                | Q(certification__icontains=word)
+            )
+        if role in CertifiedRole.values:
+            queryset = queryset.filter(role=role)
+        return queryset.order_by("person__organization__name", "person__last_name", "certification")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            roles=CertifiedRole.choices,
+            q=self.request.GET.get("q", ""),
+            role=self.request.GET.get("role", ""),
+            can_edit=self.request.user.can_edit_all,
+            **kwargs,
+        )
+
+
+class CertifiedDeleteView(StaffEditorMixin, View):
+    def post(self, request, uuid):
+        row = get_object_or_404(CertifiedPerson.objects.visible_to(request.user), uuid=uuid)
+        row.delete()
+        messages.success(request, _("Certification removed: %(name)s.") % {"name": row})
+        return redirect("certified-list")
+
+
+class CertifiedImportView(FileImportView):
+    template_name = "programs/certified_import.html"
+    form_class = CertifiedImportForm
+    success_url_name = "certified-list"
+    valid_message = gettext_lazy(
+        "The file is valid: %(count)s certifications would be imported (nothing written)."
+    )
+    imported_message = gettext_lazy("Imported %(count)s certifications.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_certified(upload.read(), filename=upload.name, user=user, dry_run=dry_run)
+
+
+class RevenueListView(FilteredListMixin, TemplateView):
+    model = RevenueRecord
+    filterset_class = RevenueFilter
+    template_name = "programs/revenue_list.html"
+    partial_template_name = "programs/partials/revenue_results.html"
+
+    def get_base_queryset(self):
+        return self.get_visible_queryset().select_related("partnership", "product_line")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        totals = context["filterset"].qs.order_by().values("currency").annotate(total=Sum("amount"))
+        context.update(
+            totals=list(totals.order_by("currency")),
+            can_import=access.can_create(self.request.user, RevenueRecord) and self.request.user.can_edit_all,
+            import_form=RevenueImportForm(),
+        )
+        return context
+
+
+class RevenueImportView(FileImportView):
+    template_name = "programs/revenue_import.html"
+    form_class = RevenueImportForm
+    success_url_name = "revenue-list"
+    valid_message = gettext_lazy("The file is valid: %(count)s records would be imported (nothing written).")
+    imported_message = gettext_lazy("Imported %(count)s revenue records.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_revenue(upload.read(), filename=upload.name, user=user, dry_run=dry_run)
