@@ -12,8 +12,8 @@ from meute.core.factories import OrganizationFactory, PersonFactory, UserFactory
 from meute.partnerships.choices import LifecycleStage, PartnershipStatus, PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
 
-# Fixtures that the tests of several apps share (the seed's programme).
-pytest_plugins = ["meute.programs.tests.fixtures"]
+# Fixtures that the tests of several apps share: the seed's programme, a grouping with payouts.
+pytest_plugins = ["meute.programs.tests.fixtures", "meute.remuneration.tests.fixtures"]
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 

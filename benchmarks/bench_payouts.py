@@ -7,8 +7,8 @@ Synthesises member organisations, groupings of 3 to 5 members (involvement level
 versions each (in force from 2026-01-01 and 2027-07-01: commission pool, split by sales-cycle step,
 referral fee on margin, fixed amount), customers, and won deals of 2027 with 2 to 4 parties (a referrer on
 a quarter of them, a margin on half), all through ``meute.lib.bulk`` (COPY on PostgreSQL). Then it times
-what ``meute payouts compute --period 2027`` runs — ``meute.groupings.payouts.compute_payouts`` — followed by
-the statements' totals per member (``statement_totals``), and a second, idempotent recompute.
+what ``meute payouts compute --period 2027`` runs — ``meute.remuneration.payouts.compute_payouts`` —
+followed by the statements' totals per member (``statement_totals``), and a second, idempotent recompute.
 
 Uses a temporary SQLite file unless DATABASE_URL is set. The payouts are always rolled back; the data set
 too, unless ``--keep`` commits it first (the next runs reuse it). Target: under 60 s on PostgreSQL.
@@ -43,10 +43,10 @@ from django.utils import timezone  # noqa: E402
 
 from meute.core.models import Organization  # noqa: E402
 from meute.deals.models import Customer, DealParty, DealRegistration  # noqa: E402
-from meute.groupings import payouts  # noqa: E402
-from meute.groupings.models import Payout, RemunerationRule, RemunerationVersion  # noqa: E402
 from meute.lib.bulk import insert_objects, insert_rows, instance_builder  # noqa: E402
 from meute.partnerships.models import Partnership, PartnershipParty  # noqa: E402
+from meute.remuneration import payouts, periods, statements
+from meute.remuneration.models import Payout, RemunerationRule, RemunerationVersion
 
 MARKER = "Bench payouts grouping"
 INVOLVEMENTS = ["occasional", "regular", "committed", "integrated"]
@@ -253,7 +253,7 @@ def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(2027)
     print(f"database: {connection.vendor}")
-    period = payouts.parse_period("2027")
+    period = periods.parse_period("2027")
     if Partnership.objects.filter(name=f"{MARKER} 00000").exists():
         print("reusing the kept data set")
         kept = True
@@ -288,7 +288,7 @@ def main():
         for line in result.warning_lines():
             print(f"  {line}")
         started = time.perf_counter()
-        totals = payouts.statement_totals(period)
+        totals = statements.statement_totals(period)
         summed = time.perf_counter() - started
         first = computed + summed
         print(f"statements: {len(totals):,} member totals in {summed:.1f} s")

@@ -48,11 +48,11 @@ from django.utils import timezone  # noqa: E402
 
 from meute.core.models import Organization, Person  # noqa: E402
 from meute.lib.bulk import insert_objects, insert_rows  # noqa: E402
+from meute.money.models import ExchangeRate
 from meute.partnerships.choices import PartnershipStatus, PartyRole  # noqa: E402
 from meute.partnerships.models import Partnership, PartnershipParty  # noqa: E402
-from meute.programs.models import CertifiedPerson, PartnerTier, Program, RevenueRecord, Tier, TierChange
-from meute.money.models import ExchangeRate
 from meute.programs.evaluation import evaluation_window, run_evaluation
+from meute.programs.models import CertifiedPerson, PartnerTier, Program, RevenueRecord, Tier, TierChange
 
 CHUNK = 200_000
 AS_OF = datetime.date(2026, 6, 30)

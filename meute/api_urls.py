@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from meute.agreements.api import urls as agreements_api
+from meute.collaboration.api import urls as collaboration_api
 from meute.core.api import urls as core_api
 from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
@@ -16,6 +17,7 @@ from meute.money.api import urls as money_api
 from meute.notifications.api import NotificationViewSet
 from meute.partnerships.api import urls as partnerships_api
 from meute.programs.api import urls as programs_api
+from meute.remuneration.api import urls as remuneration_api
 
 app_name = "api"
 
@@ -29,6 +31,8 @@ for app_router in (
     agreements_api.router,
     locator_api.router,
     groupings_api.router,
+    remuneration_api.router,
+    collaboration_api.router,
     leads_api.router,
 ):
     router.registry.extend(app_router.registry)

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "meute.agreements",
     "meute.deals",
     "meute.groupings",
+    "meute.remuneration",
+    "meute.collaboration",
     "meute.notifications",
     "meute.leads",
     "meute.locator",
@@ -221,7 +223,7 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "meute.partnerships.choices.PartyRole",
         "PartnerTypeEnum": "meute.core.choices.PartnerType",
         "LabelKindEnum": "meute.programs.models.LabelKind",
-        "PayoutStatusEnum": "meute.groupings.models.remuneration.PayoutStatus",
+        "PayoutStatusEnum": "meute.remuneration.models.PayoutStatus",
         "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
     },
 }

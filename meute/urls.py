@@ -1,6 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from meute.collaboration import urls as collaboration_urls
+from meute.groupings import urls as groupings_urls
+from meute.remuneration import urls as remuneration_urls
+
+# A grouping's pages, its advice and its payouts share the /groupings/ prefix and the "groupings" namespace.
+grouping_pages = [
+    path("", include(groupings_urls)),
+    path("", include(collaboration_urls)),
+    path("payouts/", include(remuneration_urls)),
+]
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -12,7 +23,7 @@ urlpatterns = [
     path("programs/", include("meute.agreements.urls")),
     path("programs/", include("meute.locator.urls")),
     path("programs/", include("meute.programs.urls")),
-    path("groupings/", include("meute.groupings.urls")),
+    path("groupings/", include((grouping_pages, "groupings"))),
     path("notifications/", include("meute.notifications.urls")),
     path("", include("meute.home.urls")),
     path("", include("meute.core.urls")),

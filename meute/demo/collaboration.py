@@ -10,15 +10,15 @@ Written in bulk, without the audit trail (like the rest of the demo data). Retur
 
 from django.db import transaction
 
-from meute.groupings import models_advisor
-from meute.groupings.models import (
+from meute.collaboration import advisor
+from meute.collaboration.catalogue import REFERRAL_RATE_MIN, entries_for
+from meute.collaboration.models import (
     AssessmentResponse,
     AssessmentRound,
     ModelDecision,
     PlaybookItem,
     PlaybookItemStatus,
 )
-from meute.groupings.playbook_catalogue import REFERRAL_RATE_MIN, entries_for
 from meute.partnerships.choices import PartnershipKind, PartyRole
 from meute.partnerships.models import Partnership
 
@@ -40,11 +40,11 @@ NOTES = [
 
 
 def demo_answers(levels: dict, keen: bool = False) -> dict:
-    axis_levels = {axis: levels.get(axis, 0) for axis in models_advisor.AXES}
+    axis_levels = {axis: levels.get(axis, 0) for axis in advisor.AXES}
     if keen:
         axis_levels["marketing"] = min(3, axis_levels["marketing"] + 2)
     answers = {}
-    for question in models_advisor.QUESTIONS:
+    for question in advisor.QUESTIONS:
         level = axis_levels.get(question.axis, levels.get(question.key, 0))
         answers[question.key] = question.options[level][0]
     return answers
@@ -85,7 +85,7 @@ def populate_demo(groupings=None) -> dict:
         counts["responses"] += len(answering)
         if len(answering) < len(seats):
             continue
-        model = models_advisor.recommend(answers).model
+        model = advisor.recommend(answers).model
         Partnership.objects.filter(pk=grouping.pk).update(collaboration_model=model)
         ModelDecision.objects.create(
             partnership=grouping, round=assessment_round, recommended_model=model, chosen_model=model

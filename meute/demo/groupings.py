@@ -14,18 +14,8 @@ from django.utils import timezone
 from meute.core.choices import PartnerType
 from meute.core.models import Organization
 from meute.groupings import matching, pillars
-from meute.groupings.models import (
-    Ambition,
-    Availability,
-    ClientType,
-    GroupingCharter,
-    MatchProposal,
-    MemberProfile,
-    PillarItem,
-    PillarStatus,
-    ProfileKey,
-    ProposalStatus,
-)
+from meute.groupings.choices import Ambition, Availability, ClientType, PillarStatus, ProposalStatus
+from meute.groupings.models import GroupingCharter, MatchProposal, MemberProfile, PillarItem, ProfileKey
 from meute.lib.bulk import insert_objects, insert_rows
 from meute.partnerships.choices import GroupingLevel, PartnershipKind, PartyRole
 from meute.partnerships.models import Partnership, PartnershipParty

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from meute.deals.choices import DealPartyRole, DealStage
 from meute.deals.models import Customer, DealParty, DealRegistration
-from meute.groupings import payouts
-from meute.groupings.models import DealStepAssignment, Payout, PayoutStatus, RemunerationVersion
 from meute.partnerships.choices import PartnershipKind, PartyRole
 from meute.partnerships.models import Partnership
+from meute.remuneration import payouts, rule_versions
+from meute.remuneration.choices import PayoutStatus
+from meute.remuneration.models import DealStepAssignment, Payout, RemunerationVersion
 
 SPLIT_STEPS = [
     {"step": "prospection", "percent": "20"},
@@ -71,7 +72,7 @@ def populate_demo(*, groupings: int = 3, seed: int = 2027, today=None) -> dict:
         members = [party.organization for party in grouping.parties.all()]
         if len(members) < 2:
             continue
-        payouts.save_version(
+        rule_versions.save_version(
             grouping,
             valid_from=last_year,
             rules=[
@@ -83,7 +84,7 @@ def populate_demo(*, groupings: int = 3, seed: int = 2027, today=None) -> dict:
         )
         summary["versions"] += 1
         if index == 0 and quarter_start > last_year:
-            payouts.save_version(
+            rule_versions.save_version(
                 grouping,
                 valid_from=quarter_start,
                 rules=[
@@ -118,7 +119,7 @@ def populate_demo(*, groupings: int = 3, seed: int = 2027, today=None) -> dict:
         partner = (
             channel.parties.filter(role=PartyRole.PARTNER).select_related("organization").first().organization
         )
-        payouts.save_version(
+        rule_versions.save_version(
             channel,
             valid_from=last_year,
             rules=[{"kind": "referral_fee", "rate": "15", "basis": "margin"}],
@@ -146,7 +147,9 @@ def populate_demo(*, groupings: int = 3, seed: int = 2027, today=None) -> dict:
     payouts.attach_explanations(old)
     now = timezone.now()
     for payout in old:
-        payout.components = payout.explanation_components()  # settled payouts keep their explanation
+        payout.components = payouts.explanation_of(
+            payout
+        ).components  # settled payouts keep their explanation
         payout.status = (
             PayoutStatus.PAID
             if payout.deal_date < today - datetime.timedelta(days=120)

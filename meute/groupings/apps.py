@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GroupingsConfig(AppConfig):
-    """Groupings of members ("Réussir Ensemble"): profiles, matchmaking, models, playbooks, payouts."""
+    """Groupings of members ("Réussir Ensemble"): profiles, matchmaking, groupings and their checklist."""
 
     name = "meute.groupings"
-    verbose_name = _("Groupings and collaboration models")
+    verbose_name = _("Groupings of members")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, audit_advice, audit_payouts  # noqa: F401  (register the audited models)
+        from . import audit, signals  # noqa: F401  (registers audited models, connects the receivers)

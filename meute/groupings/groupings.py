@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.core.models import Organization
+from meute.groupings.choices import ProposalStatus
 from meute.partnerships.choices import (
     CollaborationModel,
     GroupingLevel,
@@ -28,7 +29,7 @@ from meute.partnerships.models import Partnership, PartnershipParty
 from meute.partnerships.parties import PartySpec, create_partnership
 
 from . import matching, pillars
-from .models import GroupingCharter, MatchProposal, MemberProfile, ProposalStatus
+from .models import GroupingCharter, MatchProposal, MemberProfile
 
 GROUPING_ROLES = (PartyRole.COORDINATOR, PartyRole.PROJECT_LEAD, PartyRole.MEMBER)
 STEERING_ROLES = (PartyRole.COORDINATOR,)

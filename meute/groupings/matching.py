@@ -31,16 +31,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.models import Sector, Territory, fold
+from meute.groupings.choices import Ambition, Availability, ClientType, ProposalStatus
 
-from .models import (
-    Ambition,
-    Availability,
-    ClientType,
-    MatchProposal,
-    MemberProfile,
-    ProfileKey,
-    ProposalStatus,
-)
+from .models import MatchProposal, MemberProfile, ProfileKey
 
 CANDIDATES = 300  # profiles read per request
 RESCORED = 60  # of which fully scored (with text similarity)

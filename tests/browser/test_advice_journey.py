@@ -37,8 +37,8 @@ def test_pack_answers_adopts_completes_the_playbook_and_downloads_the_term_sheet
 ):
     from playwright.sync_api import expect
 
-    from meute.groupings.models import PlaybookItem
-    from meute.groupings.tests.advice_helpers import answers, make_grouping
+    from meute.collaboration.models import PlaybookItem
+    from meute.collaboration.tests.advice_helpers import answers, make_grouping
 
     grouping = make_grouping(world.org_a, world.org_b, description="Chasser en meute les ETI lyonnaises")
 

@@ -17,8 +17,8 @@ pytestmark = [
 def test_visitor_enquiry_reaches_the_partner(live_server, world, page):  # noqa: F811
     from playwright.sync_api import expect
 
-    from meute.programs.models import PartnerTier, Program, Tier
     from meute.locator.models import LocatorProfile
+    from meute.programs.models import PartnerTier, Program, Tier
 
     program = Program.objects.create(name="Partner programme", code="main")
     gold = Tier.objects.create(program=program, name="Gold", rank=1, locator_listing=True)

@@ -6,10 +6,9 @@ import os
 
 import pytest
 
-from meute.groupings.tests.test_payouts_fixtures import won_deal
+from meute.remuneration.tests.fixtures import won_deal
 from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
 
-pytest_plugins = ["meute.groupings.tests.test_payouts_fixtures"]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),

@@ -1,9 +1,11 @@
-"""Groupings API: every area registers its viewsets on one router, merged into /api/."""
+from rest_framework.routers import SimpleRouter
 
-from rest_framework.routers import DefaultRouter
+from . import views
 
-from . import advice, groupings, payouts
+router = SimpleRouter()
+router.register("member-profiles", views.MemberProfileViewSet, basename="memberprofile")
+router.register("match-proposals", views.MatchProposalViewSet, basename="matchproposal")
+router.register("groupings", views.GroupingViewSet, basename="grouping")
+router.register("grouping-pillars", views.PillarItemViewSet, basename="pillaritem")
 
-router = DefaultRouter()
-for area in (groupings, advice, payouts):
-    area.register(router)
+urlpatterns = router.urls

@@ -11,56 +11,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import m2m_changed, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from meute.core.models import Organization, Sector, Territory
 from meute.lib.models import BusinessModel, VisibleQuerySet
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
+from ..checklist import ITEMS_BY_KEY
+from ..choices import Ambition, Availability, ClientType, PillarKind, PillarStatus, ProposalStatus
+
 __all__ = [
-    "Ambition",
-    "Availability",
-    "ClientType",
     "GroupingCharter",
     "MatchProposal",
     "MemberProfile",
     "PillarItem",
-    "PillarKind",
-    "PillarStatus",
     "ProfileKey",
-    "ProposalStatus",
 ]
-
-
-class ClientType(models.TextChoices):
-    LARGE_COMPANIES = "large_companies", _("Large companies")
-    MID_SIZED = "mid_sized", _("Mid-sized companies")
-    SMES = "smes", _("Small and medium businesses")
-    VERY_SMALL = "very_small", _("Very small businesses")
-    PUBLIC_SECTOR = "public_sector", _("Public sector")
-    NON_PROFITS = "non_profits", _("Non-profits")
-    INDIVIDUALS = "individuals", _("Individuals")
-
-
-class Ambition(models.TextChoices):
-    """What a member wants from a grouping, simplest to most integrated."""
-
-    EXCHANGE_LEADS = "exchange_leads", _("Exchange leads and referrals")
-    JOINT_MARKETING = "joint_marketing", _("Market together")
-    JOINT_SELLING = "joint_selling", _("Sell together")
-    JOINT_OFFER = "joint_offer", _("Build a joint offer")
-    SHARED_RESOURCES = "shared_resources", _("Share resources and costs")
-    LASTING_STRUCTURE = "lasting_structure", _("Build a lasting structure together")
-
-
-class Availability(models.TextChoices):
-    FULL_TIME = "full_time", _("Full time")
-    PART_TIME = "part_time", _("Part time")
-    OCCASIONAL = "occasional", _("Occasionally")
-    UNAVAILABLE = "unavailable", _("Not available at the moment")
 
 
 class MemberProfileQuerySet(VisibleQuerySet):
@@ -143,13 +109,10 @@ class MemberProfile(BusinessModel):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        from meute.groupings.matching import build_index, reindex
-
+        # The match index and the blocking keys follow each save (``meute.groupings.signals``).
         self.skills = _clean_list(self.skills)
         self.offers = _clean_list(self.offers)
-        self.match_index = build_index(self)
         super().save(*args, **kwargs)
-        reindex(self)
 
 
 def _clean_list(values) -> list:
@@ -163,15 +126,6 @@ def _clean_list(values) -> list:
     return list(seen)
 
 
-@receiver(m2m_changed, sender=MemberProfile.sectors.through)
-@receiver(m2m_changed, sender=MemberProfile.territories.through)
-def _reindex_on_targets_changed(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, MemberProfile):
-        from meute.groupings.matching import reindex
-
-        reindex(instance)
-
-
 class ProfileKey(models.Model):
     """One blocking key of a visible profile: a sector, a territory, an offered or wanted term."""
 
@@ -183,13 +137,6 @@ class ProfileKey(models.Model):
 
     def __str__(self):
         return self.key
-
-
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", pgettext_lazy("match proposal status", "Pending")
-    ACCEPTED = "accepted", pgettext_lazy("match proposal status", "Accepted")
-    DECLINED = "declined", pgettext_lazy("match proposal status", "Declined")
-    WITHDRAWN = "withdrawn", pgettext_lazy("match proposal status", "Withdrawn")
 
 
 class MatchProposalQuerySet(VisibleQuerySet):
@@ -284,19 +231,8 @@ class GroupingCharter(BusinessModel):
         return str(self.partnership)
 
 
-class PillarKind(models.TextChoices):
-    PILLAR = "pillar", _("Pillar")
-    POINT = "point", _("Mandatory point")
-
-
-class PillarStatus(models.TextChoices):
-    UNKNOWN = "unknown", _("Not assessed")
-    MET = "met", _("Met")
-    NOT_MET = "not_met", _("Not met")
-
-
 class PillarItem(BusinessModel):
-    """One item of a grouping's checklist (see ``meute.groupings.pillars.ITEMS``) with its evidence."""
+    """One item of a grouping's checklist (see ``meute.groupings.checklist.ITEMS``) with its evidence."""
 
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("grouping"), on_delete=models.CASCADE, related_name="pillar_items"
@@ -337,24 +273,10 @@ class PillarItem(BusinessModel):
 
     @property
     def label(self):
-        from meute.groupings.pillars import ITEMS_BY_KEY
-
         item = ITEMS_BY_KEY.get(self.key)
         return item.label if item else self.key
 
     @property
     def description(self):
-        from meute.groupings.pillars import ITEMS_BY_KEY
-
         item = ITEMS_BY_KEY.get(self.key)
         return item.description if item else ""
-
-
-@receiver(post_save, sender=Partnership)
-def _grouping_checklist(sender, instance, created, raw=False, **kwargs):
-    """Every grouping gets its pillars checklist as soon as it exists."""
-    if raw or instance.kind != "grouping":
-        return
-    from meute.groupings.pillars import ensure_checklist
-
-    ensure_checklist(instance)

@@ -10,14 +10,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from meute.collaboration import playbooks
 from meute.core.factories import OrganizationFactory, PersonFactory
 from meute.deals.choices import DealPartyRole
-from meute.groupings import groupings, payouts, pillars, playbooks
-from meute.groupings.models import GroupingCharter, MatchProposal, MemberProfile, Payout, PillarStatus
+from meute.groupings import groupings, pillars
+from meute.groupings.choices import PillarStatus
+from meute.groupings.models import GroupingCharter, MatchProposal, MemberProfile
 from meute.partnerships.choices import GroupingLevel, PartnershipKind, PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
-
-from .test_payouts_fixtures import won_deal
+from meute.remuneration import payouts, rule_versions
+from meute.remuneration.models import Payout
+from meute.remuneration.tests.fixtures import won_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +66,8 @@ def add_groupings(world, start, stop):
             groupings.charter_of(grouping)
         playbooks.instantiate(grouping, "referral")
         MatchProposal.objects.create(proposer=c, recipient=world.org_a)
-        payouts.save_version(grouping, valid_from=datetime.date(2027, 1, 1), rules=[POOL])
-        payouts.save_version(grouping, valid_from=datetime.date(2027, 7, 1), rules=[POOL])
+        rule_versions.save_version(grouping, valid_from=datetime.date(2027, 1, 1), rules=[POOL])
+        rule_versions.save_version(grouping, valid_from=datetime.date(2027, 7, 1), rules=[POOL])
         won_deal(
             grouping,
             [(org, DealPartyRole.GROUPING_MEMBER) for org in (world.org_a, c, d)],

@@ -8,15 +8,15 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from meute.collaboration import playbooks
 from meute.core.factories import OrganizationFactory
-from meute.groupings import groupings, payouts, playbooks
-from meute.groupings.models import Payout
+from meute.groupings import groupings
 from meute.partnerships.models import Partnership
+from meute.remuneration import payouts, periods, rule_versions
+from meute.remuneration.models import Payout
+from meute.remuneration.tests.fixtures import won_deal
 
 from .groupings_fixtures import build_members
-from .test_payouts_fixtures import won_deal
-
-pytest_plugins = ["meute.groupings.tests.test_payouts_fixtures"]
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,11 @@ def messages_of(response):
 
 def test_payouts_page_opens_on_this_quarter_s_payouts(pay_world, client_for):
     w = pay_world
-    payouts.save_version(
+    rule_versions.save_version(
         w.pack, valid_from=datetime.date(2020, 1, 1), rules=[{"kind": "commission_pool", "rate": "10"}]
     )
     won_deal(w.pack, [(o, w.member) for o in (w.org_a, w.org_c, w.org_d)], on=timezone.localdate())
-    payouts.compute_payouts(payouts.current_period())
+    payouts.compute_payouts(periods.current_period())
     assert Payout.objects.count() == 3
     url = reverse("groupings:payout-list")
     staff = client_for(w.manager).get(url).content.decode()
