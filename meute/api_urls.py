@@ -14,7 +14,7 @@ from meute.leads.api import urls as leads_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
 from meute.locator.api import urls as locator_api
 from meute.money.api import urls as money_api
-from meute.notifications.api import NotificationViewSet
+from meute.notifications.api import urls as notifications_api
 from meute.partnerships.api import urls as partnerships_api
 from meute.programs.api import urls as programs_api
 from meute.remuneration.api import urls as remuneration_api
@@ -34,9 +34,9 @@ for app_router in (
     remuneration_api.router,
     collaboration_api.router,
     leads_api.router,
+    notifications_api.router,
 ):
     router.registry.extend(app_router.registry)
-router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -222,8 +222,8 @@ SPECTACULAR_SETTINGS = {
         "PersonRoleEnum": "meute.core.choices.PersonRole",
         "PartyRoleEnum": "meute.partnerships.choices.PartyRole",
         "PartnerTypeEnum": "meute.core.choices.PartnerType",
-        "LabelKindEnum": "meute.programs.models.LabelKind",
-        "PayoutStatusEnum": "meute.remuneration.models.PayoutStatus",
+        "LabelKindEnum": "meute.locator.choices.LabelKind",
+        "PayoutStatusEnum": "meute.remuneration.choices.PayoutStatus",
         "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
     },
 }

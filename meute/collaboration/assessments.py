@@ -15,40 +15,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meute.collaboration import advisor, playbooks
-from meute.collaboration.models import LEAD_ROLES, AssessmentResponse, AssessmentRound, ModelDecision
-from meute.groupings import groupings
+from meute.collaboration.models import AssessmentResponse, AssessmentRound, ModelDecision
 from meute.partnerships.choices import CollaborationModel
-from meute.partnerships.models import Partnership, PartnershipParty
+from meute.partnerships.models import Partnership
+
+from .roles import is_lead, members, seat_of
 
 GROUPING_MODELS = [
     value for value in CollaborationModel.values if value != CollaborationModel.CHANNEL_AGREEMENT
 ]
-
-
-def seat_of(user, grouping) -> PartnershipParty | None:
-    """The seat of a partner user's organisation in the grouping (staff have none)."""
-    if not (user and user.is_authenticated and user.is_partner_user):
-        return None
-    return groupings.seat_of(user, grouping)
-
-
-def is_lead(user, grouping) -> bool:
-    """Staff editors, or a user of the grouping's coordinator / project lead."""
-    if user.is_authenticated and user.can_edit_all:
-        return True
-    seat = seat_of(user, grouping)
-    return bool(seat and seat.role in LEAD_ROLES)
-
-
-def sees_all_answers(user, grouping) -> bool:
-    if user.is_authenticated and user.is_staff_member:
-        return True
-    seat = seat_of(user, grouping)
-    return bool(seat and seat.role in LEAD_ROLES)
-
-
-def members(grouping) -> list[PartnershipParty]:
-    return list(grouping.parties.select_related("organization").order_by("organization__name"))
 
 
 def current_round(grouping, create=False) -> AssessmentRound | None:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meute.collaboration import advisor
-from meute.collaboration.models import PlaybookItemStatus
+from meute.collaboration.choices import PlaybookItemStatus
 from meute.collaboration.playbooks import format_percent, rate_bounds
 from meute.core.forms import StyledFormMixin
 from meute.partnerships.choices import CollaborationModel

@@ -16,12 +16,13 @@ from meute.lib.models import BusinessModel
 from meute.partnerships.choices import CollaborationModel, PartyRole
 from meute.partnerships.models import Partnership, PartnershipParty, PartnershipScopedQuerySet
 
+from .choices import PlaybookItemStatus
+
 __all__ = [
     "AssessmentRound",
     "AssessmentResponse",
     "ModelDecision",
     "PlaybookItem",
-    "PlaybookItemStatus",
     "PlaybookDocument",
     "LEAD_ROLES",
 ]
@@ -138,13 +139,6 @@ class ModelDecision(BusinessModel):
 
     def __str__(self):
         return f"{self.partnership} — {self.get_chosen_model_display()}"
-
-
-class PlaybookItemStatus(models.TextChoices):
-    TODO = "todo", _("To do")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 class PlaybookItem(BusinessModel):

@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.collaboration.catalogue import entries_for
-from meute.collaboration.models import PlaybookDocument, PlaybookItem, PlaybookItemStatus
+from meute.collaboration.choices import PlaybookItemStatus
+from meute.collaboration.models import PlaybookDocument, PlaybookItem
 from meute.remuneration.models import RemunerationVersion
+
+from .roles import is_lead
 
 EDITABLE_FIELDS = (
     "status",
@@ -65,7 +68,6 @@ def items_for(grouping, model: str | None = None) -> list[PlaybookItem]:
 
 def can_change_item(user, item, lead: bool | None = None) -> bool:
     """``lead``: whether the user leads the item's grouping, when the caller already knows (lists)."""
-    from meute.collaboration.assessments import is_lead
 
     if not (user and user.is_authenticated):
         return False

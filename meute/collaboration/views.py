@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from meute.collaboration import assessments as workflow
-from meute.collaboration import playbooks, termsheet
+from meute.collaboration import playbooks, roles, termsheet
 from meute.collaboration.advisor import AXES, AXIS_LABELS, QUESTIONS
 from meute.collaboration.forms import AdoptForm, AssessmentForm, DocumentForm, PlaybookItemForm
 from meute.collaboration.models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem
@@ -31,7 +31,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 def item_choices(grouping):
     """The grouping's member organisations and their people: the possible owners of its items."""
-    members = [seat.organization for seat in workflow.members(grouping)]
+    members = [seat.organization for seat in roles.members(grouping)]
     people = list(
         Person.objects.filter(organization__in=members)
         .select_related("organization")
@@ -90,8 +90,8 @@ class AdviceView(GroupingMixin, TemplateView):
             answer_rows=answer_rows,
             axis_labels=[AXIS_LABELS[a] for a in AXES],
             can_answer=bool(workflow.answerable_organizations(user, grouping)),
-            is_lead=workflow.is_lead(user, grouping),
-            sees_all=workflow.sees_all_answers(user, grouping),
+            is_lead=roles.is_lead(user, grouping),
+            sees_all=roles.sees_all_answers(user, grouping),
             adopt_form=kwargs.get("adopt_form") or AdoptForm(),
             decisions=list(
                 ModelDecision.objects.filter(partnership=grouping).select_related("decided_by")[:5]
@@ -156,7 +156,7 @@ class AssessmentView(GroupingMixin, TemplateView):
 class AdoptView(GroupingMixin, View):
     def post(self, request, *args, **kwargs):
         grouping = self.get_grouping()
-        if not workflow.is_lead(request.user, grouping):
+        if not roles.is_lead(request.user, grouping):
             raise PermissionDenied
         form = AdoptForm(request.POST)
         if form.is_valid():
@@ -179,7 +179,7 @@ class AdoptView(GroupingMixin, View):
 class NewRoundView(GroupingMixin, View):
     def post(self, request, *args, **kwargs):
         grouping = self.get_grouping()
-        if not workflow.is_lead(request.user, grouping):
+        if not roles.is_lead(request.user, grouping):
             raise PermissionDenied
         assessment_round = workflow.open_new_round(request.user, grouping)
         messages.success(
@@ -198,7 +198,7 @@ class PlaybookView(GroupingMixin, TemplateView):
         items = playbooks.items_for(grouping)
         failed = kwargs.pop("failed_form", None)
         rows = []
-        lead = workflow.is_lead(user, grouping)
+        lead = roles.is_lead(user, grouping)
         members, people = item_choices(grouping)
         for item in items:
             editable = playbooks.can_change_item(user, item, lead=lead)

@@ -12,13 +12,8 @@ from django.db import transaction
 
 from meute.collaboration import advisor
 from meute.collaboration.catalogue import REFERRAL_RATE_MIN, entries_for
-from meute.collaboration.models import (
-    AssessmentResponse,
-    AssessmentRound,
-    ModelDecision,
-    PlaybookItem,
-    PlaybookItemStatus,
-)
+from meute.collaboration.choices import PlaybookItemStatus
+from meute.collaboration.models import AssessmentResponse, AssessmentRound, ModelDecision, PlaybookItem
 from meute.partnerships.choices import PartnershipKind, PartyRole
 from meute.partnerships.models import Partnership
 

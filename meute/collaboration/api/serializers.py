@@ -2,14 +2,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from meute.collaboration.choices import PlaybookItemStatus
 from meute.collaboration.forms import MODEL_CHOICES
-from meute.collaboration.models import (
-    AssessmentResponse,
-    ModelDecision,
-    PlaybookDocument,
-    PlaybookItem,
-    PlaybookItemStatus,
-)
+from meute.collaboration.models import AssessmentResponse, ModelDecision, PlaybookDocument, PlaybookItem
 from meute.core.models import Organization, Person
 
 MODEL_HELP = "One of: " + ", ".join(value for value, _label in MODEL_CHOICES if value)

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from meute.collaboration import playbooks
 from meute.collaboration.catalogue import CATALOGUE, entries_for
-from meute.collaboration.models import PlaybookDocument, PlaybookItem, PlaybookItemStatus
+from meute.collaboration.choices import PlaybookItemStatus
+from meute.collaboration.models import PlaybookDocument, PlaybookItem
 from meute.collaboration.tests.advice_helpers import advice_world_fixture  # noqa: F401
 from meute.core.factories import PersonFactory
 from meute.partnerships.choices import CollaborationModel as M

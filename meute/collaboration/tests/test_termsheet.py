@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from meute.collaboration import playbooks, termsheet
-from meute.collaboration.models import PlaybookItemStatus
+from meute.collaboration.choices import PlaybookItemStatus
 from meute.collaboration.tests.advice_helpers import advice_world_fixture  # noqa: F401
 from meute.partnerships.choices import CollaborationModel as M
 

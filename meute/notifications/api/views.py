@@ -6,20 +6,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from meute.lib.api_views import UUID_PATTERN
+from meute.notifications.models import Notification
+from meute.notifications.notify import mark_read
 
-from .models import Notification
-from .notify import mark_read
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="uuid", read_only=True)
-    read = serializers.BooleanField(source="is_read", read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "title", "body", "url", "read", "read_at", "created_at"]
-        read_only_fields = fields
-
+from .serializers import NotificationSerializer
 
 ReadCount = inline_serializer("NotificationsMarkedRead", {"marked_read": serializers.IntegerField()})
 

@@ -1,0 +1,13 @@
+from rest_framework import serializers
+
+from meute.notifications.models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    read = serializers.BooleanField(source="is_read", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "read", "read_at", "created_at"]
+        read_only_fields = fields

@@ -1,0 +1,35 @@
+from meute.lib.admin import register_read_only
+
+from .models import (
+    Ambassador,
+    BusinessPlan,
+    BusinessPlanVersion,
+    CertifiedPerson,
+    Objective,
+    PartnerMetric,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    RevenueRecord,
+    Tier,
+    TierChange,
+    TierRuleVersion,
+)
+
+register_read_only(
+    Ambassador,
+    BusinessPlan,
+    BusinessPlanVersion,
+    CertifiedPerson,
+    Objective,
+    PartnerMetric,
+    PartnerTier,
+    Program,
+    ProgramCost,
+    ProgramPartnerType,
+    RevenueRecord,
+    Tier,
+    TierChange,
+    TierRuleVersion,
+)
