@@ -187,7 +187,7 @@ def radar_chart(axes, series, *, title, maximum, places=None) -> Chart:
         )
 
     for ring in (0.25, 0.5, 0.75, 1):
-        chart.grid.append({"points": " ".join("%s,%s" % point(i, ring) for i in range(count))})
+        chart.grid.append({"points": " ".join("{},{}".format(*point(i, ring)) for i in range(count))})
     for index, axis in enumerate(axes):
         x, y = point(index, 1.18)
         chart.shapes.append(Shape(axis, None, axis, label_x=x, label_y=y))
