@@ -16,6 +16,7 @@ from meute.core.models import ProductLine, User
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 
 from . import workflow
+from .customers import save_customer
 from .models import Customer
 
 CUSTOMERS = [
@@ -76,7 +77,7 @@ def populate_demo(rng, today: datetime.date | None = None) -> int:
     for name, city, domain in DIRECT_ACCOUNTS:
         customer = Customer(name=name, city=city, website_domain=domain, is_direct_account=True)
         customer.account_owner = reviewer
-        customer.save()
+        save_customer(customer)
     partnerships = list(
         Partnership.objects.filter(kind=PartnershipKind.CHANNEL, status=PartnershipStatus.ACTIVE)
         .prefetch_related("product_lines")

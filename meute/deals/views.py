@@ -66,6 +66,8 @@ class DealCreateView(AgreementGateMixin, CreatePermissionMixin, TemplateView):
                     form.cleaned_data["partnership"],
                     form.to_data(),
                     idempotency_key=form.cleaned_data["idempotency_key"],
+                    # Registering answers the conflict check too: it spends the same budget.
+                    withhold_hint=not ConflictCheckThrottle().allow_request(request, self),
                 )
             except ValidationError as exc:
                 _apply_validation_error(form, exc)
@@ -77,6 +79,14 @@ class DealCreateView(AgreementGateMixin, CreatePermissionMixin, TemplateView):
                         request,
                         _("Deal registered: %(stage)s.") % {"stage": deal.get_stage_display().lower()},
                     )
+                    if deal.conflict_hint_withheld:
+                        messages.warning(
+                            request,
+                            _(
+                                "Too many conflict checks in a short time: this registration does not show "
+                                "its conflict level and waits for a channel manager's review."
+                            ),
+                        )
                 return redirect(deal)
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
@@ -143,6 +153,7 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
             can_submit=changeable and deal.stage == DealStage.DRAFT,
             evidence=deal.conflict_evidence if user.is_staff_member else None,
+            hint_withheld=deal.conflict_hint_withheld and not user.is_staff_member,
             reason_form=kwargs.get("reason_form") or ReasonForm(),
             extend_form=ExtendForm(),
         )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.models import Organization, ProductLine, Sector, User
 from meute.deals.choices import Currency
+from meute.deals.customers import save_customer
 from meute.deals.models import REGISTERED_CUSTOMER_FIELDS, Customer, DealParty, DealRegistration
 from meute.deals.workflow import RegistrationData
 from meute.lib.api_serializers import ModelValidatedSerializer
@@ -30,6 +31,7 @@ class CustomerSerializer(ModelValidatedSerializer):
             "vat_number",
             "website_domain",
             "email_domain",
+            "phone",
             "address",
             "postal_code",
             "city",
@@ -42,6 +44,17 @@ class CustomerSerializer(ModelValidatedSerializer):
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
         validators = []
+
+    def create(self, validated_data):
+        customer = Customer(**validated_data)
+        save_customer(customer)
+        return customer
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        save_customer(instance)
+        return instance
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -79,6 +92,13 @@ class DealSerializer(ModelValidatedSerializer):
     conflict = serializers.SerializerMethodField(
         help_text=_("Staff only: the candidate matches with their evidence, found at submission.")
     )
+    conflict_level = serializers.SerializerMethodField(
+        help_text=_(
+            "distinct, possible or same; null for a partner whose conflict-check budget was used up when "
+            "registering (the hint is withheld)."
+        )
+    )
+    conflict_score = serializers.SerializerMethodField(help_text=_("Staff only: the match probability."))
 
     class Meta:
         model = DealRegistration
@@ -139,6 +159,20 @@ class DealSerializer(ModelValidatedSerializer):
         if user is not None and user.is_staff_member:
             return CustomerSummarySerializer(deal.customer).data
         return _own_words(deal.registered_customer())
+
+    def _staff(self) -> bool:
+        user = getattr(self.context.get("request"), "user", None)
+        return user is not None and user.is_staff_member
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_conflict_level(self, deal):
+        if deal.conflict_hint_withheld and not self._staff():
+            return None
+        return deal.conflict_level
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True))
+    def get_conflict_score(self, deal):
+        return str(deal.conflict_score) if self._staff() else None
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_conflict(self, deal):
@@ -205,6 +239,11 @@ class CheckResultSerializer(serializers.Serializer):
     status = serializers.CharField(help_text=_("distinct, possible or same"))
     messages = serializers.ListField(child=serializers.CharField())
     outside_boundaries = serializers.BooleanField()
+    refused = serializers.BooleanField(help_text=_("Registration would refuse it (e.g. products outside)."))
+    own_registration = serializers.UUIDField(
+        allow_null=True,
+        help_text=_("Your open registration of the same customer: registering again is refused."),
+    )
     details = serializers.JSONField(
         allow_null=True, help_text=_("Staff only: every candidate with its score and the evidence per field.")
     )

@@ -16,7 +16,7 @@ from meute.programs.agreements import AgreementAcceptedPermission
 
 from . import serializers
 
-STAGE_ERRORS = {"wrong_stage", "already_protected", "too_many_extensions"}
+STAGE_ERRORS = {"wrong_stage", "already_protected", "too_many_extensions", "already_registered"}
 
 
 _call = workflow_caller(STAGE_ERRORS)
@@ -70,6 +70,9 @@ class DealViewSet(VisibleModelViewSet):
             data,
             submit=serializer.validated_data["submit"],
             idempotency_key=key,
+            # Registering answers the conflict check too: it spends the same budget (no 429: the deal is
+            # registered, only its conflict level is withheld).
+            withhold_hint=not ConflictCheckThrottle().allow_request(request, self),
         )
         return self._detail(deal, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
