@@ -211,9 +211,8 @@ def main():
     print(
         f"thresholds: same >= {SAME_THRESHOLD}, possible >= {POSSIBLE_THRESHOLD} (one default for every set)"
     )
-    print(
-        f"weights: {'built-in defaults' if args.default_weights else 'learnt from each set without its labels'}"
-    )
+    origin = "built-in defaults" if args.default_weights else "learnt from each set without its labels"
+    print(f"weights: {origin}")
     header = f"{'set':<22}{'records':>8}{'true':>7}{'blocked':>9}{'block.rec':>10}{'P':>7}{'R':>7}{'F1':>7}"
     header += f"{'FP':>5}{'FN':>5}   flagged P/R"
     print(header)

@@ -1,7 +1,7 @@
 """Weighing the evidence that two records are the same company (Fellegi–Sunter).
 
 Each field is compared at a few levels (the name: exact, close, similar, one contained in the other,
-different numbers, different). Each level has two probabilities: ``m``, how often two records of the same
+different). Each level has two probabilities: ``m``, how often two records of the same
 company compare at that level, and ``u``, how often two unrelated companies do. The level weighs
 ``log2(m / u)`` bits: positive when it is evidence for the same company, negative against, zero when the
 field is missing on either side. The weights add up with the prior odds into a match probability, the
@@ -35,7 +35,8 @@ POSSIBLE_THRESHOLD = 0.5
 DEFAULT_BASE_SIZE = 1000
 
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
-    "name": ("different", "numbers_differ", "contained", "similar", "close", "exact"),
+    "name": ("different", "contained", "similar", "close", "exact"),
+    "name_numbers": ("different", "exact"),
     "address": ("different", "number_differs", "similar", "close", "exact"),
     "postal_code": ("different", "same_area", "exact"),
     "city": ("different", "similar", "exact"),
@@ -48,10 +49,11 @@ MAX_LEVELS = max(len(levels) for levels in FIELD_LEVELS.values())
 NULL = -1
 NAME = FIELDS.index("name")
 NAME_EXACT = FIELD_LEVELS["name"].index("exact")
-NAME_UNLIKE = [FIELD_LEVELS["name"].index("different"), FIELD_LEVELS["name"].index("numbers_differ")]
+NUMBERS = FIELDS.index("name_numbers")
 
 FIELD_LABELS = {
     "name": _("Name"),
+    "name_numbers": _("Numbers in the name"),
     "address": _("Address"),
     "postal_code": _("Postal code"),
     "city": _("City"),
@@ -66,7 +68,8 @@ LEVEL_TEXTS = {
     ("name", "close"): _("Nearly the same name (a typo, a letter or the word order)"),
     ("name", "similar"): _("Similar names"),
     ("name", "contained"): _("One name is contained in the other"),
-    ("name", "numbers_differ"): _("The names carry different numbers"),
+    ("name_numbers", "exact"): _("The names carry the same numbers"),
+    ("name_numbers", "different"): _("The names carry different numbers"),
     ("name", "different"): _("Different names"),
     ("address", "exact"): _("Same address"),
     ("address", "close"): _("Nearly the same address"),
@@ -98,9 +101,9 @@ DEFAULT_PARAMETERS = {
         "close": (0.25, 0.001),
         "similar": (0.1, 0.01),
         "contained": (0.04, 0.005),
-        "numbers_differ": (0.004, 0.001),
-        "different": (0.056, 0.9825),
+        "different": (0.06, 0.9835),
     },
+    "name_numbers": {"exact": (0.98, 0.1), "different": (0.02, 0.9)},
     "address": {
         "exact": (0.6, 0.0005),
         "close": (0.15, 0.001),
@@ -185,28 +188,13 @@ def _name_levels(left: list[dict], right: list[dict]) -> np.ndarray:
     ordered = _similarity(a, b, fuzz.token_sort_ratio)
     subset = _similarity(a, b, fuzz.token_set_ratio)
     winkler = _similarity(a, b, JaroWinkler.normalized_similarity)
-    numbers = np.array(
-        [
-            bool(x["name_numbers"]) and bool(y["name_numbers"]) and x["name_numbers"] != y["name_numbers"]
-            for x, y in zip(left, right, strict=True)
-        ],
-        dtype=bool,
-    )
     best = np.maximum(squashed, ordered)
     levels = FIELD_LEVELS["name"]
     return np.select(
-        [
-            null,
-            exact,
-            numbers,
-            (best >= 0.9) | (winkler >= 0.96),
-            (best >= 0.8) | (winkler >= 0.9),
-            subset >= 0.99,
-        ],
+        [null, exact, (best >= 0.9) | (winkler >= 0.96), (best >= 0.8) | (winkler >= 0.9), subset >= 0.99],
         [
             NULL,
             levels.index("exact"),
-            levels.index("numbers_differ"),
             levels.index("close"),
             levels.index("similar"),
             levels.index("contained"),
@@ -277,6 +265,12 @@ def comparison_levels(left: list[dict], right: list[dict]) -> np.ndarray:
     if not n:
         return levels
     levels[:, FIELDS.index("name")] = _name_levels(left, right)
+    levels[:, NUMBERS] = [
+        NULL
+        if not x["name_numbers"] or not y["name_numbers"]
+        else int(x["name_numbers"] == y["name_numbers"])
+        for x, y in zip(left, right, strict=True)
+    ]
     levels[:, FIELDS.index("address")] = _address_levels(left, right)
     levels[:, FIELDS.index("postal_code")] = _equal_levels(left, right, "postal_code", _same_area)
     levels[:, FIELDS.index("city")] = _equal_levels(left, right, "city", _similar_city)
@@ -324,7 +318,7 @@ def score_pairs(left: list[dict], right: list[dict], weights: Weights, name_freq
     scores = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
     # Two different names (or names with different numbers) are never "same" on the other fields alone:
     # two shops of one building share its address and switchboard. A channel manager looks at them.
-    unlike = np.isin(levels[:, NAME], NAME_UNLIKE)
+    unlike = (levels[:, NAME] == 0) | (levels[:, NUMBERS] == 0)
     scores = np.where(unlike, np.minimum(scores, SAME_THRESHOLD * 0.999), scores)
     identity = []
     for index, (x, y) in enumerate(zip(left, right, strict=True)):
@@ -408,5 +402,6 @@ def explain(scored: Scored, index: int) -> list[Evidence]:
             text += " (" + str(COMMON_NAME_TEXT if scored.tf_bits[index] < 0 else RARE_NAME_TEXT) + ")"
         outcome, similarity = _outcome(name, label)
         evidence.append(Evidence(name, outcome, similarity, level=label, weight=weight, text=text))
-    evidence.sort(key=lambda e: -abs(e.weight))
-    return evidence
+    fields = evidence[1:] if identity else evidence
+    fields.sort(key=lambda e: -abs(e.weight))
+    return evidence[:1] + fields if identity else fields
