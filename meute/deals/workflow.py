@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, OperationalError, connections, router, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,6 +29,7 @@ from .models import Customer, DealRegistration
 
 DEFAULT_PROTECTION_DAYS = 90
 MAX_EXTENSIONS = 2
+DEADLOCK_ATTEMPTS = 5
 
 # Sent when a deal is won, with ``deal``: the revenue records of the programmes app listen to it.
 deal_won = Signal()
@@ -201,27 +202,45 @@ def validate_registration(partnership, data: RegistrationData) -> dict:
     return errors
 
 
-def _lock_company(record: conflicts.Record, matches=()) -> None:
+def _lock_company(record: conflicts.Record) -> None:
     """Serialise every transaction that could resolve or protect the same company as ``record``.
 
-    PostgreSQL: transaction-level advisory locks on the record's blocking keys, on the keys of the customers
-    it matched and on their ids, taken in one fixed order (so two transactions never wait on each other
-    crosswise). Two spellings of one company share a blocking key, or they could not find each other.
-    SQLite serialises writing transactions already (they start IMMEDIATE). Locks already held by the
-    transaction are taken again at no cost.
+    PostgreSQL: transaction-level advisory locks on the record's blocking keys, in one fixed order. Two
+    records that can find each other share a blocking key (that is how candidates are found), so two
+    registrations or approvals of one company, whatever its spelling, never run at the same time. SQLite
+    serialises writing transactions already (they start IMMEDIATE).
     """
     connection = connections[router.db_for_write(Customer)]
     if connection.vendor != "postgresql":
         return
-    numbers = set(blocking.lock_numbers(record, [m.values["id"] for m in matches]))
-    for match in matches:
-        numbers.update(blocking.lock_numbers(conflicts.Record.from_customer_values(match.values)))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(pg_advisory_xact_lock(n)) "
             "FROM (SELECT unnest(%s::bigint[]) AS n ORDER BY 1) AS locks",
-            [sorted(numbers)],
+            [blocking.lock_numbers(record)],
         )
+
+
+def _retrying(function):
+    """Run ``function`` (a whole transaction) again when the database chose it as a deadlock victim.
+
+    A registration that attaches to an existing customer locks that customer's keys after its own: two
+    such registrations can wait on each other, and PostgreSQL then aborts one. It is simply run again.
+    """
+
+    def run(*args, **kwargs):
+        connection = connections[router.db_for_write(DealRegistration)]
+        attempts = 1 if connection.in_atomic_block else DEADLOCK_ATTEMPTS
+        for attempt in range(attempts):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as exc:
+                deadlock = getattr(exc.__cause__, "sqlstate", None) == "40P01"
+                if not deadlock or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def _related(matches, level=MatchLevel.POSSIBLE):
@@ -265,10 +284,8 @@ def resolve_customer(data: RegistrationData, partnership=None) -> Customer:
     company is refused (the message names that registration).
     """
     record = data.record()
-    _lock_company(record, _related(conflicts.match_customers(record)))
-    matches = conflicts.match_customers(record)
-    _lock_company(record, _related(matches))
-    same = _related(matches, MatchLevel.SAME)
+    _lock_company(record)
+    same = _related(conflicts.match_customers(record), MatchLevel.SAME)
     if partnership is not None:
         own = _already_registered(partnership, [m.values["id"] for m in same])
         if own is not None:
@@ -309,6 +326,7 @@ def resolve_customer(data: RegistrationData, partnership=None) -> Customer:
     return customer
 
 
+@_retrying
 def register(
     user, partnership, data: RegistrationData, *, submit=True, idempotency_key: str = "", withhold_hint=False
 ):
@@ -449,11 +467,9 @@ def _approve(deal, user, reason: str) -> DealRegistration:
     """Protect ``deal`` unless its company (its customer or any customer matching it as "same", whatever
     the spelling) is already protected. Under the company's locks, so concurrent approvals of different
     spellings of one company are decided one after the other."""
-    customer = Customer.objects.get(pk=deal.customer_id)
-    record = customer_record(customer)
-    _lock_company(record, _related(conflicts.match_customers(record)))
+    record = customer_record(Customer.objects.get(pk=deal.customer_id))
+    _lock_company(record)
     same = _related(conflicts.match_customers(record), MatchLevel.SAME)
-    _lock_company(record, same)
     # Lock the customer row too: a concurrent approval of another registration of it waits here.
     Customer.objects.select_for_update().filter(pk=deal.customer_id).first()
     deal = _locked(deal)
@@ -485,6 +501,7 @@ def _approve(deal, user, reason: str) -> DealRegistration:
     return deal
 
 
+@_retrying
 def approve(deal, user, reason: str = "") -> DealRegistration:
     """submitted → approved: the customer is protected for this partnership for the protection period."""
     if not can_review(user):
