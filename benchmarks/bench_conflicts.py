@@ -9,7 +9,9 @@ a SIREN, half with a web domain) with their blocking keys, and N registrations i
 ``--checks`` look-ups of existing customers written differently (typo, legal form, upper case, no
 identifier) and reports the median and 95th percentile, next to the floor: an exact SIREN look-up on the
 indexed column. Uses a temporary SQLite file unless DATABASE_URL is set; everything is rolled back at the
-end. Targets: median under 20 ms and p95 under 50 ms.
+end. Targets: median under 10 ms and p95 under 25 ms, and the written-differently customer found in every
+check. The weights in force are stored with the base's size, so the check counts the name's frequency as
+it does on a trained base.
 """
 
 import argparse
@@ -42,8 +44,10 @@ from django.utils import timezone  # noqa: E402
 
 from meute.core.demo import identifiers  # noqa: E402
 from meute.core.models import Organization  # noqa: E402
-from meute.deals import conflicts  # noqa: E402
-from meute.deals.models import Customer, CustomerKey, DealRegistration  # noqa: E402
+from meute.deals import conflicts, training  # noqa: E402
+from meute.deals.blocking import blocking_keys, find_candidates  # noqa: E402
+from meute.deals.evidence import Weights  # noqa: E402
+from meute.deals.models import Customer, CustomerKey, DealRegistration, MatcherWeights  # noqa: E402
 from meute.lib.bulk import insert_rows  # noqa: E402
 from meute.partnerships.choices import PartyRole  # noqa: E402
 from meute.partnerships.models import Partnership  # noqa: E402
@@ -161,9 +165,11 @@ def synthesise(n: int, rng) -> list[tuple]:
                 None,
                 False,
                 None,
+                "",
             )
         )
-        keys.extend((customer_id, k) for k in conflicts.blocking_keys(key, city))
+        record = conflicts.Record(name=name, siren=siren, website=domain, city=city, country="FR")
+        keys.extend((customer_id, k) for k in blocking_keys(record))
         if index % max(1, n // 2000) == 0:
             samples.append((customer_id, name, siren, city))
     columns = [
@@ -184,6 +190,7 @@ def synthesise(n: int, rng) -> list[tuple]:
         "sector_id",
         "is_direct_account",
         "account_owner_id",
+        "phone",
     ]
     started = time.perf_counter()
     insert_rows(Customer, columns, customers)
@@ -225,6 +232,7 @@ def synthesise(n: int, rng) -> list[tuple]:
                 "",
                 "",
                 "",
+                False,
             )
         )
     deal_columns = [
@@ -256,6 +264,7 @@ def synthesise(n: int, rng) -> list[tuple]:
         "contact_email",
         "contact_phone",
         "contact_title",
+        "conflict_hint_withheld",
     ]
     insert_rows(DealRegistration, deal_columns, deals)
     with connection.cursor() as cursor:
@@ -310,11 +319,16 @@ def main():
     print(f"database: {connection.vendor}")
     with transaction.atomic():
         samples, partnerships = synthesise(args.n, rng)
+        MatcherWeights.objects.update(is_active=False)
+        MatcherWeights.objects.create(
+            version=999_999, parameters=Weights.default().parameters, base_size=args.n, is_active=True
+        )
+        training.forget_cached_weights()
         partnership = Partnership.objects.prefetch_related("territories", "product_lines", "sectors").get(
             pk=partnerships[0].pk
         )
         picks = [rng.choice(samples) for _ in range(args.checks)]
-        check_times, exact_times, found, twins = [], [], 0, 0
+        check_times, exact_times, found, twins, flagged = [], [], 0, 0, 0
         same_name_and_city = twins_of(picks)
         for _customer_id, name, _siren, city in picks[:20]:  # warm-up
             conflicts.check(partnership, conflicts.Record(name=variant(rng, name), city=city))
@@ -323,7 +337,10 @@ def main():
             started = time.perf_counter()
             result = conflicts.check(partnership, record)
             check_times.append((time.perf_counter() - started) * 1000)
-            ids = {c.customer_id for c in result.candidates}
+            flagged += customer_id in {c.customer_id for c in result.candidates}
+            # Found: among the candidates the check scored (blocking and ranking); flagged: scored "possible"
+            # or "same" (a typo'd name in the right city, nothing else, is weak evidence among a million).
+            ids = {row["id"] for row in find_candidates(record)}
             found += customer_id in ids
             # Synthetic names repeat (short syllable words): another customer with the same normalised
             # name in the same city is indistinguishable from the variant's information alone.
@@ -333,18 +350,20 @@ def main():
             Customer.objects.filter(siren=probe).values_list("id", flat=True).first()
             exact_times.append((time.perf_counter() - started) * 1000)
         transaction.set_rollback(True)
+    training.forget_cached_weights()
     check_median, check_p95 = statistics.median(check_times), percentile(check_times, 0.95)
     exact_median, exact_p95 = statistics.median(exact_times), percentile(exact_times, 0.95)
     print(f"conflict check : median {check_median:.2f} ms, p95 {check_p95:.2f} ms ({args.checks} checks)")
     print(f"exact SIREN    : median {exact_median:.2f} ms, p95 {exact_p95:.2f} ms (the floor)")
     print(f"ratio (median) : {check_median / exact_median:.1f}x the exact-key look-up")
     print(f"the written-differently customer was among the candidates in {found}/{len(picks)} checks")
+    print(f"  and flagged (possible or same) in {flagged}/{len(picks)} checks")
     print(
         f"  + {twins} more where a customer of the same name and city (indistinguishable) was: "
         f"{found + twins}/{len(picks)}"
     )
-    ok = check_median < 20 and check_p95 < 50
-    print("targets (median < 20 ms, p95 < 50 ms):", "met" if ok else "MISSED")
+    ok = check_median <= 10 and check_p95 <= 25 and found == len(picks)
+    print("targets (median <= 10 ms, p95 <= 25 ms, found in every check):", "met" if ok else "MISSED")
     return 0 if ok else 1
 
 
