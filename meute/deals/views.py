@@ -17,11 +17,11 @@ from meute.lib.throttling import ConflictCheckThrottle
 from meute.lib.views import CreatePermissionMixin, FilteredListMixin, VisibleObjectMixin
 from meute.programs.agreements import AgreementGateMixin
 
-from . import conflicts, workflow
+from . import conflicts, evidence, training, workflow
 from .choices import DealStage
 from .filters import DealFilter
 from .forms import CheckForm, ExtendForm, ReasonForm, RegistrationForm
-from .models import DealParty, DealRegistration
+from .models import DealParty, DealRegistration, MatcherWeights
 
 
 def _apply_validation_error(form, exc: ValidationError) -> None:
@@ -212,3 +212,24 @@ class DealActionView(VisibleObjectMixin, View):
                 request, _("Registration %(stage)s.") % {"stage": deal.get_stage_display().lower()}
             )
         return redirect(deal)
+
+
+class MatcherWeightsView(LoginRequiredMixin, TemplateView):
+    """Staff: the weights the conflict check uses (version, per field and level), and earlier versions."""
+
+    template_name = "deals/matcher_weights.html"
+
+    def get_context_data(self, **kwargs):
+        if not self.request.user.is_staff_member:
+            raise PermissionDenied
+        weights = training.weights_in_force()
+        kwargs.update(
+            weights=weights,
+            rows=weights.rows(),
+            versions=list(
+                MatcherWeights.objects.visible_to(self.request.user).select_related("trained_by")[:20]
+            ),
+            same_threshold=evidence.SAME_THRESHOLD,
+            possible_threshold=evidence.POSSIBLE_THRESHOLD,
+        )
+        return super().get_context_data(**kwargs)

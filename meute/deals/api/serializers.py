@@ -7,7 +7,14 @@ from meute.core.api.serializers import by_code, by_uuid
 from meute.core.models import Organization, ProductLine, Sector, User
 from meute.deals.choices import Currency
 from meute.deals.customers import save_customer
-from meute.deals.models import REGISTERED_CUSTOMER_FIELDS, Customer, DealParty, DealRegistration
+from meute.deals.evidence import Weights
+from meute.deals.models import (
+    REGISTERED_CUSTOMER_FIELDS,
+    Customer,
+    DealParty,
+    DealRegistration,
+    MatcherWeights,
+)
 from meute.deals.workflow import RegistrationData
 from meute.lib.api_serializers import ModelValidatedSerializer
 from meute.partnerships.models import Partnership
@@ -262,3 +269,50 @@ class DealPartySerializer(ModelValidatedSerializer):
         fields = ["uuid", "url", "deal", "organization", "organization_name", "role", "share", "created_at"]
         read_only_fields = ["uuid", "created_at"]
         validators = []
+
+
+class WeightRowSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    field_label = serializers.CharField()
+    level = serializers.CharField()
+    meaning = serializers.CharField()
+    m = serializers.FloatField(
+        help_text=_("How often two records of the same company compare at this level.")
+    )
+    u = serializers.FloatField(help_text=_("How often two unrelated companies compare at this level."))
+    weight = serializers.FloatField(help_text=_("log2(m / u), in bits: positive for, negative against."))
+
+
+class MatcherWeightsSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:matcherweights-detail", lookup_field="uuid")
+    trained_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    weights = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatcherWeights
+        fields = [
+            "uuid",
+            "url",
+            "version",
+            "is_active",
+            "base_size",
+            "records_used",
+            "pairs_used",
+            "notes",
+            "trained_by",
+            "created_at",
+            "weights",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(WeightRowSerializer(many=True))
+    def get_weights(self, version):
+        return Weights(version.parameters).rows()
+
+
+class WeightsInForceSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("0: the built-in defaults (never retrained)."))
+    base_size = serializers.IntegerField()
+    same_threshold = serializers.FloatField()
+    possible_threshold = serializers.FloatField()
+    weights = WeightRowSerializer(many=True)

@@ -3,11 +3,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from meute.deals import conflicts, workflow
+from meute.deals import conflicts, evidence, training, workflow
 from meute.deals.filters import DealFilter
-from meute.deals.models import Customer, DealParty, DealRegistration
+from meute.deals.models import Customer, DealParty, DealRegistration, MatcherWeights
 from meute.lib.api import RolePermission
 from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
@@ -186,3 +187,38 @@ class DealPartyViewSet(VisibleModelViewSet):
     model = DealParty
     serializer_class = serializers.DealPartySerializer
     select_related = ("deal", "organization")
+
+
+def weights_in_force_body() -> dict:
+    weights = training.weights_in_force()
+    return {
+        "version": weights.version,
+        "base_size": weights.base_size,
+        "same_threshold": evidence.SAME_THRESHOLD,
+        "possible_threshold": evidence.POSSIBLE_THRESHOLD,
+        "weights": weights.rows(),
+    }
+
+
+@crud_schema(
+    "versions of the conflict matcher's weights",
+    "a version of the weights",
+    "Staff only. Each `meute deals retrain` stores a version; the one in force scores every check.",
+)
+class MatcherWeightsViewSet(VisibleModelViewSet):
+    model = MatcherWeights
+    serializer_class = serializers.MatcherWeightsSerializer
+    select_related = ("trained_by",)
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        summary="The weights in force",
+        description="Staff only: the version that scores checks (0 = built-in defaults), the thresholds, "
+        "and per field and level m, u, the weight in bits and its meaning.",
+        responses=serializers.WeightsInForceSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def current(self, request):
+        if not request.user.is_staff_member:
+            raise PermissionDenied()
+        return Response(weights_in_force_body())
