@@ -9,7 +9,7 @@ of them whatever the usual damage to its spelling:
 - a phonetic code of each word (``f:``), the squashed name (``k:``), the name in its city in any word order
   (``c:``) and with one word reduced to its initial (``o:``), the start of each word in its postcode (``z:``);
 - the identifiers, web and e-mail domains and the phone number (``s:``, ``v:``, ``w:``, ``p:``), the street
-  number with its street (``a:``).
+  number with each street word and in its postcode (``a:``, ``n:``, ``y:``).
 
 A key shared by more than ``KEY_FREQUENCY_CAP`` customers says little about which company it is: it is
 dropped whole (never a random part of it). The remaining candidates are ranked by the rarity of the keys
@@ -133,18 +133,25 @@ def blocking_keys(record: Record) -> list[str]:
             keys.append(f"z:{postcode}|{token[:3]}")
     if len(tokens) > 1:
         keys.append("k:" + "".join(tokens)[: MAX_KEY - 2])
-    keys += _address_keys(p["address"])
+    keys += _address_keys(p["address"], postcode)
     return list(dict.fromkeys(keys))
 
 
-def _address_keys(address: str) -> list[str]:
-    """The street number with the start of the street's longest word: "12 rue de la Paix" = "a:12|paix"."""
+def _address_keys(address: str, postcode: str) -> list[str]:
+    """The street number with the start of each street word ("12 rue de la Paix": "a:12|paix"...), the
+    street number and each street word in its postcode ("n:75002|12", "y:75002|paix"): an address
+    survives a typo in any one word, or another number."""
     words = address.split()
+    streets = [w for w in words if w.isalpha() and len(w) >= 3][:MAX_TOKENS]
+    keys = [f"y:{postcode}|{w[:4]}" for w in streets] if postcode else []
     numbers = [w for w in words if w.isdigit()]
-    names = [w for w in words if w.isalpha() and len(w) >= 3]
-    if not numbers or not names:
-        return []
-    return [f"a:{numbers[0][:8]}|{max(names, key=len)[:4]}"]
+    if not numbers:
+        return keys
+    number = numbers[0][:8]
+    keys += [f"a:{number}|{w[:4]}" for w in streets]
+    if postcode:
+        keys.append(f"n:{postcode}|{number}")
+    return keys
 
 
 def customer_record(customer) -> Record:

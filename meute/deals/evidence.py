@@ -208,18 +208,31 @@ def _address_levels(left: list[dict], right: list[dict]) -> np.ndarray:
     a_arr, b_arr = np.array(a, dtype=object), np.array(b, dtype=object)
     null = (a_arr == "") | (b_arr == "")
     ordered = _similarity(a, b, fuzz.token_sort_ratio)
+    # One address written with a remark the other lacks ("2 Harrison St., near Hudson St."): the shorter
+    # one's words all in the longer one, with the same first number.
+    subset = _similarity(a, b, fuzz.token_set_ratio)
+    starts = [(_street_start(x), _street_start(y)) for x, y in zip(a, b, strict=True)]
+    first_numbers = np.array([x[0] is not None and x[0] == y[0] for x, y in starts], dtype=bool)
+    # The same number in the same street ("2355 peachtree rd" and "2355 peachtree rd, shopping center").
+    same_street = np.array([x[0] is not None and bool(x[1]) and x == y for x, y in starts], dtype=bool)
     numbers = np.array(
         [
             bool(x["address_numbers"])
             and bool(y["address_numbers"])
-            and x["address_numbers"] != y["address_numbers"]
+            and not (x["address_numbers"] & y["address_numbers"])
             for x, y in zip(left, right, strict=True)
         ],
         dtype=bool,
     )
     levels = FIELD_LEVELS["address"]
     return np.select(
-        [null, a_arr == b_arr, numbers & (ordered >= 0.6), ordered >= 0.9, ordered >= 0.7],
+        [
+            null,
+            a_arr == b_arr,
+            numbers & (ordered >= 0.6),
+            (ordered >= 0.9) | ((subset >= 0.95) & first_numbers) | same_street,
+            ordered >= 0.7,
+        ],
         [
             NULL,
             levels.index("exact"),
@@ -229,6 +242,16 @@ def _address_levels(left: list[dict], right: list[dict]) -> np.ndarray:
         ],
         default=levels.index("different"),
     )
+
+
+def _street_start(address: str) -> tuple:
+    """The first number of an address and the word after it: ("2355", "peachtree")."""
+    words = address.split()
+    for index, word in enumerate(words):
+        if word.isdigit():
+            following = words[index + 1] if index + 1 < len(words) else ""
+            return word, following if following.isalpha() and len(following) >= 3 else ""
+    return None, ""
 
 
 def _equal_levels(left, right, key, near=None) -> np.ndarray:

@@ -161,6 +161,23 @@ FREE_MAIL_DOMAINS = frozenset(
 _DOTS = re.compile(r"(?<=\w)\.(?=\w)|\.")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th|er|e|eme|ieme)$")
+# Ordinals written in words, as street names use them ("Fifth Ave." and "5th Ave." agree).
+ORDINALS = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+    "sixth": "6",
+    "seventh": "7",
+    "eighth": "8",
+    "ninth": "9",
+    "tenth": "10",
+    "premier": "1",
+    "premiere": "1",
+}
 # Words of a city that do not change which city it is ("Paris 8e Arrondissement", "Lyon Cedex 03").
 CITY_NOISE = frozenset(["cedex", "arrondissement", "arr", "er", "e", "eme", "ieme"])
 CITY_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
@@ -182,12 +199,18 @@ STREET_WORDS = {
     "impasse": "imp",
     "faubourg": "fbg",
 }
+# Compass points of a street ("W. Third St.", "Peachtree Rd. NE"): often dropped by one of two writers.
+COMPASS_WORDS = frozenset(["n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"])
 MIN_PHONE_DIGITS = 6
 
 
 def name_tokens(name: str | None) -> list[str]:
     """Significant words of a company name, folded, abbreviations expanded, legal forms removed."""
     text = _DOTS.sub("", fold(name)).replace("&", " ")
+    # "Spago (Los Angeles)", "Acme (France)": a bracketed place or remark says where, not who.
+    unbracketed = _BRACKETS.sub(" ", text)
+    if _NON_WORD.sub("", unbracketed):
+        text = unbracketed
     raw = _NON_WORD.sub(" ", text).split()
     # "S A S" or "I B M": runs of single letters are one word.
     merged: list[str] = []
@@ -253,8 +276,17 @@ def city_name(city: str | None) -> str:
 
 
 def address_text(address: str | None) -> str:
-    words = _NON_WORD.sub(" ", _DOTS.sub("", fold(address))).split()
-    return " ".join(STREET_WORDS.get(word, word) for word in words)
+    """An address as compared: folded, street types in one spelling, ordinals as numbers, no compass
+    points."""
+    words = []
+    for word in _NON_WORD.sub(" ", _DOTS.sub("", fold(address))).split():
+        if word in COMPASS_WORDS:
+            continue
+        ordinal = _ORDINAL_SUFFIX.match(word)
+        if ordinal:
+            word = ordinal.group(1)
+        words.append(ORDINALS.get(word) or STREET_WORDS.get(word, word))
+    return " ".join(words)
 
 
 def phone_key(phone: str | None) -> str:
