@@ -428,3 +428,13 @@ def explain(scored: Scored, index: int) -> list[Evidence]:
     fields = evidence[1:] if identity else evidence
     fields.sort(key=lambda e: -abs(e.weight))
     return evidence[:1] + fields if identity else fields
+
+
+def describe(item: dict) -> str:
+    """A stored evidence item in words, in the reader's language (stored items keep field and level)."""
+    key = (item.get("field"), item.get("level"))
+    if key in LEVEL_TEXTS:
+        return str(LEVEL_TEXTS[key])
+    if item.get("field") in ("siren", "vat_number"):
+        return str(_("Same identifier") if item.get("outcome") == "match" else _("Different identifiers"))
+    return item.get("text") or f"{item.get('field')}: {item.get('outcome')}"

@@ -117,6 +117,24 @@ class DealCheckView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(context)
 
 
+def _readable(stored: dict) -> dict:
+    """The stored evidence with each field's outcome in words, in the reader's language."""
+    if not stored:
+        return stored
+    candidates = []
+    for candidate in stored.get("candidates", []):
+        items = [
+            {**item, "words": evidence.describe(item), "bits": item.get("weight")}
+            for item in candidate.get("evidence", [])
+        ]
+        candidates.append({**candidate, "evidence": items})
+    issues = [
+        issue.get("message", "") if isinstance(issue, dict) else issue
+        for issue in stored.get("boundary_issues", [])
+    ]
+    return {**stored, "candidates": candidates, "boundary_issues": issues}
+
+
 class DealDetailView(VisibleObjectMixin, TemplateView):
     model = DealRegistration
     template_name = "deals/deal_detail.html"
@@ -152,7 +170,7 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             can_close=changeable and deal.stage == DealStage.APPROVED,
             can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
             can_submit=changeable and deal.stage == DealStage.DRAFT,
-            evidence=deal.conflict_evidence if user.is_staff_member else None,
+            evidence=_readable(deal.conflict_evidence) if user.is_staff_member else None,
             hint_withheld=deal.conflict_hint_withheld and not user.is_staff_member,
             reason_form=kwargs.get("reason_form") or ReasonForm(),
             extend_form=ExtendForm(),

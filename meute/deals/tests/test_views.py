@@ -87,6 +87,9 @@ def test_manager_reviews_and_partner_sees_the_outcome(deals_world, make_data, cl
     assert queue.status_code == 200 and str(deal.uuid) in queue.content.decode()
     page = manager.get(deal.get_absolute_url()).content.decode()
     assert 'id="conflict-evidence"' in page and w.partnership_b.name in page
+    assert "Same web or e-mail domain (10.7)" in page and "Same city" in page
+    french = manager.get(deal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Même domaine web ou e-mail" in french
     manager.post(reverse("deal-action", kwargs={"uuid": deal.uuid, "action": "approve"}), {"reason": ""})
     deal.refresh_from_db()
     assert deal.stage == DealStage.SUBMITTED  # refused: the customer is protected for B
