@@ -21,6 +21,7 @@ import hashlib
 from collections import defaultdict
 
 from django.db import connections, router
+from django.db.models import Count
 
 from meute.core.models import fold
 
@@ -183,16 +184,7 @@ def _key_weight(key: str) -> float:
     return IDENTITY_WEIGHT if key.startswith(IDENTITY_PREFIXES) else 1.0
 
 
-def find_candidates(record: Record, limit: int = MAX_CANDIDATES) -> list[dict]:
-    """The customers sharing a useful key with ``record``, best-ranked first, at most ``limit``.
-
-    One query: each key reads at most KEY_FREQUENCY_CAP + 1 index rows (so a common key costs little and is
-    recognised as common), keys found over the cap are dropped, the rest rank the customers.
-    """
-    keys = blocking_keys(record)
-    if not keys:
-        return []
-    connection = connections[router.db_for_read(CustomerKey)]
+def candidate_query(connection, keys: list[str], limit: int) -> tuple[str, list]:
     quote = connection.ops.quote_name
     key_table = quote(CustomerKey._meta.db_table)
     customer_table = quote(Customer._meta.db_table)
@@ -214,11 +206,37 @@ def find_candidates(record: Record, limit: int = MAX_CANDIDATES) -> list[dict]:
         "ORDER BY r.rank DESC, c.id"
     )
     params.append(limit)
+    return sql, params
+
+
+def find_candidates(record: Record, limit: int = MAX_CANDIDATES, stop_keys=frozenset()) -> list[dict]:
+    """The customers sharing a useful key with ``record``, best-ranked first, at most ``limit``.
+
+    ``stop_keys`` are the keys the last training found over the cap: they are not read at all. One query:
+    each other key reads at most KEY_FREQUENCY_CAP + 1 index rows (so a key grown common since is
+    recognised as such at little cost), keys found over the cap are dropped, the rest rank the customers.
+    """
+    keys = [key for key in blocking_keys(record) if key not in stop_keys]
+    if not keys:
+        return []
+    connection = connections[router.db_for_read(CustomerKey)]
+    sql, params = candidate_query(connection, keys, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     names = [*CUSTOMER_FIELDS, "rank"]
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def stop_keys() -> list[str]:
+    """The keys held by more than KEY_FREQUENCY_CAP customers (one pass over the index: a batch job)."""
+    return list(
+        CustomerKey.objects.values("key")
+        .annotate(holders=Count("customer_id"))
+        .filter(holders__gt=KEY_FREQUENCY_CAP)
+        .order_by("key")
+        .values_list("key", flat=True)
+    )
 
 
 def lock_numbers(record: Record, customer_ids=()) -> list[int]:

@@ -77,7 +77,7 @@ class Match:
 def match_customers(record: Record, weights: Weights | None = None) -> list[Match]:
     """Every candidate customer of ``record`` with its score, level and evidence, best first."""
     weights = weights or training.weights_in_force()
-    rows = blocking.find_candidates(record)
+    rows = blocking.find_candidates(record, stop_keys=weights.stop_keys)
     if not rows:
         return []
     p = record.prepared()

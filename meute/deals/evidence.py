@@ -127,6 +127,8 @@ class Weights:
     parameters: dict
     version: int = 0
     base_size: int = 0
+    # Blocking keys shared by so many customers that reading them would tell nothing (see blocking.py).
+    stop_keys: frozenset = frozenset()
     m: np.ndarray = field(init=False, repr=False)
     u: np.ndarray = field(init=False, repr=False)
     table: np.ndarray = field(init=False, repr=False)

@@ -347,6 +347,8 @@ class MatcherWeights(BusinessModel):
         default=0,
         help_text=_("Name frequencies are shares of this number."),
     )
+    # Blocking keys too common to read (held by more customers than blocking.KEY_FREQUENCY_CAP).
+    stop_keys = models.JSONField(_("common blocking keys"), default=list, blank=True)
     records_used = models.PositiveIntegerField(_("records used"), default=0)
     pairs_used = models.PositiveIntegerField(_("pairs used"), default=0)
     notes = models.TextField(_("notes"), blank=True)

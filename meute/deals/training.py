@@ -13,7 +13,8 @@ As Splink does for Fellegi–Sunter models:
 The records are the customers plus every registration as its partner typed it (several partners spelling
 one company differently are the duplicates EM learns from). A field the data cannot inform (too few pairs,
 or agreement that would not favour the same company) keeps its previous values, and the notes say so.
-``retrain`` stores the result as a new version in force; ``weights_in_force`` is what checks use.
+``retrain`` stores the result as a new version in force, with the blocking keys grown too common to read
+and the base's size (name frequencies are shares of it); ``weights_in_force`` is what checks use.
 """
 
 import random
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from . import evidence
+from . import blocking, evidence
 from .evidence import FIELD_LEVELS, FIELDS, MAX_LEVELS, NULL, Weights
 from .models import Customer, DealRegistration, MatcherWeights
 from .records import Record
@@ -159,8 +160,6 @@ def _sane(field_index: int, m: np.ndarray, u: np.ndarray) -> bool:
 
 def estimate(records: list[Record], previous: Weights | None = None, seed: int = 0) -> dict:
     """New parameters learnt from ``records``; fields the data cannot inform keep ``previous``'s values."""
-    from .blocking import blocking_keys
-
     previous = previous or Weights.default()
     rng = random.Random(seed)
     prepared = []
@@ -169,7 +168,7 @@ def estimate(records: list[Record], previous: Weights | None = None, seed: int =
         values = dict(record.prepared())
         values["_index"] = index
         prepared.append(values)
-        keys_by_index.append(blocking_keys(record))
+        keys_by_index.append(blocking.blocking_keys(record))
     u, random_count = estimate_u(prepared, rng)
     m = previous.m.copy()
     notes = []
@@ -262,7 +261,12 @@ def weights_in_force() -> Weights:
     if active is None:
         weights = Weights.default()
     else:
-        weights = Weights(active.parameters, version=active.version, base_size=active.base_size)
+        weights = Weights(
+            active.parameters,
+            version=active.version,
+            base_size=active.base_size,
+            stop_keys=frozenset(active.stop_keys),
+        )
     with _lock:
         _cache.update(weights=weights, loaded=time.monotonic())
     return weights
@@ -277,6 +281,7 @@ def retrain(user=None, *, limit: int = MAX_TRAINING_RECORDS, seed: int = 0) -> M
     """Learn new weights from the base and put them in force as the next version."""
     records = training_records(limit, seed)
     result = estimate(records, weights_in_force(), seed)
+    common = blocking.stop_keys()
     with transaction.atomic():
         MatcherWeights.objects.select_for_update().filter(is_active=True).update(is_active=False)
         last = MatcherWeights.objects.aggregate(last=Max("version"))["last"] or 0
@@ -284,6 +289,7 @@ def retrain(user=None, *, limit: int = MAX_TRAINING_RECORDS, seed: int = 0) -> M
             version=last + 1,
             parameters=result["parameters"],
             base_size=Customer.objects.count(),
+            stop_keys=common,
             records_used=result["records_used"],
             pairs_used=result["pairs_used"],
             notes=result["notes"],

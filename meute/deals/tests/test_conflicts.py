@@ -297,3 +297,13 @@ def test_candidate_query_count_is_fixed(deals_world, make_data, django_assert_ma
         _customer(name=f"Dupont Industries {index}", city="Lyon")
     with django_assert_max_num_queries(7):
         conflicts.check(deals_world.partnership_a, make_data().record())
+
+
+def test_restaurant_guides_meet_the_targets_at_the_default_thresholds():
+    from benchmarks.eval_conflicts import evaluate
+
+    result = evaluate("restaurants")
+    assert result["true_pairs"] == 112
+    assert result["blocking_recall"] >= 0.995
+    assert result["same"]["precision"] >= 0.99
+    assert result["same"]["recall"] >= 0.97
