@@ -45,8 +45,14 @@ class Customer(BusinessModel):
     )
     website_domain = models.CharField(_("website domain"), max_length=253, blank=True, db_index=True)
     email_domain = models.CharField(_("e-mail domain"), max_length=253, blank=True, db_index=True)
+    # A database default too: rows written by bulk loaders that predate the column stay valid.
     phone = models.CharField(
-        _("phone"), max_length=24, blank=True, validators=[validators.validate_phone], default=""
+        _("phone"),
+        max_length=24,
+        blank=True,
+        validators=[validators.validate_phone],
+        default="",
+        db_default="",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
@@ -207,7 +213,9 @@ class DealRegistration(BusinessModel):
     )
     # The partner exhausted the conflict-check budget when registering: the conflict level is not shown to
     # them (page, API, answer) and the registration waits for a channel manager.
-    conflict_hint_withheld = models.BooleanField(_("conflict hint withheld"), default=False, editable=False)
+    conflict_hint_withheld = models.BooleanField(
+        _("conflict hint withheld"), default=False, db_default=False, editable=False
+    )
     idempotency_key = models.CharField(
         _("idempotency key"),
         max_length=64,

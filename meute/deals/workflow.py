@@ -243,9 +243,8 @@ def _retrying(function):
     return run
 
 
-def _related(matches, level=MatchLevel.POSSIBLE):
-    wanted = {MatchLevel.SAME} if level == MatchLevel.SAME else {MatchLevel.SAME, MatchLevel.POSSIBLE}
-    return [m for m in matches if m.level in wanted]
+def _same(matches) -> list:
+    return [m for m in matches if m.level == MatchLevel.SAME]
 
 
 def customer_as_registered(data: RegistrationData) -> dict:
@@ -278,14 +277,13 @@ def _already_registered(partnership, customer_ids) -> DealRegistration | None:
 def resolve_customer(data: RegistrationData, partnership=None) -> Customer:
     """The existing customer ``data`` describes (same SIREN/VAT or a "same" match), else a new one.
 
-    Runs under the company's locks: the matches are computed again once they are held, so a spelling
-    registered a moment ago by someone else is seen. When several customers match, the one already
-    protected wins, then the best score. A partnership that already has an open registration of the
-    company is refused (the message names that registration).
+    Matched under the company's locks, so a spelling registered a moment ago by someone else is seen.
+    When several customers match, the one already protected wins, then the best score. A partnership
+    that already has an open registration of the company is refused (the message names it).
     """
     record = data.record()
     _lock_company(record)
-    same = _related(conflicts.match_customers(record), MatchLevel.SAME)
+    same = _same(conflicts.match_customers(record))
     if partnership is not None:
         own = _already_registered(partnership, [m.values["id"] for m in same])
         if own is not None:
@@ -469,7 +467,7 @@ def _approve(deal, user, reason: str) -> DealRegistration:
     spellings of one company are decided one after the other."""
     record = customer_record(Customer.objects.get(pk=deal.customer_id))
     _lock_company(record)
-    same = _related(conflicts.match_customers(record), MatchLevel.SAME)
+    same = _same(conflicts.match_customers(record))
     # Lock the customer row too: a concurrent approval of another registration of it waits here.
     Customer.objects.select_for_update().filter(pk=deal.customer_id).first()
     deal = _locked(deal)
