@@ -7,7 +7,8 @@ of them whatever the usual damage to its spelling:
 - each word of the name and each of its one-letter deletions (``d:``): a word and the same word with one
   letter inserted, deleted or changed always share one of these, so one typo per word leaves a key;
 - a phonetic code of each word (``f:``), the squashed name (``k:``), the name in its city in any word order
-  (``c:``) and with one word reduced to its initial (``o:``), the start of each word in its postcode (``z:``);
+  (``c:``), its sound in its city (``q:``) and with one word reduced to its initial (``o:``), the start of
+  each word in its postcode (``z:``);
 - the identifiers, web and e-mail domains and the phone number (``s:``, ``v:``, ``w:``, ``p:``), the street
   number with each street word and in its postcode (``a:``, ``n:``, ``y:``).
 
@@ -119,6 +120,8 @@ def blocking_keys(record: Record) -> list[str]:
     if tokens and place:
         ordered = sorted(tokens)
         keys.append(f"c:{''.join(ordered)[:26]}|{place}")
+        # The name's sound in its city: a typo that keeps the sound of every word keeps this key.
+        keys.append(f"q:{''.join(sorted(phonetic(t) for t in tokens))[:26]}|{place}")
         if len(ordered) > 1:
             for index, token in enumerate(ordered):
                 others = "".join(ordered[:index] + ordered[index + 1 :])[:24]
