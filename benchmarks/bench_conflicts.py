@@ -9,7 +9,9 @@ a SIREN, half with a web domain) with their blocking keys, and N registrations i
 ``--checks`` look-ups of existing customers written differently (typo, legal form, upper case, no
 identifier) and reports the median and 95th percentile, next to the floor: an exact SIREN look-up on the
 indexed column. Uses a temporary SQLite file unless DATABASE_URL is set; everything is rolled back at the
-end. Targets: median under 20 ms and p95 under 50 ms.
+end. Targets: median under 10 ms and p95 under 25 ms, and the written-differently customer found in every
+check. The weights in force are stored with the base's size, so the check counts the name's frequency as
+it does on a trained base.
 """
 
 import argparse
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,8 +44,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from meute.core.models import Organization  # noqa: E402
-from meute.deals import conflicts  # noqa: E402
-from meute.deals.models import Customer, CustomerKey, DealRegistration  # noqa: E402
+from meute.deals import conflicts, training  # noqa: E402
+from meute.deals.blocking import KEY_FREQUENCY_CAP, blocking_keys, find_candidates  # noqa: E402
+from meute.deals.evidence import Weights  # noqa: E402
+from meute.deals.models import Customer, CustomerKey, DealRegistration, MatcherWeights  # noqa: E402
 from meute.demo import identifiers  # noqa: E402
 from meute.lib.bulk import insert_rows  # noqa: E402
 from meute.partnerships.choices import PartyRole  # noqa: E402
@@ -111,6 +116,7 @@ LEGAL = ["SAS", "SARL", "SA", "SASU", "EURL", ""]
 CITIES = ["Lyon", "Paris", "Nantes", "Lille", "Bordeaux", "Toulouse", "Rennes", "Grenoble", "Dijon", "Metz"]
 STAGES = ["approved", "submitted", "won", "lost", "expired", "rejected"]
 WEIGHTS = [20, 10, 20, 25, 20, 5]
+TRAINING_SAMPLE = 20_000
 
 
 def core_word(rng) -> str:
@@ -134,7 +140,7 @@ def synthesise(n: int, rng) -> list[tuple]:
     now = Customer._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     uuid_field = Customer._meta.get_field("uuid")
     start_id = (Customer.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-    customers, keys, samples = [], [], []
+    customers, keys, samples, base_sample = [], [], [], []
     for index in range(n):
         name = f"{core_word(rng)} {rng.choice(ACTIVITIES)} {rng.choice(LEGAL)}".strip()
         siren = identifiers.siren(index, 7_777_777) if rng.random() < 0.6 else ""
@@ -161,9 +167,13 @@ def synthesise(n: int, rng) -> list[tuple]:
                 None,
                 False,
                 None,
+                "",
             )
         )
-        keys.extend((customer_id, k) for k in conflicts.blocking_keys(key, city))
+        record = conflicts.Record(name=name, siren=siren, website=domain, city=city, country="FR")
+        keys.extend((customer_id, k) for k in blocking_keys(record))
+        if rng.random() < TRAINING_SAMPLE / n:
+            base_sample.append(record)
         if index % max(1, n // 2000) == 0:
             samples.append((customer_id, name, siren, city))
     columns = [
@@ -184,10 +194,15 @@ def synthesise(n: int, rng) -> list[tuple]:
         "sector_id",
         "is_direct_account",
         "account_owner_id",
+        "phone",
     ]
     started = time.perf_counter()
     insert_rows(Customer, columns, customers)
     insert_rows(CustomerKey, ["customer_id", "key"], keys)
+    # What `meute deals retrain` records (blocking.stop_keys, one GROUP BY over the index), counted here.
+    holders = Counter(key for _customer, key in keys)
+    common = sorted(key for key, count in holders.items() if count > KEY_FREQUENCY_CAP)
+    del holders
     today = timezone.localdate()
     dates = {d: prep.adapt_datefield_value(today + datetime.timedelta(days=d)) for d in (-30, 0, 60, 90)}
     deal_start = (DealRegistration.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -225,6 +240,7 @@ def synthesise(n: int, rng) -> list[tuple]:
                 "",
                 "",
                 "",
+                False,
             )
         )
     deal_columns = [
@@ -256,6 +272,7 @@ def synthesise(n: int, rng) -> list[tuple]:
         "contact_email",
         "contact_phone",
         "contact_title",
+        "conflict_hint_withheld",
     ]
     insert_rows(DealRegistration, deal_columns, deals)
     with connection.cursor() as cursor:
@@ -264,7 +281,7 @@ def synthesise(n: int, rng) -> list[tuple]:
         f"synthesised {n:,} customers, {len(keys):,} blocking keys and {n:,} registrations "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    return samples, partnerships
+    return samples, partnerships, common, base_sample
 
 
 def variant(rng, name: str) -> str:
@@ -309,12 +326,30 @@ def main():
     rng = random.Random(4242)
     print(f"database: {connection.vendor}")
     with transaction.atomic():
-        samples, partnerships = synthesise(args.n, rng)
+        samples, partnerships, common, base_sample = synthesise(args.n, rng)
+        # What `meute deals retrain` puts in force (u from random pairs of the base, m by EM, the base's size
+        # and its common keys), learnt here from a random sample of the synthesised customers.
+        started = time.perf_counter()
+        learnt = training.estimate(base_sample, Weights.default())
+        MatcherWeights.objects.update(is_active=False)
+        MatcherWeights.objects.create(
+            version=999_999,
+            parameters=learnt["parameters"],
+            base_size=args.n,
+            stop_keys=common,
+            is_active=True,
+        )
+        print(
+            f"weights learnt from {len(base_sample):,} customers in {time.perf_counter() - started:.1f} s "
+            f"({learnt['notes'] or 'every field learnt'})"
+        )
+        print(f"{len(common):,} blocking keys held by more than {KEY_FREQUENCY_CAP} customers are not read")
+        training.forget_cached_weights()
         partnership = Partnership.objects.prefetch_related("territories", "product_lines", "sectors").get(
             pk=partnerships[0].pk
         )
         picks = [rng.choice(samples) for _ in range(args.checks)]
-        check_times, exact_times, found, twins = [], [], 0, 0
+        check_times, exact_times, found, twins, flagged = [], [], 0, 0, 0
         same_name_and_city = twins_of(picks)
         for _customer_id, name, _siren, city in picks[:20]:  # warm-up
             conflicts.check(partnership, conflicts.Record(name=variant(rng, name), city=city))
@@ -323,7 +358,10 @@ def main():
             started = time.perf_counter()
             result = conflicts.check(partnership, record)
             check_times.append((time.perf_counter() - started) * 1000)
-            ids = {c.customer_id for c in result.candidates}
+            flagged += customer_id in {c.customer_id for c in result.candidates}
+            # Found: among the candidates the check scored (blocking and ranking); flagged: scored "possible"
+            # or "same" (a typo'd name in the right city, nothing else, is weak evidence among a million).
+            ids = {row["id"] for row in find_candidates(record, stop_keys=frozenset(common))}
             found += customer_id in ids
             # Synthetic names repeat (short syllable words): another customer with the same normalised
             # name in the same city is indistinguishable from the variant's information alone.
@@ -333,18 +371,20 @@ def main():
             Customer.objects.filter(siren=probe).values_list("id", flat=True).first()
             exact_times.append((time.perf_counter() - started) * 1000)
         transaction.set_rollback(True)
+    training.forget_cached_weights()
     check_median, check_p95 = statistics.median(check_times), percentile(check_times, 0.95)
     exact_median, exact_p95 = statistics.median(exact_times), percentile(exact_times, 0.95)
     print(f"conflict check : median {check_median:.2f} ms, p95 {check_p95:.2f} ms ({args.checks} checks)")
     print(f"exact SIREN    : median {exact_median:.2f} ms, p95 {exact_p95:.2f} ms (the floor)")
     print(f"ratio (median) : {check_median / exact_median:.1f}x the exact-key look-up")
     print(f"the written-differently customer was among the candidates in {found}/{len(picks)} checks")
+    print(f"  and flagged (possible or same) in {flagged}/{len(picks)} checks")
     print(
         f"  + {twins} more where a customer of the same name and city (indistinguishable) was: "
         f"{found + twins}/{len(picks)}"
     )
-    ok = check_median < 20 and check_p95 < 50
-    print("targets (median < 20 ms, p95 < 50 ms):", "met" if ok else "MISSED")
+    ok = check_median <= 10 and check_p95 <= 25 and found == len(picks)
+    print("targets (median <= 10 ms, p95 <= 25 ms, found in every check):", "met" if ok else "MISSED")
     return 0 if ok else 1
 
 

@@ -20,7 +20,13 @@ COMMANDS = {
     ),
     "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
     "migrate": ("migrate", _("Create or update the database tables.")),
-    "deals": ("deals", _("Deal registrations: expire the protections that ended (deals expire).")),
+    "deals": (
+        "deals",
+        _(
+            "Deal registrations: expire ended protections (deals expire), "
+            "learn the conflict matcher's weights (deals retrain)."
+        ),
+    ),
     "leads": ("leads", _("Lead distribution: route new leads (leads route), time out offers (leads expire)")),
     "payouts": (
         "payouts",

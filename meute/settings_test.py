@@ -10,3 +10,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    # A file, not Django's shared-cache in-memory database: threads of the concurrency tests then wait on
+    # SQLite's real write lock (busy timeout) as production does, instead of failing with "table is locked".
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"meute-test-{os.getpid()}.sqlite3")
+    }

@@ -26,6 +26,7 @@ from meute.core.importing import (
 from meute.core.models import User
 
 from . import conflicts
+from .customers import save_customer
 from .models import Customer
 
 ACCOUNTS = "accounts"
@@ -149,5 +150,5 @@ def import_accounts(source, *, filename: str = "", user=None, dry_run: bool = Fa
                 )
             customer.is_direct_account = True
             customer.account_owner = values["account_owner"]
-            customer.save()
+            save_customer(customer)
     return ImportResult(ACCOUNTS, len(rows))

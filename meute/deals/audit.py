@@ -1,6 +1,6 @@
 from auditlog.registry import auditlog
 
-from .models import Customer, DealParty, DealRegistration
+from .models import Customer, DealParty, DealRegistration, MatcherWeights
 
 auditlog.register(Customer, exclude_fields=["name_key"])
 # The conflict evidence names other partners' deals, and the shared customer record may read as another
@@ -11,3 +11,4 @@ auditlog.register(
     exclude_fields=["conflict_evidence", "customer", "customer_as_registered"],
 )
 auditlog.register(DealParty)
+auditlog.register(MatcherWeights)

@@ -17,7 +17,9 @@ def _visible_partnerships(request):
 class DealFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=DealStage.choices)
-    conflict_level = django_filters.ChoiceFilter(label=_("Conflict"), choices=MatchLevel.choices)
+    conflict_level = django_filters.ChoiceFilter(
+        label=_("Conflict"), choices=MatchLevel.choices, method="filter_conflict_level"
+    )
     partnership = django_filters.ModelChoiceFilter(
         label=_("Partnership"), queryset=_visible_partnerships, to_field_name="uuid"
     )
@@ -40,6 +42,32 @@ class DealFilter(django_filters.FilterSet):
             ("conflict_score", "conflict_score"),
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self._staff():
+            # The score is staff-only: a partner may not sort by it either (it would tell it).
+            self.filters["ordering"] = OrderingFilter(
+                label=_("Sort"),
+                fields=(
+                    ("submitted_at", "submitted"),
+                    ("amount", "amount"),
+                    ("expected_close_date", "close_date"),
+                    ("protection_end", "protection_end"),
+                ),
+            )
+            self.filters["ordering"].model = DealRegistration
+            self.filters["ordering"].parent = self
+
+    def _staff(self) -> bool:
+        user = getattr(self.request, "user", None)
+        return bool(user is not None and user.is_authenticated and user.is_staff_member)
+
+    def filter_conflict_level(self, queryset, name, value):
+        if not self._staff():
+            # A withheld hint stays withheld: those registrations match no conflict level for the partner.
+            queryset = queryset.filter(conflict_hint_withheld=False)
+        return queryset.filter(conflict_level=value)
 
     class Meta:
         model = DealRegistration

@@ -1,7 +1,10 @@
-"""End customers, deal registrations and the partners sharing a deal.
+"""End customers, deal registrations, the partners sharing a deal and the matcher's weights.
 
 A registration claims one ``Customer`` for one partnership. The database itself guarantees that a customer
-has at most one approved (protected) registration at a time: ``one_protected_registration_per_customer``.
+has at most one approved (protected) registration at a time: ``one_protected_registration_per_customer``;
+``meute.deals.workflow`` extends the promise to every spelling of one company (locks and a re-check).
+A customer is saved through ``meute.deals.customers.save_customer``, which keeps its normalised name and its
+blocking keys in step: models hold data, the rules live in the modules that import them.
 """
 
 from decimal import Decimal
@@ -16,7 +19,7 @@ from django_countries.fields import CountryField
 
 from meute.core import validators
 from meute.core.models import Organization, ProductLine, Sector
-from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.lib.models import BusinessModel, StaffOnlyQuerySet, VisibleQuerySet
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
 from .choices import Currency, DealPartyRole, DealStage, MatchLevel
@@ -42,6 +45,15 @@ class Customer(BusinessModel):
     )
     website_domain = models.CharField(_("website domain"), max_length=253, blank=True, db_index=True)
     email_domain = models.CharField(_("e-mail domain"), max_length=253, blank=True, db_index=True)
+    # A database default too: rows written by bulk loaders that predate the column stay valid.
+    phone = models.CharField(
+        _("phone"),
+        max_length=24,
+        blank=True,
+        validators=[validators.validate_phone],
+        default="",
+        db_default="",
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -99,16 +111,10 @@ class Customer(BusinessModel):
         if self.account_owner_id and not self.is_direct_account:
             raise ValidationError({"account_owner": _("Only a direct-sales account has an account owner.")})
 
-    def save(self, *args, **kwargs):
-        from .conflicts import index_customer, normalize_name
-
-        self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)
-        index_customer(self)
-
 
 class CustomerKey(models.Model):
-    """Blocking keys of a customer's name: a check reads the few customers sharing a key, not the table."""
+    """Blocking keys of a customer (see meute.deals.blocking): a check reads the few customers sharing a
+    key, not the table."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=40)
@@ -130,6 +136,7 @@ REGISTERED_CUSTOMER_FIELDS = (
     "postal_code",
     "city",
     "country",
+    "phone",
 )
 
 
@@ -203,6 +210,11 @@ class DealRegistration(BusinessModel):
     # same company (that is how exclusivity is enforced), so partners are shown their own words only.
     customer_as_registered = models.JSONField(
         _("customer as registered"), default=dict, blank=True, editable=False
+    )
+    # The partner exhausted the conflict-check budget when registering: the conflict level is not shown to
+    # them (page, API, answer) and the registration waits for a channel manager.
+    conflict_hint_withheld = models.BooleanField(
+        _("conflict hint withheld"), default=False, db_default=False, editable=False
     )
     idempotency_key = models.CharField(
         _("idempotency key"),
@@ -328,3 +340,50 @@ class DealParty(BusinessModel):
 
     def __str__(self):
         return f"{self.organization} — {self.deal}"
+
+
+class MatcherWeights(BusinessModel):
+    """One version of the conflict matcher's weights (m and u per field and level), learnt from the base.
+
+    The active version is the one every check uses; earlier versions stay for the record. Staff only.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    base_size = models.PositiveIntegerField(
+        _("customers in the base"),
+        default=0,
+        help_text=_("Name frequencies are shares of this number."),
+    )
+    # Blocking keys too common to read (held by more customers than blocking.KEY_FREQUENCY_CAP).
+    stop_keys = models.JSONField(_("common blocking keys"), default=list, blank=True)
+    records_used = models.PositiveIntegerField(_("records used"), default=0)
+    pairs_used = models.PositiveIntegerField(_("pairs used"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trained by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("in force"), default=False)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("matcher weights")
+        verbose_name_plural = _("matcher weights")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="one_matcher_weights_in_force",
+                violation_error_message=_("Only one version of the weights is in force."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Weights v%(version)s") % {"version": self.version})

@@ -17,11 +17,11 @@ from meute.lib.gates import GatedMixin
 from meute.lib.throttling import ConflictCheckThrottle
 from meute.lib.views import CreatePermissionMixin, FilteredListMixin, VisibleObjectMixin
 
-from . import conflicts, workflow
+from . import conflicts, evidence, training, workflow
 from .choices import DealStage
 from .filters import DealFilter
 from .forms import CheckForm, ExtendForm, ReasonForm, RegistrationForm
-from .models import DealParty, DealRegistration
+from .models import DealParty, DealRegistration, MatcherWeights
 
 
 def _apply_validation_error(form, exc: ValidationError) -> None:
@@ -66,6 +66,8 @@ class DealCreateView(GatedMixin, CreatePermissionMixin, TemplateView):
                     form.cleaned_data["partnership"],
                     form.to_data(),
                     idempotency_key=form.cleaned_data["idempotency_key"],
+                    # Registering answers the conflict check too: it spends the same budget.
+                    withhold_hint=not ConflictCheckThrottle().allow_request(request, self),
                 )
             except ValidationError as exc:
                 _apply_validation_error(form, exc)
@@ -77,6 +79,14 @@ class DealCreateView(GatedMixin, CreatePermissionMixin, TemplateView):
                         request,
                         _("Deal registered: %(stage)s.") % {"stage": deal.get_stage_display().lower()},
                     )
+                    if deal.conflict_hint_withheld:
+                        messages.warning(
+                            request,
+                            _(
+                                "Too many conflict checks in a short time: this registration does not show "
+                                "its conflict level and waits for a channel manager's review."
+                            ),
+                        )
                 return redirect(deal)
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
@@ -105,6 +115,24 @@ class DealCheckView(LoginRequiredMixin, TemplateView):
         elif "partnership" in form.errors and request.POST.get("partnership"):
             return self.render_to_response(context, status=404)
         return self.render_to_response(context)
+
+
+def _readable(stored: dict) -> dict:
+    """The stored evidence with each field's outcome in words, in the reader's language."""
+    if not stored:
+        return stored
+    candidates = []
+    for candidate in stored.get("candidates", []):
+        items = [
+            {**item, "words": evidence.describe(item), "bits": item.get("weight")}
+            for item in candidate.get("evidence", [])
+        ]
+        candidates.append({**candidate, "evidence": items})
+    issues = [
+        issue.get("message", "") if isinstance(issue, dict) else issue
+        for issue in stored.get("boundary_issues", [])
+    ]
+    return {**stored, "candidates": candidates, "boundary_issues": issues}
 
 
 class DealDetailView(VisibleObjectMixin, TemplateView):
@@ -142,7 +170,8 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             can_close=changeable and deal.stage == DealStage.APPROVED,
             can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
             can_submit=changeable and deal.stage == DealStage.DRAFT,
-            evidence=deal.conflict_evidence if user.is_staff_member else None,
+            evidence=_readable(deal.conflict_evidence) if user.is_staff_member else None,
+            hint_withheld=deal.conflict_hint_withheld and not user.is_staff_member,
             reason_form=kwargs.get("reason_form") or ReasonForm(),
             extend_form=ExtendForm(),
         )
@@ -201,3 +230,24 @@ class DealActionView(VisibleObjectMixin, View):
                 request, _("Registration %(stage)s.") % {"stage": deal.get_stage_display().lower()}
             )
         return redirect(deal)
+
+
+class MatcherWeightsView(LoginRequiredMixin, TemplateView):
+    """Staff: the weights the conflict check uses (version, per field and level), and earlier versions."""
+
+    template_name = "deals/matcher_weights.html"
+
+    def get_context_data(self, **kwargs):
+        if not self.request.user.is_staff_member:
+            raise PermissionDenied
+        weights = training.weights_in_force()
+        kwargs.update(
+            weights=weights,
+            rows=weights.rows(),
+            versions=list(
+                MatcherWeights.objects.visible_to(self.request.user).select_related("trained_by")[:20]
+            ),
+            same_threshold=evidence.SAME_THRESHOLD,
+            possible_threshold=evidence.POSSIBLE_THRESHOLD,
+        )
+        return super().get_context_data(**kwargs)

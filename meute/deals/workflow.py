@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, OperationalError, connections, router, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,12 +22,14 @@ from meute.lib import access
 from meute.notifications import notify
 from meute.partnerships.models import Partnership
 
-from . import conflicts
-from .choices import DealStage, MatchLevel
+from . import blocking, conflicts
+from .choices import OPEN_STAGES, DealStage, MatchLevel
+from .customers import save_customer
 from .models import Customer, DealRegistration
 
 DEFAULT_PROTECTION_DAYS = 90
 MAX_EXTENSIONS = 2
+DEADLOCK_ATTEMPTS = 5
 
 # Sent when a deal is won, with ``deal``: the revenue records of the programmes app listen to it.
 deal_won = Signal()
@@ -141,6 +143,7 @@ class RegistrationData:
             postal_code=self.postal_code,
             city=self.city,
             country=str(self.country or ""),
+            phone=self.contact_phone,
         )
 
 
@@ -190,26 +193,58 @@ def validate_registration(partnership, data: RegistrationData) -> dict:
         add("expected_close_date", _("Give the expected close date."))
     elif data.expected_close_date < _today():
         add("expected_close_date", _("The expected close date cannot be in the past."))
-    allowed = {p.pk for p in partnership.product_lines.all()}
     if not data.product_lines:
         add("product_lines", _("Choose at least one product line."))
-    elif allowed and any(p.pk not in allowed for p in data.product_lines):
-        add("product_lines", _("Some products are outside the programme of this partnership."))
+    # The check tells the partner the same thing before they register (conflicts.boundary_issues).
+    for issue in conflicts.boundary_issues(partnership, data.record(), data.product_lines, data.sector):
+        if issue.refused:
+            add(issue.field, str(issue.message))
     return errors
 
 
-def _serialise_on(record: conflicts.Record) -> None:
-    """Two registrations of one company name (or SIREN) at the same moment resolve it one after the other.
+def _lock_company(record: conflicts.Record) -> None:
+    """Serialise every transaction that could resolve or protect the same company as ``record``.
 
-    PostgreSQL: a transaction-level advisory lock on the key. SQLite already serialises writing
-    transactions (they start IMMEDIATE).
+    PostgreSQL: transaction-level advisory locks on the record's blocking keys, in one fixed order. Two
+    records that can find each other share a blocking key (that is how candidates are found), so two
+    registrations or approvals of one company, whatever its spelling, never run at the same time. SQLite
+    serialises writing transactions already (they start IMMEDIATE).
     """
     connection = connections[router.db_for_write(Customer)]
-    prepared = record.prepared()
-    key = prepared["siren"] or prepared["name_key"]
-    if connection.vendor == "postgresql" and key:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["meute.deals.customer:" + key])
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(n)) "
+            "FROM (SELECT unnest(%s::bigint[]) AS n ORDER BY 1) AS locks",
+            [blocking.lock_numbers(record)],
+        )
+
+
+def _retrying(function):
+    """Run ``function`` (a whole transaction) again when the database chose it as a deadlock victim.
+
+    A registration that attaches to an existing customer locks that customer's keys after its own: two
+    such registrations can wait on each other, and PostgreSQL then aborts one. It is simply run again.
+    """
+
+    def run(*args, **kwargs):
+        connection = connections[router.db_for_write(DealRegistration)]
+        attempts = 1 if connection.in_atomic_block else DEADLOCK_ATTEMPTS
+        for attempt in range(attempts):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as exc:
+                deadlock = getattr(exc.__cause__, "sqlstate", None) == "40P01"
+                if not deadlock or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
+
+
+def _same(matches) -> list:
+    return [m for m in matches if m.level == MatchLevel.SAME]
 
 
 def customer_as_registered(data: RegistrationData) -> dict:
@@ -225,20 +260,46 @@ def customer_as_registered(data: RegistrationData) -> dict:
         "postal_code": data.postal_code,
         "city": data.city,
         "country": str(data.country or "FR"),
+        "phone": data.contact_phone,
     }
 
 
-def resolve_customer(data: RegistrationData) -> Customer:
-    """The existing customer ``data`` describes (same SIREN/VAT or a "same" match), else a new one."""
+def _already_registered(partnership, customer_ids) -> DealRegistration | None:
+    return (
+        DealRegistration.objects.filter(
+            partnership=partnership, customer_id__in=customer_ids, stage__in=OPEN_STAGES
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
+def resolve_customer(data: RegistrationData, partnership=None) -> Customer:
+    """The existing customer ``data`` describes (same SIREN/VAT or a "same" match), else a new one.
+
+    Matched under the company's locks, so a spelling registered a moment ago by someone else is seen.
+    When several customers match, the one already protected wins, then the best score. A partnership
+    that already has an open registration of the company is refused (the message names it).
+    """
     record = data.record()
-    _serialise_on(record)
-    best, best_score = None, 0.0
-    for values in conflicts.find_candidates(record):
-        score, _evidence = conflicts.compare(record, conflicts.Record.from_customer_values(values))
-        if score > best_score:
-            best, best_score = values, score
-    if best is not None and best_score >= conflicts.SAME_THRESHOLD:
-        return Customer.objects.get(pk=best["id"])
+    _lock_company(record)
+    same = _same(conflicts.match_customers(record))
+    if partnership is not None:
+        own = _already_registered(partnership, [m.values["id"] for m in same])
+        if own is not None:
+            raise ValidationError(
+                _("You already registered this customer: see your registration “%(deal)s” (%(uuid)s).")
+                % {"deal": own, "uuid": own.uuid},
+                code="already_registered",
+            )
+    if same:
+        protected = set(
+            DealRegistration.objects.filter(
+                customer_id__in=[m.values["id"] for m in same], stage=DealStage.APPROVED
+            ).values_list("customer_id", flat=True)
+        )
+        best = min(same, key=lambda m: (m.values["id"] not in protected, -m.score, m.values["id"]))
+        return Customer.objects.get(pk=best.values["id"])
     prepared = record.prepared()
     customer = Customer(
         name=data.customer_name.strip(),
@@ -246,6 +307,7 @@ def resolve_customer(data: RegistrationData) -> Customer:
         vat_number=prepared["vat"],
         website_domain=prepared["website"],
         email_domain=prepared["email"],
+        phone=data.contact_phone,
         address=data.address,
         postal_code=data.postal_code,
         city=data.city,
@@ -255,18 +317,23 @@ def resolve_customer(data: RegistrationData) -> Customer:
     try:
         with transaction.atomic():
             customer.full_clean(validate_unique=False, validate_constraints=False)
-            customer.save()
+            save_customer(customer)
     except IntegrityError:
         # Created by a concurrent registration a moment ago (same SIREN): use that one.
         return Customer.objects.get(siren=prepared["siren"])
     return customer
 
 
-def register(user, partnership, data: RegistrationData, *, submit=True, idempotency_key: str = ""):
+@_retrying
+def register(
+    user, partnership, data: RegistrationData, *, submit=True, idempotency_key: str = "", withhold_hint=False
+):
     """Create a registration (and submit it). Returns ``(deal, created)``.
 
     A retried submission carrying the same ``idempotency_key`` returns the first registration with
-    ``created`` False instead of registering twice.
+    ``created`` False instead of registering twice. ``withhold_hint``: the partner has used up their
+    conflict-check budget, so the registration does not tell them its conflict level (nor is it approved
+    automatically, which would tell it too); a channel manager reviews it.
     """
     if not (
         access.can_create(user, DealRegistration)
@@ -285,7 +352,7 @@ def register(user, partnership, data: RegistrationData, *, submit=True, idempote
         raise ValidationError(errors)
     try:
         with _actor(user), transaction.atomic():
-            customer = resolve_customer(data)
+            customer = resolve_customer(data, partnership)
             deal = DealRegistration(
                 partnership=partnership,
                 customer=customer,
@@ -301,6 +368,7 @@ def register(user, partnership, data: RegistrationData, *, submit=True, idempote
                 expected_close_date=data.expected_close_date,
                 notes=data.notes,
                 idempotency_key=idempotency_key,
+                conflict_hint_withheld=bool(withhold_hint and not user.is_staff_member),
             )
             deal.full_clean(exclude={"customer", "partnership"}, validate_constraints=False)
             deal.save()
@@ -319,6 +387,7 @@ def register(user, partnership, data: RegistrationData, *, submit=True, idempote
 
 
 def check_for(partnership, data: RegistrationData, exclude_deal=None) -> conflicts.CheckResult:
+    """The dry run of a registration: what registration would find and do (nothing is written)."""
     return conflicts.check(
         partnership,
         data.record(),
@@ -328,24 +397,17 @@ def check_for(partnership, data: RegistrationData, exclude_deal=None) -> conflic
     )
 
 
-def customer_record(customer: Customer, contact_email: str = "") -> conflicts.Record:
-    return conflicts.Record(
-        name=customer.name,
-        siren=customer.siren,
-        vat_number=customer.vat_number,
-        website=customer.website_domain,
-        email_domain=customer.email_domain or conflicts.email_domain_of(contact_email),
-        address=customer.address,
-        postal_code=customer.postal_code,
-        city=customer.city,
-        country=str(customer.country),
-    )
+def customer_record(customer: Customer, contact_email: str = "", contact_phone: str = "") -> conflicts.Record:
+    record = blocking.customer_record(customer)
+    record.email_domain = customer.email_domain or conflicts.email_domain_of(contact_email)
+    record.phone = customer.phone or contact_phone
+    return record
 
 
 def check_deal(deal) -> conflicts.CheckResult:
     return conflicts.check(
         deal.partnership,
-        customer_record(deal.customer, deal.contact_email),
+        customer_record(deal.customer, deal.contact_email, deal.contact_phone),
         product_lines=list(deal.product_lines.all()),
         sector=deal.customer.sector,
         exclude_deal=deal,
@@ -358,9 +420,11 @@ def check_deal(deal) -> conflicts.CheckResult:
 
 
 def auto_approval_applies(deal, result: conflicts.CheckResult) -> bool:
-    """No conflict of any level, inside the boundaries, and an amount below the limit."""
+    """No conflict of any level, inside the boundaries, an amount below the limit, and a partner who still
+    had conflict-check budget (an automatic approval would answer the check they may not make)."""
     return (
-        result.level == MatchLevel.DISTINCT
+        not deal.conflict_hint_withheld
+        and result.level == MatchLevel.DISTINCT
         and not result.conflicting
         and not result.boundary_issues
         and deal.amount < auto_approval_limit()
@@ -398,12 +462,19 @@ def submit_deal(deal, user) -> DealRegistration:
 
 
 def _approve(deal, user, reason: str) -> DealRegistration:
-    # Lock the customer: a concurrent approval of another registration of it waits here.
+    """Protect ``deal`` unless its company (its customer or any customer matching it as "same", whatever
+    the spelling) is already protected. Under the company's locks, so concurrent approvals of different
+    spellings of one company are decided one after the other."""
+    record = customer_record(Customer.objects.get(pk=deal.customer_id))
+    _lock_company(record)
+    same = _same(conflicts.match_customers(record))
+    # Lock the customer row too: a concurrent approval of another registration of it waits here.
     Customer.objects.select_for_update().filter(pk=deal.customer_id).first()
     deal = _locked(deal)
     _require_stage(deal, DealStage.SUBMITTED)
+    company = {deal.customer_id, *(m.values["id"] for m in same)}
     other = (
-        DealRegistration.objects.filter(customer_id=deal.customer_id, stage=DealStage.APPROVED)
+        DealRegistration.objects.filter(customer_id__in=company, stage=DealStage.APPROVED)
         .exclude(pk=deal.pk)
         .exists()
     )
@@ -428,6 +499,7 @@ def _approve(deal, user, reason: str) -> DealRegistration:
     return deal
 
 
+@_retrying
 def approve(deal, user, reason: str = "") -> DealRegistration:
     """submitted → approved: the customer is protected for this partnership for the protection period."""
     if not can_review(user):

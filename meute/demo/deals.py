@@ -14,6 +14,7 @@ from django.utils import timezone
 from meute.core.choices import UserRole
 from meute.core.models import ProductLine, User
 from meute.deals import workflow
+from meute.deals.customers import save_customer
 from meute.deals.models import Customer
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 
@@ -75,7 +76,7 @@ def populate_demo(rng, today: datetime.date | None = None) -> int:
     for name, city, domain in DIRECT_ACCOUNTS:
         customer = Customer(name=name, city=city, website_domain=domain, is_direct_account=True)
         customer.account_owner = reviewer
-        customer.save()
+        save_customer(customer)
     partnerships = list(
         Partnership.objects.filter(kind=PartnershipKind.CHANNEL, status=PartnershipStatus.ACTIVE)
         .prefetch_related("product_lines")

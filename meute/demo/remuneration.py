@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from meute.deals.choices import DealPartyRole, DealStage
+from meute.deals.customers import save_customer
 from meute.deals.models import Customer, DealParty, DealRegistration
 from meute.partnerships.choices import PartnershipKind, PartyRole
 from meute.partnerships.models import Partnership
@@ -29,7 +30,8 @@ SPLIT_STEPS = [
 
 
 def _won_deal(partnership, customer_name, amount, margin, closed_on, members, rng):
-    customer = Customer.objects.create(name=customer_name, city="Lyon")
+    customer = Customer(name=customer_name, city="Lyon")
+    save_customer(customer)
     closed = datetime.datetime.combine(
         closed_on, datetime.time(11, 0), tzinfo=timezone.get_current_timezone()
     )

@@ -78,3 +78,31 @@ def test_conflicting_registration_reviewed_and_seen_by_the_partner(live_server, 
     expect(page.locator("#deal-stage")).to_have_text("Rejected")
     expect(page.locator("#decision-reason")).to_have_text("Registered first by another partner")
     expect(page.locator("main")).not_to_contain_text("Bêta")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_read_the_matcher_weights_on_a_phone_in_french(live_server, world, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from meute.deals import training
+    from meute.deals.evidence import Weights
+    from meute.deals.models import MatcherWeights
+
+    MatcherWeights.objects.create(
+        version=3, parameters=Weights.default().parameters, base_size=1200, is_active=True
+    )
+    training.forget_cached_weights()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    phone = context.new_page()
+    phone.set_default_timeout(10_000)
+    try:
+        log_in(phone, live_server, "manager", None)
+        phone.goto(f"{live_server.url}/deals/")
+        phone.get_by_role("link", name="Poids du détecteur").click()
+        expect(phone.locator("#weights-version")).to_contain_text("Version 3 en vigueur")
+        expect(phone.locator("#weights-table")).to_contain_text("Les noms portent des nombres différents")
+        # The page's content fits the phone's width (the site's top navigation is the layout's business).
+        assert phone.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+        training.forget_cached_weights()

@@ -6,7 +6,15 @@ from rest_framework import serializers
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.models import Organization, ProductLine, Sector, User
 from meute.deals.choices import Currency
-from meute.deals.models import REGISTERED_CUSTOMER_FIELDS, Customer, DealParty, DealRegistration
+from meute.deals.customers import save_customer
+from meute.deals.evidence import Weights
+from meute.deals.models import (
+    REGISTERED_CUSTOMER_FIELDS,
+    Customer,
+    DealParty,
+    DealRegistration,
+    MatcherWeights,
+)
 from meute.deals.workflow import RegistrationData
 from meute.lib.api_serializers import ModelValidatedSerializer
 from meute.partnerships.models import Partnership
@@ -30,6 +38,7 @@ class CustomerSerializer(ModelValidatedSerializer):
             "vat_number",
             "website_domain",
             "email_domain",
+            "phone",
             "address",
             "postal_code",
             "city",
@@ -42,6 +51,17 @@ class CustomerSerializer(ModelValidatedSerializer):
         ]
         read_only_fields = ["uuid", "created_at", "updated_at"]
         validators = []
+
+    def create(self, validated_data):
+        customer = Customer(**validated_data)
+        save_customer(customer)
+        return customer
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        save_customer(instance)
+        return instance
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -79,6 +99,13 @@ class DealSerializer(ModelValidatedSerializer):
     conflict = serializers.SerializerMethodField(
         help_text=_("Staff only: the candidate matches with their evidence, found at submission.")
     )
+    conflict_level = serializers.SerializerMethodField(
+        help_text=_(
+            "distinct, possible or same; null for a partner whose conflict-check budget was used up when "
+            "registering (the hint is withheld)."
+        )
+    )
+    conflict_score = serializers.SerializerMethodField(help_text=_("Staff only: the match probability."))
 
     class Meta:
         model = DealRegistration
@@ -139,6 +166,20 @@ class DealSerializer(ModelValidatedSerializer):
         if user is not None and user.is_staff_member:
             return CustomerSummarySerializer(deal.customer).data
         return _own_words(deal.registered_customer())
+
+    def _staff(self) -> bool:
+        user = getattr(self.context.get("request"), "user", None)
+        return user is not None and user.is_staff_member
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_conflict_level(self, deal):
+        if deal.conflict_hint_withheld and not self._staff():
+            return None
+        return deal.conflict_level
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True))
+    def get_conflict_score(self, deal):
+        return str(deal.conflict_score) if self._staff() else None
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_conflict(self, deal):
@@ -205,6 +246,11 @@ class CheckResultSerializer(serializers.Serializer):
     status = serializers.CharField(help_text=_("distinct, possible or same"))
     messages = serializers.ListField(child=serializers.CharField())
     outside_boundaries = serializers.BooleanField()
+    refused = serializers.BooleanField(help_text=_("Registration would refuse it (e.g. products outside)."))
+    own_registration = serializers.UUIDField(
+        allow_null=True,
+        help_text=_("Your open registration of the same customer: registering again is refused."),
+    )
     details = serializers.JSONField(
         allow_null=True, help_text=_("Staff only: every candidate with its score and the evidence per field.")
     )
@@ -223,3 +269,50 @@ class DealPartySerializer(ModelValidatedSerializer):
         fields = ["uuid", "url", "deal", "organization", "organization_name", "role", "share", "created_at"]
         read_only_fields = ["uuid", "created_at"]
         validators = []
+
+
+class WeightRowSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    field_label = serializers.CharField()
+    level = serializers.CharField()
+    meaning = serializers.CharField()
+    m = serializers.FloatField(
+        help_text=_("How often two records of the same company compare at this level.")
+    )
+    u = serializers.FloatField(help_text=_("How often two unrelated companies compare at this level."))
+    weight = serializers.FloatField(help_text=_("log2(m / u), in bits: positive for, negative against."))
+
+
+class MatcherWeightsSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:matcherweights-detail", lookup_field="uuid")
+    trained_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    weights = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatcherWeights
+        fields = [
+            "uuid",
+            "url",
+            "version",
+            "is_active",
+            "base_size",
+            "records_used",
+            "pairs_used",
+            "notes",
+            "trained_by",
+            "created_at",
+            "weights",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(WeightRowSerializer(many=True))
+    def get_weights(self, version):
+        return Weights(version.parameters).rows()
+
+
+class WeightsInForceSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text=_("0: the built-in defaults (never retrained)."))
+    base_size = serializers.IntegerField()
+    same_threshold = serializers.FloatField()
+    possible_threshold = serializers.FloatField()
+    weights = WeightRowSerializer(many=True)

@@ -3,12 +3,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from meute.agreements.signing import AgreementAcceptedPermission
-from meute.deals import conflicts, workflow
+from meute.deals import conflicts, evidence, training, workflow
 from meute.deals.filters import DealFilter
-from meute.deals.models import Customer, DealParty, DealRegistration
+from meute.deals.models import Customer, DealParty, DealRegistration, MatcherWeights
 from meute.lib.api import RolePermission
 from meute.lib.api_errors import workflow_caller
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
@@ -16,7 +17,7 @@ from meute.lib.throttling import ConflictCheckThrottle
 
 from . import serializers
 
-STAGE_ERRORS = {"wrong_stage", "already_protected", "too_many_extensions"}
+STAGE_ERRORS = {"wrong_stage", "already_protected", "too_many_extensions", "already_registered"}
 
 
 _call = workflow_caller(STAGE_ERRORS)
@@ -70,6 +71,9 @@ class DealViewSet(VisibleModelViewSet):
             data,
             submit=serializer.validated_data["submit"],
             idempotency_key=key,
+            # Registering answers the conflict check too: it spends the same budget (no 429: the deal is
+            # registered, only its conflict level is withheld).
+            withhold_hint=not ConflictCheckThrottle().allow_request(request, self),
         )
         return self._detail(deal, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -183,3 +187,38 @@ class DealPartyViewSet(VisibleModelViewSet):
     model = DealParty
     serializer_class = serializers.DealPartySerializer
     select_related = ("deal", "organization")
+
+
+def weights_in_force_body() -> dict:
+    weights = training.weights_in_force()
+    return {
+        "version": weights.version,
+        "base_size": weights.base_size,
+        "same_threshold": evidence.SAME_THRESHOLD,
+        "possible_threshold": evidence.POSSIBLE_THRESHOLD,
+        "weights": weights.rows(),
+    }
+
+
+@crud_schema(
+    "versions of the conflict matcher's weights",
+    "a version of the weights",
+    "Staff only. Each `meute deals retrain` stores a version; the one in force scores every check.",
+)
+class MatcherWeightsViewSet(VisibleModelViewSet):
+    model = MatcherWeights
+    serializer_class = serializers.MatcherWeightsSerializer
+    select_related = ("trained_by",)
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        summary="The weights in force",
+        description="Staff only: the version that scores checks (0 = built-in defaults), the thresholds, "
+        "and per field and level m, u, the weight in bits and its meaning.",
+        responses=serializers.WeightsInForceSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def current(self, request):
+        if not request.user.is_staff_member:
+            raise PermissionDenied()
+        return Response(weights_in_force_body())

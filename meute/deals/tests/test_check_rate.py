@@ -52,3 +52,42 @@ def test_other_partners_and_staff_keep_their_own_budget(deals_world, client_for,
     staff = client_for(w.manager)
     for _ in range(5):
         assert _api_check(staff, w).status_code == 200
+
+
+def test_registration_and_its_page_do_not_bypass_the_budget(deals_world, client_for, low_rate):
+    from meute.deals.models import DealRegistration
+
+    w = deals_world
+    client = client_for(w.partner_b_user)
+    body_b = _body(w, partnership=str(w.partnership_b.uuid))
+    client.post("/api/deals/", {**body_b, "amount": "50000"}, content_type="application/json")
+    alice = client_for(w.partner_a_user)
+    for _ in range(3):
+        assert _api_check(alice, w).status_code == 200
+    assert _api_check(alice, w).status_code == 429
+    created = alice.post("/api/deals/", _body(w), content_type="application/json")
+    assert created.status_code == 201
+    answer = created.json()
+    assert answer["conflict_level"] is None and answer["conflict_score"] is None
+    assert answer["stage"] == "submitted"
+    deal = DealRegistration.objects.get(uuid=answer["uuid"])
+    assert deal.conflict_hint_withheld and deal.conflict_level == "same"  # staff still see it
+    page = alice.get(deal.get_absolute_url()).content.decode()
+    assert "Conflict hint withheld" in page and "badge--conflict-same" not in page
+    assert alice.get(f"/api/deals/{deal.uuid}/").json()["conflict_level"] is None
+    assert alice.get("/api/deals/?conflict_level=same").json()["count"] == 0
+    staff = client_for(w.manager).get(f"/api/deals/{deal.uuid}/").json()
+    assert staff["conflict_level"] == "same" and staff["conflict_score"] is not None
+
+
+def test_within_the_budget_the_registration_answers_its_level(deals_world, client_for, low_rate):
+    w = deals_world
+    client_for(w.partner_b_user).post(
+        "/api/deals/",
+        {**_body(w, partnership=str(w.partnership_b.uuid)), "amount": "50000"},
+        content_type="application/json",
+    )
+    answer = (
+        client_for(w.partner_a_user).post("/api/deals/", _body(w), content_type="application/json").json()
+    )
+    assert answer["conflict_level"] == "same" and answer["conflict_score"] is None

@@ -87,6 +87,9 @@ def test_manager_reviews_and_partner_sees_the_outcome(deals_world, make_data, cl
     assert queue.status_code == 200 and str(deal.uuid) in queue.content.decode()
     page = manager.get(deal.get_absolute_url()).content.decode()
     assert 'id="conflict-evidence"' in page and w.partnership_b.name in page
+    assert "Same web or e-mail domain (10.7)" in page and "Same city" in page
+    french = manager.get(deal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Même domaine web ou e-mail" in french
     manager.post(reverse("deal-action", kwargs={"uuid": deal.uuid, "action": "approve"}), {"reason": ""})
     deal.refresh_from_db()
     assert deal.stage == DealStage.SUBMITTED  # refused: the customer is protected for B
@@ -147,3 +150,28 @@ def test_list_filters_and_htmx_partial(deals_world, make_data, client_for):
     assert "Martin Transports" in body and "Dupont" not in body and "<html" not in body
     approved = client.get(reverse("deal-list"), {"stage": "approved"}).content.decode()
     assert "Martin Transports" in approved and "Dupont Industries" not in approved
+
+
+def test_partner_is_sent_to_their_own_registration_by_the_hint_and_the_form(deals_world, client_for):
+    w = deals_world
+    client = client_for(w.partner_a_user)
+    client.post(reverse("deal-create"), _form(w))
+    deal = DealRegistration.objects.get()
+    hint = client.post(
+        reverse("deal-check"), _form(w, customer_name="DUPONT INDUSTRIES"), HTTP_HX_REQUEST="true"
+    )
+    text = hint.content.decode()
+    assert "You already registered this customer" in text and deal.get_absolute_url() in text
+    again = client.post(
+        reverse("deal-create"), _form(w, customer_name="Dupont Industries", idempotency_key="form-2")
+    )
+    assert again.status_code == 422
+    assert "You already registered this customer" in again.content.decode()
+    assert DealRegistration.objects.count() == 1
+    answer = client.post(
+        "/api/deals/",
+        {**_form(w, customer_name="Dupont-Industries"), "product_lines": ["crm"], "idempotency_key": "api-2"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "already_registered"
+    assert DealRegistration.objects.count() == 1

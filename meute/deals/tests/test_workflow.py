@@ -97,7 +97,7 @@ def test_bad_input_is_refused_and_nothing_written(deals_world, make_data, overri
 
 def test_products_outside_the_programme_are_refused(deals_world, make_data):
     data = make_data(product_lines=[deals_world.other_line])
-    with pytest.raises(ValidationError, match="outside the programme"):
+    with pytest.raises(ValidationError, match="outside the partnership.s product lines"):
         register(deals_world.partner_a_user, deals_world.partnership_a, data)
 
 
@@ -240,3 +240,52 @@ def test_partner_is_told_of_the_decision_by_email(deals_world, make_data, mailou
     assert len(to_alice) == 1
     assert "Out of scope" in to_alice[0].body
     assert w.partner_a_user.notifications.get().title == "Your deal registration is rejected"
+
+
+def test_a_partner_is_told_they_already_registered_the_customer(deals_world, make_data):
+    w = deals_world
+    first, _ = register(w.partner_a_user, w.partnership_a, make_data(amount="50000"))
+    with pytest.raises(ValidationError, match="You already registered this customer") as info:
+        register(w.partner_a_user, w.partnership_a, make_data(customer_name="DUPONT INDUSTRIES SA"))
+    assert str(first.uuid) in str(info.value)
+    assert DealRegistration.objects.count() == 1
+    # Another partner may register it (it goes to the queue as a conflict).
+    other, _ = register(w.partner_b_user, w.partnership_b, make_data(customer_name="Dupont Industries"))
+    assert other.conflict_level == MatchLevel.SAME
+
+
+def test_a_withheld_hint_is_never_approved_automatically(deals_world, make_data):
+    w = deals_world
+    deal, _ = register(w.partner_a_user, w.partnership_a, make_data(amount="5000"), withhold_hint=True)
+    assert deal.conflict_hint_withheld and deal.stage == DealStage.SUBMITTED
+
+
+def test_two_spellings_of_one_company_are_never_both_protected(deals_world, make_data):
+    w = deals_world
+    first, _ = register(w.partner_a_user, w.partnership_a, make_data(amount="50000"))
+    # Created as its own customer record (e.g. imported), then registered by another partner.
+    from meute.deals.customers import save_customer
+
+    twin = Customer(
+        name="Dupont-Industries", city="Lyon", postal_code="69003", website_domain="dupont-industries.fr"
+    )
+    save_customer(twin)
+    second = DealRegistration.objects.create(
+        partnership=w.partnership_b,
+        customer=twin,
+        amount=Decimal("100"),
+        expected_close_date=first.expected_close_date,
+        stage=DealStage.SUBMITTED,
+    )
+    approve(first, w.manager)
+    with pytest.raises(ValidationError, match="already protected"):
+        approve(second, w.manager)
+    assert DealRegistration.objects.filter(stage=DealStage.APPROVED).count() == 1
+
+
+def test_boundaries_outside_the_territory_are_registered_for_review(deals_world, make_data):
+    w = deals_world
+    data = make_data(amount="5000")
+    data.country = "BE"
+    deal, _ = register(w.partner_a_user, w.partnership_a, data)
+    assert deal.stage == DealStage.SUBMITTED  # not approved automatically: a manager looks at it

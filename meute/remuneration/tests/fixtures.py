@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from meute.core.factories import OrganizationFactory
 from meute.deals.choices import DealPartyRole, DealStage
+from meute.deals.customers import save_customer
 from meute.deals.models import Customer, DealParty, DealRegistration
 from meute.partnerships.choices import InvolvementLevel, PartnershipKind, PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
@@ -17,7 +18,8 @@ def won_deal(
     partnership, members, *, amount="1000.00", margin=None, on=datetime.date(2027, 2, 15), title="Deal"
 ):
     """A won deal of ``partnership`` closed on ``on``; ``members`` is [(organization, role), ...]."""
-    customer = Customer.objects.create(name=f"Client {title}")
+    customer = Customer(name=f"Client {title}")
+    save_customer(customer)
     closed = datetime.datetime.combine(on, datetime.time(12, 0), tzinfo=timezone.get_current_timezone())
     deal = DealRegistration.objects.create(
         partnership=partnership,
