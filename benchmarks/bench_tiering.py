@@ -47,12 +47,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from meute.core.models import Organization, Person  # noqa: E402
+from meute.enablement.models import PersonCertification
 from meute.lib.bulk import insert_objects, insert_rows  # noqa: E402
 from meute.money.models import ExchangeRate
 from meute.partnerships.choices import PartnershipStatus, PartyRole  # noqa: E402
 from meute.partnerships.models import Partnership, PartnershipParty  # noqa: E402
 from meute.programs.evaluation import evaluation_window, run_evaluation
-from meute.programs.models import CertifiedPerson, PartnerTier, Program, RevenueRecord, Tier, TierChange
+from meute.programs.models import PartnerTier, Program, RevenueRecord, Tier, TierChange
 
 CHUNK = 200_000
 AS_OF = datetime.date(2026, 6, 30)
@@ -105,11 +106,8 @@ def synthesise(n: int, records: int, rng) -> Program:
             roles.append("sales" if k % 2 == 0 else "consultant")
     insert_objects(Person, people)
     insert_objects(
-        CertifiedPerson,
-        [
-            CertifiedPerson(person=p, certification="Bench", role=r)
-            for p, r in zip(people, roles, strict=True)
-        ],
+        PersonCertification,
+        [PersonCertification(person=p, name="Bench", role=r) for p, r in zip(people, roles, strict=True)],
     )
     print(
         f"synthesised {n:,} partners, partnerships and memberships in {time.perf_counter() - started:.1f} s"

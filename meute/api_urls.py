@@ -9,6 +9,7 @@ from meute.collaboration.api import urls as collaboration_api
 from meute.core.api import urls as core_api
 from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
+from meute.enablement.api import urls as enablement_api
 from meute.groupings.api import urls as groupings_api
 from meute.leads.api import urls as leads_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
@@ -34,6 +35,7 @@ for app_router in (
     remuneration_api.router,
     collaboration_api.router,
     leads_api.router,
+    enablement_api.router,
     notifications_api.router,
 ):
     router.registry.extend(app_router.registry)

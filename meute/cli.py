@@ -32,6 +32,14 @@ COMMANDS = {
         "payouts",
         _("Payouts of won deals: compute --period 2027-Q1, statement, export for accounting."),
     ),
+    "certifications": (
+        "certifications",
+        _("Certifications: remind the holders of those ending soon (remind), import a file, expiring."),
+    ),
+    "announcements": (
+        "announcements",
+        _("Announcements and promotions: e-mail digest to partners (digest)."),
+    ),
     "tiers": (
         "tiers",
         _(

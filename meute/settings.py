@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meute.notifications",
     "meute.leads",
     "meute.locator",
+    "meute.enablement",
     "meute.home",
     "meute.demo",
 ]
@@ -158,6 +159,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 # Uploaded documents are private: never served as static files, only through access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEUTE_MAX_UPLOAD_MB = env_int("MEUTE_MAX_UPLOAD_MB", 20)
+# Days before a certification ends when its holder is reminded (once per delay), e.g. "60,14".
+MEUTE_CERTIFICATION_REMINDER_DAYS = [
+    int(d) for d in env_list("MEUTE_CERTIFICATION_REMINDER_DAYS", ["60", "14"])
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -225,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "LabelKindEnum": "meute.locator.choices.LabelKind",
         "PayoutStatusEnum": "meute.remuneration.choices.PayoutStatus",
         "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
+        "CertifiedRoleEnum": "meute.programs.choices.CertifiedRole",
     },
 }
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from meute.collaboration import urls as collaboration_urls
+from meute.enablement import urls as enablement_urls
 from meute.groupings import urls as groupings_urls
 from meute.remuneration import urls as remuneration_urls
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("programs/", include("meute.money.urls")),
     path("programs/", include("meute.agreements.urls")),
     path("programs/", include("meute.locator.urls")),
+    path("programs/", include(enablement_urls.programme_pages)),
+    path("enablement/", include("meute.enablement.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include((grouping_pages, "groupings"))),
     path("notifications/", include("meute.notifications.urls")),

@@ -693,6 +693,7 @@ class DemoGenerator:
         """
         from meute.demo import collaboration as collaboration_demo
         from meute.demo import deals as deals_demo
+        from meute.demo import enablement as enablement_demo
         from meute.demo import groupings as groupings_demo
         from meute.demo import leads as leads_demo
         from meute.demo import programs as programs_demo
@@ -707,6 +708,7 @@ class DemoGenerator:
             groupings_demo.populate_demo(rng, proposals=20)
             collaboration_demo.populate_demo()
             remuneration_demo.populate_demo()
+            enablement_demo.populate_demo(journeys=40 if self.size == "large" else 20)
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 
     @transaction.atomic

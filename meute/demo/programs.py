@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from meute.core.choices import Department, PartnerType
 from meute.core.models import Person
+from meute.enablement.choices import CertificationSource
+from meute.enablement.models import PersonCertification
 from meute.lib.bulk import insert_objects
 from meute.money.models import ExchangeRate
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
 from meute.programs.choices import CertifiedRole, CostCategory, ObjectiveKind, RevenueSource
 from meute.programs.evaluation import run_evaluation
 from meute.programs.models import (
-    CertifiedPerson,
     PartnerMetric,
     PartnerTier,
     Program,
@@ -270,10 +271,11 @@ def _revenue_and_people(rng, program, partnerships, today):
                     continue
                 seen.add((person.pk, role))
                 certified.append(
-                    CertifiedPerson(
+                    PersonCertification(
                         person=person,
-                        certification=f"Meute {role.label} 2026",
+                        name=f"Meute {role.label} 2026",
                         role=role,
+                        source=CertificationSource.IMPORTED,
                         valid_until=today + datetime.timedelta(days=rng.randint(60, 700)),
                     )
                 )
@@ -293,7 +295,7 @@ def _revenue_and_people(rng, program, partnerships, today):
                 value=Decimal(int(yearly // 100_000)),
             )
         )
-    for model, rows in ((RevenueRecord, records), (CertifiedPerson, certified), (PartnerMetric, metrics)):
+    for model, rows in ((RevenueRecord, records), (PersonCertification, certified), (PartnerMetric, metrics)):
         insert_objects(model, rows)
 
 

@@ -313,7 +313,8 @@ def load_candidates(lead, today: datetime.date | None = None) -> Loaded:
     """
     from meute.core.models import OrganizationPartnerType
     from meute.partnerships.models import Partnership, PartnershipParty
-    from meute.programs.models import CertifiedPerson, PartnerTier
+    from meute.programs import certifications
+    from meute.programs.models import PartnerTier
 
     from .choices import OfferStatus
     from .models import LeadCapacity, LeadOffer
@@ -360,14 +361,7 @@ def load_candidates(lead, today: datetime.date | None = None) -> Loaded:
             "organization_id", "partner_type"
         )
     )
-    certified_rows = CertifiedPerson.objects.valid_on(today).filter(
-        person__organization_id__in=org_ids, person__is_active=True
-    )
-    if lead.required_certification:
-        certified_rows = certified_rows.filter(certification__iexact=lead.required_certification)
-    certified = dict(
-        certified_rows.values_list("person__organization_id").annotate(n=Count("person_id", distinct=True))
-    )
+    certified = certifications.count_people(org_ids, today, certification=lead.required_certification or "")
     weights = dict(
         PartnerTier.objects.filter(partnership_id__in=ids, tier__isnull=False)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))

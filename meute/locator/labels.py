@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,8 @@ from meute.core.models import Organization, OrganizationPartnerType, Territory
 from meute.locator.choices import LabelKind
 from meute.locator.models import Label, LabelAward
 from meute.money.exchange import converted_totals
-from meute.programs.models import CertifiedPerson, PartnerTier, RevenueRecord, add_months
+from meute.programs import certifications
+from meute.programs.models import PartnerTier, RevenueRecord, add_months
 from meute.programs.tiering import format_money
 
 PARTY_ORG = "partnership__parties__organization_id"
@@ -90,13 +91,8 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
             }
         )
     if label.min_certified is not None:
-        rows = (
-            CertifiedPerson.objects.valid_on(today)
-            .values("person__organization_id")
-            .annotate(n=Count("person", distinct=True))
-            .filter(n__gte=label.min_certified)
-            .values_list("person__organization_id", "n")
-        )
+        counts = certifications.count_people(Organization.objects.partners().values("pk"), today)
+        rows = [(org, n) for org, n in counts.items() if n >= label.min_certified]
         narrow(
             {
                 org: _("Certified people %(count)s ≥ %(minimum)s ✓")

@@ -14,12 +14,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Sum
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from meute.money.exchange import ConversionReport, converted_totals
+from meute.programs import certifications
 from meute.programs.choices import SATISFACTION, WON_DEALS, ChangeKind, ChangeStatus
 from meute.programs.tiering import (
     CENT,
@@ -87,9 +88,7 @@ def collect_figures(
     program, as_of: datetime.date, partnership_ids=None
 ) -> tuple[dict[int, PartnerMetrics], ConversionReport]:
     """``collect_metrics`` with the report of the currency conversion of the revenue."""
-    from meute.partnerships.choices import PartyRole
-    from meute.partnerships.models import PartnershipParty
-    from meute.programs.models import CertifiedPerson, PartnerMetric, PartnerTier
+    from meute.programs.models import PartnerMetric, PartnerTier
 
     start, end = evaluation_window(program, as_of)
     members = PartnerTier.objects.filter(program=program)
@@ -99,24 +98,9 @@ def collect_figures(
 
     revenue, conversion = collect_revenue(program, start, end, member_ids)
 
-    # Certified people of the partner side of each partnership, counted per role, valid on the date.
-    seats = PartnershipParty.objects.filter(partnership_id__in=member_ids).exclude(role=PartyRole.OPERATOR)
-    partnerships_of_org = {}
-    for partnership_id, organization_id in seats.values_list("partnership_id", "organization_id"):
-        partnerships_of_org.setdefault(organization_id, []).append(partnership_id)
-    certified = {}
-    counts = (
-        CertifiedPerson.objects.valid_on(as_of)
-        .filter(person__organization_id__in=seats.values("organization_id"), person__is_active=True)
-        .order_by()
-        .values("person__organization_id", "role")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("person__organization_id", "role", "n")
-    )
-    for organization_id, role, n in counts:
-        for partnership_id in partnerships_of_org.get(organization_id, ()):
-            bucket = certified.setdefault(partnership_id, {})
-            bucket[role] = bucket.get(role, 0) + n
+    # Certified people of the partner side of each partnership, counted per role, valid on the date
+    # (through the one interface, whichever app keeps the certifications).
+    certified = certifications.count_by_partnership(member_ids, as_of)
 
     measured = {}
     rows = (

@@ -217,12 +217,6 @@ class RevenueImportForm(FileImportForm):
     )
 
 
-class CertifiedImportForm(FileImportForm):
-    file = forms.FileField(
-        label=_("File"), help_text=_("CSV or .xlsx; columns email, certification, role, valid_until")
-    )
-
-
 def _tier_field(name):
     return Tier._meta.get_field(name).formfield()
 

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meute.money.exchange import converted_totals, round_cents
+from meute.partnerships.models import PartnershipParty
 
+from . import certifications
 from .choices import ObjectiveKind
 from .models import (
     BusinessPlan,
     BusinessPlanVersion,
-    CertifiedPerson,
     Objective,
     PartnerMetric,
     RevenueRecord,
@@ -133,15 +134,20 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
         key = quarter_of(day)
         new_customers[key] = new_customers.get(key, 0) + 1
 
-    certifications = list(
-        CertifiedPerson.objects.filter(
-            person__organization__party_seats__partnership_id=partnership_id,
-            person__organization__is_operator=False,
-            person__is_active=True,
-        )
-        .values_list("person_id", "valid_until")
+    # Certified people of the partner side, counted on each quarter's last day (or today) through the
+    # certification interface: one question per distinct date, a handful per plan.
+    partner_orgs = list(
+        PartnershipParty.objects.filter(partnership_id=partnership_id, organization__is_operator=False)
+        .values_list("organization_id", flat=True)
         .distinct()
     )
+    certified_on = {}
+
+    def certified_people(day):
+        if day not in certified_on:
+            counts = certifications.count_people(partner_orgs, day) if partner_orgs else {}
+            certified_on[day] = sum(counts.values())
+        return certified_on[day]
 
     metrics = {}
     for code, period, value in (
@@ -164,9 +170,7 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
         elif objective.kind == ObjectiveKind.NEW_CUSTOMERS:
             actual = Decimal(new_customers.get(key, 0))
         elif objective.kind == ObjectiveKind.CERTIFIED_PEOPLE:
-            end = min(objective.quarter_end, today)
-            people = {pid for pid, until in certifications if until is None or until >= end}
-            actual = Decimal(len(people))
+            actual = Decimal(certified_people(min(objective.quarter_end, today)))
         else:
             actual = metrics.get((objective.metric, *key), Decimal("0"))
         if actual >= objective.target:

@@ -6,13 +6,6 @@ urlpatterns = [
     path("", programs.ProgramListView.as_view(), name="program-list"),
     path("new/", programs.ProgramFormView.as_view(), name="program-create"),
     path("revenue/", figures.RevenueListView.as_view(), name="revenue-list"),
-    path("certified/", figures.CertifiedListView.as_view(), name="certified-list"),
-    path("certified/import/", figures.CertifiedImportView.as_view(), name="certified-import"),
-    path(
-        "certified/<uuid:uuid>/delete/",
-        figures.CertifiedDeleteView.as_view(),
-        name="certified-delete",
-    ),
     path("revenue/import/", figures.RevenueImportView.as_view(), name="revenue-import"),
     path("metrics/", figures.MetricListView.as_view(), name="partnermetric-list"),
     path("metrics/new/", figures.MetricFormView.as_view(), name="partnermetric-create"),

@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from meute.core.choices import PartnerType
 from meute.core.factories import OrganizationFactory, PersonFactory
 from meute.core.models import OrganizationPartnerType
+from meute.enablement.models import PersonCertification
 from meute.leads import routing
 from meute.leads.models import LeadCapacity
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus, PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
-from meute.programs.models import CertifiedPerson, PartnerTier, Program, Tier
+from meute.programs.models import PartnerTier, Program, Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +61,8 @@ def test_territory_type_certifications_and_weight_from_the_database(leads_world,
         (PersonFactory(organization=w.org_b), today - datetime.timedelta(days=1)),  # expired
         (w.person_b, None),
     ):
-        CertifiedPerson.objects.create(
-            person=person, certification="CRM expert", role="sales", valid_until=until
-        )
-    CertifiedPerson.objects.create(
-        person=PersonFactory(organization=w.org_b), certification="Other", role="sales"
-    )
+        PersonCertification.objects.create(person=person, name="CRM expert", role="sales", valid_until=until)
+    PersonCertification.objects.create(person=PersonFactory(organization=w.org_b), name="Other", role="sales")
     ranking = routing.rank_lead(lead, today=today)
     assert by_name(ranking) == ["Alpha channel"]
     assert ranking.skipped[0].params == {"count": 1, "required": 2}

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from meute.core.factories import OrganizationFactory, PersonFactory, TerritoryFactory
 from meute.core.models import OrganizationPartnerType
+from meute.enablement.models import PersonCertification
 from meute.locator import labels
 from meute.locator.choices import LabelKind
 from meute.locator.models import Label, LabelAward
 from meute.partnerships.choices import PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
-from meute.programs.models import CertifiedPerson, PartnerTier, RevenueRecord
+from meute.programs.models import PartnerTier, RevenueRecord
 from meute.programs.tests.fixtures import tier
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,12 @@ def data(world, program):
     PartnerTier.objects.filter(partnership=world.partnership_b).update(tier=tier(program, "Silver"))
     for i in range(3):
         person = world.person_a if i == 0 else PersonFactory(organization=world.org_a)
-        CertifiedPerson.objects.create(person=person, certification=f"C{i}", role="sales")
-    CertifiedPerson.objects.create(person=world.person_b, certification="C", role="sales")
+        PersonCertification.objects.create(person=person, name=f"C{i}", role="sales")
+    PersonCertification.objects.create(person=world.person_b, name="C", role="sales")
     # An expired certification does not count.
-    CertifiedPerson.objects.create(
+    PersonCertification.objects.create(
         person=world.person_b,
-        certification="Old",
+        name="Old",
         role="consultant",
         valid_until=today - datetime.timedelta(days=1),
     )
@@ -113,7 +114,7 @@ def test_reevaluation_renews_and_removes(world, data):
     label = rule(min_certified=1)
     first = labels.evaluate_label(label)
     assert (first.awarded, first.removed) == (2, 0)
-    CertifiedPerson.objects.filter(person__organization=world.org_b).delete()
+    PersonCertification.objects.filter(person__organization=world.org_b).delete()
     second = labels.evaluate_label(label)
     assert (second.awarded, second.renewed, second.removed) == (0, 1, 1)
     assert holders(label) == {"Alpha Intégration"}
@@ -128,9 +129,7 @@ def test_evaluation_is_set_based(world, data):
         partnership = create_partnership(
             [PartySpec(operator, role=PartyRole.OPERATOR), PartySpec(org)], name=f"P{i}"
         )
-        CertifiedPerson.objects.create(
-            person=PersonFactory(organization=org), certification="C", role="sales"
-        )
+        PersonCertification.objects.create(person=PersonFactory(organization=org), name="C", role="sales")
         RevenueRecord.objects.create(partnership=partnership, period=data["today"], amount=Decimal("10"))
         OrganizationPartnerType.objects.create(organization=org, partner_type="reseller")
     with CaptureQueriesContext(connection) as queries:

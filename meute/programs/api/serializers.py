@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.choices import UserRole
-from meute.core.models import Person, ProductLine, Territory
+from meute.core.models import ProductLine, Territory
 from meute.lib.api_serializers import (
     TIMESTAMPS,
     ModelValidatedSerializer,
@@ -17,7 +17,6 @@ from meute.programs import plans, rule_versions
 from meute.programs.models import (
     Ambassador,
     BusinessPlan,
-    CertifiedPerson,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -372,17 +371,6 @@ class PartnerMetricSerializer(ModelValidatedSerializer):
     class Meta:
         model = PartnerMetric
         fields = ["uuid", "partnership", "metric", "period", "value", *TIMESTAMPS]
-        read_only_fields = ["uuid", *TIMESTAMPS]
-        validators = []
-
-
-class CertifiedPersonSerializer(ModelValidatedSerializer):
-    person = by_uuid(Person)
-    constraint_fields = {"unique_certified_person_role": "certification"}
-
-    class Meta:
-        model = CertifiedPerson
-        fields = ["uuid", "person", "certification", "role", "valid_until", *TIMESTAMPS]
         read_only_fields = ["uuid", *TIMESTAMPS]
         validators = []
 

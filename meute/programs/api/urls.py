@@ -11,7 +11,6 @@ router.register("partner-tiers", views.PartnerTierViewSet, basename="partnertier
 router.register("tier-changes", views.TierChangeViewSet, basename="tierchange")
 router.register("revenue-records", views.RevenueRecordViewSet, basename="revenuerecord")
 router.register("partner-metrics", views.PartnerMetricViewSet, basename="partnermetric")
-router.register("certified-people", views.CertifiedPersonViewSet, basename="certifiedperson")
 router.register("business-plans", views.BusinessPlanViewSet, basename="businessplan")
 router.register("business-plan-objectives", views.ObjectiveViewSet, basename="objective")
 router.register("ambassadors", views.AmbassadorViewSet, basename="ambassador")

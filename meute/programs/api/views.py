@@ -23,7 +23,6 @@ from meute.programs.filters import PartnerMetricFilter, RevenueFilter
 from meute.programs.models import (
     Ambassador,
     BusinessPlan,
-    CertifiedPerson,
     Objective,
     PartnerMetric,
     PartnerTier,
@@ -265,18 +264,6 @@ class PartnerMetricViewSet(VisibleModelViewSet):
     serializer_class = serializers.PartnerMetricSerializer
     select_related = ("partnership",)
     filterset_class = PartnerMetricFilter
-
-
-@crud_schema(
-    "certified people",
-    "a certified person",
-    "The people of each partner holding a certification per role, counted by tier requirements.",
-)
-class CertifiedPersonViewSet(VisibleModelViewSet):
-    model = CertifiedPerson
-    serializer_class = serializers.CertifiedPersonSerializer
-    select_related = ("person",)
-    filterset_fields = ["role"]
 
 
 @crud_schema(

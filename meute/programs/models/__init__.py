@@ -10,8 +10,6 @@ one module per part of the programme.
 
 from .ambassadors import Ambassador, AmbassadorQuerySet
 from .figures import (
-    CertifiedPerson,
-    CertifiedPersonQuerySet,
     PartnerMetric,
     RevenueRecord,
     metric_value_problem,
@@ -39,8 +37,6 @@ __all__ = [
     "AmbassadorQuerySet",
     "BusinessPlan",
     "BusinessPlanVersion",
-    "CertifiedPerson",
-    "CertifiedPersonQuerySet",
     "Objective",
     "ObjectiveQuerySet",
     "PartnerMetric",

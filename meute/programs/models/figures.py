@@ -6,17 +6,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from meute.core.models import Person, ProductLine
-from meute.lib.models import (
-    BusinessModel,
-    VisibleQuerySet,
-)
+from meute.core.models import ProductLine
+from meute.lib.models import BusinessModel
 from meute.money.currencies import normalize_currency, validate_currency
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 from meute.programs.choices import (
     SATISFACTION,
     WON_DEALS,
-    CertifiedRole,
     RevenueSource,
 )
 
@@ -135,46 +131,3 @@ def metric_value_problem(metric: str, value) -> str | None:
     if metric == WON_DEALS and (value < 0 or value != value.to_integral_value()):
         return str(_("Won deals are counted in whole numbers, 0 or more."))
     return None
-
-
-class CertifiedPersonQuerySet(VisibleQuerySet):
-    def for_organization(self, organization_id):
-        return self.filter(person__organization_id=organization_id)
-
-    def valid_on(self, day):
-        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
-
-
-class CertifiedPerson(BusinessModel):
-    """The interface through which tier evaluation counts certified people per role.
-
-    For now the operator enters or imports these rows; the training and certification capability will
-    write the same rows later.
-    """
-
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="tier_certifications"
-    )
-    certification = models.CharField(_("certification"), max_length=120)
-    role = models.CharField(_("role"), max_length=20, choices=CertifiedRole.choices)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-
-    objects = CertifiedPersonQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("certified person")
-        verbose_name_plural = _("certified people")
-        ordering = ["person__last_name", "certification"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "certification", "role"],
-                name="unique_certified_person_role",
-                violation_error_message=_("This person already holds this certification for this role."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.person} — {self.certification} ({self.get_role_display()})"
-
-    def get_absolute_url(self):
-        return self.person.get_absolute_url()

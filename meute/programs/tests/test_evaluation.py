@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from meute.core.factories import OrganizationFactory, PersonFactory
+from meute.enablement.models import PersonCertification
 from meute.partnerships.choices import PartyRole
 from meute.partnerships.parties import PartySpec, create_partnership
 from meute.programs import rule_versions
@@ -22,7 +23,6 @@ from meute.programs.evaluation import (
     run_evaluation,
 )
 from meute.programs.models import (
-    CertifiedPerson,
     PartnerMetric,
     PartnerTier,
     Program,
@@ -50,8 +50,8 @@ def revenue(partnership, amount, period=datetime.date(2026, 3, 1), **extra):
 def certify(organization, role, count, valid_until=None):
     for n in range(count):
         person = PersonFactory(organization=organization)
-        CertifiedPerson.objects.create(
-            person=person, certification=f"Cert {role} {n}", role=role, valid_until=valid_until
+        PersonCertification.objects.create(
+            person=person, name=f"Cert {role} {n}", role=role, valid_until=valid_until
         )
 
 

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from meute.enablement.models import PersonCertification
 from meute.programs.choices import ChangeStatus
 from meute.programs.evaluation import run_evaluation
 from meute.programs.models import (
     BusinessPlan,
-    CertifiedPerson,
     PartnerTier,
     Program,
     RevenueRecord,
@@ -180,7 +180,7 @@ class TestEvaluationPages:
                     organization=world.org_a, first_name="Paul", last_name="Petit"
                 )
             )
-            CertifiedPerson.objects.create(person=person, certification="Sales", role="sales")
+            PersonCertification.objects.create(person=person, name="Sales", role="sales")
         member = PartnerTier.objects.get(partnership=world.partnership_a)
         member.tier = tier(program, "Silver")
         member.save()

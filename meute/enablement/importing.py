@@ -1,8 +1,9 @@
-"""Certified people, entered by the operator until the training capability writes them: the list, and the
-import from CSV or Excel (every line checked, then all rows or nothing), in the foundation's format.
+"""Certifications imported from an external learning platform, from CSV or Excel (every line checked, then
+all rows or nothing), in the format the programme always read.
 
 A line names the person by e-mail (the person must exist in the directory), the certification, the role it
-counts for in tier requirements, and optionally the date it ends.
+counts for in tier requirements, and optionally the dates it was obtained and ends. A certification named
+like one of Meute's (by name or code) is linked to it.
 """
 
 from dataclasses import dataclass
@@ -17,14 +18,15 @@ from meute.core.importing.cells import date_cell
 from meute.core.models import Person
 from meute.lib.bulk import insert_objects
 
-from .choices import CertifiedRole
-from .models import CertifiedPerson
+from .choices import CertificationSource, CertifiedRole
+from .models import Certification, PersonCertification
 
 ALIASES = {
     "email": ("e_mail", "courriel", "mail", "person", "personne"),
     "certification": ("certificat", "diplome"),
     "role": ("fonction",),
     "valid_until": ("valable_jusqu_au", "expiration", "expires", "fin", "valid_to"),
+    "issued_on": ("obtenu_le", "obtained", "issued", "date_obtention", "delivre_le"),
 }
 REQUIRED = ("email", "certification", "role")
 
@@ -43,7 +45,7 @@ def _roles() -> dict[str, str]:
     return found
 
 
-def validate_certified(table, *, user=None) -> list[CertifiedPerson]:
+def validate_certified(table, *, user=None) -> list[PersonCertification]:
     """Check every line; return unsaved rows or raise ImportValidationError listing every problem."""
     columns = map_columns(table.headers, ALIASES, REQUIRED)
     people = Person.objects.all() if user is None else Person.objects.visible_to(user)
@@ -51,7 +53,13 @@ def validate_certified(table, *, user=None) -> list[CertifiedPerson]:
     for pk, email in people.exclude(email="").values_list("pk", "email"):
         by_email.setdefault(email.casefold(), []).append(pk)
     roles = _roles()
-    existing = set(CertifiedPerson.objects.values_list("person_id", "certification", "role"))
+    existing = {
+        (person, name.casefold(), role)
+        for person, name, role in PersonCertification.objects.values_list("person_id", "name", "role")
+    }
+    catalogue = {}
+    for pk, code, name in Certification.objects.values_list("pk", "code", "name"):
+        catalogue[code.casefold()] = catalogue[name.casefold()] = (pk, name)
     rows, seen = [], {}
 
     checker = LineChecker(table.headers, columns)
@@ -82,15 +90,20 @@ def validate_certified(table, *, user=None) -> list[CertifiedPerson]:
                 _("Unknown role “%(role)s”: use one of %(roles)s.")
                 % {"role": cell(cells, "role"), "roles": ", ".join(CertifiedRole.values)},
             )
-        valid_until = None
-        if cell(cells, "valid_until"):
-            try:
-                valid_until = date_cell(cell(cells, "valid_until"))
-            except ValidationError as exc:
-                error(line, "valid_until", " ".join(exc.messages))
+        dates = {}
+        for name in ("valid_until", "issued_on"):
+            dates[name] = None
+            if cell(cells, name):
+                try:
+                    dates[name] = date_cell(cell(cells, name))
+                except ValidationError as exc:
+                    error(line, name, " ".join(exc.messages))
+        if dates["valid_until"] and dates["issued_on"] and dates["valid_until"] < dates["issued_on"]:
+            error(line, "valid_until", _("A certification cannot end before it is issued."))
         if person is None or role is None or missing:
             continue
-        key = (person, certification, role)
+        definition, certification = catalogue.get(certification.casefold(), (None, certification))
+        key = (person, certification.casefold(), role)
         if key in existing:
             error(line, "certification", _("This person already holds this certification for this role."))
         elif key in seen:
@@ -102,8 +115,14 @@ def validate_certified(table, *, user=None) -> list[CertifiedPerson]:
         else:
             seen[key] = line
             rows.append(
-                CertifiedPerson(
-                    person_id=person, certification=certification, role=role, valid_until=valid_until
+                PersonCertification(
+                    person_id=person,
+                    certification_id=definition,
+                    name=certification,
+                    role=role,
+                    source=CertificationSource.IMPORTED,
+                    issued_on=dates["issued_on"],
+                    valid_until=dates["valid_until"],
                 )
             )
     if errors:
@@ -118,6 +137,6 @@ def import_certified(source, *, filename="", user=None, dry_run=False) -> Certif
     if dry_run:
         return CertifiedImportResult(len(rows), dry_run=True)
     with transaction.atomic():
-        insert_objects(CertifiedPerson, rows)
+        insert_objects(PersonCertification, rows)
         log_bulk_create(rows, actor=user)
     return CertifiedImportResult(len(rows))

@@ -1,0 +1,46 @@
+from auditlog.registry import auditlog
+
+from .models import (
+    Certification,
+    ContentItem,
+    ContentVersion,
+    Course,
+    CourseSession,
+    Enrolment,
+    Journey,
+    JourneyStep,
+    JourneyTemplate,
+    Module,
+    ModuleFeedback,
+    ModuleFile,
+    PersonCertification,
+    Question,
+    Quiz,
+    QuizAttempt,
+    SessionRegistration,
+    SupportContact,
+    TemplateStep,
+)
+
+for model in (
+    JourneyTemplate,
+    TemplateStep,
+    Journey,
+    JourneyStep,
+    Course,
+    Module,
+    ModuleFile,
+    Quiz,
+    Question,
+    CourseSession,
+    SessionRegistration,
+    Enrolment,
+    QuizAttempt,
+    ModuleFeedback,
+    Certification,
+    PersonCertification,
+    ContentItem,
+    ContentVersion,
+    SupportContact,
+):
+    auditlog.register(model)
