@@ -85,6 +85,22 @@ def _load_command(name):
     return load_command_class(app_name, name)
 
 
+def _language_from_environment() -> str | None:
+    """The language the shell asks for (POSIX order: LC_ALL, LC_MESSAGES, LANG), when Meute speaks it.
+
+    ``LANG=en_US.UTF-8 meute demo --help`` then answers in English, ``LANG=fr_FR.UTF-8`` in French; a
+    locale Meute does not speak (``C``, ``de_DE``) leaves the configured ``LANGUAGE_CODE``.
+    """
+    from django.conf import settings
+
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in dict(settings.LANGUAGES) else None
+    return None
+
+
 def main(argv=None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meute.settings")
     args = list(sys.argv[1:] if argv is None else argv)
@@ -92,6 +108,12 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+
+    from django.utils import translation
+
+    language = _language_from_environment()
+    if language:
+        translation.activate(language)
 
     if not args:
         _print_help(sys.stderr)

@@ -13,7 +13,9 @@ from meute.core.models import Organization, User
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(monkeypatch):
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
     with translation.override("en"):
         yield
 
@@ -162,3 +164,31 @@ def test_demo_command_without_serving(monkeypatch):
     assert Organization.objects.count() == count
     assert "not created again" in out.getvalue()
     assert User.objects.filter(username__in=["admin", "manager", "partner"]).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected", "absent"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "Commandes Meute", "Meute commands"),
+        ({"LANG": "en_GB.UTF-8"}, "Meute commands", "Commandes Meute"),
+        # LC_ALL wins over LANG, as in every POSIX program
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "fr_CA.UTF-8"}, "Commandes Meute", "Meute commands"),
+    ],
+)
+def test_the_command_line_speaks_the_shells_language(capsys, monkeypatch, environment, expected, absent):
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    with translation.override("fr" if "en" in environment.get("LANG", "") else "en"):
+        code, out, _err = run(capsys, "--help")
+        assert translation.get_language() in ("fr", "en")
+    assert code == 0
+    assert expected in out
+    assert absent not in out
+
+
+def test_a_locale_meute_does_not_speak_keeps_the_configured_language(capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    with translation.override("en"):
+        code, out, _err = run(capsys, "--help")
+    assert code == 0
+    assert "Meute commands" in out
