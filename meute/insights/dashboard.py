@@ -52,8 +52,8 @@ def revenue_against_objectives(program, year: int, currency: str) -> dict:
     records = RevenueRecord.objects.filter(period__gte=start, period__lte=end)
     members = PartnerTier.objects.filter(program=program)
     keys = {
-        "tier": ("partner_tiers__tier__name", "version__plan__partnership__partner_tiers__tier__name"),
-        "type": ("partner_tiers__partner_type", "version__plan__partnership__partner_tiers__partner_type"),
+        "tier": ("program_tiers__tier__name", "version__plan__partnership__program_tiers__tier__name"),
+        "type": ("program_tiers__partner_type", "version__plan__partnership__program_tiers__partner_type"),
         "territory": ("territories__name", "version__plan__partnership__territories__name"),
     }
     objectives = current_objectives().filter(
@@ -66,8 +66,8 @@ def revenue_against_objectives(program, year: int, currency: str) -> dict:
     for name, (record_key, objective_key) in keys.items():
         scoped = records.filter(partnership__in=members.values("partnership"))
         if name != "territory":
-            scoped = scoped.filter(partnership__partner_tiers__program=program)
-            objective_rows = objectives.filter(version__plan__partnership__partner_tiers__program=program)
+            scoped = scoped.filter(partnership__program_tiers__program=program)
+            objective_rows = objectives.filter(version__plan__partnership__program_tiers__program=program)
         else:
             objective_rows = objectives
         totals, report = converted_totals(scoped, "partnership__" + record_key, currency)
@@ -109,9 +109,9 @@ def certification_coverage(program, today: datetime.date) -> list[tuple]:
     seats = PartnershipParty.objects.filter(
         partnership__kind=PartnershipKind.CHANNEL,
         partnership__status=PartnershipStatus.ACTIVE,
-        partnership__partner_tiers__program=program,
+        partnership__program_tiers__program=program,
     ).exclude(role=PartyRole.OPERATOR)
-    tier_of = dict(seats.values_list("organization_id", "partnership__partner_tiers__tier__name"))
+    tier_of = dict(seats.values_list("organization_id", "partnership__program_tiers__tier__name"))
     certified = count_people(seats.values("organization_id"), today)
     totals, covered = defaultdict(int), defaultdict(int)
     for org, tier in tier_of.items():
