@@ -32,6 +32,7 @@ from .surveys import results
 HEALTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 PIPELINE_STAGES = (DealStage.SUBMITTED, DealStage.APPROVED)
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 
 def main_program():
@@ -79,7 +80,11 @@ def revenue_against_objectives(program, year: int, currency: str) -> dict:
         )
         labels = sorted({k for k in totals if k} | {k for k in targets if k}, key=str)
         result[name] = [
-            (label, totals[label].rounded if label in totals else ZERO, Decimal(targets.get(label) or 0))
+            (
+                label,
+                totals[label].rounded if label in totals else ZERO,
+                Decimal(targets.get(label) or 0).quantize(CENT),
+            )
             for label in labels
         ]
     return {"rows": result, "unconverted": report.missing_records if report else 0}

@@ -45,7 +45,9 @@ def record_meeting(
 
 def eligible_attendees(partnership):
     return (
-        Person.objects.filter(organization__party_seats__partnership=partnership, is_active=True)
+        Person.objects.filter(
+            organization_id__in=partnership.parties.values("organization_id"), is_active=True
+        )
         .select_related("organization")
         .order_by("organization__name", "last_name")
     )

@@ -21,6 +21,7 @@ from .snapshots import partnership_health, trend
 from .surveys import Nps
 
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 
 def scorecard(partnership, today: datetime.date) -> dict:
@@ -58,7 +59,7 @@ def scorecard(partnership, today: datetime.date) -> dict:
         "trend": trend(partnership),
         "currency": currency,
         "revenue": revenue,
-        "objective": Decimal(objective),
+        "objective": Decimal(objective).quantize(CENT),
         "open_deals": sum(deals.get(s, 0) for s in (DealStage.SUBMITTED, DealStage.APPROVED)),
         "won_deals": deals.get(DealStage.WON, 0),
         "certified": certified,

@@ -183,14 +183,15 @@ class IntegrationDetailView(PartnershipMixin, TemplateView):
 
     def form(self, data=None):
         partnership = self.partnership()
-        people = Person.objects.filter(organization__party_seats__partnership=partnership, is_active=True)
+        seats = partnership.parties.all()
+        people = Person.objects.filter(is_active=True).order_by("last_name", "first_name")
         return InteractionForm(
             data,
-            partner_people=people.exclude(organization__party_seats__role=PartyRole.OPERATOR).order_by(
-                "last_name"
+            partner_people=people.filter(
+                organization_id__in=seats.exclude(role=PartyRole.OPERATOR).values("organization_id")
             ),
-            vendor_people=people.filter(organization__party_seats__role=PartyRole.OPERATOR).order_by(
-                "last_name"
+            vendor_people=people.filter(
+                organization_id__in=seats.filter(role=PartyRole.OPERATOR).values("organization_id")
             ),
             prefix="exchange",
         )

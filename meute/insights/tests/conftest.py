@@ -8,11 +8,14 @@ from types import SimpleNamespace
 import pytest
 
 from meute.core.factories import PersonFactory, ProductLineFactory, SectorFactory, TerritoryFactory
+from meute.deals.models import Customer, DealRegistration
 from meute.insights.choices import GovernanceLevel
 from meute.insights.governance import record_meeting
 from meute.partnerships.choices import PartnershipStatus
 from meute.programs.choices import ObjectiveKind, PlanStatus
+from meute.programs.models import RevenueRecord
 from meute.programs.plans import add_objective, create_plan
+from meute.programs.tests.fixtures import tier
 
 TODAY = datetime.date(2026, 6, 30)
 
@@ -50,3 +53,35 @@ def insight_world(world):
             a, level=level, held_on=day, title=f"{level} review", attendees=[vendor_am, world.person_a]
         )
     return SimpleNamespace(world=world, vendor_am=vendor_am, plan=plan, today=TODAY)
+
+
+@pytest.fixture
+def figures_world(insight_world, program):
+    world = insight_world.world
+    world.partnership_a.program_tiers.update(tier=tier(program, "Gold"), partner_type="reseller")
+    world.partnership_b.program_tiers.update(tier=tier(program, "Silver"), partner_type="referrer")
+    world.partnership_b.territories.set([TerritoryFactory(name="Bretagne")])
+    for partnership, period, amount in (
+        (world.partnership_a, datetime.date(2026, 1, 1), "1000.00"),
+        (world.partnership_a, datetime.date(2026, 4, 1), "500.25"),
+        (world.partnership_a, datetime.date(2025, 12, 1), "9999.00"),  # last year: left out
+        (world.partnership_b, datetime.date(2026, 2, 1), "300.00"),
+    ):
+        RevenueRecord.objects.create(partnership=partnership, period=period, amount=Decimal(amount))
+    for partnership, stage, amount in (
+        (world.partnership_a, "submitted", "1000"),
+        (world.partnership_a, "approved", "2500"),
+        (world.partnership_b, "approved", "500"),
+        (world.partnership_b, "won", "7000"),  # closed: not in the pipeline
+    ):
+        protection = (TODAY, TODAY + datetime.timedelta(days=90)) if stage == "approved" else (None, None)
+        DealRegistration.objects.create(
+            partnership=partnership,
+            customer=Customer.objects.create(name=f"Customer {stage} {amount}"),
+            stage=stage,
+            amount=Decimal(amount),
+            expected_close_date=TODAY,
+            protection_start=protection[0],
+            protection_end=protection[1],
+        )
+    return insight_world
