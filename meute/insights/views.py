@@ -104,10 +104,10 @@ class DashboardView(StaffMixin, TemplateView):
 
 def _grouped_bars(labels, rows, title, currency):
     """Revenue and objective side by side for each group, as one bar chart (revenue, then objective)."""
-    items = []
+    items, actual, target = [], _("actual"), _("objective")
     for label, (_l, revenue, objective) in zip(labels, rows, strict=True):
-        items.append((f"{label} · {_('actual')}", revenue, "chart__series--1"))
-        items.append((f"{label} · {_('objective')}", objective, "chart__series--2"))
+        items.append((f"{label} · {actual}", revenue, "chart__series--1"))
+        items.append((f"{label} · {target}", objective, "chart__series--2"))
     return bar_chart(items, title=title, value_label=currency, horizontal=True)
 
 
