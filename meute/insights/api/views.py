@@ -4,7 +4,7 @@ network figures and survey results (staff only, 403 for partner users)."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from meute.lib import access
-from meute.lib.api_views import UUID_PATTERN, crud_schema
+from meute.lib.api_views import UUID_PATTERN
 from meute.partnerships.models import Partnership
 
 from .. import dashboard, governance, integration, surveys
@@ -26,7 +26,11 @@ def _money(value):
     return str(value)
 
 
-@crud_schema("governance meetings", "a governance meeting")
+@extend_schema_view(
+    list=extend_schema(summary="List governance meetings"),
+    retrieve=extend_schema(summary="Read a governance meeting"),
+    create=extend_schema(summary="Record a governance meeting (staff editors)"),
+)
 class GovernanceMeetingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -62,7 +66,10 @@ class GovernanceMeetingViewSet(
             ) from exc
 
 
-@crud_schema("exchanges with partners", "an exchange")
+@extend_schema_view(
+    list=extend_schema(summary="List exchanges with partners"),
+    retrieve=extend_schema(summary="Read an exchange with a partner"),
+)
 class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.InteractionSerializer
     lookup_field = "uuid"
