@@ -23,7 +23,10 @@ DROP_POINTS = 15  # a fall of this many points since the previous snapshot is an
 
 
 def weights() -> dict:
-    return getattr(settings, "MEUTE_HEALTH_WEIGHTS", None) or {}
+    """The configured weights (``MEUTE_HEALTH_WEIGHTS``), as numbers; the startup check validated them."""
+    return {
+        key: float(value) for key, value in (getattr(settings, "MEUTE_HEALTH_WEIGHTS", None) or {}).items()
+    }
 
 
 def partnership_health(partnership, as_of: datetime.date | None = None) -> HealthResult:

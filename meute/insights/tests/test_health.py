@@ -146,3 +146,15 @@ def test_weights_are_configurable():
 def test_bad_weights_are_refused_with_a_reason(weights, message):
     with pytest.raises(ValueError, match=message):
         check_weights(weights)
+
+
+def test_configured_weights_are_checked_at_startup(settings):
+    from meute.insights.apps import check_health_weights
+
+    settings.MEUTE_HEALTH_WEIGHTS = {"pillars": "30"}
+    assert check_health_weights() == []
+    settings.MEUTE_HEALTH_WEIGHTS = {"pilars": "30"}
+    errors = check_health_weights()
+    assert errors and "Unknown health check" in errors[0].msg
+    settings.MEUTE_HEALTH_WEIGHTS = {"pillars": "many"}
+    assert check_health_weights()[0].id == "insights.E001"
