@@ -235,3 +235,21 @@ def test_scorecard_figures_are_the_partnerships_own(api, insight_world, program)
     assert data["objective"] == "50000.00"
     assert data["health"]["score"] == 100
     assert HealthSnapshot.objects.count() == 0
+
+
+def test_partnerships_without_a_partner_alliance_manager_are_filtered_and_counted(client_for, insight_world):
+    world = insight_world.world
+    world.partnership_b.status = "active"
+    world.partnership_b.save()
+    client = client_for(world.manager)
+    listed = client.get(reverse("partnership-list") + "?alliance_manager=missing").content.decode()
+    assert "Bêta channel" in listed and "Alpha channel" not in listed
+    named = client.get(reverse("partnership-list") + "?alliance_manager=named").content.decode()
+    assert "Alpha channel" in named and "Bêta channel" not in named
+    home = client.get(reverse("dashboard")).content.decode()
+    assert 'id="stat-unnamed-managers">1<' in home
+    # Partners do not get the staff count; they get their scorecard panel instead.
+    partner_home = client_for(world.partner_a_user).get(reverse("dashboard")).content.decode()
+    assert "stat-unnamed-managers" not in partner_home
+    assert 'id="portal-scorecard"' in partner_home
+    assert "Bêta channel" not in partner_home
