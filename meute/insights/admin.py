@@ -6,6 +6,7 @@ from .models import (
     GovernanceMeeting,
     HealthSnapshot,
     Interaction,
+    RevenueRollup,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -38,4 +39,4 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 # Snapshots, invitations and answers are written by their workflows only.
-register_read_only(HealthSnapshot, SurveyInvitation, SurveyAnswer)
+register_read_only(HealthSnapshot, SurveyInvitation, SurveyAnswer, RevenueRollup)

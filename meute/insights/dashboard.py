@@ -13,23 +13,30 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meute.deals.choices import DealStage
 from meute.deals.models import DealRegistration
-from meute.money.exchange import convert, converted_totals
+from meute.money.exchange import convert
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus, PartyRole
 from meute.partnerships.models import PartnershipParty
 from meute.programs.certifications import count_people
 from meute.programs.choices import ObjectiveKind
-from meute.programs.models import PartnerTier, Program, RevenueRecord
+from meute.programs.models import PartnerTier, Program
 
 from .evidence import current_objectives
 from .health import LOW_SCORE
-from .models import HealthSnapshot, Survey
+from .models import HealthSnapshot, RevenueRollup, Survey
+from .rollups import refreshed_at
 from .snapshots import latest_day
 from .surveys import results
 
 HEALTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
+NO_GROUP = {
+    "tier": gettext_lazy("No tier"),
+    "type": gettext_lazy("No partner type"),
+    "territory": gettext_lazy("No territory"),
+}
 PIPELINE_STAGES = (DealStage.SUBMITTED, DealStage.APPROVED)
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -39,55 +46,64 @@ def main_program():
     return Program.objects.filter(is_active=True).order_by("pk").first()
 
 
-def _year_bounds(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
 def revenue_against_objectives(program, year: int, currency: str) -> dict:
-    """``{"tier"|"type"|"territory": [(label, revenue, objective)]}`` for the year, in ``currency``.
+    """``{"rows": {"tier"|"type"|"territory": [(label, revenue, objective)]}, "as_of": datetime}`` for
+    the year, in ``currency``, from the pre-aggregated roll-ups (``rollups.refresh_revenue``).
 
     Only partnerships of ``program`` count; a partnership in several territories counts in each.
     Objectives are the revenue targets of each plan's current version, in plans kept in ``currency``.
     """
-    start, end = _year_bounds(year)
-    records = RevenueRecord.objects.filter(period__gte=start, period__lte=end)
     members = PartnerTier.objects.filter(program=program)
-    keys = {
-        "tier": ("program_tiers__tier__name", "version__plan__partnership__program_tiers__tier__name"),
-        "type": ("program_tiers__partner_type", "version__plan__partnership__program_tiers__partner_type"),
-        "territory": ("territories__name", "version__plan__partnership__territories__name"),
-    }
+    rollups = RevenueRollup.objects.filter(
+        year=year, currency=currency, partnership__in=members.values("partnership")
+    )
     objectives = current_objectives().filter(
         kind=ObjectiveKind.REVENUE,
         year=year,
         version__plan__currency=currency,
         version__plan__partnership__in=members.values("partnership"),
     )
-    result, report = {}, None
-    for name, (record_key, objective_key) in keys.items():
-        scoped = records.filter(partnership__in=members.values("partnership"))
+    keys = {
+        "tier": (
+            "partnership__program_tiers__tier__name",
+            "version__plan__partnership__program_tiers__tier__name",
+        ),
+        "type": (
+            "partnership__program_tiers__partner_type",
+            "version__plan__partnership__program_tiers__partner_type",
+        ),
+        "territory": ("partnership__territories__name", "version__plan__partnership__territories__name"),
+    }
+    result = {}
+    for name, (rollup_key, objective_key) in keys.items():
+        revenue_rows, objective_rows = rollups, objectives
         if name != "territory":
-            scoped = scoped.filter(partnership__program_tiers__program=program)
+            revenue_rows = rollups.filter(partnership__program_tiers__program=program)
             objective_rows = objectives.filter(version__plan__partnership__program_tiers__program=program)
-        else:
-            objective_rows = objectives
-        totals, report = converted_totals(scoped, "partnership__" + record_key, currency)
+        totals = dict(
+            revenue_rows.order_by()
+            .values_list(rollup_key)
+            .annotate(t=Sum("amount"))
+            .values_list(rollup_key, "t")
+        )
         targets = dict(
             objective_rows.order_by()
             .values_list(objective_key)
             .annotate(t=Sum("target"))
             .values_list(objective_key, "t")
         )
-        labels = sorted({k for k in totals if k} | {k for k in targets if k}, key=str)
+        labels = sorted(
+            set(totals) | set(targets), key=lambda label: (label is None or label == "", str(label))
+        )
         result[name] = [
             (
-                label,
-                totals[label].rounded if label in totals else ZERO,
-                Decimal(targets.get(label) or 0).quantize(CENT),
+                label if label else NO_GROUP[name],
+                Decimal(str(totals.get(label) or 0)).quantize(CENT),
+                Decimal(str(targets.get(label) or 0)).quantize(CENT),
             )
             for label in labels
         ]
-    return {"rows": result, "unconverted": report.missing_records if report else 0}
+    return {"rows": result, "as_of": refreshed_at(year, currency)}
 
 
 def pipeline(currency: str, today: datetime.date) -> list[tuple]:

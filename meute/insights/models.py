@@ -278,3 +278,37 @@ class SurveyAnswer(BusinessModel):
 
     def __str__(self):
         return f"{self.question}: {self.score if self.score is not None else self.text}"
+
+
+class RevenueRollup(BusinessModel):
+    """A partnership's revenue of one year, converted into the programme's currency: the dashboard sums
+    these rows (one per partnership) instead of millions of revenue records. ``rollups.refresh_revenue``
+    rewrites a year's rows in one set-based pass; the snapshot command and the nightly task run it."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("partnership"), on_delete=models.CASCADE, related_name="revenue_rollups"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+
+    objects = PartnershipScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revenue roll-up")
+        verbose_name_plural = _("revenue roll-ups")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "currency"],
+                name="unique_revenue_rollup",
+                violation_error_message=_("This partnership's revenue is already rolled up for this year."),
+            )
+        ]
+        indexes = [
+            # The dashboard: every partnership's revenue of one year in one currency.
+            models.Index(fields=["year", "currency"], name="revenue_rollup_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} {self.year}: {self.amount} {self.currency}"

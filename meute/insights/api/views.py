@@ -184,7 +184,7 @@ class NetworkViewSet(viewsets.GenericViewSet):
                     ]
                     for name, rows in (revenue["rows"].items() if revenue else ())
                 },
-                "revenue_records_without_rate": revenue["unconverted"] if revenue else 0,
+                "revenue_as_of": revenue["as_of"].isoformat() if revenue and revenue["as_of"] else None,
                 "pipeline": [
                     {"stage": str(label), "deals": n, "amount": _money(a)}
                     for label, n, a in figures["pipeline"]
