@@ -19,6 +19,18 @@ PASSWORD = "correct-horse-battery"  # noqa: S105
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in French leaves French active in the thread (LocaleMiddleware activates, nothing
+    deactivates): each test starts, and ends, in the configured language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -11,6 +11,7 @@ from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
 from meute.enablement.api import urls as enablement_api
 from meute.groupings.api import urls as groupings_api
+from meute.insights.api import urls as insights_api
 from meute.leads.api import urls as leads_api
 from meute.lib.api_views import NotFoundView, ObtainTokenView
 from meute.locator.api import urls as locator_api
@@ -37,6 +38,7 @@ for app_router in (
     leads_api.router,
     enablement_api.router,
     notifications_api.router,
+    insights_api.router,
 ):
     router.registry.extend(app_router.registry)
 

@@ -40,6 +40,13 @@ COMMANDS = {
         "announcements",
         _("Announcements and promotions: e-mail digest to partners (digest)."),
     ),
+    "insights": (
+        "insights",
+        _(
+            "Partnership health and surveys: snapshot the health scores (insights snapshot), "
+            "send or remind a survey, print a scorecard."
+        ),
+    ),
     "tiers": (
         "tiers",
         _(

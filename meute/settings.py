@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "meute.leads",
     "meute.locator",
     "meute.enablement",
+    "meute.insights",
     "meute.home",
     "meute.demo",
 ]
@@ -113,6 +114,12 @@ MEUTE_LEADS_MAX_OPEN = env_int("MEUTE_LEADS_MAX_OPEN", 5)
 MEUTE_LEADS_RESPONSE_HOURS = env_int("MEUTE_LEADS_RESPONSE_HOURS", 48)
 # Currencies without a rate between them (either way) convert through this one, e.g. GBP → EUR → USD.
 MEUTE_EXCHANGE_PIVOT = env_str("MEUTE_EXCHANGE_PIVOT", "EUR").strip().upper()
+# Partnership health: weights of the checks over the defaults, e.g. "pillars=30,communication=5"
+# (meute/insights/health.py lists the checks; a startup check refuses unknown names and an all-zero sum).
+MEUTE_HEALTH_WEIGHTS = {
+    key.strip(): value.strip()
+    for key, _sep, value in (item.partition("=") for item in env_list("MEUTE_HEALTH_WEIGHTS", []))
+}
 
 # SQLite file by default (zero set-up); PostgreSQL in production through DATABASE_URL.
 DATABASES = {

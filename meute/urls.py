@@ -27,6 +27,7 @@ urlpatterns = [
     path("enablement/", include("meute.enablement.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include((grouping_pages, "groupings"))),
+    path("insights/", include("meute.insights.urls")),
     path("notifications/", include("meute.notifications.urls")),
     path("", include("meute.home.urls")),
     path("", include("meute.core.urls")),

@@ -695,6 +695,7 @@ class DemoGenerator:
         from meute.demo import deals as deals_demo
         from meute.demo import enablement as enablement_demo
         from meute.demo import groupings as groupings_demo
+        from meute.demo import insights as insights_demo
         from meute.demo import leads as leads_demo
         from meute.demo import programs as programs_demo
         from meute.demo import remuneration as remuneration_demo
@@ -709,6 +710,7 @@ class DemoGenerator:
             collaboration_demo.populate_demo()
             remuneration_demo.populate_demo()
             enablement_demo.populate_demo(journeys=40 if self.size == "large" else 20)
+            insights_demo.populate_demo(history_weeks=1 if self.size == "large" else 4)
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 
     @transaction.atomic

@@ -1,0 +1,180 @@
+"""The head of partnerships' figures: revenue by tier, partner type and territory against the year's
+objectives, the registered-deal pipeline, certification coverage, satisfaction, and the health of the
+network. Each figure is a handful of set-based queries (GROUP BY), never a query per partnership; health
+reads the latest snapshot day (pre-aggregated by ``snapshots.take_snapshots``).
+
+Recruitment funnel and fund use belong to their own apps and are not part of these figures yet.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meute.deals.choices import DealStage
+from meute.deals.models import DealRegistration
+from meute.money.exchange import convert
+from meute.partnerships.choices import PartnershipKind, PartnershipStatus, PartyRole
+from meute.partnerships.models import PartnershipParty
+from meute.programs.certifications import count_people
+from meute.programs.choices import ObjectiveKind
+from meute.programs.models import PartnerTier, Program
+
+from .evidence import current_objectives
+from .health import LOW_SCORE
+from .models import HealthSnapshot, RevenueRollup, Survey
+from .rollups import refreshed_at
+from .snapshots import latest_day
+from .surveys import results
+
+HEALTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
+NO_GROUP = {
+    "tier": gettext_lazy("No tier"),
+    "type": gettext_lazy("No partner type"),
+    "territory": gettext_lazy("No territory"),
+}
+PIPELINE_STAGES = (DealStage.SUBMITTED, DealStage.APPROVED)
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def main_program():
+    return Program.objects.filter(is_active=True).order_by("pk").first()
+
+
+def revenue_against_objectives(program, year: int, currency: str) -> dict:
+    """``{"rows": {"tier"|"type"|"territory": [(label, revenue, objective)]}, "as_of": datetime}`` for
+    the year, in ``currency``, from the pre-aggregated roll-ups (``rollups.refresh_revenue``).
+
+    Only partnerships of ``program`` count; a partnership in several territories counts in each.
+    Objectives are the revenue targets of each plan's current version, in plans kept in ``currency``.
+    """
+    members = PartnerTier.objects.filter(program=program)
+    rollups = RevenueRollup.objects.filter(
+        year=year, currency=currency, partnership__in=members.values("partnership")
+    )
+    objectives = current_objectives().filter(
+        kind=ObjectiveKind.REVENUE,
+        year=year,
+        version__plan__currency=currency,
+        version__plan__partnership__in=members.values("partnership"),
+    )
+    keys = {
+        "tier": (
+            "partnership__program_tiers__tier__name",
+            "version__plan__partnership__program_tiers__tier__name",
+        ),
+        "type": (
+            "partnership__program_tiers__partner_type",
+            "version__plan__partnership__program_tiers__partner_type",
+        ),
+        "territory": ("partnership__territories__name", "version__plan__partnership__territories__name"),
+    }
+    result = {}
+    for name, (rollup_key, objective_key) in keys.items():
+        revenue_rows, objective_rows = rollups, objectives
+        if name != "territory":
+            revenue_rows = rollups.filter(partnership__program_tiers__program=program)
+            objective_rows = objectives.filter(version__plan__partnership__program_tiers__program=program)
+        totals = dict(
+            revenue_rows.order_by()
+            .values_list(rollup_key)
+            .annotate(t=Sum("amount"))
+            .values_list(rollup_key, "t")
+        )
+        targets = dict(
+            objective_rows.order_by()
+            .values_list(objective_key)
+            .annotate(t=Sum("target"))
+            .values_list(objective_key, "t")
+        )
+        labels = sorted(
+            set(totals) | set(targets), key=lambda label: (label is None or label == "", str(label))
+        )
+        result[name] = [
+            (
+                label if label else NO_GROUP[name],
+                Decimal(str(totals.get(label) or 0)).quantize(CENT),
+                Decimal(str(targets.get(label) or 0)).quantize(CENT),
+            )
+            for label in labels
+        ]
+    return {"rows": result, "as_of": refreshed_at(year, currency)}
+
+
+def pipeline(currency: str, today: datetime.date) -> list[tuple]:
+    """Open registered deals per stage: ``[(stage label, count, amount in currency)]``; amounts in other
+    currencies are converted at today's rate (left out, and counted, when no rate is known)."""
+    rows = (
+        DealRegistration.objects.filter(stage__in=PIPELINE_STAGES)
+        .order_by()
+        .values_list("stage", "currency")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+    )
+    counts, amounts = defaultdict(int), defaultdict(lambda: ZERO)
+    for stage, deal_currency, n, total in rows:
+        counts[stage] += n
+        converted = convert(Decimal(str(total or 0)), deal_currency, currency, today)
+        if converted is not None:
+            amounts[stage] += converted
+    return [(DealStage(stage).label, counts[stage], amounts[stage]) for stage in PIPELINE_STAGES]
+
+
+def certification_coverage(program, today: datetime.date) -> list[tuple]:
+    """Per tier: partner organisations of active channel partnerships, and how many have a certified
+    person."""
+    seats = PartnershipParty.objects.filter(
+        partnership__kind=PartnershipKind.CHANNEL,
+        partnership__status=PartnershipStatus.ACTIVE,
+        partnership__program_tiers__program=program,
+    ).exclude(role=PartyRole.OPERATOR)
+    tier_of = dict(seats.values_list("organization_id", "partnership__program_tiers__tier__name"))
+    certified = count_people(seats.values("organization_id"), today)
+    totals, covered = defaultdict(int), defaultdict(int)
+    for org, tier in tier_of.items():
+        label = tier or _("No tier")
+        totals[label] += 1
+        if certified.get(org):
+            covered[label] += 1
+    return [(label, totals[label], covered[label]) for label in sorted(totals, key=str)]
+
+
+def health(limit: int = 20) -> dict:
+    day = latest_day()
+    if day is None:
+        return {"day": None, "bands": [], "low": [], "count": 0}
+    snapshots = HealthSnapshot.objects.filter(taken_on=day)
+    bands = []
+    for low, high in HEALTH_BANDS:
+        bands.append((f"{low}–{min(high, 100)}", snapshots.filter(score__gte=low, score__lt=high).count()))
+    low_rows = list(
+        snapshots.filter(score__lt=LOW_SCORE)
+        .select_related("partnership")
+        .order_by("score", "partnership__name")[:limit]
+    )
+    return {"day": day, "bands": bands, "low": low_rows, "count": snapshots.count()}
+
+
+def satisfaction():
+    survey = Survey.objects.exclude(status="draft").order_by("-opens_on").first()
+    return (survey, results(survey)) if survey else (None, None)
+
+
+def network_figures(today: datetime.date) -> dict:
+    program = main_program()
+    currency = program.currency if program else getattr(settings, "MEUTE_DEFAULT_CURRENCY", "EUR")
+    figures = {
+        "program": program,
+        "currency": currency,
+        "year": today.year,
+        "revenue": revenue_against_objectives(program, today.year, currency) if program else None,
+        "pipeline": pipeline(currency, today),
+        "coverage": certification_coverage(program, today) if program else [],
+        "health": health(),
+    }
+    figures["survey"], figures["satisfaction"] = satisfaction()
+    return figures
