@@ -143,7 +143,7 @@ class FundAllocation(BusinessModel):
         return f"{self.partnership} — {self.program} {self.period}"
 
     def get_absolute_url(self):
-        return reverse("funds:allocation-detail", kwargs={"uuid": self.uuid})
+        return reverse("funds:fund-allocation", kwargs={"uuid": self.uuid})
 
     def clean_fields(self, exclude=None):
         self.currency = normalize_currency(self.currency)
@@ -297,7 +297,7 @@ class FundRequest(BusinessModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("funds:request-detail", kwargs={"uuid": self.uuid})
+        return reverse("funds:fund-request", kwargs={"uuid": self.uuid})
 
     @property
     def partnership(self):
@@ -397,7 +397,7 @@ class Claim(BusinessModel):
         return f"{self.request} — {self.amount} {self.currency}"
 
     def get_absolute_url(self):
-        return reverse("funds:request-detail", kwargs={"uuid": self.request.uuid}) + f"#claim-{self.uuid}"
+        return reverse("funds:fund-request", kwargs={"uuid": self.request.uuid}) + f"#claim-{self.uuid}"
 
 
 class ProofQuerySet(PartnershipScopedQuerySet):
@@ -425,7 +425,7 @@ class ProofFile(BusinessModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("funds:proof-download", kwargs={"uuid": self.uuid})
+        return reverse("funds:fund-proof", kwargs={"uuid": self.uuid})
 
 
 class AttributionQuerySet(PartnershipScopedQuerySet):
