@@ -64,7 +64,7 @@ def split_budget(
             raise ValidationError(
                 {
                     "share_percent": _("The shares sum to %(sum)s %%: they must sum to exactly 100 %%.")
-                    % {"sum": sum(shares, Decimal(0)).normalize()}
+                    % {"sum": format(sum(shares, Decimal(0)).normalize(), "f")}
                 }
             )
         weights = [Decimal(s) for s in shares]

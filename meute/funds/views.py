@@ -286,6 +286,8 @@ class RequestDetailView(VisibleObjectMixin, TemplateView):
                         opportunities=data["opportunities"],
                         note=data["note"],
                     )
+                elif action == "attribute":
+                    roi.attribute_deal(fund_request, data["deal"], user)
                 elif live is None:
                     raise ValidationError(_("This request has no claim to decide."))
                 elif action == "approve_claim":
@@ -300,8 +302,6 @@ class RequestDetailView(VisibleObjectMixin, TemplateView):
                     workflow.reject_claim(live, user, data["note"])
                 elif action == "paid":
                     workflow.mark_paid(live, user, data["payment_reference"])
-                elif action == "attribute":
-                    roi.attribute_deal(fund_request, data["deal"], user)
         except ValidationError as exc:
             if form is None:
                 for message in exc.messages:
