@@ -161,7 +161,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 # Uploaded documents are private: never served as static files, only through access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEUTE_MAX_UPLOAD_MB = env_int("MEUTE_MAX_UPLOAD_MB", 20)
-# The largest fund request or claim a channel manager approves alone, in the fund's currency (administrators: no limit).
+# The largest fund request a channel manager approves alone, in the fund's currency (administrators: no
+# limit).
 MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT = env_str("MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT", "10000")
 # Days before a certification ends when its holder is reminded (once per delay), e.g. "60,14".
 MEUTE_CERTIFICATION_REMINDER_DAYS = [

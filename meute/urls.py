@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from meute.campaigns import urls as campaigns_urls
 from meute.collaboration import urls as collaboration_urls
 from meute.enablement import urls as enablement_urls
-from meute.campaigns import urls as campaigns_urls
 from meute.funds import urls as funds_urls
 from meute.groupings import urls as groupings_urls
 from meute.remuneration import urls as remuneration_urls
