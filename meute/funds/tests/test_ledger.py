@@ -295,3 +295,19 @@ def test_random_sequences_keep_the_ledger_identity(funds_world):
             expected["paid"],
         )
     assert balances(FundAllocation.objects.filter(pk=fund.pk))[fund.pk] == balance_of(fund)
+
+
+def test_cli_allocates_and_expires(funds_world, capsys):
+    from django.core.management import call_command
+
+    w = funds_world.world
+    call_command("funds", "allocate", "--period", "2028")
+    out = capsys.readouterr().out
+    assert "1 allocations set by tier rule" in out
+    fund = FundAllocation.objects.get(partnership=w.partnership_a, period=2028)
+    # 2027 revenue of partner A is 99,999 EUR: 5 % = 4,999.95.
+    assert balance_of(fund).allocated == D("4999.95")
+    call_command("funds", "expire", "--today", "2029-01-01")
+    assert balance_of(fund).expired == D("4999.95")
+    with pytest.raises(Exception, match="Invalid date"):
+        call_command("funds", "expire", "--today", "soon")
