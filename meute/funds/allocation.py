@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from meute.lib.access import require
 from meute.money.exchange import converted_totals, round_cents
 from meute.programs.models import PartnerTier, RevenueRecord
+from meute.programs.rule_versions import in_force
 
 from .choices import AllocationMethod, EntryKind
 from .ledger import balance_of
-from .models import FundAllocation, FundEntry, TierFundRule
+from .models import FundAllocation, FundEntry
 
 
 def may_allocate(user) -> bool:
@@ -40,23 +41,29 @@ def last_year_revenue(partnership, program, period: int) -> Decimal:
     return found.rounded if found else round_cents(0)
 
 
-def tier_rule_amount(partnership, program, period: int) -> tuple[Decimal, TierFundRule, Decimal]:
-    """(amount, rule, revenue basis) by the tier the partnership holds in the programme."""
+def tier_mdf_percent(tier, period: int) -> Decimal:
+    """The MDF share of the tier's rules in force on the first day of the period (the tier's benefit)."""
+    version = in_force(list(tier.versions.order_by("effective_from")), datetime.date(period, 1, 1))
+    if version is not None and "mdf_percent" in version.benefits:
+        return Decimal(str(version.benefits["mdf_percent"]))
+    return tier.mdf_percent
+
+
+def tier_rule_amount(partnership, program, period: int) -> tuple[Decimal, Decimal, Decimal]:
+    """(amount, share, revenue basis) by the tier the partnership holds in the programme: the tier's MDF
+    share of the partnership's revenue of the year before."""
     membership = (
         PartnerTier.objects.filter(partnership=partnership, program=program).select_related("tier").first()
     )
     if membership is None or membership.tier_id is None:
         raise ValidationError(_("This partnership holds no tier in this programme: allocate by hand."))
-    rule = TierFundRule.objects.filter(tier_id=membership.tier_id).first()
-    if rule is None:
+    percent = tier_mdf_percent(membership.tier, period)
+    if not percent:
         raise ValidationError(
-            _("The tier %(tier)s has no fund rule: allocate by hand.") % {"tier": membership.tier.name}
+            _("The tier %(tier)s gives no MDF: allocate by hand.") % {"tier": membership.tier.name}
         )
     revenue = last_year_revenue(partnership, program, period)
-    amount = round_cents(revenue * rule.percent / 100)
-    if rule.cap is not None:
-        amount = min(amount, rule.cap)
-    return amount, rule, revenue
+    return round_cents(revenue * percent / 100), percent, revenue
 
 
 @transaction.atomic
@@ -72,8 +79,8 @@ def allocate(partnership, program, period: int, *, user, amount=None, expires_on
             raise ValidationError({"amount": _("An allocation cannot be negative.")})
         method, percent, revenue = AllocationMethod.MANUAL, None, None
     else:
-        amount, rule, revenue = tier_rule_amount(partnership, program, period)
-        method, percent = AllocationMethod.TIER_RULE, rule.percent
+        amount, percent, revenue = tier_rule_amount(partnership, program, period)
+        method = AllocationMethod.TIER_RULE
     allocation = (
         FundAllocation.objects.select_for_update()
         .filter(partnership=partnership, program=program, period=period)
@@ -127,15 +134,21 @@ class AllocationRun:
 
 
 def allocate_period(period: int, *, user, program=None) -> AllocationRun:
-    """Allocate by tier rule to every programme member whose tier has a fund rule (one by one: a member
-    refused does not stop the others)."""
+    """Allocate by tier rule to every programme member holding a tier (one by one: a member refused, e.g.
+    by a tier without MDF, does not stop the others)."""
     run = AllocationRun()
-    members = PartnerTier.objects.filter(tier__fund_rule__isnull=False).select_related(
-        "partnership", "program"
-    )
+    members = PartnerTier.objects.filter(tier__isnull=False).select_related("partnership", "program")
     if program is not None:
         members = members.filter(program=program)
+    by_hand = set(
+        FundAllocation.objects.filter(period=period, method=AllocationMethod.MANUAL).values_list(
+            "partnership_id", "program_id"
+        )
+    )
     for member in members.order_by("program_id", "partnership__name"):
+        if (member.partnership_id, member.program_id) in by_hand:
+            run.skipped.append((member.partnership, _("Allocated by hand: left as it is.")))
+            continue
         try:
             run.allocated.append(allocate(member.partnership, member.program, period, user=user))
         except ValidationError as exc:

@@ -7,7 +7,6 @@ A balance is never a stored number: it is the sum of the allocation's ledger ent
 """
 
 import secrets
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from meute.core.models import Territory
 from meute.deals.models import DealRegistration
-from meute.lib.models import BusinessModel, SharedQuerySet
+from meute.lib.models import BusinessModel
 from meute.money.currencies import normalize_currency, validate_currency
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
-from meute.programs.models import Program, Tier
+from meute.programs.models import Program
 
 from .choices import (
     ActivityType,
@@ -42,45 +41,6 @@ def proof_file_path(instance, filename: str) -> str:
     if not extension.isalnum() or len(extension) > 8:
         extension = "bin"
     return f"funds/{secrets.token_hex(2)}/{secrets.token_hex(16)}.{extension}"
-
-
-class TierFundRule(BusinessModel):
-    """A tier's MDF: this share of the partner's revenue of the year before the period (in the programme's
-    currency), capped if a cap is set."""
-
-    program = models.ForeignKey(Program, verbose_name=_("programme"), on_delete=models.CASCADE)
-    tier = models.OneToOneField(
-        Tier, verbose_name=_("tier"), on_delete=models.CASCADE, related_name="fund_rule"
-    )
-    percent = models.DecimalField(
-        _("share of last year's revenue (%)"),
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-    )
-    cap = models.DecimalField(_("cap"), null=True, blank=True, **MONEY)
-
-    objects = SharedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("tier fund rule")
-        verbose_name_plural = _("tier fund rules")
-        ordering = ["program", "tier__rank"]
-        constraints = [
-            models.CheckConstraint(
-                name="fund_rule_percent_range",
-                condition=Q(percent__gt=0, percent__lte=100),
-                violation_error_message=_("The share is more than 0 % and at most 100 %."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.tier}: {self.percent} %"
-
-    def clean(self):
-        super().clean()
-        if self.tier_id and self.program_id and self.tier.program_id != self.program_id:
-            raise ValidationError({"tier": _("This tier belongs to another programme.")})
 
 
 class AllocationQuerySet(PartnershipScopedQuerySet):

@@ -1,4 +1,4 @@
-"""A fund world: a programme in EUR with a gold tier whose rule gives 5 % of last year's revenue, partner A
+"""A fund world: a programme in EUR with a gold tier whose MDF is 5 % of last year's revenue, partner A
 holding gold with 100,000 EUR of revenue in 2026, partner B with a fund of its own."""
 
 import datetime
@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meute.funds import allocation, workflow
-from meute.funds.models import FundRequest, TierFundRule
+from meute.funds.models import FundRequest
 from meute.programs.models import PartnerTier, Program, RevenueRecord, Tier
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -23,8 +23,7 @@ def pdf(name="invoice.pdf"):
 def funds_world(world, settings):
     settings.MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT = "10000"
     program = Program.objects.create(name="Partners", code="partners", currency="EUR")
-    gold = Tier.objects.create(program=program, name="Gold", rank=2)
-    TierFundRule.objects.create(program=program, tier=gold, percent=Decimal("5"))
+    gold = Tier.objects.create(program=program, name="Gold", rank=2, mdf_percent=Decimal("5"))
     PartnerTier.objects.create(partnership=world.partnership_a, program=program, tier=gold)
     RevenueRecord.objects.create(
         partnership=world.partnership_a, period=datetime.date(2026, 3, 1), amount=Decimal("60000")
