@@ -5,11 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from meute.agreements.api import urls as agreements_api
+from meute.campaigns.api import urls as campaigns_api
 from meute.collaboration.api import urls as collaboration_api
 from meute.core.api import urls as core_api
 from meute.core.api.views import MeView
 from meute.deals.api import urls as deals_api
 from meute.enablement.api import urls as enablement_api
+from meute.funds.api import urls as funds_api
 from meute.groupings.api import urls as groupings_api
 from meute.insights.api import urls as insights_api
 from meute.leads.api import urls as leads_api
@@ -37,6 +39,8 @@ for app_router in (
     collaboration_api.router,
     leads_api.router,
     enablement_api.router,
+    funds_api.router,
+    campaigns_api.router,
     notifications_api.router,
     insights_api.router,
 ):

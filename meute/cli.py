@@ -40,6 +40,10 @@ COMMANDS = {
         "announcements",
         _("Announcements and promotions: e-mail digest to partners (digest)."),
     ),
+    "funds": (
+        "funds",
+        _("Market development funds: allocate --period 2027 (tier rules), expire unused funds, balances."),
+    ),
     "insights": (
         "insights",
         _(

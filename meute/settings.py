@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "meute.leads",
     "meute.locator",
     "meute.enablement",
+    "meute.funds",
+    "meute.campaigns",
     "meute.insights",
     "meute.home",
     "meute.demo",
@@ -166,6 +168,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 # Uploaded documents are private: never served as static files, only through access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEUTE_MAX_UPLOAD_MB = env_int("MEUTE_MAX_UPLOAD_MB", 20)
+# The largest fund request a channel manager approves alone, in the fund's currency (administrators: no
+# limit).
+MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT = env_str("MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT", "10000")
 # Days before a certification ends when its holder is reminded (once per delay), e.g. "60,14".
 MEUTE_CERTIFICATION_REMINDER_DAYS = [
     int(d) for d in env_list("MEUTE_CERTIFICATION_REMINDER_DAYS", ["60", "14"])

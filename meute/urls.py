@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from meute.campaigns import urls as campaigns_urls
 from meute.collaboration import urls as collaboration_urls
 from meute.enablement import urls as enablement_urls
+from meute.funds import urls as funds_urls
 from meute.groupings import urls as groupings_urls
 from meute.remuneration import urls as remuneration_urls
 
@@ -25,6 +27,8 @@ urlpatterns = [
     path("programs/", include("meute.locator.urls")),
     path("programs/", include(enablement_urls.programme_pages)),
     path("enablement/", include("meute.enablement.urls")),
+    path("funds/", include(funds_urls)),
+    path("campaigns/", include(campaigns_urls)),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include((grouping_pages, "groupings"))),
     path("insights/", include("meute.insights.urls")),

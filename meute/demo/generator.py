@@ -691,9 +691,11 @@ class DemoGenerator:
 
         Demo events notify in-app as usual but are not e-mailed (nobody is on the other end).
         """
+        from meute.demo import campaigns as campaigns_demo
         from meute.demo import collaboration as collaboration_demo
         from meute.demo import deals as deals_demo
         from meute.demo import enablement as enablement_demo
+        from meute.demo import funds as funds_demo
         from meute.demo import groupings as groupings_demo
         from meute.demo import insights as insights_demo
         from meute.demo import leads as leads_demo
@@ -710,6 +712,8 @@ class DemoGenerator:
             collaboration_demo.populate_demo()
             remuneration_demo.populate_demo()
             enablement_demo.populate_demo(journeys=40 if self.size == "large" else 20)
+            funds_demo.populate_demo()
+            campaigns_demo.populate_demo()
             insights_demo.populate_demo(history_weeks=1 if self.size == "large" else 4)
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 

@@ -88,7 +88,11 @@ def test_demo_logins_are_created_and_printed():
     member = User.objects.get(username="member")
     assert member.organization.party_seats.filter(role="coordinator", partnership__kind="grouping").exists()
     assert User.objects.get(username="admin").role == UserRole.ADMIN
+    users = User.objects.count()
     again = {login.username: login for login in ensure_demo_logins(password="fixed-password-1")}
+    assert User.objects.count() == users  # the logins are reused, not created twice
     assert User.objects.get(username="admin").check_password("fixed-password-1")
     assert again["admin"].password == "fixed-password-1"
-    assert User.objects.count() == 4
+    # The demo's other users (requesters of fund requests …) are not logins: nobody can sign in as them.
+    for other in User.objects.exclude(username__in=logins):
+        assert not other.check_password("") and not other.check_password("fixed-password-1")

@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("marketing-cooperations", views.CooperationViewSet, basename="marketingcooperation")
+
+urlpatterns = router.urls

@@ -1,0 +1,101 @@
+import contextlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from meute.funds.api.views import ReadOnlyVisible, schema
+from meute.lib.api_serializers import drf_validation_error
+from meute.lib.views import request_actor
+
+from .. import planning
+from ..models import Campaign, CampaignParticipant, MarketingCooperation
+from . import serializers as s
+
+
+def _run(request, function, *args, **kwargs):
+    try:
+        with request_actor(request):
+            return function(*args, **kwargs)
+    except DjangoValidationError as exc:
+        raise drf_validation_error(exc) from exc
+
+
+@schema("joint campaigns", "a joint campaign", create=True)
+class CampaignViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
+    """Joint campaigns and events: a partner sees those it takes part in, with every participant's part of
+    the budget and results. Staff editors create them with their participants (the split is checked)."""
+
+    model = Campaign
+    serializer_class = s.CampaignSerializer
+    select_related = ("coordinator",)
+    filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related("participants__organization", "actions", "tasks__owner", "budget_lines")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["split"] = {}
+        return context
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._answer(self.get_object())
+
+    def _answer(self, campaign):
+        context = self.get_serializer_context()
+        with contextlib.suppress(DjangoValidationError):  # an incomplete split shows no parts
+            context["split"] = {p.pk: amount for p, amount in planning.campaign_split(campaign)}
+        return Response(self.get_serializer_class()(campaign, context=context).data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        participants = data.pop("participants")
+        serializer.instance = _run(
+            self.request, planning.save_campaign, Campaign(**data), self.request.user, participants
+        )
+
+    @extend_schema(summary="Report your organisation's results", request=s.ResultsSerializer)
+    @action(detail=True, methods=["post"])
+    def results(self, request, uuid=None):
+        # Any participant reports its own results: the campaign itself is not theirs to change.
+        campaign = get_object_or_404(self.get_queryset(), uuid=uuid)
+        serializer = s.ResultsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        seat = CampaignParticipant.objects.filter(
+            campaign=campaign, organization_id=request.user.organization_id
+        ).first()
+        if seat is None:
+            raise PermissionDenied
+        _run(request, planning.report_results, seat, request.user, **serializer.validated_data)
+        return self._answer(campaign)
+
+
+@schema("marketing cooperations", "a marketing cooperation", create=True)
+class CooperationViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
+    """12-month marketing cooperations with their five sub-plans."""
+
+    model = MarketingCooperation
+    serializer_class = s.CooperationSerializer
+    select_related = ("coordinator",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("members", "sub_plans__actions")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        members = data.pop("members")
+        cooperation = _run(
+            request, planning.save_cooperation, MarketingCooperation(**data), request.user, members
+        )
+        return Response(self.get_serializer(cooperation).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,323 @@
+"""Joint campaign and marketing cooperation pages, and the marketing calendar with its iCalendar export.
+Every change goes through ``planning``."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
+
+from . import agenda, planning
+from .choices import SUB_PLAN_HINTS
+from .forms import (
+    ActionForm,
+    BudgetLineForm,
+    CalendarFilterForm,
+    CampaignForm,
+    CooperationForm,
+    ParticipantFormSet,
+    PlanActionForm,
+    ResultsForm,
+    SubPlanForm,
+    TaskForm,
+)
+from .models import Campaign, CampaignParticipant, CampaignTask, MarketingCooperation, MarketingSubPlan
+
+
+def _editor(user):
+    return user.is_authenticated and user.can_edit_all
+
+
+class CampaignListView(VisibleQuerysetMixin, TemplateView):
+    model = Campaign
+    template_name = "campaigns/campaign_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        kwargs.update(
+            campaigns=list(self.get_visible_queryset().select_related("coordinator")),
+            cooperations=list(MarketingCooperation.objects.visible_to(user).select_related("coordinator")),
+            can_create=_editor(user),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class CampaignFormView(VisibleQuerysetMixin, TemplateView):
+    model = Campaign
+    template_name = "campaigns/campaign_form.html"
+
+    def get_instance(self):
+        if not _editor(self.request.user):
+            raise PermissionDenied
+        if "uuid" in self.kwargs:
+            return get_object_or_404(self.get_visible_queryset(), uuid=self.kwargs["uuid"])
+        return Campaign()
+
+    def get(self, request, *args, **kwargs):
+        campaign = self.get_instance()
+        initial = [
+            {"organization": p.organization, "share_percent": p.share_percent, "headcount": p.headcount}
+            for p in (campaign.participants.all() if campaign.pk else [])
+        ]
+        formset = ParticipantFormSet(prefix="p", initial=initial or None)
+        if not initial:
+            formset.extra = 3
+        return self.render_to_response(
+            self.get_context_data(form=CampaignForm(instance=campaign), formset=formset, object=campaign)
+        )
+
+    def post(self, request, *args, **kwargs):
+        campaign = self.get_instance()
+        form = CampaignForm(request.POST, instance=campaign)
+        formset = ParticipantFormSet(request.POST, prefix="p")
+        if form.is_valid() and formset.is_valid():
+            participants = [f.cleaned_data for f in formset if f.cleaned_data.get("organization")]
+            try:
+                with request_actor(request):
+                    campaign = planning.save_campaign(form.instance, request.user, participants)
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("Campaign saved."))
+                return redirect(campaign.get_absolute_url())
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, object=campaign), status=400
+        )
+
+
+class CampaignDetailView(VisibleObjectMixin, TemplateView):
+    """The campaign's shared page: coordinator, participants and their part of the budget, calendar of
+    actions, tasks, budget lines and the results of every participant."""
+
+    model = Campaign
+    template_name = "campaigns/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = self.get_object()
+        user = self.request.user
+        planner = planning.may_plan(user, campaign)
+        try:
+            split = planning.campaign_split(campaign)
+        except ValidationError as exc:
+            split, kwargs["split_error"] = [], " ".join(exc.messages)
+        own = next(
+            (p for p, _amount in split if user.is_partner_user and p.organization_id == user.organization_id),
+            None,
+        )
+        if own is None and user.is_partner_user:
+            own = campaign.participants.filter(organization_id=user.organization_id).first()
+        if _editor(user):
+            kwargs.setdefault("budget_form", BudgetLineForm(initial={"currency": campaign.currency}))
+        if planner:
+            kwargs.setdefault("action_form", ActionForm())
+            kwargs.setdefault("task_form", TaskForm(campaign=campaign))
+        if own is not None:
+            kwargs.setdefault(
+                "results_form",
+                ResultsForm(
+                    initial={"leads": own.leads, "opportunities": own.opportunities, "revenue": own.revenue}
+                ),
+            )
+        participants = [p for p, _a in split] or list(campaign.participants.select_related("organization"))
+        tasks = list(campaign.tasks.select_related("owner"))
+        for task in tasks:
+            task.can_tick = planner or (user.is_partner_user and task.owner_id == user.organization_id)
+        kwargs.update(
+            split=split,
+            total=planning.budget_total(campaign),
+            lines=list(campaign.budget_lines.all()),
+            actions=list(campaign.actions.all()),
+            tasks=tasks,
+            participants=participants,
+            totals={
+                "leads": sum(p.leads for p in participants),
+                "opportunities": sum(p.opportunities for p in participants),
+                "revenue": sum((p.revenue for p in participants), 0),
+            },
+            can_edit=_editor(user),
+        )
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        campaign = self.get_object()
+        user = request.user
+        action = request.POST.get("action")
+        forms = {
+            "budget": ("budget_form", lambda: BudgetLineForm(request.POST)),
+            "action": ("action_form", lambda: ActionForm(request.POST)),
+            "task": ("task_form", lambda: TaskForm(request.POST, campaign=campaign)),
+            "results": ("results_form", lambda: ResultsForm(request.POST)),
+        }
+        if action == "task_done":
+            task = get_object_or_404(
+                CampaignTask.objects.visible_to(user), campaign=campaign, uuid=request.POST.get("task")
+            )
+            with request_actor(request):
+                planning.set_task_done(task, user, request.POST.get("done") == "1")
+            return redirect(campaign.get_absolute_url() + "#tasks")
+        if action not in forms:
+            raise PermissionDenied
+        name, build = forms[action]
+        form = build()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with request_actor(request):
+                    if action == "budget":
+                        planning.add_budget_line(
+                            campaign, user, data["label"], data["amount"], data["currency"].upper()
+                        )
+                    elif action == "action":
+                        planning.add_action(campaign, user, **data)
+                    elif action == "task":
+                        planning.add_task(campaign, user, **data)
+                    else:
+                        seat = CampaignParticipant.objects.filter(
+                            campaign=campaign, organization_id=user.organization_id
+                        ).first()
+                        if seat is None:
+                            raise PermissionDenied
+                        planning.report_results(seat, user, **data)
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(campaign.get_absolute_url())
+        return self.render_to_response(self.get_context_data(**{name: form}), status=400)
+
+
+class CooperationFormView(VisibleQuerysetMixin, TemplateView):
+    model = MarketingCooperation
+    template_name = "campaigns/cooperation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not _editor(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        form = CooperationForm(
+            initial={
+                "start_date": today,
+                "end_date": planning.add_months(today, 12) - datetime.timedelta(days=1),
+            }
+        )
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = CooperationForm(request.POST)
+        if form.is_valid():
+            try:
+                with request_actor(request):
+                    cooperation = planning.save_cooperation(
+                        form.instance, request.user, form.cleaned_data["members"]
+                    )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("Marketing cooperation created with its five plans."))
+                return redirect(cooperation.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CooperationDetailView(VisibleObjectMixin, TemplateView):
+    model = MarketingCooperation
+    template_name = "campaigns/cooperation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        cooperation = self.get_object()
+        user = self.request.user
+        planner = planning.may_plan_cooperation(user, cooperation)
+        plans = list(cooperation.sub_plans.prefetch_related("actions"))
+        for plan in plans:
+            plan.hint = SUB_PLAN_HINTS.get(plan.kind, "")
+            if planner:
+                plan.form = SubPlanForm(
+                    prefix=plan.kind, initial={"objectives": plan.objectives, "targets": plan.targets}
+                )
+                plan.action_form = PlanActionForm(prefix=f"a-{plan.kind}")
+        kwargs.update(plans=plans, members=list(cooperation.members.order_by("name")), planner=planner)
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        cooperation = self.get_object()
+        plan = get_object_or_404(MarketingSubPlan, cooperation=cooperation, kind=request.POST.get("plan"))
+        if request.POST.get("action") == "plan":
+            form = SubPlanForm(request.POST, prefix=plan.kind)
+        else:
+            form = PlanActionForm(request.POST, prefix=f"a-{plan.kind}")
+        if form.is_valid():
+            try:
+                with request_actor(request):
+                    if request.POST.get("action") == "plan":
+                        planning.update_sub_plan(plan, request.user, **form.cleaned_data)
+                    else:
+                        planning.add_plan_action(plan, request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Saved."))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect(cooperation.get_absolute_url() + f"#plan-{plan.kind}")
+
+
+def _calendar_window(form):
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    start = data.get("start") or today.replace(day=1)
+    end = data.get("end") or planning.add_months(start, 3)
+    return start, end, data
+
+
+class CalendarView(VisibleQuerysetMixin, TemplateView):
+    model = Campaign
+    template_name = "campaigns/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        form = CalendarFilterForm(
+            self.request.GET or None, user=self.request.user, sources=list(agenda.SOURCES.items())
+        )
+        start, end, data = _calendar_window(form)
+        items = agenda.items_for(
+            self.request.user,
+            start,
+            end,
+            source=data.get("source") or "",
+            organization=data.get("partner"),
+            territory=data.get("territory"),
+        )
+        kwargs.update(filter_form=form, items=items, start=start, end=end, query=self.request.GET.urlencode())
+        return super().get_context_data(**kwargs)
+
+
+class CalendarExportView(VisibleQuerysetMixin, View):
+    model = Campaign
+
+    def get(self, request, *args, **kwargs):
+        form = CalendarFilterForm(
+            request.GET or None, user=request.user, sources=list(agenda.SOURCES.items())
+        )
+        start, end, data = _calendar_window(form)
+        items = agenda.items_for(
+            request.user,
+            start,
+            end,
+            source=data.get("source") or "",
+            organization=data.get("partner"),
+            territory=data.get("territory"),
+        )
+        body = agenda.to_ical(items, request.build_absolute_uri("/").rstrip("/"), _("Marketing calendar"))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="meute-marketing.ics"'
+        return response
