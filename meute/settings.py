@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "meute.leads",
     "meute.locator",
     "meute.enablement",
+    "meute.recruitment",
     "meute.home",
     "meute.demo",
 ]

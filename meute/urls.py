@@ -25,6 +25,7 @@ urlpatterns = [
     path("programs/", include("meute.locator.urls")),
     path("programs/", include(enablement_urls.programme_pages)),
     path("enablement/", include("meute.enablement.urls")),
+    path("recruitment/", include("meute.recruitment.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include((grouping_pages, "groupings"))),
     path("notifications/", include("meute.notifications.urls")),

@@ -1,0 +1,242 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from meute.core.choices import UserRole
+from meute.core.models import Organization, ProductLine
+
+from . import attributes
+from .choices import AttributeKind, ProfileKind, Stage
+from .models import Activity, AttributeDefinition, Candidate, QualificationQuestion, ScoringProfile
+
+
+def staff_users():
+    return get_user_model().objects.filter(
+        is_active=True, role__in=[UserRole.ADMIN, UserRole.CHANNEL_MANAGER]
+    )
+
+
+class AttributeDefinitionForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One value per line (choice and multiple-choice attributes)."),
+    )
+
+    class Meta:
+        model = AttributeDefinition
+        fields = [
+            "label",
+            "code",
+            "kind",
+            "choices_text",
+            "minimum",
+            "maximum",
+            "help_text",
+            "position",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["choices_text"].initial = "\n".join(self.instance.choices)
+            # Stored values were checked against the kind: it cannot change afterwards.
+            self.fields["kind"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        self.instance.choices = [
+            line.strip() for line in (data.get("choices_text") or "").splitlines() if line.strip()
+        ]
+        return data
+
+
+class OrganizationAttributesForm(forms.Form):
+    """One field per active operator attribute; ``save`` checks them all and writes all or nothing."""
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.definitions = list(AttributeDefinition.objects.filter(is_active=True))
+        current = attributes.values_of(organization)
+        for definition in self.definitions:
+            self.fields[definition.code] = self._field(definition)
+            value = current.get(definition.pk)
+            if definition.kind == AttributeKind.BOOLEAN and value is not None:
+                value = "true" if value else "false"
+            self.fields[definition.code].initial = value
+
+    @staticmethod
+    def _field(definition):
+        common = {"label": definition.label, "required": False, "help_text": definition.help_text}
+        kind = definition.kind
+        if kind == AttributeKind.NUMBER:
+            return forms.CharField(**common, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+        if kind == AttributeKind.CHOICE:
+            return forms.ChoiceField(**common, choices=[("", "—"), *[(c, c) for c in definition.choices]])
+        if kind == AttributeKind.MULTI_CHOICE:
+            return forms.MultipleChoiceField(
+                **common, choices=[(c, c) for c in definition.choices], widget=forms.CheckboxSelectMultiple
+            )
+        if kind == AttributeKind.BOOLEAN:
+            return forms.ChoiceField(**common, choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
+        return forms.CharField(**common, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        for definition in self.definitions:
+            if definition.code in data:
+                try:
+                    attributes.parse(definition, data[definition.code])
+                except forms.ValidationError as error:
+                    self.add_error(definition.code, error)
+        return data
+
+    def save(self):
+        raw = {definition: self.cleaned_data.get(definition.code) for definition in self.definitions}
+        return attributes.save_values(self.organization, raw)
+
+
+class ScoringProfileForm(forms.ModelForm):
+    class Meta:
+        model = ScoringProfile
+        fields = ["name", "kind", "description", "references"]
+        widgets = {"references": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["references"].queryset = Organization.objects.filter(is_operator=False).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ProfileKind.LOOKALIKE and not data.get("references"):
+            self.add_error("references", _("A look-alike profile needs at least one reference partner."))
+        return data
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = ["organization", "owner", "product_lines", "expected_revenue", "next_step", "next_step_on"]
+        widgets = {
+            "next_step_on": forms.DateInput(attrs={"type": "date"}),
+            "product_lines": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(is_operator=False).order_by("name")
+        self.fields["owner"].queryset = staff_users()
+        self.fields["product_lines"].queryset = ProductLine.objects.filter(is_active=True)
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=250)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "happened_on", "summary"]
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = QualificationQuestion
+        fields = ["pillar", "text", "weight", "position", "is_active"]
+
+
+RATINGS = [("", "—"), *[(str(i), str(i)) for i in range(5)]]
+
+
+class GridForm(forms.Form):
+    """The qualification grid: a 0–4 rating and a comment per active question."""
+
+    def __init__(self, *args, questions, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        by_question = {answer.question_id: answer for answer in answers}
+        for question in questions:
+            answer = by_question.get(question.pk)
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=question.text, choices=RATINGS, required=False, initial=answer.rating if answer else ""
+            )
+            self.fields[f"c{question.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=250, initial=answer.comment if answer else ""
+            )
+
+    def rows(self):
+        for question in self.questions:
+            yield question, self[f"q{question.pk}"], self[f"c{question.pk}"]
+
+    def ratings(self):
+        return {
+            question: (
+                int(self.cleaned_data[f"q{question.pk}"])
+                if self.cleaned_data[f"q{question.pk}"] != ""
+                else None
+            )
+            for question in self.questions
+        }
+
+    def comments(self):
+        return {question: self.cleaned_data[f"c{question.pk}"] for question in self.questions}
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Group"), max_length=80)
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=7, decimal_places=2, initial=1)
+
+
+class CriterionForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None)
+    attribute = forms.ChoiceField(label=_("Attribute"))
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=7, decimal_places=2, initial=1)
+    target = forms.CharField(
+        label=_("Target (ideal profile)"),
+        required=False,
+        help_text=_("10..50 for numbers; values separated by commas; words for text; yes or no."),
+    )
+    scale = forms.DecimalField(
+        label=_("Scale"),
+        required=False,
+        min_value=Decimal("0.0001"),
+        max_digits=16,
+        decimal_places=4,
+        help_text=_(
+            "Numbers: the distance at which two values no longer look alike (default: their spread)."
+        ),
+    )
+
+    def __init__(self, *args, profile, **kwargs):
+        from . import profiles
+
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.options = profiles.options()
+        self.fields["group"].queryset = profile.groups.all()
+        self.fields["attribute"].choices = [(key, option.label) for key, option in self.options.items()]
+
+    def clean(self):
+        from . import profiles
+
+        data = super().clean()
+        option = self.options.get(data.get("attribute"))
+        if option is not None:
+            try:
+                data["target"] = profiles.parse_target(option, data.get("target"))
+            except forms.ValidationError as error:
+                self.add_error("target", error)
+                return data
+            if self.profile.kind == ProfileKind.IDEAL and data["target"] is None:
+                self.add_error("target", _("An ideal profile states the target of each criterion."))
+        return data

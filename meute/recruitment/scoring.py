@@ -1,0 +1,265 @@
+"""Channel scoring: how well every organisation fits an ideal profile, or how much it looks like chosen
+partners. Pure functions over NumPy columns (no database): ``profiles.py`` loads the columns.
+
+The formula, the same for both uses:
+
+- each criterion gives a similarity ``s`` between 0 and 1 for every organisation;
+- a group's score is the weighted mean of its criteria's similarities: ``G = Σ w·s / Σ w``;
+- the score is the weighted mean of the groups, on 100: ``score = 100 · Σ W·G / Σ W``; the contribution of
+  a group is ``100 · W·G / Σ W`` (the contributions add up to the score).
+
+Similarity per kind of attribute (a missing value always scores 0):
+
+==========  ==========================================  ============================================
+kind        look-alike (reference partners)              ideal profile (stated target)
+==========  ==========================================  ============================================
+number      ``1 − |x − r| / scale`` (floored at 0), ``r``  1 inside ``[min, max]``, else
+            the mean of the references' values           ``1 − distance / scale`` (floored at 0)
+choice      share of the references with the same value  1 when the value is one of the targets
+set         mean Jaccard ``|A∩R| / |A∪R|`` against each  share of the target values held
+            reference                                    ``|A∩T| / |T|``
+text        as a set, over the words                     share of the target words used
+==========  ==========================================  ============================================
+
+``scale`` defaults to the spread (max − min) of the values present; yes/no attributes are choices.
+Ties keep the order of the columns (organisations by name).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+NUMBER, CHOICE, SET = "number", "choice", "set"
+
+if hasattr(np, "bitwise_count"):  # NumPy ≥ 2
+
+    def _popcount(bits: np.ndarray) -> np.ndarray:
+        return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
+
+else:  # pragma: no cover - older NumPy
+    _BYTE_COUNTS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+    def _popcount(bits: np.ndarray) -> np.ndarray:
+        as_bytes = bits.view(np.uint8).reshape(bits.shape[0], -1)
+        return _BYTE_COUNTS[as_bytes].sum(axis=-1, dtype=np.int64)
+
+
+class ScoringError(ValueError):
+    """A profile that cannot be scored (no weight, no reference, unknown value…): the message says why."""
+
+
+@dataclass
+class NumberColumn:
+    values: np.ndarray  # float64, NaN where missing
+    kind: str = NUMBER
+
+
+@dataclass
+class ChoiceColumn:
+    codes: np.ndarray  # int32, −1 where missing
+    labels: list  # code → value
+    kind: str = CHOICE
+
+    def code_of(self, value) -> int:
+        try:
+            return self.labels.index(value)
+        except ValueError:
+            return -1
+
+
+@dataclass
+class SetColumn:
+    bits: np.ndarray  # uint64 (n, words): bit i set when the organisation holds value i
+    labels: list  # bit → value
+    kind: str = SET
+
+    def mask_of(self, values) -> np.ndarray:
+        mask = np.zeros(self.bits.shape[1], dtype=np.uint64)
+        for value in values:
+            if value in self.labels:
+                index = self.labels.index(value)
+                mask[index // 64] |= np.uint64(1) << np.uint64(index % 64)
+        return mask
+
+
+def pack_sets(rows: list, labels: list | None = None) -> SetColumn:
+    """Build a set column from one iterable of values per organisation."""
+    if labels is None:
+        labels = sorted({value for row in rows for value in row}, key=str)
+    position = {value: index for index, value in enumerate(labels)}
+    words = max(1, (len(labels) + 63) // 64)
+    bits = np.zeros((len(rows), words), dtype=np.uint64)
+    for row_index, row in enumerate(rows):
+        for value in row:
+            index = position.get(value)
+            if index is not None:
+                bits[row_index, index // 64] |= np.uint64(1) << np.uint64(index % 64)
+    return SetColumn(bits=bits, labels=list(labels))
+
+
+def choice_column(values: list) -> ChoiceColumn:
+    labels = sorted({value for value in values if value not in (None, "")}, key=str)
+    position = {value: index for index, value in enumerate(labels)}
+    codes = np.array([position.get(value, -1) if value not in (None, "") else -1 for value in values])
+    return ChoiceColumn(codes=codes.astype(np.int32), labels=labels)
+
+
+def number_column(values: list) -> NumberColumn:
+    return NumberColumn(
+        values=np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    )
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    weight: float = 1.0
+    target: object = None  # ideal profiles only
+    scale: float | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    weight: float
+    criteria: tuple
+
+
+@dataclass
+class Scores:
+    scores: np.ndarray  # (n,) on 100
+    contributions: np.ndarray  # (n, groups) on 100, adding up to the score
+    criteria: dict = field(default_factory=dict)  # criterion key → (n,) similarity 0..1
+    groups: list = field(default_factory=list)
+
+    def ranking(self, top: int | None = None) -> np.ndarray:
+        """Row indices, best first; ties keep the column order."""
+        order = np.argsort(-self.scores, kind="stable")
+        return order if top is None else order[:top]
+
+
+def _check(groups) -> None:
+    if not groups:
+        raise ScoringError(_("A profile needs at least one group of criteria."))
+    if sum(group.weight for group in groups) <= 0:
+        raise ScoringError(_("The weights of the groups add up to zero."))
+    for group in groups:
+        if group.weight < 0 or any(c.weight < 0 for c in group.criteria):
+            raise ScoringError(_("Group “%(group)s”: weights cannot be negative.") % {"group": group.name})
+        if group.weight > 0 and sum(c.weight for c in group.criteria) <= 0:
+            raise ScoringError(_("Group “%(group)s” has no weighted criterion.") % {"group": group.name})
+
+
+def _scale(values: np.ndarray, scale) -> float:
+    if scale:
+        return float(scale)
+    present = values[~np.isnan(values)]
+    spread = float(present.max() - present.min()) if present.size else 0.0
+    return spread or 1.0
+
+
+def _clip(similarity: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(np.clip(similarity, 0.0, 1.0), nan=0.0)
+
+
+def _jaccard(bits: np.ndarray, mask: np.ndarray, held: np.ndarray) -> np.ndarray:
+    inter = _popcount(bits & mask)
+    union = held + int(_popcount(mask[None, :])[0]) - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+
+
+def similarity_to_references(column, rows: np.ndarray, scale=None) -> np.ndarray:
+    """Similarity of every organisation to the reference rows (one partner, or the centre of several)."""
+    if column.kind == NUMBER:
+        reference = column.values[rows]
+        reference = reference[~np.isnan(reference)]
+        if not reference.size:
+            return np.zeros(column.values.shape[0])
+        return _clip(1.0 - np.abs(column.values - reference.mean()) / _scale(column.values, scale))
+    if column.kind == CHOICE:
+        codes = column.codes[rows]
+        total = np.zeros(column.codes.shape[0])
+        for code in codes[codes >= 0]:
+            total += column.codes == code
+        return total / len(rows)
+    held = _popcount(column.bits)
+    total = np.zeros(column.bits.shape[0])
+    for row in rows:
+        total += _jaccard(column.bits, column.bits[row], held)
+    return total / len(rows)
+
+
+def similarity_to_target(column, target, scale=None) -> np.ndarray:
+    """Fit of every organisation with a stated target."""
+    if column.kind == NUMBER:
+        if not isinstance(target, dict) or not ({"min", "max"} & set(target)):
+            raise ScoringError(_("A number target is a range with a minimum, a maximum or both."))
+        low, high = target.get("min"), target.get("max")
+        values = column.values
+        distance = np.zeros(values.shape[0])
+        if low is not None:
+            distance = np.maximum(distance, float(low) - values)
+        if high is not None:
+            distance = np.maximum(distance, values - float(high))
+        return _clip(1.0 - distance / _scale(values, scale))
+    wanted = target if isinstance(target, list) else [target]
+    if target is None or not wanted:
+        raise ScoringError(_("A target names at least one value."))
+    if column.kind == CHOICE:
+        codes = [column.code_of(value) for value in wanted]
+        return np.isin(column.codes, [code for code in codes if code >= 0]).astype(np.float64)
+    mask = column.mask_of(wanted)
+    return _popcount(column.bits & mask) / len(set(wanted))
+
+
+def score(columns: dict, groups, *, references=None) -> Scores:
+    """Score every row of ``columns`` against ``groups``: look-alike when ``references`` (row indices) are
+    given, else ideal profile against each criterion's target."""
+    groups = list(groups)
+    _check(groups)
+    for group in groups:
+        for criterion in group.criteria:
+            if criterion.key not in columns:
+                raise ScoringError(_("Unknown attribute “%(key)s”.") % {"key": criterion.key})
+    if references is not None:
+        references = np.asarray(references, dtype=np.int64)
+        if not references.size:
+            raise ScoringError(_("Choose at least one reference partner."))
+    size = _size(columns)
+    total_weight = sum(group.weight for group in groups)
+    contributions = np.zeros((size, len(groups)))
+    similarities = {}
+    for index, group in enumerate(groups):
+        if group.weight == 0:
+            continue
+        weights = sum(criterion.weight for criterion in group.criteria)
+        group_score = np.zeros(size)
+        for criterion in group.criteria:
+            if criterion.weight == 0:
+                continue
+            column = columns[criterion.key]
+            if references is not None:
+                similarity = similarity_to_references(column, references, criterion.scale)
+            else:
+                similarity = similarity_to_target(column, criterion.target, criterion.scale)
+            similarities[criterion.key] = similarity
+            group_score += criterion.weight * similarity
+        contributions[:, index] = 100.0 * group.weight * (group_score / weights) / total_weight
+    return Scores(
+        scores=contributions.sum(axis=1),
+        contributions=contributions,
+        criteria=similarities,
+        groups=[group.name for group in groups],
+    )
+
+
+def _size(columns: dict) -> int:
+    for column in columns.values():
+        if column.kind == NUMBER:
+            return column.values.shape[0]
+        if column.kind == CHOICE:
+            return column.codes.shape[0]
+        return column.bits.shape[0]
+    raise ScoringError(_("Nothing to score."))
