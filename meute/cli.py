@@ -40,6 +40,10 @@ COMMANDS = {
         "announcements",
         _("Announcements and promotions: e-mail digest to partners (digest)."),
     ),
+    "score": (
+        "score",
+        _("Rank organisations with a scoring profile (--profile NAME --top 50), as CSV."),
+    ),
     "tiers": (
         "tiers",
         _(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.core.choices import CompanySize, GrowthTrend, PartnerType
-from meute.core.models import Organization, OrganizationPartnerType
+from meute.core.models import Organization, OrganizationPartnerType, ProductLine, Sector, Tag, Territory, fold
 
 from . import scoring
 from .choices import AttributeKind, ProfileKind
@@ -67,6 +67,13 @@ def options() -> dict:
         "company_sizes": list(CompanySize.values),
         "partner_types": list(PartnerType.values),
     }
+    for key, model in (
+        ("markets", Sector),
+        ("geographies", Territory),
+        ("offerings", ProductLine),
+        ("tags", Tag),
+    ):
+        choice_lists[key] = list(model.objects.order_by("code").values_list("code", flat=True))
     for key, (label, kind) in BUILTIN.items():
         result[key] = Option(key, str(label), kind, choice_lists.get(key, []))
     for definition in AttributeDefinition.objects.filter(is_active=True):
