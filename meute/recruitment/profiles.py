@@ -94,7 +94,6 @@ def check_attribute(key: str) -> Option:
 
 
 def _words(text: str) -> set:
-    from meute.core.models import fold
 
     return {
         word for word in "".join(ch if ch.isalnum() else " " for ch in fold(text)).split() if len(word) > 3
