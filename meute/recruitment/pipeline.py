@@ -75,21 +75,22 @@ def check_move(candidate: Candidate, stage: str, reason: str = "") -> None:
 def move(candidate: Candidate, stage: str, user, *, reason: str = "", today: date | None = None) -> list:
     """Move ``candidate`` to ``stage``; returns the warnings (the capacity guard). Refused moves raise
     ValidationError and change nothing."""
-    check_move(candidate, stage, reason)
     today = today or timezone.localdate()
     warnings = []
-    if stage in ONBOARDING_STAGES and candidate.stage not in ONBOARDING_STAGES and candidate.owner_id:
-        load, capacity = load_of(candidate.owner), capacity_of(candidate.owner)
-        if load >= capacity:
-            warnings.append(
-                _(
-                    "%(owner)s already onboards %(load)s partners for a capacity of %(capacity)s: "
-                    "you are recruiting faster than you can onboard."
-                )
-                % {"owner": candidate.owner.get_username(), "load": load, "capacity": capacity}
-            )
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        # The stored row, locked: a stale copy (another tab, the board) must not decide the rules.
+        candidate = Candidate.objects.select_for_update().select_related("owner").get(pk=candidate.pk)
+        check_move(candidate, stage, reason)
+        if stage in ONBOARDING_STAGES and candidate.stage not in ONBOARDING_STAGES and candidate.owner_id:
+            load, capacity = load_of(candidate.owner), capacity_of(candidate.owner)
+            if load >= capacity:
+                warnings.append(
+                    _(
+                        "%(owner)s already onboards %(load)s partners for a capacity of %(capacity)s: "
+                        "you are recruiting faster than you can onboard."
+                    )
+                    % {"owner": candidate.owner.get_username(), "load": load, "capacity": capacity}
+                )
         previous = candidate.stage
         candidate.stage = stage
         candidate.stage_changed_at = timezone.now()
