@@ -9,7 +9,16 @@ from meute.core.models import Organization, ProductLine
 
 from . import attributes
 from .choices import AttributeKind, ProfileKind, Stage
-from .models import Activity, AttributeDefinition, Candidate, QualificationQuestion, ScoringProfile
+from .models import (
+    Activity,
+    AttributeDefinition,
+    Candidate,
+    ChannelSettings,
+    Competitor,
+    CompetitorPartnership,
+    QualificationQuestion,
+    ScoringProfile,
+)
 
 
 def staff_users():
@@ -240,3 +249,43 @@ class CriterionForm(forms.Form):
             if self.profile.kind == ProfileKind.IDEAL and data["target"] is None:
                 self.add_error("target", _("An ideal profile states the target of each criterion."))
         return data
+
+
+class ChannelSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ChannelSettings
+        fields = ["revenue_per_salesperson", "default_share", "share_attribute", "history_months"]
+
+    def clean_share_attribute(self):
+        code = self.cleaned_data["share_attribute"]
+        if code and not AttributeDefinition.objects.filter(code=code, kind=AttributeKind.NUMBER).exists():
+            raise forms.ValidationError(_("No number attribute has this code."))
+        return code
+
+
+class CompetitorForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Competitor
+        fields = ["name", "website", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class CompetitorPartnershipForm(forms.ModelForm):
+    class Meta:
+        model = CompetitorPartnership
+        fields = ["competitor", "organization", "level", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(is_operator=False).order_by("name")
+
+
+class CompetitorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or .xlsx file"),
+        help_text=_(
+            "Columns: competitor, organisation (name or SIREN), level, source. One row per partnership."
+        ),
+    )

@@ -360,3 +360,99 @@ class QualificationAnswer(BusinessModel):
                 violation_error_message=_("A rating goes from 0 to 4."),
             ),
         ]
+
+
+class ChannelSettings(BusinessModel):
+    """The tunable figures of the revenue potential (``potential.py``): one row for the whole instance."""
+
+    revenue_per_salesperson = models.DecimalField(
+        _("yearly revenue per salesperson (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("150000"),
+        validators=[MinValueValidator(0)],
+        help_text=_("A partner's capacity when its own revenue is unknown: sales headcount × this figure."),
+    )
+    default_share = models.DecimalField(
+        _("default share dedicated to us (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "The share of a partner's business dedicated to our offer when its profile does not say."
+        ),
+    )
+    share_attribute = models.SlugField(
+        _("attribute holding the share (%)"),
+        max_length=50,
+        blank=True,
+        help_text=_("Code of a number attribute (0–100) giving each partner's share dedicated to us."),
+    )
+    history_months = models.PositiveSmallIntegerField(
+        _("revenue history (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("channel settings")
+        verbose_name_plural = _("channel settings")
+        constraints = [
+            models.CheckConstraint(
+                name="channel_default_share_percent",
+                condition=Q(default_share__gte=0, default_share__lte=100),
+                violation_error_message=_("The share is a percentage between 0 and 100."),
+            )
+        ]
+
+    @classmethod
+    def current(cls):
+        row = cls.objects.order_by("pk").first()
+        return row or cls()
+
+
+class Competitor(BusinessModel):
+    """A competing vendor whose partner network the operator records to compare coverage."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CompetitorPartnership(BusinessModel):
+    """An organisation of the directory known to partner with a competitor."""
+
+    competitor = models.ForeignKey(
+        Competitor, verbose_name=_("competitor"), on_delete=models.CASCADE, related_name="partnerships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("competitor partnership")
+        verbose_name_plural = _("competitor partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competitor", "organization"],
+                name="unique_competitor_partnership",
+                violation_error_message=_(
+                    "This organisation is already recorded as this competitor's partner."
+                ),
+            )
+        ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from meute.core.importing.tables import ImportFileError
 from meute.core.models import Organization
 from meute.lib.charts import bar_chart, funnel_chart
 from meute.lib.views import request_actor, wants_partial
@@ -477,3 +478,115 @@ class QualificationView(StaffMixin, TemplateView):
             form.save()
         messages.success(request, _("Question added."))
         return redirect("recruitment:qualification")
+
+
+# Channel ranking, capacity and benchmarking ---------------------------------------------------------------
+
+
+class ChannelView(StaffMixin, TemplateView):
+    """Revenue potential per partner and product line, the channel capacity and the programmes' gaps."""
+
+    template_name = "recruitment/channel.html"
+
+    def get_context_data(self, **kwargs):
+        from . import potential
+        from .forms import ChannelSettingsForm
+        from .models import ChannelSettings
+
+        settings = ChannelSettings.current()
+        scope = self.request.GET.get("scope", "network")
+        if scope == "candidates":
+            organizations = Organization.objects.filter(
+                pk__in=Candidate.objects.filter(stage__in=pipeline.OPEN_STAGES).values("organization_id")
+            )
+        else:
+            scope, organizations = "network", None
+        rows = potential.potentials(organizations, settings)
+        capacity = potential.channel_capacity(rows)
+        lines = [line for line, _amount in capacity.by_product]
+        kwargs.setdefault("form", ChannelSettingsForm(instance=settings))
+        return super().get_context_data(
+            scope=scope,
+            rows=[(row, [row.by_product.get(line) for line in lines]) for row in rows[:100]],
+            lines=lines,
+            capacity=capacity,
+            gaps=potential.programme_gaps(rows) if scope == "network" else [],
+            chart=bar_chart(
+                [(line.name, amount) for line, amount in capacity.by_product],
+                title=_("Channel capacity by product line (EUR per year)"),
+                value_label=_("EUR"),
+                places=0,
+                horizontal=True,
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        from .forms import ChannelSettingsForm
+        from .models import ChannelSettings
+
+        form = ChannelSettingsForm(request.POST, instance=ChannelSettings.current())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        with request_actor(request):
+            form.save()
+        messages.success(request, _("Formula saved."))
+        return redirect("recruitment:channel")
+
+
+class CoverageView(StaffMixin, TemplateView):
+    """The network's coverage of segments × territories against competitors' networks; competitors' data."""
+
+    template_name = "recruitment/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        from . import benchmarking
+        from .forms import CompetitorForm, CompetitorImportForm, CompetitorPartnershipForm
+        from .models import CompetitorPartnership
+
+        kwargs.setdefault("competitor_form", CompetitorForm())
+        kwargs.setdefault("link_form", CompetitorPartnershipForm())
+        kwargs.setdefault("import_form", CompetitorImportForm())
+        return super().get_context_data(
+            coverage=benchmarking.coverage(),
+            links=CompetitorPartnership.objects.select_related("competitor", "organization").order_by(
+                "competitor__name", "organization__name"
+            )[:200],
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        from .forms import CompetitorForm, CompetitorImportForm, CompetitorPartnershipForm
+        from .importing import ImportErrors, import_competitor_partnerships
+
+        action = request.POST.get("action")
+        with request_actor(request):
+            if action == "import":
+                form = CompetitorImportForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(import_form=form), status=422)
+                upload = form.cleaned_data["file"]
+                try:
+                    count = import_competitor_partnerships(upload, upload.name)
+                except ImportErrors as exc:
+                    form.add_error("file", list(exc.errors))
+                    return self.render_to_response(self.get_context_data(import_form=form), status=422)
+                except ImportFileError as exc:
+                    form.add_error("file", str(exc))
+                    return self.render_to_response(self.get_context_data(import_form=form), status=422)
+                messages.success(
+                    request, _("%(count)s competitor partnership(s) imported.") % {"count": count}
+                )
+            elif action == "link":
+                form = CompetitorPartnershipForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(link_form=form), status=422)
+                form.save()
+                messages.success(request, _("Competitor partnership recorded."))
+            else:
+                form = CompetitorForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(competitor_form=form), status=422)
+                form.save()
+                messages.success(request, _("Competitor recorded."))
+        return redirect("recruitment:coverage")

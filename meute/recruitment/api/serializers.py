@@ -16,6 +16,8 @@ from ..models import (
     AttributeDefinition,
     AttributeValue,
     Candidate,
+    Competitor,
+    CompetitorPartnership,
     CriteriaGroup,
     Criterion,
     QualificationQuestion,
@@ -317,3 +319,36 @@ class GridSerializer(serializers.Serializer):
     comments = serializers.DictField(
         child=serializers.CharField(max_length=250, allow_blank=True), required=False
     )
+
+
+class CompetitorSerializer(ModelValidatedSerializer):
+    class Meta:
+        model = Competitor
+        fields = ["uuid", "name", "website", "notes", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+
+
+class CompetitorPartnershipSerializer(ModelValidatedSerializer):
+    competitor = serializers.SlugRelatedField(slug_field="uuid", queryset=Competitor.objects.all())
+    organization = serializers.SlugRelatedField(
+        slug_field="uuid", queryset=Organization.objects.filter(is_operator=False)
+    )
+
+    class Meta:
+        model = CompetitorPartnership
+        fields = ["uuid", "competitor", "organization", "level", "source", *TIMESTAMPS]
+        read_only_fields = ["uuid", *TIMESTAMPS]
+        constraint_fields = {"unique_competitor_partnership": "organization"}
+
+
+class PotentialSerializer(serializers.Serializer):
+    organization = serializers.UUIDField(source="organization.uuid")
+    name = serializers.CharField(source="organization.name")
+    capacity = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    sold = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    potential = serializers.DecimalField(max_digits=16, decimal_places=0)
+    by_product = serializers.SerializerMethodField()
+
+    def get_by_product(self, row) -> dict:
+        return {line.code: str(amount) for line, amount in row.by_product.items()}

@@ -11,5 +11,10 @@ router.register("candidates", views.CandidateViewSet, basename="candidate")
 router.register(
     "qualification-questions", views.QualificationQuestionViewSet, basename="qualificationquestion"
 )
+router.register("competitors", views.CompetitorViewSet, basename="competitor")
+router.register(
+    "competitor-partnerships", views.CompetitorPartnershipViewSet, basename="competitorpartnership"
+)
+router.register("channel-potentials", views.ChannelPotentialViewSet, basename="channelpotential")
 
 urlpatterns = router.urls

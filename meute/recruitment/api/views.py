@@ -14,8 +14,16 @@ from meute.lib.api import StaffOnly
 from meute.lib.api_serializers import drf_validation_error
 from meute.lib.api_views import UUID_PATTERN, VisibleModelViewSet, crud_schema
 
-from .. import pipeline, profiles
-from ..models import AttributeDefinition, AttributeValue, Candidate, QualificationQuestion, ScoringProfile
+from .. import pipeline, potential, profiles
+from ..models import (
+    AttributeDefinition,
+    AttributeValue,
+    Candidate,
+    Competitor,
+    CompetitorPartnership,
+    QualificationQuestion,
+    ScoringProfile,
+)
 from ..scoring import ScoringError
 from . import serializers
 
@@ -153,3 +161,30 @@ class CandidateViewSet(StaffViewSet):
 class QualificationQuestionViewSet(StaffViewSet):
     model = QualificationQuestion
     serializer_class = serializers.QualificationQuestionSerializer
+
+
+@crud_schema("competitors", "a competitor", "Competing vendors whose partner networks are recorded.")
+class CompetitorViewSet(StaffViewSet):
+    model = Competitor
+    serializer_class = serializers.CompetitorSerializer
+
+
+@crud_schema(
+    "competitor partnerships", "a competitor partnership", "Organisations partnering with a competitor."
+)
+class CompetitorPartnershipViewSet(StaffViewSet):
+    model = CompetitorPartnership
+    serializer_class = serializers.CompetitorPartnershipSerializer
+    select_related = ("competitor", "organization")
+
+
+class ChannelPotentialViewSet(viewsets.ViewSet):
+    """Revenue potential per partner of the network and per product line (the formula of the settings)."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        summary="Revenue potential of the network", responses=serializers.PotentialSerializer(many=True)
+    )
+    def list(self, request):
+        return Response(serializers.PotentialSerializer(potential.potentials(), many=True).data)

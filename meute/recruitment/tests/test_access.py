@@ -38,6 +38,8 @@ def test_partner_users_are_refused_on_every_page(world, records, client_for):
         reverse("recruitment:attribute-update", args=[world.org_a.uuid]),
         reverse("recruitment:attribute-organization", args=[world.org_a.uuid]),
         reverse("recruitment:lookalike", args=[world.org_a.uuid]),
+        reverse("recruitment:channel"),
+        reverse("recruitment:coverage"),
     ]
     posts = [
         (reverse("recruitment:candidate-move", args=[candidate.uuid]), {"stage": "meeting"}),
@@ -48,6 +50,11 @@ def test_partner_users_are_refused_on_every_page(world, records, client_for):
         (reverse("recruitment:attribute-list"), {"label": "X", "code": "x", "kind": "text"}),
         (reverse("recruitment:scoring-list"), {"name": "Q", "kind": "ideal"}),
         (reverse("recruitment:qualification"), {"pillar": "human", "text": "?", "weight": 1}),
+        (
+            reverse("recruitment:channel"),
+            {"revenue_per_salesperson": "1", "default_share": "1", "history_months": 1},
+        ),
+        (reverse("recruitment:coverage"), {"action": "competitor", "name": "Rival"}),
     ]
     client = client_for(world.partner_a_user)
     for url in pages:
