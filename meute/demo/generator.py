@@ -697,6 +697,7 @@ class DemoGenerator:
         from meute.demo import groupings as groupings_demo
         from meute.demo import leads as leads_demo
         from meute.demo import programs as programs_demo
+        from meute.demo import recruitment as recruitment_demo
         from meute.demo import remuneration as remuneration_demo
 
         rng = random.Random(self.seed + 1)
@@ -709,6 +710,7 @@ class DemoGenerator:
             collaboration_demo.populate_demo()
             remuneration_demo.populate_demo()
             enablement_demo.populate_demo(journeys=40 if self.size == "large" else 20)
+            recruitment_demo.populate_demo()
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 
     @transaction.atomic
