@@ -8,4 +8,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Profiling and recruitment")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers audited models)
+        from . import (
+            audit,  # noqa: F401  (registers audited models)
+            signals,  # noqa: F401  (scoring's columns follow the organisations)
+        )

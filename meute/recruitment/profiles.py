@@ -5,8 +5,11 @@ operator's attributes. ``load_columns`` reads every non-operator organisation on
 whatever their number); ``rank`` applies ``scoring.score``.
 """
 
+import time
+import uuid
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -179,7 +182,34 @@ def load_columns(keys=None, queryset=None) -> Population:
                 columns[key] = _text_column([v or "" for v in column_values])
             else:
                 columns[key] = scoring.choice_column(column_values)
-    return Population(ids=ids, columns=columns)
+    return Population(ids=ids, columns=scoring.prepare(columns))
+
+
+# Columns loaded once per process and reused until the data changes: the receivers of ``signals.py`` bump
+# a version in the shared cache whenever an organisation, its links or an attribute value changes (bulk
+# writes that bypass signals are caught by the time limit).
+_LOADED: dict = {}
+CACHE_SECONDS = 300
+VERSION_KEY = "recruitment:population-version"
+
+
+def data_changed() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def cached_columns(keys) -> Population:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, None)
+    key = tuple(sorted(keys))
+    entry = _LOADED.get(key)
+    now = time.monotonic()
+    if entry is None or entry[0] != version or now - entry[1] > CACHE_SECONDS:
+        if len(_LOADED) > 20:
+            _LOADED.clear()
+        entry = _LOADED[key] = (version, now, load_columns(key))
+    return entry[2]
 
 
 def _set_from_pairs(pairs, position, labels=None) -> scoring.SetColumn:
@@ -241,7 +271,7 @@ def score_population(profile: ScoringProfile, population: Population | None = No
             if profile.kind == ProfileKind.IDEAL and criterion.target is None:
                 raise scoring.ScoringError(_("Criterion “%(key)s” has no target.") % {"key": criterion.key})
     if population is None:
-        population = load_columns(keys)
+        population = cached_columns(keys)
     reference_rows = None
     if profile.kind == ProfileKind.LOOKALIKE:
         if references is None:
@@ -278,7 +308,7 @@ def lookalike(organization: Organization, *, top: int = 20) -> Ranking:
         name=_("Look-alike of %(name)s") % {"name": organization.name}, kind=ProfileKind.LOOKALIKE
     )
     groups = default_lookalike_groups()
-    population = load_columns({c.key for g in groups for c in g.criteria})
+    population = cached_columns({c.key for g in groups for c in g.criteria})
     rows = population.rows_of([organization.pk])
     if not rows:
         raise scoring.ScoringError(_("The operator cannot be a reference."))

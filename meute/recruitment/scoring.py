@@ -35,7 +35,11 @@ NUMBER, CHOICE, SET = "number", "choice", "set"
 if hasattr(np, "bitwise_count"):  # NumPy ≥ 2
 
     def _popcount(bits: np.ndarray) -> np.ndarray:
-        return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
+        # Word by word: summing along a short last axis is much slower than a few vector additions.
+        count = np.bitwise_count(bits[..., 0]).astype(np.int32)
+        for word in range(1, bits.shape[-1]):
+            count += np.bitwise_count(bits[..., word])
+        return count
 
 else:  # pragma: no cover - older NumPy
     _BYTE_COUNTS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -53,6 +57,16 @@ class ScoringError(ValueError):
 class NumberColumn:
     values: np.ndarray  # float64, NaN where missing
     kind: str = NUMBER
+    _spread: float | None = field(default=None, repr=False)
+
+    @property
+    def spread(self) -> float:
+        """max − min of the values present (1 when they are all equal or missing), computed once."""
+        if self._spread is None:
+            present = self.values[~np.isnan(self.values)]
+            spread = float(present.max() - present.min()) if present.size else 0.0
+            self._spread = spread or 1.0
+        return self._spread
 
 
 @dataclass
@@ -73,6 +87,19 @@ class SetColumn:
     bits: np.ndarray  # uint64 (n, words): bit i set when the organisation holds value i
     labels: list  # bit → value
     kind: str = SET
+    _distinct: tuple | None = field(default=None, repr=False)
+
+    def distinct(self) -> tuple:
+        """(the distinct sets (k, words), each row's index among them (n,) or None), computed once: a
+        criterion is then scored on the k distinct sets and gathered back, whatever n. Sets of up to 64
+        values only (a large vocabulary, such as a text's words, has about as many sets as rows)."""
+        if self._distinct is None:
+            if self.bits.shape[1] == 1:
+                values, inverse = np.unique(self.bits[:, 0], return_inverse=True)
+                self._distinct = (values[:, None], inverse.reshape(-1).astype(np.int32))
+            else:
+                self._distinct = (self.bits, None)
+        return self._distinct
 
     def mask_of(self, values) -> np.ndarray:
         mask = np.zeros(self.bits.shape[1], dtype=np.uint64)
@@ -81,6 +108,20 @@ class SetColumn:
                 index = self.labels.index(value)
                 mask[index // 64] |= np.uint64(1) << np.uint64(index % 64)
         return mask
+
+
+def _gather(values: np.ndarray, inverse) -> np.ndarray:
+    return values if inverse is None else values[inverse]
+
+
+def prepare(columns: dict) -> dict:
+    """Compute once what scoring reuses (spreads, distinct sets): part of loading the data."""
+    for column in columns.values():
+        if column.kind == NUMBER:
+            column.spread  # noqa: B018
+        elif column.kind == SET:
+            column.distinct()
+    return columns
 
 
 def pack_sets(rows: list, labels: list | None = None) -> SetColumn:
@@ -135,8 +176,15 @@ class Scores:
 
     def ranking(self, top: int | None = None) -> np.ndarray:
         """Row indices, best first; ties keep the column order."""
-        order = np.argsort(-self.scores, kind="stable")
-        return order if top is None else order[:top]
+        scores = self.scores
+        if top is None or top >= scores.shape[0]:
+            order = np.argsort(-scores, kind="stable")
+            return order if top is None else order[:top]
+        # The top only: the k-th best score bounds it, then the few rows above it are sorted.
+        threshold = np.partition(scores, scores.shape[0] - top)[scores.shape[0] - top]
+        candidates = np.flatnonzero(scores >= threshold)
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        return order[:top]
 
 
 def _check(groups) -> None:
@@ -151,23 +199,15 @@ def _check(groups) -> None:
             raise ScoringError(_("Group “%(group)s” has no weighted criterion.") % {"group": group.name})
 
 
-def _scale(values: np.ndarray, scale) -> float:
-    if scale:
-        return float(scale)
-    present = values[~np.isnan(values)]
-    spread = float(present.max() - present.min()) if present.size else 0.0
-    return spread or 1.0
-
-
-def _clip(similarity: np.ndarray) -> np.ndarray:
-    return np.nan_to_num(np.clip(similarity, 0.0, 1.0), nan=0.0)
+def _number_similarity(values: np.ndarray, distance: np.ndarray, scale: float) -> np.ndarray:
+    # 1 − distance / scale floored at 0; fmax also turns the NaN of a missing value into 0.
+    return np.fmax(1.0 - distance / scale, 0.0)
 
 
 def _jaccard(bits: np.ndarray, mask: np.ndarray, held: np.ndarray) -> np.ndarray:
     inter = _popcount(bits & mask)
     union = held + int(_popcount(mask[None, :])[0]) - inter
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+    return inter / np.maximum(union, 1)  # an empty union has an empty intersection: 0
 
 
 def similarity_to_references(column, rows: np.ndarray, scale=None) -> np.ndarray:
@@ -177,18 +217,20 @@ def similarity_to_references(column, rows: np.ndarray, scale=None) -> np.ndarray
         reference = reference[~np.isnan(reference)]
         if not reference.size:
             return np.zeros(column.values.shape[0])
-        return _clip(1.0 - np.abs(column.values - reference.mean()) / _scale(column.values, scale))
+        distance = np.abs(column.values - reference.mean())
+        return _number_similarity(column.values, distance, float(scale) if scale else column.spread)
     if column.kind == CHOICE:
+        # Share of the references holding each value, looked up for every row (missing: the last slot, 0).
         codes = column.codes[rows]
-        total = np.zeros(column.codes.shape[0])
-        for code in codes[codes >= 0]:
-            total += column.codes == code
-        return total / len(rows)
-    held = _popcount(column.bits)
-    total = np.zeros(column.bits.shape[0])
+        shares = np.zeros(len(column.labels) + 1)
+        np.add.at(shares, codes[codes >= 0], 1.0 / len(rows))
+        return shares[column.codes]
+    distinct, inverse = column.distinct()
+    held = _popcount(distinct)
+    total = np.zeros(distinct.shape[0])
     for row in rows:
-        total += _jaccard(column.bits, column.bits[row], held)
-    return total / len(rows)
+        total += _jaccard(distinct, column.bits[row], held)
+    return _gather(total / len(rows), inverse)
 
 
 def similarity_to_target(column, target, scale=None) -> np.ndarray:
@@ -203,15 +245,20 @@ def similarity_to_target(column, target, scale=None) -> np.ndarray:
             distance = np.maximum(distance, float(low) - values)
         if high is not None:
             distance = np.maximum(distance, values - float(high))
-        return _clip(1.0 - distance / _scale(values, scale))
+        return _number_similarity(values, distance, float(scale) if scale else column.spread)
     wanted = target if isinstance(target, list) else [target]
     if target is None or not wanted:
         raise ScoringError(_("A target names at least one value."))
     if column.kind == CHOICE:
-        codes = [column.code_of(value) for value in wanted]
-        return np.isin(column.codes, [code for code in codes if code >= 0]).astype(np.float64)
+        accepted = np.zeros(len(column.labels) + 1)
+        for value in wanted:
+            code = column.code_of(value)
+            if code >= 0:
+                accepted[code] = 1.0
+        return accepted[column.codes]
     mask = column.mask_of(wanted)
-    return _popcount(column.bits & mask) / len(set(wanted))
+    distinct, inverse = column.distinct()
+    return _gather(_popcount(distinct & mask) / len(set(wanted)), inverse)
 
 
 def score(columns: dict, groups, *, references=None) -> Scores:
