@@ -182,14 +182,17 @@ def bench_page(size: int, repeat: int) -> None:
                     )
                 )
             insert_objects(Organization, organizations)
-            for field, refs in (("markets", sectors), ("geographies", territories), ("offerings", lines)):
+            for field, refs, column in (
+                ("markets", sectors, "sector_id"),
+                ("geographies", territories, "territory_id"),
+                ("offerings", lines, "productline_id"),
+            ):
                 through = getattr(Organization, field).through
-                target = through._meta.get_field(field[:-1] if field != "geographies" else "territory")
                 rows = set()
                 for org in organizations:
                     for ref in rng.sample(refs, 2):
                         rows.add((org.pk, ref.pk))
-                insert_rows(through, ["organization_id", target.attname], sorted(rows))
+                insert_rows(through, ["organization_id", column], sorted(rows))
             print(f"directory of {size:,} organisations written in {time.perf_counter() - t0:.1f} s")
             profile = ScoringProfile.objects.create(name="Bench", kind=ProfileKind.LOOKALIKE)
             profile.references.set(organizations[:3])

@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "PayoutStatusEnum": "meute.remuneration.choices.PayoutStatus",
         "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
         "CertifiedRoleEnum": "meute.programs.choices.CertifiedRole",
+        "RecruitmentStageEnum": "meute.recruitment.choices.Stage",
     },
 }
 

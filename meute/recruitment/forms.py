@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.choices import UserRole
@@ -19,6 +20,82 @@ from .models import (
     QualificationQuestion,
     ScoringProfile,
 )
+
+
+def find_organization(text: str):
+    """The organisation named by ``text``: a SIREN, a public identifier or an exact name (accents and case
+    aside); ValidationError when there is none or several. The directory can hold 100,000 organisations:
+    forms take a name instead of listing them all."""
+    from meute.core.models import fold
+
+    text = (text or "").strip()
+    partners = Organization.objects.filter(is_operator=False)
+    found = []
+    if text.replace(" ", "").isdigit():
+        found = list(partners.filter(siren=text.replace(" ", ""))[:2])
+    if not found:
+        try:
+            found = list(partners.filter(uuid=text)[:2])
+        except ValidationError:
+            found = []
+    if not found:
+        first = fold(text).split()[:1]
+        candidates = partners.search(first[0]) if first else partners.none()
+        found = [o for o in candidates.only("pk", "name")[:200] if fold(o.name) == fold(text)][:2]
+    if not found:
+        raise ValidationError(_("No organisation “%(name)s” in the directory.") % {"name": text})
+    if len(found) > 1:
+        raise ValidationError(
+            _("Several organisations are called “%(name)s”: give the SIREN.") % {"name": text}
+        )
+    return Organization.objects.get(pk=found[0].pk)
+
+
+class OrganizationField(forms.CharField):
+    """An organisation typed by name or SIREN (a list of 100,000 would not fit in a page)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Its name or SIREN."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Organization):
+            return value.name
+        if isinstance(value, int):
+            found = Organization.objects.filter(pk=value).first()
+            return found.name if found else ""
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        return find_organization(value) if value else None
+
+
+class OrganizationsField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("One name or SIREN per line."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple) or hasattr(value, "all"):
+            items = value.all() if hasattr(value, "all") else value
+            return "\n".join(o.name if isinstance(o, Organization) else str(o) for o in items)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        result, errors = [], []
+        for line in (value or "").splitlines():
+            if line.strip():
+                try:
+                    result.append(find_organization(line))
+                except ValidationError as error:
+                    errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return result
 
 
 def staff_users():
@@ -111,14 +188,16 @@ class OrganizationAttributesForm(forms.Form):
 
 
 class ScoringProfileForm(forms.ModelForm):
+    references = OrganizationsField(label=_("Reference partners"), required=False)
+
     class Meta:
         model = ScoringProfile
         fields = ["name", "kind", "description", "references"]
-        widgets = {"references": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["references"].queryset = Organization.objects.filter(is_operator=False).order_by("name")
+        if self.instance.pk:
+            self.initial["references"] = list(self.instance.references.all())
 
     def clean(self):
         data = super().clean()
@@ -128,6 +207,8 @@ class ScoringProfileForm(forms.ModelForm):
 
 
 class CandidateForm(forms.ModelForm):
+    organization = OrganizationField(label=_("Organisation"))
+
     class Meta:
         model = Candidate
         fields = ["organization", "owner", "product_lines", "expected_revenue", "next_step", "next_step_on"]
@@ -138,8 +219,20 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(is_operator=False).order_by("name")
+        if self.instance.pk:
+            del self.fields["organization"]  # a candidacy stays with its organisation
         self.fields["owner"].queryset = staff_users()
+
+    def clean_organization(self):
+        organization = self.cleaned_data["organization"]
+        if (
+            organization
+            and Candidate.objects.filter(organization=organization)
+            .exclude(stage__in=["lost", "exited"])
+            .exists()
+        ):
+            raise ValidationError(_("This organisation is already in the recruitment pipeline."))
+        return organization
         self.fields["product_lines"].queryset = ProductLine.objects.filter(is_active=True)
 
 
@@ -273,13 +366,11 @@ class CompetitorForm(forms.ModelForm):
 
 
 class CompetitorPartnershipForm(forms.ModelForm):
+    organization = OrganizationField(label=_("Organisation"))
+
     class Meta:
         model = CompetitorPartnership
         fields = ["competitor", "organization", "level", "source"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(is_operator=False).order_by("name")
 
 
 class CompetitorImportForm(forms.Form):

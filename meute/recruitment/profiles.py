@@ -89,13 +89,6 @@ def options() -> dict:
     return result
 
 
-def check_attribute(key: str) -> Option:
-    option = options().get(key)
-    if option is None:
-        raise scoring.ScoringError(_("Unknown attribute “%(key)s”.") % {"key": key})
-    return option
-
-
 def _words(text: str) -> set:
 
     return {
@@ -219,8 +212,8 @@ def _set_from_pairs(pairs, position, labels=None) -> scoring.SetColumn:
     return scoring.pack_sets(rows, labels)
 
 
-def groups_of(profile: ScoringProfile) -> list:
-    catalogue = options()
+def groups_of(profile: ScoringProfile, catalogue: dict | None = None) -> list:
+    catalogue = options() if catalogue is None else catalogue
     groups = []
     for group in profile.groups.prefetch_related("criteria"):
         criteria = tuple(
@@ -262,10 +255,12 @@ class Ranking:
 def score_population(profile: ScoringProfile, population: Population | None = None, references=None):
     """The ``scoring.Scores`` of every organisation for ``profile`` (look-alike: against ``references``, by
     default the profile's own)."""
-    groups = groups_of(profile)
+    catalogue = options()
+    groups = groups_of(profile, catalogue)
     keys = {criterion.key for group in groups for criterion in group.criteria}
     for key in keys:
-        check_attribute(key)
+        if key not in catalogue:
+            raise scoring.ScoringError(_("Unknown attribute “%(key)s”.") % {"key": key})
     for group in groups:
         for criterion in group.criteria:
             if profile.kind == ProfileKind.IDEAL and criterion.target is None:

@@ -86,7 +86,7 @@ class AttributeValueSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CriterionSerializer(serializers.Serializer):
+class ScoringCriterionSerializer(serializers.Serializer):
     attribute = serializers.CharField(max_length=60)
     weight = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, default=1)
     target = serializers.JSONField(required=False, allow_null=True, default=None)
@@ -95,10 +95,10 @@ class CriterionSerializer(serializers.Serializer):
     )
 
 
-class GroupSerializer(serializers.Serializer):
+class CriteriaGroupSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     weight = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, default=1)
-    criteria = CriterionSerializer(many=True)
+    criteria = ScoringCriterionSerializer(many=True)
 
 
 class ScoringProfileSerializer(ModelValidatedSerializer):
@@ -107,7 +107,7 @@ class ScoringProfileSerializer(ModelValidatedSerializer):
     references = serializers.SlugRelatedField(
         slug_field="uuid", many=True, required=False, queryset=Organization.objects.filter(is_operator=False)
     )
-    groups = GroupSerializer(many=True)
+    groups = CriteriaGroupSerializer(many=True)
 
     class Meta:
         model = ScoringProfile

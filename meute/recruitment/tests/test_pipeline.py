@@ -174,3 +174,14 @@ def test_api_candidates_move_and_grid(world, api, questions):
         f"/api/candidates/{uuid}/grid/", {"ratings": {str(questions[1].uuid): 7}}, format="json"
     )
     assert wrong.status_code == 400 and QualificationAnswer.objects.get().rating == 2
+
+
+def test_candidate_created_by_name_and_only_once(world, client_for):
+    client = client_for(world.manager)
+    url = reverse("recruitment:candidate-create")
+    unknown = client.post(url, {"organization": "Nobody", "owner": world.manager.pk})
+    assert unknown.status_code == 422 and not Candidate.objects.exists()
+    assert client.post(url, {"organization": "bêta conseil", "owner": world.manager.pk}).status_code == 302
+    again = client.post(url, {"organization": "Bêta Conseil"})
+    assert again.status_code == 422 and "already in the recruitment pipeline" in again.content.decode()
+    assert Candidate.objects.get().organization == world.org_b

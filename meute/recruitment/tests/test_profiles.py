@@ -172,3 +172,24 @@ def test_cli_prints_the_ranking(market, tmp_path):
     assert len(rows) == 3 and rows[1][1] == "Alpha Intégration"
     with pytest.raises(CommandError, match="No scoring profile"):
         call_command("score", "--profile", "Nope")
+
+
+def test_lookalike_profile_from_the_page_names_its_references(market, client_for):
+    client = client_for(market.world.manager)
+    url = reverse("recruitment:scoring-list")
+    refused = client.post(url, {"name": "Like", "kind": "lookalike", "references": "Gamma\nNobody"})
+    assert refused.status_code == 422 and "Nobody" in refused.content.decode()
+    assert not ScoringProfile.objects.exists()
+    empty = client.post(url, {"name": "Like", "kind": "lookalike", "references": ""})
+    assert empty.status_code == 422 and not ScoringProfile.objects.exists()
+    assert client.post(url, {"name": "Like", "kind": "lookalike", "references": "gamma\n"}).status_code == 302
+    profile = ScoringProfile.objects.get()
+    assert list(profile.references.all()) == [market.gamma]
+    group = CriteriaGroup.objects.create(profile=profile, name="Customers", weight=1)
+    Criterion.objects.create(group=group, attribute="markets")
+    ranking = profiles.rank(profile)
+    # Alpha holds exactly Gamma's markets: a tie at 100, broken by name.
+    assert [(row.organization.name, row.score, row.is_reference) for row in ranking.rows[:2]] == [
+        ("Alpha Intégration", 100.0, False),
+        ("Gamma", 100.0, True),
+    ]
