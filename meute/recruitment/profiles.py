@@ -38,11 +38,11 @@ BUILTIN = {
     "description": (gettext_lazy("Description (words)"), "text"),
 }
 _SCALARS = ["headcount", "sales_headcount", "engineer_headcount", "annual_revenue", "market_share"]
-_M2M = {
-    "markets": "markets__code",
-    "geographies": "geographies__code",
-    "offerings": "offerings__code",
-    "tags": "tags__code",
+_M2M_THROUGH = {
+    "markets": (Sector, "sector_id"),
+    "geographies": (Territory, "territory_id"),
+    "offerings": (ProductLine, "productline_id"),
+    "tags": (Tag, "tag_id"),
 }
 _KIND_OF_CUSTOM = {
     AttributeKind.NUMBER: scoring.NUMBER,
@@ -143,16 +143,28 @@ def load_columns(keys=None, queryset=None) -> Population:
             columns[key] = scoring.choice_column([str(value) if value else None for value in values])
     if text:
         columns["description"] = _text_column([f"{row[-2]} {row[-1]}" for row in rows])
-    for key, path in _M2M.items():
+    # Links are read by joining the organisations' filter, not by listing 100,000 ids in the query.
+    for key, (model, column) in _M2M_THROUGH.items():
         if key in keys:
-            columns[key] = _set_from_pairs(
-                Organization.objects.filter(pk__in=ids, **{f"{path}__isnull": False}).values_list("pk", path),
-                position,
+            through = getattr(Organization, key).through
+            labels = list(model.objects.order_by("code").values_list("code", flat=True))
+            index_of = dict(
+                zip(
+                    model.objects.order_by("code").values_list("pk", flat=True),
+                    range(len(labels)),
+                    strict=True,
+                )
+            )
+            pairs = through.objects.filter(organization__in=queryset.order_by().values("pk")).values_list(
+                "organization_id", column
+            )
+            columns[key] = scoring.pack_pairs(
+                len(ids), [(position[o], index_of[v]) for o, v in pairs if o in position], labels
             )
     if "partner_types" in keys:
-        pairs = OrganizationPartnerType.objects.filter(organization_id__in=ids).values_list(
-            "organization_id", "partner_type"
-        )
+        pairs = OrganizationPartnerType.objects.filter(
+            organization__in=queryset.order_by().values("pk")
+        ).values_list("organization_id", "partner_type")
         columns["partner_types"] = _set_from_pairs(pairs, position, list(PartnerType.values))
     custom = [key for key in keys if key.startswith("attr:")]
     if custom:
@@ -160,11 +172,14 @@ def load_columns(keys=None, queryset=None) -> Population:
             f"attr:{d.code}": d for d in AttributeDefinition.objects.filter(code__in=[k[5:] for k in custom])
         }
         values = {key: [None] * len(ids) for key in custom}
-        stored = AttributeValue.objects.filter(definition__in=definitions.values(), organization_id__in=ids)
+        stored = AttributeValue.objects.filter(
+            definition__in=definitions.values(), organization__in=queryset.order_by().values("pk")
+        )
         for code, organization_id, value in stored.values_list(
             "definition__code", "organization_id", "value"
         ):
-            values[f"attr:{code}"][position[organization_id]] = value
+            if organization_id in position:
+                values[f"attr:{code}"][position[organization_id]] = value
         for key, definition in definitions.items():
             column_values = values[key]
             if definition.kind == AttributeKind.NUMBER:
@@ -208,7 +223,8 @@ def cached_columns(keys) -> Population:
 def _set_from_pairs(pairs, position, labels=None) -> scoring.SetColumn:
     rows = [[] for _ in position]
     for organization_id, value in pairs:
-        rows[position[organization_id]].append(value)
+        if organization_id in position:
+            rows[position[organization_id]].append(value)
     return scoring.pack_sets(rows, labels)
 
 

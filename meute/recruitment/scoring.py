@@ -129,13 +129,23 @@ def pack_sets(rows: list, labels: list | None = None) -> SetColumn:
     if labels is None:
         labels = sorted({value for row in rows for value in row}, key=str)
     position = {value: index for index, value in enumerate(labels)}
+    pairs = [
+        (row_index, position[value])
+        for row_index, row in enumerate(rows)
+        for value in row
+        if value in position
+    ]
+    return pack_pairs(len(rows), pairs, labels)
+
+
+def pack_pairs(size: int, pairs, labels: list) -> SetColumn:
+    """Build a set column from (row, value index) pairs, vectorised."""
     words = max(1, (len(labels) + 63) // 64)
-    bits = np.zeros((len(rows), words), dtype=np.uint64)
-    for row_index, row in enumerate(rows):
-        for value in row:
-            index = position.get(value)
-            if index is not None:
-                bits[row_index, index // 64] |= np.uint64(1) << np.uint64(index % 64)
+    bits = np.zeros((size, words), dtype=np.uint64)
+    if pairs:
+        rows, indexes = np.array(pairs, dtype=np.int64).T
+        masks = np.left_shift(np.uint64(1), (indexes % 64).astype(np.uint64))
+        np.bitwise_or.at(bits, (rows, indexes // 64), masks)
     return SetColumn(bits=bits, labels=list(labels))
 
 
