@@ -326,6 +326,9 @@ class CriterionForm(forms.Form):
         self.profile = profile
         self.options = profiles.options()
         self.fields["group"].queryset = profile.groups.all()
+        self.fields["group"].initial = (
+            profile.groups.order_by("-position", "-pk").values_list("pk", flat=True).first()
+        )
         self.fields["attribute"].choices = [(key, option.label) for key, option in self.options.items()]
 
     def clean(self):
