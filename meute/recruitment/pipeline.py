@@ -79,7 +79,9 @@ def move(candidate: Candidate, stage: str, user, *, reason: str = "", today: dat
     warnings = []
     with transaction.atomic():
         # The stored row, locked: a stale copy (another tab, the board) must not decide the rules.
-        candidate = Candidate.objects.select_for_update().select_related("owner").get(pk=candidate.pk)
+        candidate = (
+            Candidate.objects.select_for_update(of=("self",)).select_related("owner").get(pk=candidate.pk)
+        )
         check_move(candidate, stage, reason)
         if stage in ONBOARDING_STAGES and candidate.stage not in ONBOARDING_STAGES and candidate.owner_id:
             load, capacity = load_of(candidate.owner), capacity_of(candidate.owner)
