@@ -383,3 +383,42 @@ class CompetitorImportForm(forms.Form):
             "Columns: competitor, organisation (name or SIREN), level, source. One row per partnership."
         ),
     )
+
+
+class ApplicationForm(forms.Form):
+    company = forms.CharField(label=_("Company"), max_length=200)
+    siren = forms.CharField(label=_("SIREN"), max_length=11, required=False)
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    contact = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Phone"), max_length=24, required=False)
+    message = forms.CharField(
+        label=_("Your activity and why you want to partner with us"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    # A field people never see: robots that fill every field give themselves away.
+    nickname = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("nickname"))
+
+    def clean_siren(self):
+        from meute.core.validators import validate_siren
+
+        siren = self.cleaned_data["siren"].replace(" ", "")
+        if siren:
+            validate_siren(siren)
+        return siren
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 20:
+            raise ValidationError(_("Tell us a little more (at least 20 characters)."))
+        return message

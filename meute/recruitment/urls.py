@@ -11,6 +11,7 @@ urlpatterns = [
     path("candidates/<uuid:uuid>/move/", views.CandidateMoveView.as_view(), name="candidate-move"),
     path("candidates/<uuid:uuid>/activities/", views.ActivityAddView.as_view(), name="candidate-activity"),
     path("candidates/<uuid:uuid>/grid/", views.GridSaveView.as_view(), name="candidate-grid"),
+    path("apply/", views.ApplyView.as_view(), name="apply"),
     path("channel/", views.ChannelView.as_view(), name="channel"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
     path("qualification/", views.QualificationView.as_view(), name="qualification"),

@@ -590,3 +590,35 @@ class CoverageView(StaffMixin, TemplateView):
                 form.save()
                 messages.success(request, _("Competitor recorded."))
         return redirect("recruitment:coverage")
+
+
+class ApplyView(TemplateView):
+    """The public partner application form (no sign-in)."""
+
+    template_name = "recruitment/apply.html"
+
+    def get_context_data(self, **kwargs):
+        from .forms import ApplicationForm
+
+        kwargs.setdefault("form", ApplicationForm())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        from . import applications
+        from .forms import ApplicationForm
+
+        form = ApplicationForm(request.POST)
+        if form.is_robot:
+            return self.render_to_response(self.get_context_data(sent=True))
+        if not applications.application_allowed(request):
+            form.add_error(None, _("Too many applications from your address: please try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        data = {key: value for key, value in form.cleaned_data.items() if key != "nickname"}
+        try:
+            applications.apply(**data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        return self.render_to_response(self.get_context_data(sent=True))
