@@ -21,6 +21,7 @@ from meute.money.api import urls as money_api
 from meute.notifications.api import urls as notifications_api
 from meute.partnerships.api import urls as partnerships_api
 from meute.programs.api import urls as programs_api
+from meute.recruitment.api import urls as recruitment_api
 from meute.remuneration.api import urls as remuneration_api
 
 app_name = "api"
@@ -41,6 +42,7 @@ for app_router in (
     enablement_api.router,
     funds_api.router,
     campaigns_api.router,
+    recruitment_api.router,
     notifications_api.router,
     insights_api.router,
 ):

@@ -51,6 +51,10 @@ COMMANDS = {
             "send or remind a survey, print a scorecard."
         ),
     ),
+    "score": (
+        "score",
+        _("Rank organisations with a scoring profile (--profile NAME --top 50), as CSV."),
+    ),
     "tiers": (
         "tiers",
         _(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "meute.funds",
     "meute.campaigns",
     "meute.insights",
+    "meute.recruitment",
     "meute.home",
     "meute.demo",
 ]
@@ -111,6 +112,8 @@ else:
 MEUTE_CONFLICT_CHECK_RATE = env_str("MEUTE_CONFLICT_CHECK_RATE", "30/min")
 # Enquiries a visitor's address may send from the public partner locator (empty: no limit).
 MEUTE_ENQUIRY_RATE = env_str("MEUTE_ENQUIRY_RATE", "5/hour")
+# Partner applications from the public form, per visitor address.
+MEUTE_APPLICATION_RATE = env_str("MEUTE_APPLICATION_RATE", "5/hour")
 # Lead distribution: open leads a partnership may hold at once, and hours a partner has to answer an offer.
 MEUTE_LEADS_MAX_OPEN = env_int("MEUTE_LEADS_MAX_OPEN", 5)
 MEUTE_LEADS_RESPONSE_HOURS = env_int("MEUTE_LEADS_RESPONSE_HOURS", 48)
@@ -243,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "PayoutStatusEnum": "meute.remuneration.choices.PayoutStatus",
         "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
         "CertifiedRoleEnum": "meute.programs.choices.CertifiedRole",
+        "RecruitmentStageEnum": "meute.recruitment.choices.Stage",
     },
 }
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("enablement/", include("meute.enablement.urls")),
     path("funds/", include(funds_urls)),
     path("campaigns/", include(campaigns_urls)),
+    path("recruitment/", include("meute.recruitment.urls")),
     path("programs/", include("meute.programs.urls")),
     path("groupings/", include((grouping_pages, "groupings"))),
     path("insights/", include("meute.insights.urls")),

@@ -19,6 +19,8 @@ RUNS = [
     ("bench_matching.py", ["--profiles", "2000", "--members", "3", "--repeat", "1"], "median"),
     ("bench_tiering.py", ["--partnerships", "200", "--records", "2000"], "floor"),
     ("bench_import.py", ["--rows", "300"], "rows/s"),
+    ("bench_recruitment.py", ["--organizations", "2000", "--repeat", "1"], "bare NumPy pass"),
+    ("bench_recruitment.py", ["--page", "--directory", "300", "--repeat", "1"], "ranking page"),
 ]
 
 

@@ -700,6 +700,7 @@ class DemoGenerator:
         from meute.demo import insights as insights_demo
         from meute.demo import leads as leads_demo
         from meute.demo import programs as programs_demo
+        from meute.demo import recruitment as recruitment_demo
         from meute.demo import remuneration as remuneration_demo
 
         rng = random.Random(self.seed + 1)
@@ -715,6 +716,7 @@ class DemoGenerator:
             funds_demo.populate_demo()
             campaigns_demo.populate_demo()
             insights_demo.populate_demo(history_weeks=1 if self.size == "large" else 4)
+            recruitment_demo.populate_demo()
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 
     @transaction.atomic

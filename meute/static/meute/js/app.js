@@ -37,6 +37,29 @@
     });
   });
 
+  // Recruitment board: drag a card onto another column to move the candidate (the card's own form does
+  // the same without a mouse).
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-move-url]");
+    if (!card) return;
+    event.dataTransfer.setData("text/plain", card.getAttribute("data-move-url"));
+    event.dataTransfer.effectAllowed = "move";
+  });
+  document.addEventListener("dragover", function (event) {
+    var column = event.target.closest && event.target.closest("[data-stage]");
+    if (column) event.preventDefault();
+  });
+  document.addEventListener("drop", function (event) {
+    var column = event.target.closest && event.target.closest("[data-stage]");
+    if (!column || !window.htmx) return;
+    event.preventDefault();
+    var url = event.dataTransfer.getData("text/plain");
+    if (!url) return;
+    window.htmx.ajax("POST", url, {
+      target: "#board", swap: "outerHTML", values: { stage: column.getAttribute("data-stage") }
+    });
+  });
+
   // Send the CSRF token with htmx requests that change data.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("meta[name=csrf-token]");

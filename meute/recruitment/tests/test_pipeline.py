@@ -1,0 +1,187 @@
+"""The pipeline: moves and their rules, the capacity guard, the letter-of-intent clock, the grid."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from meute.core.factories import OrganizationFactory
+from meute.recruitment import pipeline
+from meute.recruitment.choices import Stage
+from meute.recruitment.models import Candidate, QualificationAnswer, RecruiterCapacity, StageChange
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def candidate(world):
+    return Candidate.objects.create(organization=OrganizationFactory(name="Zeta"), owner=world.manager)
+
+
+def test_move_records_history_and_dates(candidate, world):
+    pipeline.move(candidate, Stage.LETTER_OF_INTENT, world.manager, today=date(2026, 1, 10))
+    pipeline.move(candidate, Stage.CONTRACT, world.manager, today=date(2026, 3, 20))
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.CONTRACT
+    assert (candidate.letter_of_intent_on, candidate.contract_on) == (date(2026, 1, 10), date(2026, 3, 20))
+    clock = pipeline.letter_to_contract(candidate)
+    assert (clock.days, clock.running, clock.late) == (69, False, True)
+    assert list(StageChange.objects.values_list("from_stage", "to_stage")) == [
+        ("letter_of_intent", "contract"),
+        ("identified", "letter_of_intent"),
+    ]
+
+
+def test_clock_runs_until_the_contract(candidate, world):
+    pipeline.move(candidate, Stage.LETTER_OF_INTENT, world.manager, today=date(2026, 1, 10))
+    candidate.refresh_from_db()
+    clock = pipeline.letter_to_contract(candidate, today=date(2026, 3, 1))
+    assert (clock.days, clock.running, clock.late) == (50, True, False)
+    pipeline.move(candidate, Stage.TRIAL, world.manager, today=date(2026, 3, 1))
+    candidate.refresh_from_db()
+    assert candidate.contract_on is None  # a trial period is a relationship without a contract
+
+
+@pytest.mark.parametrize(
+    "start, stage, reason, message",
+    [
+        (Stage.IDENTIFIED, Stage.IDENTIFIED, "", "already at this stage"),
+        (Stage.IDENTIFIED, Stage.LOST, "", "Say why"),
+        (Stage.IDENTIFIED, Stage.EXITED, "gone", "Only an active partner"),
+        (Stage.ACTIVE, Stage.LOST, "gone", "exits rather"),
+        (Stage.LOST, Stage.MEETING, "", "reopened"),
+        (Stage.IDENTIFIED, "nowhere", "", "Unknown stage"),
+    ],
+)
+def test_refused_moves_change_nothing(candidate, world, start, stage, reason, message):
+    Candidate.objects.filter(pk=candidate.pk).update(stage=start)
+    candidate.refresh_from_db()
+    with pytest.raises(ValidationError, match=message):
+        pipeline.move(candidate, stage, world.manager, reason=reason)
+    candidate.refresh_from_db()
+    assert candidate.stage == start and not StageChange.objects.exists()
+
+
+def test_lost_then_reopened_and_exit_of_an_active_partner(candidate, world):
+    pipeline.move(candidate, Stage.LOST, world.manager, reason="No sales team")
+    candidate.refresh_from_db()
+    assert candidate.outcome_reason == "No sales team"
+    # A new candidacy for the same organisation is possible once the first is closed, not twice open.
+    Candidate.objects.create(organization=candidate.organization)
+    with pytest.raises(ValidationError, match="already in the recruitment pipeline"):
+        pipeline.move(candidate, Stage.IDENTIFIED, world.manager)
+    other = Candidate.objects.create(organization=OrganizationFactory(name="Eta"), stage=Stage.ACTIVE)
+    pipeline.move(other, Stage.EXITED, world.manager, reason="Retired")
+    other.refresh_from_db()
+    assert other.stage == Stage.EXITED
+
+
+def test_capacity_guard_warns_beyond_capacity(world):
+    RecruiterCapacity.objects.create(user=world.manager, capacity=2)
+    one, two, three = (
+        Candidate.objects.create(
+            organization=OrganizationFactory(name=name), owner=world.manager, stage=Stage.QUALIFIED
+        )
+        for name in ("One", "Two", "Three")
+    )
+    assert pipeline.move(one, Stage.TRIAL, world.manager) == []
+    assert pipeline.move(two, Stage.CONTRACT, world.manager) == []
+    warnings = pipeline.move(three, Stage.TRIAL, world.manager)
+    assert len(warnings) == 1 and "2 partners for a capacity of 2" in warnings[0]
+    three.refresh_from_db()
+    assert three.stage == Stage.TRIAL  # the guard warns, the manager decides
+    load = next(row for row in pipeline.loads() if row.user == world.manager)
+    assert (load.load, load.capacity, load.over) == (3, 2, True)
+    # Moving within onboarding (trial → contract) adds nobody to the load: no warning.
+    assert pipeline.move(one, Stage.CONTRACT, world.manager) == []
+
+
+def test_grid_score_by_hand(candidate, questions):
+    technical, human, commitment = questions
+    pipeline.save_grid(candidate, {technical: 3, human: 4, commitment: None})
+    grid = pipeline.grid_of(candidate)
+    # (2·3 + 1·4) / (2·4 + 1·4) = 10/12
+    assert grid.total == round(100 * 10 / 12, 1)
+    assert grid.pillars == {"technical": 75.0, "human": 100.0, "commitment": None, "durability": None}
+    assert (grid.answered, grid.questions) == (2, 3)
+    with pytest.raises(ValidationError):
+        pipeline.save_grid(candidate, {technical: 0, human: 5})
+    assert QualificationAnswer.objects.get(question=technical).rating == 3
+
+
+def test_board_move_with_htmx_and_the_detail_page(candidate, world, client_for, questions):
+    client = client_for(world.manager)
+    board = client.get(reverse("recruitment:pipeline"))
+    assert board.status_code == 200 and "Zeta" in board.content.decode()
+    url = reverse("recruitment:candidate-move", args=[candidate.uuid])
+    swapped = client.post(url, {"stage": "meeting"}, HTTP_HX_REQUEST="true")
+    assert swapped.status_code == 200 and 'id="board"' in swapped.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.MEETING
+    refused = client.post(url, {"stage": "lost"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and "Say why" in refused.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.MEETING
+    grid_url = reverse("recruitment:candidate-grid", args=[candidate.uuid])
+    client.post(grid_url, {f"q{questions[0].pk}": "4", f"c{questions[0].pk}": "Strong ERP practice"})
+    assert QualificationAnswer.objects.get().comment == "Strong ERP practice"
+    client.post(grid_url, {f"q{questions[0].pk}": "9"})
+    assert QualificationAnswer.objects.get().rating == 4
+    client.post(
+        reverse("recruitment:candidate-activity", args=[candidate.uuid]),
+        {"kind": "call", "happened_on": "2026-02-01", "summary": "Intro call"},
+    )
+    detail = client.get(candidate.get_absolute_url()).content.decode()
+    assert "Intro call" in detail and "Strong ERP practice" in detail and "100.0 / 100" in detail
+    compared = client.get(reverse("recruitment:qualification")).content.decode()
+    assert "Zeta" in compared
+
+
+def test_reader_sees_but_cannot_move(candidate, world, client_for):
+    client = client_for(world.reader)
+    assert client.get(reverse("recruitment:pipeline")).status_code == 200
+    assert (
+        client.post(
+            reverse("recruitment:candidate-move", args=[candidate.uuid]), {"stage": "meeting"}
+        ).status_code
+        == 403
+    )
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.IDENTIFIED
+
+
+def test_api_candidates_move_and_grid(world, api, questions):
+    client = api(world.manager)
+    created = client.post(
+        "/api/candidates/", {"organization": str(world.org_b.uuid), "owner": "manager"}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    uuid = created.json()["uuid"]
+    twice = client.post("/api/candidates/", {"organization": str(world.org_b.uuid)}, format="json")
+    assert twice.status_code == 400 and "already in the recruitment pipeline" in str(twice.json())
+    moved = client.post(f"/api/candidates/{uuid}/move/", {"stage": "contacted"}, format="json")
+    assert (
+        moved.status_code == 200 and moved.json()["stage"] == "contacted" and moved.json()["warnings"] == []
+    )
+    bad = client.post(f"/api/candidates/{uuid}/move/", {"stage": "exited", "reason": "x"}, format="json")
+    assert bad.status_code == 400
+    grid = client.put(
+        f"/api/candidates/{uuid}/grid/", {"ratings": {str(questions[1].uuid): 2}}, format="json"
+    )
+    assert grid.status_code == 200 and grid.json()["score"] == 50.0
+    wrong = client.put(
+        f"/api/candidates/{uuid}/grid/", {"ratings": {str(questions[1].uuid): 7}}, format="json"
+    )
+    assert wrong.status_code == 400 and QualificationAnswer.objects.get().rating == 2
+
+
+def test_candidate_created_by_name_and_only_once(world, client_for):
+    client = client_for(world.manager)
+    url = reverse("recruitment:candidate-create")
+    unknown = client.post(url, {"organization": "Nobody", "owner": world.manager.pk})
+    assert unknown.status_code == 422 and not Candidate.objects.exists()
+    assert client.post(url, {"organization": "bêta conseil", "owner": world.manager.pk}).status_code == 302
+    again = client.post(url, {"organization": "Bêta Conseil"})
+    assert again.status_code == 422 and "already in the recruitment pipeline" in again.content.decode()
+    assert Candidate.objects.get().organization == world.org_b
