@@ -19,7 +19,12 @@ def test_demo_funds_and_campaigns():
     logins = {login.username: login for login in ensure_demo_logins("pw-demo-123")}
     assert FundAllocation.objects.count() >= 10
     statuses = set(FundRequest.objects.values_list("status", flat=True))
-    assert {RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.APPROVED, RequestStatus.CHANGES_REQUESTED} <= statuses
+    assert {
+        RequestStatus.DRAFT,
+        RequestStatus.SUBMITTED,
+        RequestStatus.APPROVED,
+        RequestStatus.CHANGES_REQUESTED,
+    } <= statuses
     assert Claim.objects.filter(status=ClaimStatus.PAID).exists()
     for fund in FundAllocation.objects.all():
         assert balance_of(fund).available >= 0
