@@ -19,6 +19,11 @@ RUNS = [
     ("bench_matching.py", ["--profiles", "2000", "--members", "3", "--repeat", "1"], "median"),
     ("bench_tiering.py", ["--partnerships", "200", "--records", "2000"], "floor"),
     ("bench_import.py", ["--rows", "300"], "rows/s"),
+    (
+        "bench_funds.py",
+        ["--partners", "20", "--entries", "200", "--repeat", "1", "--page-repeat", "2"],
+        "balances of all",
+    ),
 ]
 
 
