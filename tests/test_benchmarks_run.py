@@ -21,6 +21,11 @@ RUNS = [
     ("bench_import.py", ["--rows", "300"], "rows/s"),
     ("bench_recruitment.py", ["--organizations", "2000", "--repeat", "1"], "bare NumPy pass"),
     ("bench_recruitment.py", ["--page", "--directory", "300", "--repeat", "1"], "ranking page"),
+    (
+        "bench_funds.py",
+        ["--partners", "20", "--entries", "200", "--repeat", "1", "--page-repeat", "2"],
+        "balances of all",
+    ),
 ]
 
 

@@ -36,6 +36,16 @@ EDITABLE_FIELDS = (
 )
 
 
+# Items a record of an upper app settles (the campaign budget split, the 12-month marketing cooperation):
+# ``key -> settle(item)`` returns why the item cannot be done yet, or ``None``. Registered from the upper
+# app's ``AppConfig.ready()`` (``meute.campaigns``), so this module never imports it.
+_SETTLERS: dict = {}
+
+
+def register_settler(key: str, settle) -> None:
+    _SETTLERS[key] = settle
+
+
 def format_percent(value: Decimal) -> str:
     """5 → "5", 12.50 → "12.5" (never the exponent notation of ``Decimal.normalize``)."""
     text = f"{value:f}"
@@ -124,6 +134,11 @@ def validate_item(item: PlaybookItem) -> None:
             errors["rate_percent"] = [_("Give the rate before marking this item done.")]
     elif item.rate_percent is not None:
         errors["rate_percent"] = [_("This item has no rate.")]
+    settle = _SETTLERS.get(item.key)
+    if settle is not None and item.status == PlaybookItemStatus.DONE:
+        reason = settle(item)
+        if reason:
+            errors["status"] = [reason]
     if errors:
         raise ValidationError(errors)
 

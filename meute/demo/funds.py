@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from meute.core.choices import UserRole
-from meute.core.models import User
+from meute.core.models import Organization, User
 from meute.deals.models import DealRegistration
 from meute.funds import allocation, roi, workflow
 from meute.funds.choices import ActivityType
@@ -87,16 +87,26 @@ def populate_demo(today: datetime.date | None = None, partners: int = 24) -> dic
             )
             funds[partnership.pk] = fund
     made = {"allocations": len(funds), "requests": 0, "claims": 0}
+    # The organisation the demo "partner" login belongs to (as ``meute.demo.dataset`` chooses it).
+    demo_organization_id = (
+        Organization.objects.filter(
+            is_operator=False,
+            party_seats__role=PartyRole.PARTNER,
+            party_seats__partnership__status=PartnershipStatus.ACTIVE,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     for number, fund in enumerate(sorted(funds.values(), key=lambda f: f.partnership_id)[:partners]):
         organization = _partner_organization(fund.partnership)
         if organization is None:
             continue
-        partner_user = User.objects.filter(organization=organization, role=UserRole.PARTNER).first() or User(
-            username=f"demo-partner-{organization.pk}", role=UserRole.PARTNER, organization=organization
-        )
-        if partner_user.pk is None:
-            partner_user.set_unusable_password()
-            partner_user.save()
+        # The demo partner login's organisation acts itself; for the others the channel manager enters the
+        # requests and claims on their behalf (no extra logins).
+        partner_user = manager
+        if organization.pk == demo_organization_id:
+            partner_user = _user("partner", UserRole.PARTNER, organization)
         for step in range(3 if number else 5):
             activity_type, title, leads = ACTIVITIES[(number + step) % len(ACTIVITIES)]
             start = today.replace(month=1, day=1) + datetime.timedelta(days=rng.randrange(20, 300))

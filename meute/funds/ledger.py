@@ -9,7 +9,7 @@ claims hold until they are paid. Nothing is stored: every figure is a ``SUM`` ov
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from meute.money.exchange import round_cents
 
@@ -48,29 +48,30 @@ BUCKETS = {
 }
 
 
-def _sums():
-    return {name: Sum("amount", filter=Q(kind=kind)) for name, kind in BUCKETS.items()}
-
-
-def _balance(row) -> Balance:
-    return Balance(**{name: round_cents(row[name]) for name in BUCKETS})
+def _pivot(rows) -> dict[int, Balance]:
+    """``(allocation id, kind, sum)`` rows → ``{allocation id: Balance}``."""
+    names = {kind: name for name, kind in BUCKETS.items()}
+    found: dict[int, dict] = {}
+    for allocation_id, kind, total in rows:
+        found.setdefault(allocation_id, {})[names[kind]] = round_cents(total)
+    return {pk: Balance(**values) for pk, values in found.items()}
 
 
 def balances(allocations) -> dict[int, Balance]:
-    """``{allocation id: Balance}`` for an allocation queryset (or ids), in one aggregate query. Allocations
+    """``{allocation id: Balance}`` for an allocation queryset (or ids), in one aggregate query: one
+    ``SUM(amount)`` per allocation and kind, read from the (allocation, kind, amount) index alone. Allocations
     without entries are absent: ``balances(...).get(pk, Balance())``."""
     rows = (
         FundEntry.objects.filter(allocation__in=allocations)
         .order_by()
-        .values("allocation_id")
-        .annotate(**_sums())
+        .values_list("allocation_id", "kind")
+        .annotate(total=Sum("amount"))
     )
-    return {row["allocation_id"]: _balance(row) for row in rows}
+    return _pivot(rows)
 
 
 def balance_of(allocation) -> Balance:
-    row = FundEntry.objects.filter(allocation=allocation).order_by().aggregate(**_sums())
-    return _balance(row)
+    return balances([allocation.pk]).get(allocation.pk, Balance())
 
 
 def request_commitment(request) -> Decimal:
