@@ -118,7 +118,7 @@ def bench_scoring(n: int, repeat: int) -> None:
     started = time.perf_counter()
     scoring.prepare(columns)
     print(f"prepared (spreads, distinct sets: part of loading) in {time.perf_counter() - started:.1f} s")
-    references = [11, 222, 3333]
+    references = [11 % n, 222 % n, 3333 % n]
     for label, ideal in (("look-alike (3 references)", False), ("ideal profile", True)):
         times, ranks = [], []
         for _ in range(repeat):

@@ -110,7 +110,43 @@ def move(candidate: Candidate, stage: str, user, *, reason: str = "", today: dat
         StageChange.objects.create(
             candidate=candidate, from_stage=previous, to_stage=stage, by=user, reason=reason.strip()
         )
+        if stage in (Stage.TRIAL, Stage.CONTRACT, Stage.ACTIVE):
+            hand_over(candidate, stage, today)
     return warnings
+
+
+def hand_over(candidate: Candidate, stage: str, today: date):
+    """A candidate who signs becomes a partnership with the operator: a trial period ("fiançailles",
+    without contract) or an active one; an existing prospect or trial partnership moves on instead."""
+    from meute.core.models import Organization
+    from meute.partnerships.choices import LifecycleStage, PartnershipStatus, PartyRole
+    from meute.partnerships.models import Partnership
+    from meute.partnerships.parties import PartySpec, create_partnership
+
+    operator = Organization.objects.filter(is_operator=True).first()
+    if operator is None:
+        return None
+    status = PartnershipStatus.TRIAL if stage == Stage.TRIAL else PartnershipStatus.ACTIVE
+    existing = (
+        Partnership.objects.filter(parties__organization=candidate.organization)
+        .filter(parties__organization=operator)
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        return create_partnership(
+            [PartySpec(operator, role=PartyRole.OPERATOR), PartySpec(candidate.organization)],
+            name=candidate.organization.name,
+            stage=LifecycleStage.ONBOARDING,
+            status=status,
+            start_date=today,
+            product_lines=list(candidate.product_lines.all()),
+        )
+    if existing.status in (PartnershipStatus.PROSPECT, PartnershipStatus.TRIAL) and existing.status != status:
+        existing.status = status
+        existing.stage = LifecycleStage.ONBOARDING
+        existing.save()
+    return existing
 
 
 @dataclass

@@ -185,3 +185,29 @@ def test_candidate_created_by_name_and_only_once(world, client_for):
     again = client.post(url, {"organization": "Bêta Conseil"})
     assert again.status_code == 422 and "already in the recruitment pipeline" in again.content.decode()
     assert Candidate.objects.get().organization == world.org_b
+
+
+def test_signing_hands_over_to_a_partnership(world, candidate):
+    from meute.partnerships.models import Partnership
+
+    pipeline.move(candidate, Stage.TRIAL, world.manager, today=date(2026, 2, 1))
+    partnership = Partnership.objects.get(parties__organization=candidate.organization)
+    assert (partnership.status, partnership.stage, partnership.start_date) == (
+        "trial",
+        "onboarding",
+        date(2026, 2, 1),
+    )
+    assert set(partnership.parties.values_list("organization", flat=True)) == {
+        world.operator.pk,
+        candidate.organization_id,
+    }
+    pipeline.move(candidate, Stage.CONTRACT, world.manager, today=date(2026, 3, 1))
+    partnership.refresh_from_db()
+    assert partnership.status == "active"
+    assert Partnership.objects.filter(parties__organization=candidate.organization).count() == 1
+    # A prospect partnership already on record moves on rather than being duplicated.
+    other = Candidate.objects.create(organization=world.org_b, owner=world.manager)
+    pipeline.move(other, Stage.CONTRACT, world.manager)
+    world.partnership_b.refresh_from_db()
+    assert world.partnership_b.status == "active"
+    assert Partnership.objects.filter(parties__organization=world.org_b).count() == 1
