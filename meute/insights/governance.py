@@ -89,8 +89,13 @@ def executive_timing_warning(partnership) -> str:
     )
     if first is None:
         return ""
-    plan = getattr(partnership, "business_plan", None) if hasattr(partnership, "business_plan") else None
-    intent = plan.letter_of_intent_date if plan else None
+    from meute.programs.models import BusinessPlan
+
+    intent = (
+        BusinessPlan.objects.filter(partnership=partnership)
+        .values_list("letter_of_intent_date", flat=True)
+        .first()
+    )
     if intent is None or first < intent:
         return _(
             "The executive sponsors met before the letter of intent: "

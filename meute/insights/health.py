@@ -45,6 +45,11 @@ CHECK_LABELS = {
     "contract": gettext_lazy("Contract in place, not too early"),
     "communication": gettext_lazy("Recent communication"),
 }
+BOUNDARY_LABELS = {
+    "territories": gettext_lazy("territories"),
+    "product_lines": gettext_lazy("product lines"),
+    "sectors": gettext_lazy("sectors"),
+}
 DEFAULT_WEIGHTS = {
     "pillars": 20,
     "alliance_managers": 15,
@@ -127,21 +132,21 @@ def check_weights(weights: dict) -> dict:
     return merged
 
 
-def _pillars(facts) -> Component:
+def _pillars(facts, _) -> Component:
     met = [k for k in PILLARS if facts.pillars.get(k) is True]
-    missing = [str(PILLAR_LABELS[k]) for k in PILLARS if facts.pillars.get(k) is not True]
+    missing = [k for k in PILLARS if facts.pillars.get(k) is not True]
     if not missing:
         return Component("pillars", 1.0, 0, _("The four pillars stand."))
     return Component(
         "pillars",
         len(met) / len(PILLARS),
         0,
-        _("Pillars not established: %(pillars)s.") % {"pillars": ", ".join(missing)},
+        _("Pillars not established: %(pillars)s.") % {"pillars": _Labels(missing, PILLAR_LABELS)},
         _("Work on the missing pillars with the partner and record the evidence."),
     )
 
 
-def _alliance_managers(facts) -> Component:
+def _alliance_managers(facts, _) -> Component:
     if not facts.parties_without_manager:
         return Component("alliance_managers", 1.0, 0, _("An alliance manager is named on every side."))
     return Component(
@@ -154,7 +159,7 @@ def _alliance_managers(facts) -> Component:
     )
 
 
-def _governance(facts) -> Component:
+def _governance(facts, _) -> Component:
     problems, held = [], 0
     for level in GovernanceLevel:
         last = facts.last_meetings.get(level)
@@ -174,12 +179,12 @@ def _governance(facts) -> Component:
         "governance",
         held / len(GovernanceLevel),
         0,
-        "; ".join(problems) + ".",
+        "; ".join(problems) + "." if problems[0] else "",
         _("Schedule the overdue governance meetings."),
     )
 
 
-def _objectives(facts) -> Component:
+def _objectives(facts, _) -> Component:
     if facts.quantified_objectives:
         return Component(
             "objectives",
@@ -197,13 +202,13 @@ def _objectives(facts) -> Component:
     )
 
 
-def _boundaries(facts) -> Component:
+def _boundaries(facts, _) -> Component:
     missing = [
-        str(label)
+        label
         for count, label in (
-            (facts.territories, _("territories")),
-            (facts.product_lines, _("product lines")),
-            (facts.sectors, _("sectors")),
+            (facts.territories, "territories"),
+            (facts.product_lines, "product_lines"),
+            (facts.sectors, "sectors"),
         )
         if not count
     ]
@@ -213,12 +218,12 @@ def _boundaries(facts) -> Component:
         "boundaries",
         (3 - len(missing)) / 3,
         0,
-        _("Boundaries not defined: %(missing)s.") % {"missing": ", ".join(missing)},
+        _("Boundaries not defined: %(missing)s.") % {"missing": _Labels(missing, BOUNDARY_LABELS)},
         _("Agree on the boundaries of the partnership (geography, products, sectors)."),
     )
 
 
-def _contract(facts) -> Component:
+def _contract(facts, _) -> Component:
     if facts.contract_on is None:
         return Component(
             "contract",
@@ -247,7 +252,7 @@ def _contract(facts) -> Component:
     )
 
 
-def _communication(facts) -> Component:
+def _communication(facts, _) -> Component:
     if facts.last_contact_on is None:
         return Component(
             "communication",
@@ -279,12 +284,29 @@ _RULES = {
 }
 
 
-def score(facts: HealthFacts, weights: dict | None = None) -> HealthResult:
-    """The weighted score (0–100) and every component with its reason, in ``CHECKS`` order."""
+def _silent(message):
+    """Scoring without the reasons (snapshots of the whole network): no translation look-up at all."""
+    return ""
+
+
+class _Labels:
+    """Labels joined when a reason is written out, not before (a silent score never formats them)."""
+
+    def __init__(self, keys, labels):
+        self.keys, self.labels = keys, labels
+
+    def __str__(self):
+        return ", ".join(str(self.labels[key]) for key in self.keys)
+
+
+def score(facts: HealthFacts, weights: dict | None = None, *, explain: bool = True) -> HealthResult:
+    """The weighted score (0–100) and every component with its reason, in ``CHECKS`` order; with
+    ``explain=False`` the same scores without the reasons (faster, for snapshots)."""
     weights = check_weights(weights or {})
+    say = _ if explain else _silent
     components = []
     for key in CHECKS:
-        component = _RULES[key](facts)
+        component = _RULES[key](facts, say)
         components.append(
             Component(component.key, component.score, weights[key], component.reason, component.action)
         )

@@ -5,7 +5,7 @@ partnership, whatever the number of records."""
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from meute.money.exchange import converted_totals
@@ -36,7 +36,16 @@ def refresh_revenue(year: int, currency: str):
     with transaction.atomic():
         RevenueRollup.objects.filter(year=year, currency=currency).delete()
         RevenueRollup.objects.bulk_create(rows, batch_size=5000)
+    analyze(RevenueRollup)
     return report
+
+
+def analyze(model) -> None:
+    """Fresh planner statistics for a table just rewritten wholesale (PostgreSQL): without them the
+    dashboard's joins are planned as if the table were empty."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def refreshed_at(year: int, currency: str):

@@ -10,9 +10,10 @@ from meute.deals.choices import DealStage
 from meute.deals.models import DealRegistration
 from meute.money.exchange import converted_totals
 from meute.partnerships.choices import PartyRole
+from meute.partnerships.models import Partnership
 from meute.programs.certifications import count_people
 from meute.programs.choices import ObjectiveKind
-from meute.programs.models import RevenueRecord
+from meute.programs.models import BusinessPlan, RevenueRecord
 
 from .evidence import current_objectives
 from .integration import index_for
@@ -25,10 +26,10 @@ CENT = Decimal("0.01")
 
 
 def scorecard(partnership, today: datetime.date) -> dict:
-    from meute.partnerships.models import Partnership
-
-    plan = getattr(partnership, "business_plan", None) if hasattr(partnership, "business_plan") else None
-    currency = plan.currency if plan else "EUR"
+    currency = (
+        BusinessPlan.objects.filter(partnership=partnership).values_list("currency", flat=True).first()
+        or "EUR"
+    )
     start = datetime.date(today.year, 1, 1)
     records = RevenueRecord.objects.filter(partnership=partnership, period__gte=start, period__lte=today)
     totals, _report = converted_totals(records, "partnership_id", currency)

@@ -53,7 +53,7 @@ def take_snapshots(as_of: datetime.date | None = None, progress=None) -> tuple[i
         previous = _previous_scores(chunk, as_of)
         rows = []
         for pid, facts in facts_for(chunk, as_of).items():
-            result = score(facts, current)
+            result = score(facts, current, explain=False)
             rows.append(
                 HealthSnapshot(
                     partnership_id=pid, taken_on=as_of, score=result.score, components=result.as_json()
@@ -73,6 +73,9 @@ def take_snapshots(as_of: datetime.date | None = None, progress=None) -> tuple[i
         written += len(rows)
         if progress:
             progress(len(rows))
+    from .rollups import analyze
+
+    analyze(HealthSnapshot)
     return written, drops
 
 

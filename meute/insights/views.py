@@ -234,7 +234,11 @@ class IntegrationListView(StaffMixin, TemplateView):
     template_name = "insights/integration_list.html"
 
     def get_context_data(self, **kwargs):
-        partnerships = Partnership.objects.filter(status=PartnershipStatus.ACTIVE).order_by("name")
+        partnerships = (
+            Partnership.objects.visible_to(self.request.user)
+            .filter(status=PartnershipStatus.ACTIVE)
+            .order_by("name")
+        )
         page = CappedCountPaginator(partnerships, 25).get_page(self.request.GET.get("page"))
         ids = [p.pk for p in page.object_list]
         index = integration.index_for(Partnership.objects.filter(pk__in=ids), timezone.localdate())

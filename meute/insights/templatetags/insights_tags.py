@@ -32,7 +32,11 @@ def portal_scorecard(context):
     mine = Partnership.objects.visible_to(user).filter(status=PartnershipStatus.ACTIVE).order_by("name")[:5]
     facts = facts_for(Partnership.objects.filter(pk__in=[p.pk for p in mine]), timezone.localdate())
     current = weights()
-    return {"partnerships": [{"partnership": p, "score": score(facts[p.pk], current).score} for p in mine]}
+    return {
+        "partnerships": [
+            {"partnership": p, "score": score(facts[p.pk], current, explain=False).score} for p in mine
+        ]
+    }
 
 
 @register.simple_tag(takes_context=True)

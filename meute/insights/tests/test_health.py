@@ -158,3 +158,21 @@ def test_configured_weights_are_checked_at_startup(settings):
     assert errors and "Unknown health check" in errors[0].msg
     settings.MEUTE_HEALTH_WEIGHTS = {"pillars": "many"}
     assert check_health_weights()[0].id == "insights.E001"
+
+
+def test_a_silent_score_is_the_same_score_without_reasons():
+    for facts in (
+        healthy(),
+        healthy(quantified_objectives=0, sectors=0),
+        healthy(
+            pillars={},
+            parties_without_manager=("X",),
+            last_meetings={},
+            contract_on=None,
+            last_contact_on=None,
+        ),
+    ):
+        loud, silent = score(facts), score(facts, explain=False)
+        assert silent.score == loud.score
+        assert [c.score for c in silent.components] == [c.score for c in loud.components]
+        assert all(c.reason == "" for c in silent.components)

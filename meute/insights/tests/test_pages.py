@@ -177,6 +177,8 @@ def test_the_network_dashboard_draws_its_charts(client_for, api, figures_world):
     page = response.content.decode()
     assert page.count("<svg") >= 5
     assert "Bêta channel" in page  # in poor health
+    integration = client_for(world.admin).get(reverse("insights:integration-list")).content.decode()
+    assert "Alpha channel" in integration and "Bêta channel" not in integration  # active ones only
     data = api(world.admin).get("/api/insights/network/").json()
     assert data["health"]["low"][0]["name"] == "Bêta channel"
     assert sum(b["partnerships"] for b in data["health"]["bands"]) == 2
@@ -253,3 +255,17 @@ def test_partnerships_without_a_partner_alliance_manager_are_filtered_and_counte
     assert "stat-unnamed-managers" not in partner_home
     assert 'id="portal-scorecard"' in partner_home
     assert "Bêta channel" not in partner_home
+
+
+def test_executive_sponsors_met_before_the_letter_of_intent(client_for, insight_world):
+    world = insight_world.world
+    url = reverse("insights:governance", kwargs={"uuid": world.partnership_a.uuid})
+    assert 'id="timing-warning"' not in client_for(world.manager).get(url).content.decode()
+    GovernanceMeeting.objects.create(
+        partnership=world.partnership_a,
+        level="executive",
+        held_on=datetime.date(2024, 12, 1),
+        title="Too soon",
+    )
+    page = client_for(world.manager).get(url).content.decode()
+    assert 'id="timing-warning"' in page
