@@ -21,6 +21,7 @@ from meute.lib.views import (
     ChangePermissionMixin,
     CreatePermissionMixin,
     DeletePermissionMixin,
+    FieldRightsFormViewMixin,
     FilteredListMixin,
     VisibleObjectMixin,
     request_actor,
@@ -90,7 +91,7 @@ class OrganizationDetailView(VisibleObjectMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class OrganizationCreateView(CreatePermissionMixin, CreateView):
+class OrganizationCreateView(CreatePermissionMixin, FieldRightsFormViewMixin, CreateView):
     model = Organization
     form_class = OrganizationForm
     template_name = "core/organization_form.html"
@@ -101,7 +102,7 @@ class OrganizationCreateView(CreatePermissionMixin, CreateView):
         return response
 
 
-class OrganizationUpdateView(ChangePermissionMixin, UpdateView):
+class OrganizationUpdateView(ChangePermissionMixin, FieldRightsFormViewMixin, UpdateView):
     model = Organization
     form_class = OrganizationForm
     template_name = "core/organization_form.html"
@@ -121,7 +122,7 @@ class OrganizationClassificationView(ChangePermissionMixin, View):
         organization = self.get_object()
         context = {
             "object": organization,
-            "form": form or OrganizationClassificationForm(instance=organization),
+            "form": form or OrganizationClassificationForm(instance=organization, user=self.request.user),
             "editing": editing,
             "can_change": True,
         }
@@ -135,7 +136,7 @@ class OrganizationClassificationView(ChangePermissionMixin, View):
 
     def post(self, request, *args, **kwargs):
         organization = self.get_object()
-        form = OrganizationClassificationForm(request.POST, instance=organization)
+        form = OrganizationClassificationForm(request.POST, instance=organization, user=request.user)
         if not form.is_valid():
             return self.render_section(form=form, editing=True, status=422)
         form.save()

@@ -14,6 +14,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .rights import FieldsNotWritable, refusal_message
+
 
 class Conflict(exceptions.APIException):
     """A valid request that the current data refuses (e.g. deleting a referenced record)."""
@@ -67,6 +69,17 @@ def exception_handler(exc, context):
                 }
             },
             status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, FieldsNotWritable):
+        return Response(
+            {
+                "error": {
+                    "code": "field_not_writable",
+                    "message": str(exc.args[0]),
+                    "fields": {name: [refusal_message(name)] for name in exc.fields},
+                }
+            },
+            status=status.HTTP_403_FORBIDDEN,
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
