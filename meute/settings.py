@@ -109,6 +109,9 @@ MEUTE_CONFLICT_CHECK_RATE = env_str("MEUTE_CONFLICT_CHECK_RATE", "30/min")
 # Enquiries a visitor's address may send from the public partner locator (empty: no limit).
 MEUTE_ENQUIRY_RATE = env_str("MEUTE_ENQUIRY_RATE", "5/hour")
 # Lead distribution: open leads a partnership may hold at once, and hours a partner has to answer an offer.
+# Revenue a partner declares counts once staff verify it; declarations under this amount (in their own
+# currency) are verified at once. Empty: every declaration waits for a channel manager.
+MEUTE_REVENUE_AUTO_VERIFY_BELOW = env_str("MEUTE_REVENUE_AUTO_VERIFY_BELOW", "")
 MEUTE_LEADS_MAX_OPEN = env_int("MEUTE_LEADS_MAX_OPEN", 5)
 MEUTE_LEADS_RESPONSE_HOURS = env_int("MEUTE_LEADS_RESPONSE_HOURS", 48)
 # Currencies without a rate between them (either way) convert through this one, e.g. GBP → EUR → USD.

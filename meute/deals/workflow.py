@@ -12,6 +12,7 @@ from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connections, router, transaction
+from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +22,7 @@ from meute.core import validators
 from meute.lib import access
 from meute.notifications import notify
 from meute.partnerships.models import Partnership
+from meute.programs.models import PartnerTier
 
 from . import blocking, conflicts
 from .choices import OPEN_STAGES, DealStage, MatchLevel
@@ -40,9 +42,15 @@ def auto_approval_limit() -> Decimal:
 
 
 def protection_days(partnership) -> int:
-    """Days of protection of an approved registration: the partner's tier's, else the default (90)."""
-    tier = getattr(partnership, "tier", None)
-    days = getattr(tier, "deal_protection_days", None)
+    """Days of protection of an approved registration or of an extension: the deal protection of the tier
+    the partnership holds (``Tier.protection_days``, which ``programs.rule_versions.bring_into_force`` keeps
+    to the rules in force; the most generous when it holds tiers in several programmes), else the default
+    (90). A tier's 0 means "the default"."""
+    days = (
+        PartnerTier.objects.filter(partnership=partnership, tier__isnull=False)
+        .aggregate(days=Max("tier__protection_days"))
+        .get("days")
+    )
     return int(days) if days else DEFAULT_PROTECTION_DAYS
 
 

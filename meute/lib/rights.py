@@ -162,12 +162,20 @@ def current_value(model, obj, name: str):
 
 
 def refused_fields(user, model, obj, values: dict) -> list[str]:
-    """The fields of ``values`` that would change and that ``user`` may not write, in the table's order."""
+    """The fields of ``values`` that ``user`` may not write and that would change, in the table's order.
+
+    On an existing record, sending the value it already holds is not a change. On a new record, any value
+    given for a protected field is refused: its default is the owner's to choose.
+    """
     refused = []
     for name in protected_fields(model):
         if name not in values or may_write(user, model, name, obj):
             continue
-        if _comparable(values[name]) != current_value(model, obj, name):
+        value = _comparable(values[name])
+        if obj is None or obj.pk is None:
+            if value not in (None, "", frozenset()):
+                refused.append(name)
+        elif value != current_value(model, obj, name):
             refused.append(name)
     return refused
 

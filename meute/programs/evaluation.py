@@ -78,7 +78,9 @@ def collect_revenue(program, start, end, member_ids) -> tuple[dict, ConversionRe
     Per partnership: (total to the cent, records converted, records left out)."""
     from meute.programs.models import RevenueRecord
 
-    window = RevenueRecord.objects.filter(partnership_id__in=member_ids, period__gte=start, period__lte=end)
+    window = RevenueRecord.objects.counted().filter(
+        partnership_id__in=member_ids, period__gte=start, period__lte=end
+    )
     totals, report = converted_totals(window, "partnership_id", program.currency)
     revenue = {pk: (t.rounded, t.converted, t.unconverted) for pk, t in totals.items()}
     return revenue, report

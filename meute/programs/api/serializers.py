@@ -14,6 +14,7 @@ from meute.lib.api_serializers import (
 )
 from meute.partnerships.models import Partnership
 from meute.programs import plans, rule_versions
+from meute.programs.choices import FigureStatus
 from meute.programs.models import (
     Ambassador,
     BusinessPlan,
@@ -194,12 +195,22 @@ class AnnouncementSerializer(serializers.Serializer):
     )
 
 
+class WaitingSerializer(serializers.Serializer):
+    records = serializers.IntegerField()
+    totals = serializers.DictField(
+        child=serializers.CharField(), help_text=_("Declared amount per currency.")
+    )
+
+
 class StandingSerializer(serializers.Serializer):
     tier = serializers.CharField(allow_null=True, help_text=_("The tier held."))
     eligible_tier = serializers.CharField(
         allow_null=True, help_text=_("The tier the current figures earn under the rules in force.")
     )
     next_tier = serializers.CharField(allow_null=True)
+    waiting_for_verification = WaitingSerializer(
+        help_text=_("Declared revenue of the evaluation period that counts only once staff verify it.")
+    )
     next_tier_requirements = RequirementResultSerializer(many=True)
     announcement = AnnouncementSerializer(
         allow_null=True, help_text=_("The programme's next scheduled change of its tier rules, if any.")
@@ -343,7 +354,25 @@ class EvaluationResultSerializer(serializers.Serializer):
 class RevenueRecordSerializer(ModelValidatedSerializer):
     partnership = by_uuid(Partnership)
     product_line = by_code(ProductLine, required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=FigureStatus.choices,
+        required=False,
+        help_text=_(
+            "declared (a partner's report, not counted yet), verified (counts toward tiers, labels and "
+            "plans) or rejected. Partner users cannot set it; staff change it with the verify and reject "
+            "actions."
+        ),
+    )
+    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     constraint_fields = {"revenue_sign_matches_credit_note": "amount"}
+
+    def validate_status(self, value):
+        if self.instance is not None and value != self.instance.status:
+            raise serializers.ValidationError(
+                _("Use the verify or reject action to decide a declared figure.")
+            )
+        return value
 
     class Meta:
         model = RevenueRecord
@@ -358,10 +387,33 @@ class RevenueRecordSerializer(ModelValidatedSerializer):
             "is_credit_note",
             "source",
             "reference",
+            "status",
+            "declared_by",
+            "declared_at",
+            "verified_by",
+            "verified_at",
+            "verification_note",
             *TIMESTAMPS,
         ]
-        read_only_fields = ["uuid", *TIMESTAMPS]
+        read_only_fields = ["uuid", "declared_at", "verified_at", "verification_note", *TIMESTAMPS]
         validators = []
+
+
+class FigureDecisionSerializer(serializers.Serializer):
+    records = serializers.ListField(
+        child=serializers.UUIDField(),
+        min_length=1,
+        max_length=1000,
+        help_text=_("The declared records (uuid) decided together: all or none."),
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text=_("Required to reject.")
+    )
+
+
+class FigureDecisionResultSerializer(serializers.Serializer):
+    decided = serializers.IntegerField()
+    status = serializers.CharField()
 
 
 class PartnerMetricSerializer(ModelValidatedSerializer):
