@@ -15,6 +15,7 @@ from meute.lib.api_serializers import (
 from meute.partnerships.models import Partnership
 from meute.programs import plans, rule_versions
 from meute.programs.choices import FigureStatus
+from meute.programs.evaluation import benefit_warnings
 from meute.programs.models import (
     Ambassador,
     BusinessPlan,
@@ -92,7 +93,20 @@ class TierSerializer(ModelValidatedSerializer):
         help_text=_("Metric code → minimum total over the evaluation period."),
     )
     labels = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    benefit_warnings = serializers.SerializerMethodField(
+        help_text=_(
+            "Benefits this tier grants less of than the tier below it, or the tier above grants less of than "
+            "it (e.g. a Platinum margin under Gold's). Accepted, but rarely meant."
+        )
+    )
     constraint_fields = {"unique_tier_rank_per_program": "rank", "unique_tier_name_per_program": "name"}
+
+    def get_benefit_warnings(self, tier) -> list[str]:
+        # One look at the programme's tiers per programme, however many tiers are listed.
+        cache = self.__dict__.setdefault("_warnings", {})
+        if tier.program_id not in cache:
+            cache[tier.program_id] = benefit_warnings(tier.program)
+        return [w.message for w in cache[tier.program_id] if tier.name in (w.lower, w.higher)]
 
     class Meta:
         model = Tier
@@ -113,6 +127,7 @@ class TierSerializer(ModelValidatedSerializer):
             "lead_weight",
             "locator_listing",
             "labels",
+            "benefit_warnings",
             *TIMESTAMPS,
         ]
         read_only_fields = ["uuid", *TIMESTAMPS]
