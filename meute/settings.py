@@ -216,8 +216,11 @@ SPECTACULAR_SETTINGS = {
         "`code` when referenced from other records. Lists are paginated (`page`, `page_size`).\n\n"
         'Every error has the same shape: `{"error": {"code": "...", "message": "...", "fields": '
         '{"field": ["message"]}}}` with status 400 (invalid data), 401 (no or bad token), 403 (not '
-        "allowed), 404 (not found or not visible to you) or 409 (refused by the current data, e.g. "
-        "deleting a referenced record)."
+        "allowed; code `field_not_writable` names in `fields` the fields your role may not change), 404 "
+        "(not found or not visible to you) or 409 (a workflow refuses the request in the current state, "
+        "e.g. a wrong stage, a decision already taken, deleting a referenced record; `code` says which, "
+        "`message` says why and `details`, when present, what is missing). A refused request writes "
+        "nothing."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from meute.lib import access
-from meute.lib.api_errors import Conflict, workflow_caller
+from meute.lib.api_errors import Conflict, error_responses, workflow_caller
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 from meute.programs import figures, plans, rule_versions
 from meute.programs.choices import FigureStatus, RevenueSource
@@ -291,7 +291,10 @@ class RevenueRecordViewSet(VisibleModelViewSet):
         description="Declared → verified, all or none: from now on they count toward tiers, labels and "
         "plans. Staff editors only (403). 409 (code `already_decided`) when one of them is not declared.",
         request=serializers.FigureDecisionSerializer,
-        responses=serializers.FigureDecisionResultSerializer,
+        responses={
+            200: serializers.FigureDecisionResultSerializer,
+            **error_responses(r403="Not a staff editor.", r409="A record is not declared (already decided)."),
+        },
     )
     @action(detail=False, methods=["post"])
     def verify(self, request):
@@ -302,7 +305,10 @@ class RevenueRecordViewSet(VisibleModelViewSet):
         description="Declared → rejected with a reason the partner reads; they never count. Staff editors "
         "only (403). 409 (code `already_decided`) when one of them is not declared.",
         request=serializers.FigureDecisionSerializer,
-        responses=serializers.FigureDecisionResultSerializer,
+        responses={
+            200: serializers.FigureDecisionResultSerializer,
+            **error_responses(r403="Not a staff editor.", r409="A record is not declared (already decided)."),
+        },
     )
     @action(detail=False, methods=["post"])
     def reject(self, request):
