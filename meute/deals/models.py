@@ -299,6 +299,8 @@ class DealRegistration(BusinessModel):
         super().clean()
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": _("The amount must be greater than zero.")})
+        if self.margin is not None and self.amount is not None and self.margin > self.amount:
+            raise ValidationError({"margin": _("The margin cannot exceed the amount.")})
 
 
 class DealPartyQuerySet(PartnershipScopedQuerySet):

@@ -64,6 +64,15 @@ def can_steer(user, partnership) -> bool:
     return seat is not None and seat.role in STEERING_ROLES
 
 
+def coordinates_record(user, obj) -> bool:
+    """The field-rights role ``coordinator`` (``meute.lib.rights``): a partner user steering the grouping
+    that ``obj`` (a deal, say) belongs to."""
+    partnership = getattr(obj, "partnership", None)
+    if partnership is None or partnership.kind != PartnershipKind.GROUPING:
+        return False
+    return bool(user.is_partner_user) and can_steer(user, partnership)
+
+
 def require_steer(user, partnership) -> None:
     if not can_steer(user, partnership):
         raise PermissionDenied

@@ -36,6 +36,7 @@ ROLE_LABELS = {
 }
 
 EDITORS = frozenset({ADMINISTRATOR, CHANNEL_MANAGER})
+_RECORD_ROLES = frozenset({COORDINATOR})
 ADMINISTRATORS = frozenset({ADMINISTRATOR})
 WORKFLOW = frozenset()  # no role writes it directly: only the function that owns the record's workflow
 
@@ -61,8 +62,8 @@ FIELD_RIGHTS: dict[str, dict[str, Rule]] = {
         "organization": Rule(ADMINISTRATORS, _("The organisation decides which rows the user sees.")),
     },
     "partnerships.Partnership": {
-        "status": Rule(EDITORS, _("Changed by the partnership's workflow.")),
-        "stage": Rule(EDITORS, _("Changed by the partnership's workflow.")),
+        "status": Rule(EDITORS, _("The operator decides where a partnership stands.")),
+        "stage": Rule(EDITORS, _("The operator decides where a partnership stands.")),
     },
     "programs.RevenueRecord": {
         "status": Rule(EDITORS, _("Only verified revenue counts toward tiers, labels and payouts.")),
@@ -81,8 +82,11 @@ FIELD_RIGHTS: dict[str, dict[str, Rule]] = {
     },
     "deals.DealRegistration": {
         "margin": Rule(
-            EDITORS,
-            _("Margin-based payouts are computed from it: the partner states it until the deal is closed."),
+            EDITORS | {COORDINATOR},
+            _(
+                "Margin-based payouts are computed from it: the partner states it until the deal is closed; "
+                "then staff, or the coordinator of the deal's grouping, who sets the grouping's remuneration."
+            ),
             partner_while={"stage": OPEN_DEAL_STAGES},
         ),
         "amount": Rule(
@@ -106,13 +110,29 @@ FIELD_RIGHTS: dict[str, dict[str, Rule]] = {
 }
 
 
-def roles_of(user) -> frozenset:
-    """The table's roles a user holds (a coordinator's rights come from its grouping's functions)."""
+# Roles that depend on the record: ``register_role(COORDINATOR, resolver)`` from the app that knows them
+# (``resolver(user, obj) -> bool``); a lower layer cannot import the groupings app.
+_RESOLVERS: dict[str, list] = {}
+
+
+def register_role(role: str, resolver) -> None:
+    _RESOLVERS.setdefault(role, [])
+    if resolver not in _RESOLVERS[role]:
+        _RESOLVERS[role].append(resolver)
+
+
+def roles_of(user, obj=None) -> frozenset:
+    """The table's roles ``user`` holds, on ``obj`` when given (the coordinator of a grouping's records)."""
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
     if user.is_superuser:
         return ADMINISTRATORS
-    return frozenset({user.role})
+    roles = {user.role}
+    if obj is not None and getattr(obj, "pk", None) is not None:
+        for role, resolvers in _RESOLVERS.items():
+            if any(resolver(user, obj) for resolver in resolvers):
+                roles.add(role)
+    return frozenset(roles)
 
 
 def model_key(model) -> str:
@@ -132,7 +152,7 @@ def may_write(user, model, name: str, obj=None) -> bool:
     rule = rule_for(model, name)
     if rule is None:
         return True
-    roles = roles_of(user)
+    roles = roles_of(user, obj if rule.writers & _RECORD_ROLES else None)
     if roles & rule.writers:
         return True
     if PARTNER in roles and rule.partner_while and obj is not None and obj.pk is not None:
@@ -256,8 +276,25 @@ class FieldRightsAdminMixin:
         return fields
 
 
-def table_rows():
-    """(model, field, roles that write it, the partner's condition, why) for the documentation table."""
+def markdown_table() -> str:
+    """The table as CONTRIBUTING.md shows it (``python manage.py rights_table`` prints it)."""
+    columns = [ADMINISTRATOR, CHANNEL_MANAGER, READ_ONLY, PARTNER, COORDINATOR]
+    headers = ["model", "field", *(str(ROLE_LABELS[role]).lower() for role in columns), "why"]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _h in headers) + " |"]
     for key, rules in FIELD_RIGHTS.items():
         for name, rule in rules.items():
-            yield key, name, rule
+            cells = []
+            for role in columns:
+                if role in rule.writers:
+                    cells.append("yes")
+                elif role == PARTNER and rule.partner_while:
+                    states = "; ".join(
+                        f"{attr} {', '.join(values)}" for attr, values in rule.partner_while.items()
+                    )
+                    cells.append(f"while {states}")
+                else:
+                    cells.append("—")
+            if not rule.writers:
+                cells[0] = cells[1] = "workflow only"
+            lines.append(f"| `{key}` | `{name}` | " + " | ".join(cells) + f" | {rule.reason} |")
+    return "\n".join(lines)

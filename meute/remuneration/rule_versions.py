@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from meute.core.models import Organization
 from meute.groupings import groupings
+from meute.lib import rights
 from meute.partnerships.models import PartnershipParty
 from meute.remuneration import engine as engine
 from meute.remuneration.choices import Basis, RuleKind, SalesStep, WeightSource
@@ -191,8 +192,12 @@ def save_deal_remuneration(deal, *, margin, assignments, user=None) -> None:
     """
     if user is not None and not can_manage_rules(user, deal.partnership):
         raise PermissionDenied
+    if user is not None:
+        rights.require_writable(user, type(deal), deal, {"margin": margin})
     if margin is not None and margin < 0:
         raise ValidationError(_("The margin cannot be negative."), code="negative_margin")
+    if margin is not None and margin > deal.amount:
+        raise ValidationError(_("The margin cannot exceed the amount."), code="margin_over_amount")
     on_deal = {str(u): pk for u, pk in deal.parties.values_list("organization__uuid", "organization_id")}
     rows = []
     for step, organization in assignments:
