@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from meute.core.importing import ImportFileError, ImportValidationError
-from meute.lib import access
+from meute.lib import access, rights
 from meute.lib.deletion import ReferencedRecordError, delete_record
 from meute.lib.views import (
     ChangePermissionMixin,
@@ -64,6 +64,13 @@ class OrganizationListView(FilteredListMixin, TemplateView):
         )
 
 
+def _can_classify(user, organization) -> bool:
+    """The Edit button of partner types and tags: for who may change the record and write one of them."""
+    return access.can_change(user, organization) and any(
+        rights.may_write(user, Organization, name, organization) for name in ("partner_types", "tags")
+    )
+
+
 class OrganizationDetailView(VisibleObjectMixin, TemplateView):
     model = Organization
     template_name = "core/organization_detail.html"
@@ -87,6 +94,7 @@ class OrganizationDetailView(VisibleObjectMixin, TemplateView):
             ),
             history=history_context(organization),
             can_create_person=access.can_create(user, Person) and access.can_change(user, organization),
+            can_classify=_can_classify(user, organization),
         )
         return super().get_context_data(**kwargs)
 
@@ -125,6 +133,7 @@ class OrganizationClassificationView(ChangePermissionMixin, View):
             "form": form or OrganizationClassificationForm(instance=organization, user=self.request.user),
             "editing": editing,
             "can_change": True,
+            "can_classify": _can_classify(self.request.user, organization),
         }
         template = "core/partials/organization_classification.html"
         if not wants_partial(self.request):

@@ -95,6 +95,13 @@ class TestPages:
         assert response.status_code == 302
         assert _state(classified.org_a) == ("Alpha", "Paris", ["reseller"], [])
 
+    def test_partner_sees_no_edit_button_for_the_classification(self, classified, client_for):
+        edit = _url("organization-classification", classified.org_a)
+        partner_page = client_for(classified.partner_a_user).get(_url("organization-detail", classified.org_a))
+        assert f'href="{edit}"' not in partner_page.content.decode()
+        manager_page = client_for(classified.manager).get(_url("organization-detail", classified.org_a))
+        assert f'href="{edit}"' in manager_page.content.decode()
+
     def test_partner_classification_form_refuses_every_change(self, classified, client_for):
         before = _state(classified.org_a)
         response = client_for(classified.partner_a_user).post(

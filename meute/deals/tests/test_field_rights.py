@@ -76,3 +76,20 @@ def test_partner_states_the_margin_while_the_deal_is_open(deals_world, make_data
     assert response.status_code == 200, response.json()
     deal.refresh_from_db()
     assert deal.margin == Decimal("4000.00")
+
+
+def test_margin_cannot_exceed_the_amount(deals_world, won_deal, client_for):
+    before = _snapshot(won_deal)
+    response = client_for(deals_world.manager).patch(
+        f"/api/deals/{won_deal.uuid}/", {"margin": "25000.01"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["margin"] == ["The margin cannot exceed the amount."]
+    assert _snapshot(won_deal) == before
+
+
+def test_a_partner_of_a_channel_deal_is_no_coordinator(deals_world, won_deal):
+    from meute.lib import rights
+
+    assert rights.roles_of(deals_world.partner_a_user, won_deal) == {"partner"}
+    assert not rights.may_write(deals_world.partner_a_user, DealRegistration, "margin", won_deal)
