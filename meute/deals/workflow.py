@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meute.core import validators
-from meute.lib import access
+from meute.lib import access, rights
 from meute.notifications import notify
 from meute.partnerships.models import Partnership
 from meute.programs.models import PartnerTier
@@ -608,6 +608,28 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
         deal.decision_reason = reason.strip()
         deal.save()
     _notify(deal, _("Your extension request is declined"))
+    return deal
+
+
+def record_margin_author(deal, user) -> None:
+    """Before a changed margin is saved: a partner's is declared (payouts wait for its verification); a
+    staff editor's or a grouping coordinator's counts at once."""
+    partner = user is not None and user.is_partner_user
+    deal.margin_declared = bool(
+        partner and deal.margin is not None and rights.COORDINATOR not in rights.roles_of(user, deal)
+    )
+
+
+def verify_margin(deal, user) -> DealRegistration:
+    """A partner's declared margin checked by a channel manager: from now on payouts use it."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers verify declared figures."))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        if not deal.margin_declared:
+            raise ValidationError(_("No declared margin waits for verification."), code="already_decided")
+        deal.margin_declared = False
+        deal.save(update_fields=["margin_declared", "updated_at"])
     return deal
 
 

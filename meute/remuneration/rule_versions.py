@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.core.models import Organization
+from meute.deals.workflow import record_margin_author
 from meute.groupings import groupings
 from meute.lib import rights
 from meute.partnerships.models import PartnershipParty
@@ -207,8 +208,10 @@ def save_deal_remuneration(deal, *, margin, assignments, user=None) -> None:
             raise ValidationError(_("Only an organisation on the deal can carry a step."), code="not_on_deal")
         rows.append((step, on_deal[str(organization)]))
     with transaction.atomic():
-        deal.margin = margin
-        deal.save(update_fields=["margin", "updated_at"])
+        if margin != deal.margin:
+            deal.margin = margin
+            record_margin_author(deal, user)
+        deal.save(update_fields=["margin", "margin_declared", "updated_at"])
         DealStepAssignment.objects.filter(deal=deal).delete()
         for step, organization_id in sorted(set(rows)):
             DealStepAssignment.objects.create(deal=deal, step=step, organization_id=organization_id)

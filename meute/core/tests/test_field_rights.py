@@ -97,7 +97,9 @@ class TestPages:
 
     def test_partner_sees_no_edit_button_for_the_classification(self, classified, client_for):
         edit = _url("organization-classification", classified.org_a)
-        partner_page = client_for(classified.partner_a_user).get(_url("organization-detail", classified.org_a))
+        partner_page = client_for(classified.partner_a_user).get(
+            _url("organization-detail", classified.org_a)
+        )
         assert f'href="{edit}"' not in partner_page.content.decode()
         manager_page = client_for(classified.manager).get(_url("organization-detail", classified.org_a))
         assert f'href="{edit}"' in manager_page.content.decode()
