@@ -17,7 +17,7 @@ forms put an error on each field, imports refuse the file. The table is rendered
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "admin"
@@ -174,7 +174,7 @@ def current_value(model, obj, name: str):
         return _comparable(getattr(obj, name))
     try:
         model_field = model._meta.get_field(name)
-    except Exception:  # a computed attribute (partner types): empty on a new record
+    except FieldDoesNotExist:  # a computed attribute (partner types): empty on a new record
         return frozenset()
     if model_field.many_to_many:
         return frozenset()
@@ -205,7 +205,8 @@ def refusal_message(name: str) -> str:
 
 
 class FieldsNotWritable(PermissionDenied):
-    """Raised by imports and domain functions; the API answers 403 ``field_not_writable``."""
+    """Raised by ``require_writable`` (serializers, domain functions); the API answers 403
+    ``field_not_writable`` naming the fields, a page 403."""
 
     def __init__(self, fields):
         self.fields = list(fields)
@@ -252,7 +253,7 @@ class FieldRightsFormMixin:
             form_field.disabled = False
             try:
                 posted = form_field.clean(raw)
-            except Exception:
+            except ValidationError:
                 posted = raw
             finally:
                 form_field.disabled = True
