@@ -115,6 +115,9 @@ MEUTE_ENQUIRY_RATE = env_str("MEUTE_ENQUIRY_RATE", "5/hour")
 # Partner applications from the public form, per visitor address.
 MEUTE_APPLICATION_RATE = env_str("MEUTE_APPLICATION_RATE", "5/hour")
 # Lead distribution: open leads a partnership may hold at once, and hours a partner has to answer an offer.
+# Revenue a partner declares counts once staff verify it; declarations under this amount (in their own
+# currency) are verified at once. Empty: every declaration waits for a channel manager.
+MEUTE_REVENUE_AUTO_VERIFY_BELOW = env_str("MEUTE_REVENUE_AUTO_VERIFY_BELOW", "")
 MEUTE_LEADS_MAX_OPEN = env_int("MEUTE_LEADS_MAX_OPEN", 5)
 MEUTE_LEADS_RESPONSE_HOURS = env_int("MEUTE_LEADS_RESPONSE_HOURS", 48)
 # Currencies without a rate between them (either way) convert through this one, e.g. GBP → EUR → USD.
@@ -228,8 +231,11 @@ SPECTACULAR_SETTINGS = {
         "`code` when referenced from other records. Lists are paginated (`page`, `page_size`).\n\n"
         'Every error has the same shape: `{"error": {"code": "...", "message": "...", "fields": '
         '{"field": ["message"]}}}` with status 400 (invalid data), 401 (no or bad token), 403 (not '
-        "allowed), 404 (not found or not visible to you) or 409 (refused by the current data, e.g. "
-        "deleting a referenced record)."
+        "allowed; code `field_not_writable` names in `fields` the fields your role may not change), 404 "
+        "(not found or not visible to you) or 409 (a workflow refuses the request in the current state, "
+        "e.g. a wrong stage, a decision already taken, deleting a referenced record; `code` says which, "
+        "`message` says why and `details`, when present, what is missing). A refused request writes "
+        "nothing."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

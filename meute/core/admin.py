@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from meute.lib.rights import FieldRightsAdminMixin
+
 from .models import Organization, OrganizationPartnerType, Person, ProductLine, Sector, Tag, Territory, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FieldRightsAdminMixin, DjangoUserAdmin):
     list_display = ("username", "email", "role", "organization", "is_active")
     list_filter = ("role", "is_active")
     list_select_related = ("organization",)
@@ -23,7 +25,7 @@ class PartnerTypeInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(FieldRightsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "city", "country", "siren", "is_operator")
     list_filter = ("is_operator", "country", "growth_trend")
     search_fields = ("name", "legal_name", "siren", "siret", "vat_number", "city")

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from meute.lib.rights import FieldRightsFormMixin
+
 from .choices import CompanySize, PartnerType
 from .models import Organization, Person
 from .organizations import set_partner_types
@@ -70,7 +72,7 @@ class MultiCheckbox(forms.CheckboxSelectMultiple):
     template_name = "core/widgets/check_list.html"
 
 
-class OrganizationForm(StyledFormMixin, forms.ModelForm):
+class OrganizationForm(FieldRightsFormMixin, StyledFormMixin, forms.ModelForm):
     # Identifiers are accepted with spaces, dots and dashes; the model normalises them in ``clean()``.
     siren = forms.CharField(label=_("SIREN"), required=False, max_length=20)
     siret = forms.CharField(label=_("SIRET"), required=False, max_length=24)
@@ -152,8 +154,9 @@ class OrganizationForm(StyledFormMixin, forms.ModelForm):
         return organization
 
 
-class OrganizationClassificationForm(StyledFormMixin, forms.ModelForm):
-    """The partner types and tags of an organisation, edited in place on its page."""
+class OrganizationClassificationForm(FieldRightsFormMixin, StyledFormMixin, forms.ModelForm):
+    """The partner types and tags of an organisation, edited in place on its page (by staff editors: the
+    rights table keeps both from partner users)."""
 
     partner_types = forms.MultipleChoiceField(
         label=_("Partner types"), choices=PartnerType.choices, required=False, widget=MultiCheckbox

@@ -15,12 +15,13 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from meute.core.importing import ImportFileError, ImportValidationError
-from meute.lib import access
+from meute.lib import access, rights
 from meute.lib.deletion import ReferencedRecordError, delete_record
 from meute.lib.views import (
     ChangePermissionMixin,
     CreatePermissionMixin,
     DeletePermissionMixin,
+    FieldRightsFormViewMixin,
     FilteredListMixin,
     VisibleObjectMixin,
     request_actor,
@@ -63,6 +64,13 @@ class OrganizationListView(FilteredListMixin, TemplateView):
         )
 
 
+def _can_classify(user, organization) -> bool:
+    """The Edit button of partner types and tags: for who may change the record and write one of them."""
+    return access.can_change(user, organization) and any(
+        rights.may_write(user, Organization, name, organization) for name in ("partner_types", "tags")
+    )
+
+
 class OrganizationDetailView(VisibleObjectMixin, TemplateView):
     model = Organization
     template_name = "core/organization_detail.html"
@@ -86,11 +94,12 @@ class OrganizationDetailView(VisibleObjectMixin, TemplateView):
             ),
             history=history_context(organization),
             can_create_person=access.can_create(user, Person) and access.can_change(user, organization),
+            can_classify=_can_classify(user, organization),
         )
         return super().get_context_data(**kwargs)
 
 
-class OrganizationCreateView(CreatePermissionMixin, CreateView):
+class OrganizationCreateView(CreatePermissionMixin, FieldRightsFormViewMixin, CreateView):
     model = Organization
     form_class = OrganizationForm
     template_name = "core/organization_form.html"
@@ -101,7 +110,7 @@ class OrganizationCreateView(CreatePermissionMixin, CreateView):
         return response
 
 
-class OrganizationUpdateView(ChangePermissionMixin, UpdateView):
+class OrganizationUpdateView(ChangePermissionMixin, FieldRightsFormViewMixin, UpdateView):
     model = Organization
     form_class = OrganizationForm
     template_name = "core/organization_form.html"
@@ -121,9 +130,10 @@ class OrganizationClassificationView(ChangePermissionMixin, View):
         organization = self.get_object()
         context = {
             "object": organization,
-            "form": form or OrganizationClassificationForm(instance=organization),
+            "form": form or OrganizationClassificationForm(instance=organization, user=self.request.user),
             "editing": editing,
             "can_change": True,
+            "can_classify": _can_classify(self.request.user, organization),
         }
         template = "core/partials/organization_classification.html"
         if not wants_partial(self.request):
@@ -135,7 +145,7 @@ class OrganizationClassificationView(ChangePermissionMixin, View):
 
     def post(self, request, *args, **kwargs):
         organization = self.get_object()
-        form = OrganizationClassificationForm(request.POST, instance=organization)
+        form = OrganizationClassificationForm(request.POST, instance=organization, user=request.user)
         if not form.is_valid():
             return self.render_section(form=form, editing=True, status=422)
         form.save()

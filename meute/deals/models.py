@@ -179,6 +179,10 @@ class DealRegistration(BusinessModel):
         blank=True,
         help_text=_("The margin made on the deal, for remuneration rules based on margin."),
     )
+    # A margin the partner stated waits for a channel manager's verification before payouts use it.
+    margin_declared = models.BooleanField(
+        _("margin waiting for verification"), default=False, db_default=False, editable=False
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.CharField(_("stage"), max_length=10, choices=DealStage.choices, default=DealStage.DRAFT)
@@ -299,6 +303,8 @@ class DealRegistration(BusinessModel):
         super().clean()
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": _("The amount must be greater than zero.")})
+        if self.margin is not None and self.amount is not None and self.margin > self.amount:
+            raise ValidationError({"margin": _("The margin cannot exceed the amount.")})
 
 
 class DealPartyQuerySet(PartnershipScopedQuerySet):

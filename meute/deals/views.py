@@ -170,6 +170,7 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             can_close=changeable and deal.stage == DealStage.APPROVED,
             can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
             can_submit=changeable and deal.stage == DealStage.DRAFT,
+            can_verify_margin=reviewer and deal.margin_declared,
             evidence=_readable(deal.conflict_evidence) if user.is_staff_member else None,
             hint_withheld=deal.conflict_hint_withheld and not user.is_staff_member,
             reason_form=kwargs.get("reason_form") or ReasonForm(),
@@ -204,6 +205,7 @@ ACTIONS = {
         ReasonForm,
     ),
     "submit": (lambda deal, user, form: workflow.submit_deal(deal, user), ReasonForm),
+    "verify-margin": (lambda deal, user, form: workflow.verify_margin(deal, user), ReasonForm),
 }
 
 

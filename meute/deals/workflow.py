@@ -12,15 +12,17 @@ from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connections, router, transaction
+from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meute.core import validators
-from meute.lib import access
+from meute.lib import access, rights
 from meute.notifications import notify
 from meute.partnerships.models import Partnership
+from meute.programs.models import PartnerTier
 
 from . import blocking, conflicts
 from .choices import OPEN_STAGES, DealStage, MatchLevel
@@ -40,9 +42,15 @@ def auto_approval_limit() -> Decimal:
 
 
 def protection_days(partnership) -> int:
-    """Days of protection of an approved registration: the partner's tier's, else the default (90)."""
-    tier = getattr(partnership, "tier", None)
-    days = getattr(tier, "deal_protection_days", None)
+    """Days of protection of an approved registration or of an extension: the deal protection of the tier
+    the partnership holds (``Tier.protection_days``, which ``programs.rule_versions.bring_into_force`` keeps
+    to the rules in force; the most generous when it holds tiers in several programmes), else the default
+    (90). A tier's 0 means "the default"."""
+    days = (
+        PartnerTier.objects.filter(partnership=partnership, tier__isnull=False)
+        .aggregate(days=Max("tier__protection_days"))
+        .get("days")
+    )
     return int(days) if days else DEFAULT_PROTECTION_DAYS
 
 
@@ -600,6 +608,28 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
         deal.decision_reason = reason.strip()
         deal.save()
     _notify(deal, _("Your extension request is declined"))
+    return deal
+
+
+def record_margin_author(deal, user) -> None:
+    """Before a changed margin is saved: a partner's is declared (payouts wait for its verification); a
+    staff editor's or a grouping coordinator's counts at once."""
+    partner = user is not None and user.is_partner_user
+    deal.margin_declared = bool(
+        partner and deal.margin is not None and rights.COORDINATOR not in rights.roles_of(user, deal)
+    )
+
+
+def verify_margin(deal, user) -> DealRegistration:
+    """A partner's declared margin checked by a channel manager: from now on payouts use it."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers verify declared figures."))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        if not deal.margin_declared:
+            raise ValidationError(_("No declared margin waits for verification."), code="already_decided")
+        deal.margin_declared = False
+        deal.save(update_fields=["margin_declared", "updated_at"])
     return deal
 
 

@@ -7,6 +7,7 @@ Called by the demo generator after the organisations and partnerships exist; det
 """
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,7 +19,7 @@ from meute.enablement.models import PersonCertification
 from meute.lib.bulk import insert_objects
 from meute.money.models import ExchangeRate
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus
-from meute.programs.choices import CertifiedRole, CostCategory, ObjectiveKind, RevenueSource
+from meute.programs.choices import CertifiedRole, CostCategory, FigureStatus, ObjectiveKind, RevenueSource
 from meute.programs.evaluation import run_evaluation
 from meute.programs.models import (
     PartnerMetric,
@@ -153,6 +154,19 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
             customer_name="Grand compte",
         )
     run_evaluation(program, today)
+    # Revenue partners declared this month: it waits for a channel manager's verification before it counts.
+    # (Its own random source: the rest of the data set stays as it was.)
+    declaring = random.Random(len(partnerships))
+    for partnership in declaring.sample(partnerships, min(3, len(partnerships))):
+        RevenueRecord.objects.create(
+            partnership=partnership,
+            period=today,
+            amount=Decimal(declaring.randint(20, 200) * 1000),
+            source=RevenueSource.PARTNER_REPORT,
+            customer_name="Déclaration du partenaire",
+            status=FigureStatus.DECLARED,
+            declared_at=timezone.now(),
+        )
     _business_plans(rng, partnerships[:12], today)
     _scheduled_rules(program, today)
     return program

@@ -10,4 +10,8 @@ class GroupingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, signals  # noqa: F401  (registers audited models, connects the receivers)
+        from meute.lib import rights
+
+        from . import audit, groupings, signals  # noqa: F401  (registers audited models, connects the receivers)
+
+        rights.register_role(rights.COORDINATOR, groupings.coordinates_record)

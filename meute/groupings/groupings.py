@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from meute.core.models import Organization
 from meute.groupings.choices import ProposalStatus
+from meute.lib.refusals import Refusal
 from meute.partnerships.choices import (
     CollaborationModel,
     GroupingLevel,
@@ -61,6 +62,15 @@ def can_steer(user, partnership) -> bool:
         return False
     seat = seat_of(user, partnership)
     return seat is not None and seat.role in STEERING_ROLES
+
+
+def coordinates_record(user, obj) -> bool:
+    """The field-rights role ``coordinator`` (``meute.lib.rights``): a partner user steering the grouping
+    that ``obj`` (a deal, say) belongs to."""
+    partnership = getattr(obj, "partnership", None)
+    if partnership is None or partnership.kind != PartnershipKind.GROUPING:
+        return False
+    return bool(user.is_partner_user) and can_steer(user, partnership)
 
 
 def require_steer(user, partnership) -> None:
@@ -284,9 +294,30 @@ def update_charter(partnership, user, **values) -> GroupingCharter:
     return charter
 
 
+def addable_by(user):
+    """Who a grouping may take in (the rule of ``add_member``, which the page's choices show): any partner
+    organisation for staff editors; for a coordinator, members who take part in matchmaking."""
+    partners = Organization.objects.partners()
+    if user.is_staff_member:
+        return partners
+    return partners.filter(member_profile__is_visible=True)
+
+
 @transaction.atomic
 def add_member(partnership, user, organization: Organization, role: str = PartyRole.MEMBER):
+    """The one way into an existing grouping (page and API): the coordinator or staff take in a member
+    ``addable_by`` them. Forming a pack (``form_pack``) takes in accepted contacts only."""
     require_steer(user, partnership)
+    if not addable_by(user).filter(pk=organization.pk).exists() and not organization.is_operator:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "This organisation cannot be added: a coordinator takes in members who take part in "
+                    "matchmaking."
+                )
+            },
+            code="not_addable",
+        )
     if role not in GROUPING_ROLES:
         raise ValidationError({"role": _("Choose coordinator, project lead or member.")}, code="bad_role")
     if PartnershipParty.objects.filter(partnership=partnership, organization=organization).exists():
@@ -428,10 +459,17 @@ def move_up(partnership, user) -> Partnership:
     level = NEXT_LEVEL.get(partnership.grouping_level)
     if level is None:
         raise ValidationError(_("This grouping is already at the highest level."), code="top_level")
-    missing = [c.label for c in evaluate_level(partnership, level) if not c.met]
+    missing = [c for c in evaluate_level(partnership, level) if not c.met]
     if missing:
-        raise ValidationError(
-            _("Not yet: %(missing)s.") % {"missing": "; ".join(missing)}, code="criteria_missing"
+        raise Refusal(
+            _("Not yet: %(missing)s.") % {"missing": "; ".join(c.label for c in missing)},
+            code="criteria_missing",
+            details={
+                "level": level,
+                "missing": [
+                    {"key": c.key, "label": str(c.label), "current": str(c.current)} for c in missing
+                ],
+            },
         )
     partnership.grouping_level = level
     if level == GroupingLevel.EXTENDED_ORGANIZATION:

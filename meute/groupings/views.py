@@ -345,10 +345,7 @@ class GroupingListView(LoginRequiredMixin, TemplateView):
 
 
 def _addable(user):
-    """Who a grouping may take in: any partner for staff; members opted in to matchmaking for a member."""
-    if user.is_staff_member:
-        return Organization.objects.partners()
-    return Organization.objects.partners().filter(member_profile__is_visible=True)
+    return groupings.addable_by(user)
 
 
 class GroupingMixin(LoginRequiredMixin):

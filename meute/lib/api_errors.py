@@ -1,4 +1,5 @@
-"""The API's single error format: ``{"error": {"code", "message", "fields"}}``.
+"""The API's single error format: ``{"error": {"code", "message", "fields"}}``, with ``details`` added when a
+refusal carries them (``meute.lib.refusals.Refusal``: 409, e.g. the unmet criteria of a move up).
 
 Kept apart from ``meute.lib.api`` because DRF's views module imports the permission and pagination
 classes named in settings, and this module imports DRF's views.
@@ -10,9 +11,13 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .refusals import Refusal
+from .rights import FieldsNotWritable, refusal_message
 
 
 class Conflict(exceptions.APIException):
@@ -21,6 +26,34 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "protected"
     default_detail = _lazy("This record is referenced by other records and cannot be deleted.")
+
+    def __init__(self, detail=None, code=None, details=None):
+        super().__init__(detail, code)
+        self.details = details or {}
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable: invalid, field_not_writable, wrong_stage…")
+    message = serializers.CharField(help_text="The reason, in the user's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Messages per field."
+    )
+    details = serializers.DictField(
+        required=False, help_text="What a refusal says more, e.g. `missing`: the criteria still unmet."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+def error_responses(**described) -> dict:
+    """``{409: OpenApiResponse(ErrorSerializer, "…")}`` for ``extend_schema(responses=…)``:
+    ``error_responses(r409="…", r403="…")``."""
+    return {
+        int(name[1:]): OpenApiResponse(ErrorSerializer, description=description)
+        for name, description in described.items()
+    }
 
 
 def workflow_caller(conflict_codes=frozenset()):
@@ -34,6 +67,8 @@ def workflow_caller(conflict_codes=frozenset()):
     def call(function, *args, **kwargs):
         try:
             return function(*args, **kwargs)
+        except Refusal:
+            raise  # 409 with its details, by the exception handler
         except DjangoValidationError as exc:
             if getattr(exc, "code", None) in conflict_codes:
                 raise Conflict(" ".join(exc.messages), code=exc.code) from exc
@@ -53,7 +88,9 @@ def _flatten(detail):
 
 def exception_handler(exc, context):
     """Every API error has the same shape: ``{"error": {"code", "message", "fields"}}``."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Refusal):
+        exc = Conflict(" ".join(exc.messages), code=exc.code, details=exc.details)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
@@ -67,6 +104,17 @@ def exception_handler(exc, context):
                 }
             },
             status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, FieldsNotWritable):
+        return Response(
+            {
+                "error": {
+                    "code": "field_not_writable",
+                    "message": str(exc.args[0]),
+                    "fields": {name: [refusal_message(name)] for name in exc.fields},
+                }
+            },
+            status=status.HTTP_403_FORBIDDEN,
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -88,5 +136,7 @@ def exception_handler(exc, context):
             "message": str(detail),
             "fields": {},
         }
+        if getattr(exc, "details", None):
+            body["details"] = exc.details
     response.data = {"error": body}
     return response

@@ -5,7 +5,9 @@
   organisation's records, because those rows do not exist for them.
 - ``ModelValidatedSerializer`` runs the model's own validation (``full_clean``: field validators,
   ``clean()`` with its normalisation, and the database constraints) so the API enforces exactly the
-  rules the UI and imports enforce, and reports them as field errors.
+  rules the UI and imports enforce, and reports them as field errors. It also applies the field-level
+  rights of ``meute.lib.rights``: a field the user may not write, sent with a new value, is refused (403,
+  code ``field_not_writable``) and nothing is written.
 """
 
 import copy
@@ -16,6 +18,8 @@ from django.db import router
 from django.db.models import UniqueConstraint
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from . import rights
 
 # Every business record's timestamps, read-only in the API.
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -57,6 +61,7 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
+        self.check_field_rights(attrs)
         instance = copy.copy(self.instance) if self.instance is not None else model()
         concrete = {field.name for field in model._meta.concrete_fields}
         for name, value in attrs.items():
@@ -67,6 +72,11 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
             if name in concrete:
                 attrs[name] = getattr(instance, name)
         return attrs
+
+    def check_field_rights(self, attrs) -> None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        rights.require_writable(user, self.Meta.model, self.instance, attrs)
 
     def validate_instance(self, instance) -> None:
         model = type(instance)

@@ -90,6 +90,16 @@ class DeletePermissionMixin(VisibleObjectMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+class FieldRightsFormViewMixin:
+    """Create and update pages give their form the user, whose field rights it applies
+    (``meute.lib.rights.FieldRightsFormMixin``)."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
 class FilteredListMixin(VisibleQuerysetMixin):
     """A filtered, sorted, paginated list; htmx requests get only the results partial."""
 

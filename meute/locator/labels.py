@@ -105,8 +105,10 @@ def qualifying(label: Label, today: datetime.date) -> dict[int, list[str]]:
         currency = label.program.currency if label.program_id else "EUR"
         start = add_months(today, -12) + datetime.timedelta(days=1)
         # Records in other currencies count converted with the rate in force on their period.
-        records = RevenueRecord.objects.filter(period__gte=start, period__lte=today).filter(
-            partnership__parties__organization__is_operator=False
+        records = (
+            RevenueRecord.objects.counted()
+            .filter(period__gte=start, period__lte=today)
+            .filter(partnership__parties__organization__is_operator=False)
         )
         by_organization, _report = converted_totals(records, PARTY_ORG, currency)
         rows = [

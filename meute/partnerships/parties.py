@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from meute.core.models import Organization, Person
 
-from .choices import InvolvementLevel, PartyRole
+from .choices import InvolvementLevel, PartnershipKind, PartyRole
 from .models import Partnership, PartnershipParty
 
 
@@ -18,6 +18,24 @@ class PartySpec:
     role: str = PartyRole.PARTNER
     involvement: str = InvolvementLevel.REGULAR
     alliance_manager: Person | None = None
+
+
+GROUPING_DOOR = "grouping_membership"
+
+
+def require_generic_door(kind: str) -> None:
+    """Refuse a party added, changed or removed by the generic partnership functions when the partnership
+    is a grouping: members join a grouping only through the grouping's own functions (``groupings`` app:
+    a pack is formed with accepted contacts, a coordinator takes in members), which keep its rules (who may
+    join, the last coordinator, two members at least). Used by the API and the pages alike."""
+    if kind == PartnershipKind.GROUPING:
+        raise ValidationError(
+            _(
+                "Members join a grouping through the grouping itself (a pack formed with accepted contacts, "
+                "or a member taken in by its coordinator), not through the partnership's parties."
+            ),
+            code=GROUPING_DOOR,
+        )
 
 
 def validate_parties(parties: list[PartySpec]) -> None:

@@ -23,7 +23,7 @@ from .choices import PartyRole
 from .filters import PartnershipFilter
 from .forms import AddPartyForm, PartnershipForm, PartyFormSet
 from .models import Partnership, PartnershipParty
-from .parties import create_partnership, remove_party
+from .parties import create_partnership, remove_party, require_generic_door
 
 
 def _parties_prefetch():
@@ -112,6 +112,7 @@ class PartnershipCreateView(CreatePermissionMixin, VisibleQuerysetMixin, Templat
         if form.is_valid() and formset.is_valid():
             fields = {name: value for name, value in form.cleaned_data.items()}
             try:
+                require_generic_door(fields.get("kind"))
                 partnership = create_partnership(formset.specs(), **fields)
             except ValidationError as exc:
                 _apply_validation_error(form, exc)
@@ -127,6 +128,14 @@ class PartnershipUpdateView(ChangePermissionMixin, UpdateView):
     template_name = "partnerships/partnership_form.html"
 
     def form_valid(self, form):
+        before = Partnership.objects.values_list("kind", flat=True).get(pk=form.instance.pk)
+        if before != form.cleaned_data.get("kind", before):
+            try:
+                require_generic_door(before)
+                require_generic_door(form.cleaned_data["kind"])
+            except ValidationError as exc:
+                form.add_error("kind" if "kind" in form.fields else None, exc)
+                return self.form_invalid(form)
         with transaction.atomic():
             response = super().form_valid(form)
         messages.success(self.request, _("Partnership “%(name)s” saved.") % {"name": self.object})
@@ -151,6 +160,11 @@ class PartyAddView(ChangePermissionMixin, FormView):
 
     def form_valid(self, form):
         partnership = self.get_object()
+        try:
+            require_generic_door(partnership.kind)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         spec = form.to_spec()
         seat = PartnershipParty(
             partnership=partnership,
@@ -189,6 +203,7 @@ class PartyRemoveView(ChangePermissionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         seat = self._seat()
         try:
+            require_generic_door(self.get_object().kind)
             remove_party(seat)
         except ValidationError as exc:
             return self.render_to_response(self.get_context_data(error=" ".join(exc.messages)), status=409)

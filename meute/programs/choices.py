@@ -27,6 +27,14 @@ class RevenueSource(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
 
 
+class FigureStatus(models.TextChoices):
+    """A partner's declared figure counts toward tiers and labels once staff verify it."""
+
+    DECLARED = "declared", _("Declared, waiting for verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
 class ChangeKind(models.TextChoices):
     PROMOTION = "promotion", _("Promotion")
     DEMOTION = "demotion", _("Demotion")

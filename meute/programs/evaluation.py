@@ -31,6 +31,7 @@ from meute.programs.tiering import (
     TierRules,
     check_tiers,
     evaluate,
+    falling_benefits,
 )
 
 
@@ -78,7 +79,9 @@ def collect_revenue(program, start, end, member_ids) -> tuple[dict, ConversionRe
     Per partnership: (total to the cent, records converted, records left out)."""
     from meute.programs.models import RevenueRecord
 
-    window = RevenueRecord.objects.filter(partnership_id__in=member_ids, period__gte=start, period__lte=end)
+    window = RevenueRecord.objects.counted().filter(
+        partnership_id__in=member_ids, period__gte=start, period__lte=end
+    )
     totals, report = converted_totals(window, "partnership_id", program.currency)
     revenue = {pk: (t.rounded, t.converted, t.unconverted) for pk, t in totals.items()}
     return revenue, report
@@ -547,6 +550,16 @@ def partner_progress(member, as_of=None, rules_on=None) -> Evaluation | None:
     figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])
     metrics = figures.get(member.partnership_id, PartnerMetrics())
     return evaluate(metrics, rules, currency=member.program.currency, months=member.program.evaluation_months)
+
+
+def benefit_warnings(program, tier=None, tiers=None) -> list:
+    """``tiering.falling_benefits`` over the programme's tiers (``tiers`` when the caller has them): the
+    messages naming ``tier`` when it is given, else every ``BenefitWarning``."""
+    tiers = program.tiers.all() if tiers is None else tiers
+    warnings = falling_benefits((t.name, t.rank, t.benefits()) for t in tiers)
+    if tier is not None:
+        return [w.message for w in warnings if tier.name in (w.lower, w.higher)]
+    return warnings
 
 
 def program_tier_rules(program, replacing=None, removing=None) -> list[TierRules]:

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RevenueSource
+from .choices import FigureStatus, RevenueSource
 from .models import PartnerMetric, Program, RevenueRecord
 
 
@@ -12,10 +12,11 @@ class RevenueFilter(django_filters.FilterSet):
     currency = django_filters.CharFilter(label=_("Currency"), field_name="currency", lookup_expr="iexact")
     source = django_filters.ChoiceFilter(label=_("Source"), choices=RevenueSource.choices)
     is_credit_note = django_filters.BooleanFilter(label=_("Credit note"))
+    status = django_filters.ChoiceFilter(label=_("Verification"), choices=FigureStatus.choices)
 
     class Meta:
         model = RevenueRecord
-        fields = ["partnership", "period_from", "period_to", "currency", "source", "is_credit_note"]
+        fields = ["partnership", "period_from", "period_to", "currency", "source", "is_credit_note", "status"]
 
 
 def _visible_partnerships(request):

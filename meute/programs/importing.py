@@ -28,6 +28,7 @@ from meute.money.currencies import ISO_4217, normalize_currency
 from meute.partnerships.models import Partnership
 
 from .choices import RevenueSource
+from .figures import stamp_declaration
 from .models import RevenueRecord
 
 REVENUE_ALIASES = {
@@ -167,6 +168,8 @@ def import_revenue(source, *, filename="", user=None, dry_run=False) -> RevenueI
     records = validate_revenue(table, user=user)
     if dry_run:
         return RevenueImportResult(created=len(records), dry_run=True)
+    for record in records:
+        stamp_declaration(record, user)
     with transaction.atomic():
         insert_objects(RevenueRecord, records)
         log_bulk_create(records, actor=user)

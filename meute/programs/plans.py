@@ -113,7 +113,9 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
     first = min(o.quarter_start for o in objectives)
     last = max(o.quarter_end for o in objectives)
 
-    records = RevenueRecord.objects.filter(partnership_id=partnership_id, period__gte=first, period__lte=last)
+    records = RevenueRecord.objects.counted().filter(
+        partnership_id=partnership_id, period__gte=first, period__lte=last
+    )
     by_day, _report = converted_totals(records, "period", plan.currency)
     revenue, unconverted = {}, {}
     for period, totals in by_day.items():
@@ -123,7 +125,8 @@ def objective_rows(version: BusinessPlanVersion, today: datetime.date | None = N
 
     new_customers = {}
     firsts = (
-        RevenueRecord.objects.filter(partnership_id=partnership_id)
+        RevenueRecord.objects.counted()
+        .filter(partnership_id=partnership_id)
         .exclude(customer_name="")
         .order_by()
         .values("customer_name")

@@ -3,8 +3,11 @@ change with the tier its current figures would earn then. Shared by the partner'
 
 from dataclasses import dataclass
 
-from meute.programs.evaluation import partner_progress
+from django.utils import timezone
 
+from meute.programs.evaluation import evaluation_window, partner_progress
+
+from .figures import Waiting, waiting_for
 from .rule_versions import Announcement, next_announcement
 from .tiering import Evaluation
 
@@ -15,6 +18,7 @@ class Standing:
     evaluation: Evaluation | None  # today's figures against today's rules; None without tiers
     announcement: Announcement | None  # the programme's next scheduled change, if any
     outlook: Evaluation | None  # today's figures against the announced rules
+    waiting: Waiting | None = None  # declared revenue of the evaluation window, not counted until verified
 
     def as_json(self) -> dict:
         evaluation, announcement = self.evaluation, self.announcement
@@ -22,6 +26,10 @@ class Standing:
             "tier": self.member.tier.name if self.member.tier_id else None,
             "eligible_tier": evaluation.tier.name if evaluation and evaluation.tier else None,
             "next_tier": evaluation.next_tier.name if evaluation and evaluation.next_tier else None,
+            "waiting_for_verification": {
+                "records": self.waiting.records if self.waiting else 0,
+                "totals": {k: str(v) for k, v in self.waiting.totals.items()} if self.waiting else {},
+            },
             "next_tier_requirements": [
                 {**result.as_json(), "message": result.message} for result in evaluation.next_check.results
             ]
@@ -56,4 +64,5 @@ def standing_of(member, announcements: dict | None = None) -> Standing:
         evaluation=partner_progress(member),
         announcement=announcement,
         outlook=partner_progress(member, rules_on=announcement.effective_from) if announcement else None,
+        waiting=waiting_for(member.partnership_id, *evaluation_window(member.program, timezone.localdate())),
     )

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from meute.money.currencies import symbol
 
@@ -447,6 +447,68 @@ def validate_tiers(tiers: Iterable[TierRules]) -> list[str]:
                 % {"higher": higher.name, "lower": lower.name}
             )
     return errors
+
+
+# Benefits a higher tier is expected to grant at least as much of. Deal protection 0 means "the default
+# protection", so it is compared only between tiers that both set one.
+_BENEFIT_LABELS = {
+    "margin_percent": gettext_lazy("margin (%)"),
+    "mdf_percent": gettext_lazy("MDF share (%)"),
+    "protection_days": gettext_lazy("deal protection (days)"),
+    "lead_weight": gettext_lazy("lead distribution weight"),
+    "locator_listing": gettext_lazy("listing in the partner locator"),
+}
+
+
+@dataclass(frozen=True)
+class BenefitWarning:
+    lower: str
+    higher: str
+    benefit: str
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+def falling_benefits(tiers: Iterable) -> list[BenefitWarning]:
+    """Warnings for every benefit a higher tier grants less of than the tier just below it.
+
+    ``tiers``: (name, rank, benefits) with ``benefits`` as ``Tier.benefits()`` gives them. Benefits that
+    fall as the tier rises are allowed (an operator may trade a smaller margin for more MDF, say) but rarely
+    meant: pages and the API show these warnings; requirements that fall are refused (``validate_tiers``).
+    """
+    ordered = sorted(tiers, key=lambda t: t[1])
+    warnings = []
+    for (low_name, low_rank, low), (high_name, high_rank, high) in zip(ordered, ordered[1:], strict=False):
+        if low_rank == high_rank:
+            continue
+        for code, label in _BENEFIT_LABELS.items():
+            low_value, high_value = low.get(code), high.get(code)
+            if code == "locator_listing":
+                low_value, high_value = bool(low_value), bool(high_value)
+            else:
+                low_value, high_value = Decimal(str(low_value or 0)), Decimal(str(high_value or 0))
+                if code == "protection_days" and not (low_value and high_value):
+                    continue
+            if high_value < low_value:
+                values = {"higher": high_name, "lower": low_name, "benefit": label}
+                if code == "locator_listing":
+                    message = (
+                        _(
+                            "%(higher)s grants less than %(lower)s: %(lower)s is listed in the partner "
+                            "locator and %(higher)s is not."
+                        )
+                        % values
+                    )
+                else:
+                    values.update(high=_number(high_value), low=_number(low_value))
+                    message = (
+                        _("%(higher)s grants less than %(lower)s: %(benefit)s %(high)s is below %(low)s.")
+                        % values
+                    )
+                warnings.append(BenefitWarning(low_name, high_name, code, message))
+    return warnings
 
 
 def check_tiers(tiers: Iterable[TierRules]) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", programs.ProgramFormView.as_view(), name="program-create"),
     path("revenue/", figures.RevenueListView.as_view(), name="revenue-list"),
     path("revenue/import/", figures.RevenueImportView.as_view(), name="revenue-import"),
+    path("revenue/decide/", figures.RevenueDecisionView.as_view(), name="revenue-decide"),
     path("metrics/", figures.MetricListView.as_view(), name="partnermetric-list"),
     path("metrics/new/", figures.MetricFormView.as_view(), name="partnermetric-create"),
     path("metrics/import/", figures.MetricImportView.as_view(), name="partnermetric-import"),

@@ -29,7 +29,7 @@ from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,6 +247,14 @@ def _plain_rows(queryset) -> list:
         return cursor.fetchall()
 
 
+# The margin payouts use: a margin a partner declared counts once a channel manager verifies it.
+COUNTED_MARGIN = Case(
+    When(margin_declared=True, then=Value(None)),
+    default=F("margin"),
+    output_field=DecimalField(max_digits=14, decimal_places=2),
+)
+
+
 def _deal_chunks(deals, chunk_size):
     """The deals' (key, partnership, amount, margin, currency, date won) in key order, a chunk at a time.
 
@@ -254,7 +262,7 @@ def _deal_chunks(deals, chunk_size):
     cursor stays open across the chunk's COPY.
     """
     values = deals.order_by("pk").values_list(
-        "pk", "partnership_id", "amount", "margin", "currency", TruncDate("closed_at")
+        "pk", "partnership_id", "amount", COUNTED_MARGIN, "currency", TruncDate("closed_at")
     )
     last = None
     while True:
@@ -492,7 +500,7 @@ def attach_explanations(payouts) -> None:
     deals = {
         row[0]: row
         for row in DealRegistration.objects.filter(pk__in=deal_ids).values_list(
-            "pk", "partnership_id", "amount", "margin"
+            "pk", "partnership_id", "amount", COUNTED_MARGIN
         )
     }
     versions = {v.key: v for vs in load_versions(partnership_ids).values() for v in vs}

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.core.models import Organization
+from meute.deals.workflow import record_margin_author
 from meute.groupings import groupings
+from meute.lib import rights
 from meute.partnerships.models import PartnershipParty
 from meute.remuneration import engine as engine
 from meute.remuneration.choices import Basis, RuleKind, SalesStep, WeightSource
@@ -191,8 +193,12 @@ def save_deal_remuneration(deal, *, margin, assignments, user=None) -> None:
     """
     if user is not None and not can_manage_rules(user, deal.partnership):
         raise PermissionDenied
+    if user is not None:
+        rights.require_writable(user, type(deal), deal, {"margin": margin})
     if margin is not None and margin < 0:
         raise ValidationError(_("The margin cannot be negative."), code="negative_margin")
+    if margin is not None and margin > deal.amount:
+        raise ValidationError(_("The margin cannot exceed the amount."), code="margin_over_amount")
     on_deal = {str(u): pk for u, pk in deal.parties.values_list("organization__uuid", "organization_id")}
     rows = []
     for step, organization in assignments:
@@ -202,8 +208,10 @@ def save_deal_remuneration(deal, *, margin, assignments, user=None) -> None:
             raise ValidationError(_("Only an organisation on the deal can carry a step."), code="not_on_deal")
         rows.append((step, on_deal[str(organization)]))
     with transaction.atomic():
-        deal.margin = margin
-        deal.save(update_fields=["margin", "updated_at"])
+        if margin != deal.margin:
+            deal.margin = margin
+            record_margin_author(deal, user)
+        deal.save(update_fields=["margin", "margin_declared", "updated_at"])
         DealStepAssignment.objects.filter(deal=deal).delete()
         for step, organization_id in sorted(set(rows)):
             DealStepAssignment.objects.create(deal=deal, step=step, organization_id=organization_id)

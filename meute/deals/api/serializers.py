@@ -15,7 +15,7 @@ from meute.deals.models import (
     DealRegistration,
     MatcherWeights,
 )
-from meute.deals.workflow import RegistrationData
+from meute.deals.workflow import RegistrationData, record_margin_author
 from meute.lib.api_serializers import ModelValidatedSerializer
 from meute.partnerships.models import Partnership
 
@@ -123,6 +123,7 @@ class DealSerializer(ModelValidatedSerializer):
             "product_lines",
             "amount",
             "margin",
+            "margin_declared",
             "currency",
             "expected_close_date",
             "stage",
@@ -159,6 +160,13 @@ class DealSerializer(ModelValidatedSerializer):
             }
         ]
         validators = []
+
+    def update(self, instance, validated_data):
+        if "margin" in validated_data and validated_data["margin"] != instance.margin:
+            instance.margin = validated_data["margin"]
+            record_margin_author(instance, self.context["request"].user)
+            validated_data["margin_declared"] = instance.margin_declared
+        return super().update(instance, validated_data)
 
     @extend_schema_field(CustomerSummarySerializer)
     def get_customer(self, deal):

@@ -11,13 +11,19 @@ from meute.deals import conflicts, evidence, training, workflow
 from meute.deals.filters import DealFilter
 from meute.deals.models import Customer, DealParty, DealRegistration, MatcherWeights
 from meute.lib.api import RolePermission
-from meute.lib.api_errors import workflow_caller
+from meute.lib.api_errors import error_responses, workflow_caller
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
 from meute.lib.throttling import ConflictCheckThrottle
 
 from . import serializers
 
-STAGE_ERRORS = {"wrong_stage", "already_protected", "too_many_extensions", "already_registered"}
+STAGE_ERRORS = {
+    "wrong_stage",
+    "already_protected",
+    "too_many_extensions",
+    "already_registered",
+    "already_decided",
+}
 
 
 _call = workflow_caller(STAGE_ERRORS)
@@ -144,6 +150,20 @@ class DealViewSet(VisibleModelViewSet):
     def won(self, request, uuid=None):
         deal = self.get_object()
         deal = _call(workflow.mark_won, deal, request.user)
+        return self._detail(deal)
+
+    @extend_schema(
+        summary="Verify the margin a partner declared",
+        description="From now on margin-based payouts use it. Staff editors only (403); 409 (code "
+        "`already_decided`) when no declared margin waits.",
+        request=None,
+        responses={200: serializers.DealSerializer, **error_responses(r409="No declared margin waits.")},
+    )
+    @action(detail=True, methods=["post"], url_path="verify-margin")
+    def verify_margin(self, request, uuid=None):
+        deal = self.get_object()
+        with self._actor():
+            deal = _call(workflow.verify_margin, deal, request.user)
         return self._detail(deal)
 
     @extend_schema(summary="Submit a draft registration", request=None)

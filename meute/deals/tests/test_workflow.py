@@ -188,13 +188,15 @@ def test_won_sends_the_revenue_hook_and_lost_frees_the_customer(deals_world, mak
     assert mark_lost(other, w.partner_b_user, "Budget cut").stage == DealStage.LOST
 
 
-def test_protection_period_comes_from_the_tier_when_there_is_one(deals_world):
-    class Tier:
-        deal_protection_days = 120
+def test_protection_period_comes_from_the_tier_when_there_is_one(deals_world, program):
+    from meute.programs.models import PartnerTier
 
     partnership = deals_world.partnership_a
-    assert workflow.protection_days(partnership) == 90
-    partnership.tier = Tier()
+    assert workflow.protection_days(partnership) == 90  # a member without a tier
+    gold = program.tiers.get(name="Gold")
+    gold.protection_days = 120
+    gold.save()
+    PartnerTier.objects.filter(partnership=partnership).update(tier=gold)
     assert workflow.protection_days(partnership) == 120
 
 

@@ -178,6 +178,14 @@ class PackCreateSerializer(serializers.Serializer):
     organization = serializers.UUIDField(required=False, help_text="Staff only: the founding member.")
 
 
+class MemberAddSerializer(serializers.Serializer):
+    organization = serializers.UUIDField(help_text="The member (organisation uuid) taken in.")
+    role = serializers.ChoiceField(
+        choices=[("coordinator", "coordinator"), ("project_lead", "project lead"), ("member", "member")],
+        default="member",
+    )
+
+
 class PillarItemSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:pillaritem-detail", lookup_field="uuid")
     grouping = serializers.SlugRelatedField(source="partnership", slug_field="uuid", read_only=True)

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from meute.core.models import Organization
-from meute.lib.api_errors import workflow_caller
+from meute.lib.api_errors import error_responses, workflow_caller
 from meute.lib.api_serializers import api_errors_from_django
 from meute.lib.api_views import UUID_PATTERN, VisibleModelViewSet, crud_schema
 
@@ -23,6 +23,7 @@ from ..models import MatchProposal, MemberProfile, PillarItem
 from .serializers import (
     GroupingSerializer,
     MatchProposalSerializer,
+    MemberAddSerializer,
     MemberProfileSerializer,
     PackCreateSerializer,
     PillarItemSerializer,
@@ -30,7 +31,16 @@ from .serializers import (
     SuggestionSerializer,
 )
 
-STATUS_ERRORS = {"wrong_status", "already_pending", "reverse_pending", "already_contacts", "top_level"}
+STATUS_ERRORS = {
+    "wrong_status",
+    "already_pending",
+    "reverse_pending",
+    "already_contacts",
+    "top_level",
+    "criteria_missing",
+    "last_coordinator",
+    "too_few_parties",
+}
 
 
 _call = workflow_caller(STATUS_ERRORS)
@@ -238,7 +248,38 @@ class GroupingViewSet(viewsets.GenericViewSet):
             self.get_serializer(self.get_queryset().get(pk=partnership.pk)).data, status.HTTP_201_CREATED
         )
 
-    @extend_schema(summary="Move the grouping up one level (all criteria met)", request=None)
+    @extend_schema(
+        summary="Take a member into the grouping (coordinator or staff)",
+        description="The one way into an existing grouping (the generic /api/partnership-parties/ refuses "
+        "groupings with 409, code `grouping_membership`). A coordinator takes in members who take part in "
+        "matchmaking; staff editors any partner organisation. 400 with the reason otherwise.",
+        request=MemberAddSerializer,
+        responses={201: GroupingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="members")
+    def add_member(self, request, uuid=None):
+        grouping = self.get_object()
+        payload = MemberAddSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        organization = Organization.objects.filter(uuid=payload.validated_data["organization"]).first()
+        if organization is None:
+            raise ValidationError({"organization": [_("No such member.")]})
+        with set_actor(request.user):
+            _call(groupings.add_member, grouping, request.user, organization, payload.validated_data["role"])
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=grouping.pk)).data, status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Move the grouping up one level (all criteria met)",
+        description="Refused with 409: code `top_level` at the highest level, code `criteria_missing` while "
+        "criteria of the next level are unmet; `details.missing` lists them (`key`, `label`, `current`).",
+        request=None,
+        responses={
+            200: GroupingSerializer,
+            **error_responses(r409="Refused: the reason and what is missing."),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="move-up")
     def move_up(self, request, uuid=None):
         grouping = self.get_object()

@@ -345,7 +345,15 @@ def test_api_groupings_read_update_pack_and_outsiders(members, client_for):
     bad = jpatch(client_for(w.partner_a_user), url, {"collaboration_model": "merger"})
     assert bad.status_code == 400
     up = jpost(client_for(w.partner_a_user), url + "move-up/")
-    assert up.status_code == 400 and "Not yet" in up.json()["error"]["fields"]["non_field_errors"][0]
+    assert up.status_code == 409
+    error = up.json()["error"]
+    assert error["code"] == "criteria_missing" and error["message"].startswith("Not yet: ")
+    assert error["fields"] == {}
+    assert error["details"]["level"] == "tribe"
+    missing = error["details"]["missing"]
+    assert missing and {"key", "label", "current"} <= set(missing[0])
+    assert all(item["label"] in error["message"] for item in missing)
+    assert Partnership.objects.get(uuid=data["uuid"]).grouping_level == "pack"
     outsider = client_for(members.partner_c_user)
     assert outsider.get("/api/groupings/").json()["results"] == []
     assert outsider.get(url).status_code == 404

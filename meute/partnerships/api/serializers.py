@@ -4,9 +4,16 @@ from rest_framework import serializers
 
 from meute.core.api.serializers import by_code, by_uuid
 from meute.core.models import Organization, Person, ProductLine, Sector, Territory
+from meute.lib.api_errors import Conflict
 from meute.lib.api_serializers import ModelValidatedSerializer, api_errors_from_django
 from meute.partnerships.models import Partnership, PartnershipParty
-from meute.partnerships.parties import PartySpec, create_partnership, validate_parties
+from meute.partnerships.parties import (
+    GROUPING_DOOR,
+    PartySpec,
+    create_partnership,
+    require_generic_door,
+    validate_parties,
+)
 
 PARTY_FIELDS = ["uuid", "organization", "organization_name", "role", "involvement", "alliance_manager"]
 
@@ -76,6 +83,14 @@ class PartnershipSerializer(ModelValidatedSerializer):
 
     def validate(self, attrs):
         parties = attrs.get("parties")
+        kinds = {attrs.get("kind"), None if self.instance is None else self.instance.kind} - {None}
+        if self.instance is None or len(kinds) > 1:
+            # A grouping is formed, and changes members, through the grouping (POST /api/groupings/).
+            for kind in kinds:
+                try:
+                    require_generic_door(kind)
+                except DjangoValidationError as exc:
+                    raise Conflict(" ".join(exc.messages), code=GROUPING_DOOR) from exc
         if self.instance is not None:
             if parties is not None:
                 raise serializers.ValidationError(

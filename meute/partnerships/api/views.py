@@ -6,12 +6,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters
 
-from meute.lib.api_errors import Conflict
+from meute.lib.api_errors import Conflict, error_responses
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
 from meute.partnerships.choices import InvolvementLevel, PartyRole
 from meute.partnerships.filters import PartnershipFilter
 from meute.partnerships.models import Partnership, PartnershipParty
-from meute.partnerships.parties import remove_party
+from meute.partnerships.parties import GROUPING_DOOR, remove_party, require_generic_door
 
 from . import serializers
 
@@ -46,14 +46,31 @@ class PartnershipPartyFilter(django_filters.FilterSet):
         fields = ["partnership", "organization", "role", "involvement"]
 
 
+_GROUPING_DOOR_TEXT = (
+    "Refused with 409 (code `grouping_membership`) on a grouping: members join a grouping through "
+    "`POST /api/groupings/` (a pack of accepted contacts) and `POST /api/groupings/{uuid}/members/`."
+)
+
+
 @extend_schema_view(
+    create=extend_schema(
+        summary="Add a party",
+        description=_GROUPING_DOOR_TEXT,
+        responses={201: serializers.PartnershipPartySerializer, **error_responses(r409="A grouping.")},
+    ),
+    partial_update=extend_schema(summary="Update a party", description=_GROUPING_DOOR_TEXT),
+    update=extend_schema(summary="Replace a party", description=_GROUPING_DOOR_TEXT),
     destroy=extend_schema(
         summary="Remove a party",
         description="Refused with 409 (code `too_few_parties`) when the partnership would keep fewer "
-        "than two parties.",
+        "than two parties. " + _GROUPING_DOOR_TEXT,
     ),
 )
-@crud_schema("partnership parties", "a partnership party")
+@crud_schema(
+    "partnership parties",
+    "a partnership party",
+    "Channel partnerships' parties. Groupings are not changed here: " + _GROUPING_DOOR_TEXT,
+)
 class PartnershipPartyViewSet(VisibleModelViewSet):
     model = PartnershipParty
     serializer_class = serializers.PartnershipPartySerializer
@@ -62,7 +79,22 @@ class PartnershipPartyViewSet(VisibleModelViewSet):
     ordering_fields = ["role", "involvement", "created_at"]
     select_related = ("partnership", "organization", "alliance_manager")
 
+    def _generic_door(self, partnership):
+        try:
+            require_generic_door(partnership.kind)
+        except DjangoValidationError as exc:
+            raise Conflict(" ".join(exc.messages), code=GROUPING_DOOR) from exc
+
+    def perform_create(self, serializer):
+        self._generic_door(serializer.validated_data["partnership"])
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self._generic_door(serializer.instance.partnership)
+        super().perform_update(serializer)
+
     def perform_destroy(self, instance):
+        self._generic_door(instance.partnership)
         with self._actor():
             try:
                 remove_party(instance)

@@ -14,6 +14,8 @@ from meute.lib.api_serializers import (
 )
 from meute.partnerships.models import Partnership
 from meute.programs import plans, rule_versions
+from meute.programs.choices import FigureStatus
+from meute.programs.evaluation import benefit_warnings
 from meute.programs.models import (
     Ambassador,
     BusinessPlan,
@@ -91,7 +93,20 @@ class TierSerializer(ModelValidatedSerializer):
         help_text=_("Metric code → minimum total over the evaluation period."),
     )
     labels = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    benefit_warnings = serializers.SerializerMethodField(
+        help_text=_(
+            "Benefits this tier grants less of than the tier below it, or the tier above grants less of than "
+            "it (e.g. a Platinum margin under Gold's). Accepted, but rarely meant."
+        )
+    )
     constraint_fields = {"unique_tier_rank_per_program": "rank", "unique_tier_name_per_program": "name"}
+
+    def get_benefit_warnings(self, tier) -> list[str]:
+        # One look at the programme's tiers per programme, however many tiers are listed.
+        cache = self.__dict__.setdefault("_warnings", {})
+        if tier.program_id not in cache:
+            cache[tier.program_id] = benefit_warnings(tier.program)
+        return [w.message for w in cache[tier.program_id] if tier.name in (w.lower, w.higher)]
 
     class Meta:
         model = Tier
@@ -112,6 +127,7 @@ class TierSerializer(ModelValidatedSerializer):
             "lead_weight",
             "locator_listing",
             "labels",
+            "benefit_warnings",
             *TIMESTAMPS,
         ]
         read_only_fields = ["uuid", *TIMESTAMPS]
@@ -194,12 +210,22 @@ class AnnouncementSerializer(serializers.Serializer):
     )
 
 
+class WaitingSerializer(serializers.Serializer):
+    records = serializers.IntegerField()
+    totals = serializers.DictField(
+        child=serializers.CharField(), help_text=_("Declared amount per currency.")
+    )
+
+
 class StandingSerializer(serializers.Serializer):
     tier = serializers.CharField(allow_null=True, help_text=_("The tier held."))
     eligible_tier = serializers.CharField(
         allow_null=True, help_text=_("The tier the current figures earn under the rules in force.")
     )
     next_tier = serializers.CharField(allow_null=True)
+    waiting_for_verification = WaitingSerializer(
+        help_text=_("Declared revenue of the evaluation period that counts only once staff verify it.")
+    )
     next_tier_requirements = RequirementResultSerializer(many=True)
     announcement = AnnouncementSerializer(
         allow_null=True, help_text=_("The programme's next scheduled change of its tier rules, if any.")
@@ -343,7 +369,25 @@ class EvaluationResultSerializer(serializers.Serializer):
 class RevenueRecordSerializer(ModelValidatedSerializer):
     partnership = by_uuid(Partnership)
     product_line = by_code(ProductLine, required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=FigureStatus.choices,
+        required=False,
+        help_text=_(
+            "declared (a partner's report, not counted yet), verified (counts toward tiers, labels and "
+            "plans) or rejected. Partner users cannot set it; staff change it with the verify and reject "
+            "actions."
+        ),
+    )
+    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     constraint_fields = {"revenue_sign_matches_credit_note": "amount"}
+
+    def validate_status(self, value):
+        if self.instance is not None and value != self.instance.status:
+            raise serializers.ValidationError(
+                _("Use the verify or reject action to decide a declared figure.")
+            )
+        return value
 
     class Meta:
         model = RevenueRecord
@@ -358,10 +402,33 @@ class RevenueRecordSerializer(ModelValidatedSerializer):
             "is_credit_note",
             "source",
             "reference",
+            "status",
+            "declared_by",
+            "declared_at",
+            "verified_by",
+            "verified_at",
+            "verification_note",
             *TIMESTAMPS,
         ]
-        read_only_fields = ["uuid", *TIMESTAMPS]
+        read_only_fields = ["uuid", "declared_at", "verified_at", "verification_note", *TIMESTAMPS]
         validators = []
+
+
+class FigureDecisionSerializer(serializers.Serializer):
+    records = serializers.ListField(
+        child=serializers.UUIDField(),
+        min_length=1,
+        max_length=1000,
+        help_text=_("The declared records (uuid) decided together: all or none."),
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text=_("Required to reject.")
+    )
+
+
+class FigureDecisionResultSerializer(serializers.Serializer):
+    decided = serializers.IntegerField()
+    status = serializers.CharField()
 
 
 class PartnerMetricSerializer(ModelValidatedSerializer):

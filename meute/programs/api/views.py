@@ -8,10 +8,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from meute.lib import access
-from meute.lib.api_errors import Conflict
+from meute.lib.api_errors import Conflict, error_responses, workflow_caller
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
-from meute.programs import plans, rule_versions
-from meute.programs.choices import RevenueSource
+from meute.programs import figures, plans, rule_versions
+from meute.programs.choices import FigureStatus, RevenueSource
 from meute.programs.evaluation import (
     approve_change,
     program_tier_rules,
@@ -252,10 +252,67 @@ class RevenueRecordViewSet(VisibleModelViewSet):
     filterset_class = RevenueFilter
 
     def perform_create(self, serializer):
-        source = RevenueSource.API if self.request.user.is_staff_member else RevenueSource.PARTNER_REPORT
-        if self.request.user.is_partner_user or "source" not in serializer.validated_data:
+        user = self.request.user
+        source = RevenueSource.API if user.is_staff_member else RevenueSource.PARTNER_REPORT
+        if user.is_partner_user or "source" not in serializer.validated_data:
             serializer.validated_data["source"] = source
+        chosen = serializer.validated_data.pop("status", None)
+        record = figures.stamp_declaration(RevenueRecord(**serializer.validated_data), user)
+        if chosen is not None:  # staff only: the rights table refuses it to partner users
+            record.status = chosen
+        serializer.validated_data.update(
+            {
+                name: getattr(record, name)
+                for name in ("status", "declared_by", "declared_at", "verified_by", "verified_at")
+            },
+            verification_note=record.verification_note,
+        )
         super().perform_create(serializer)
+
+    def _decide(self, request, decide):
+        if not figures.can_verify(request.user):
+            raise PermissionDenied
+        payload = serializers.FigureDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        wanted = set(payload.validated_data["records"])
+        found = list(self.get_queryset().filter(uuid__in=wanted))
+        if len(found) != len(wanted):
+            raise ValidationError({"records": [_("Unknown revenue record.")]})
+        call = workflow_caller(conflict_codes={"already_decided"})
+        if decide is figures.reject:
+            count = call(decide, found, request.user, payload.validated_data.get("reason", ""))
+        else:
+            count = call(decide, found, request.user)
+        status = FigureStatus.REJECTED if decide is figures.reject else FigureStatus.VERIFIED
+        return Response({"decided": count, "status": status})
+
+    @extend_schema(
+        summary="Verify declared revenue records",
+        description="Declared → verified, all or none: from now on they count toward tiers, labels and "
+        "plans. Staff editors only (403). 409 (code `already_decided`) when one of them is not declared.",
+        request=serializers.FigureDecisionSerializer,
+        responses={
+            200: serializers.FigureDecisionResultSerializer,
+            **error_responses(r403="Not a staff editor.", r409="A record is not declared (already decided)."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def verify(self, request):
+        return self._decide(request, figures.verify)
+
+    @extend_schema(
+        summary="Reject declared revenue records",
+        description="Declared → rejected with a reason the partner reads; they never count. Staff editors "
+        "only (403). 409 (code `already_decided`) when one of them is not declared.",
+        request=serializers.FigureDecisionSerializer,
+        responses={
+            200: serializers.FigureDecisionResultSerializer,
+            **error_responses(r403="Not a staff editor.", r409="A record is not declared (already decided)."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def reject(self, request):
+        return self._decide(request, figures.reject)
 
 
 @crud_schema("partner metrics", "a partner metric", "Won deals, satisfaction scores and custom metrics.")

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,8 +14,18 @@ from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 from meute.programs.choices import (
     SATISFACTION,
     WON_DEALS,
+    FigureStatus,
     RevenueSource,
 )
+
+
+class RevenueQuerySet(PartnershipScopedQuerySet):
+    def counted(self):
+        """What counts toward tiers, labels and plans: verified records only (declared ones wait)."""
+        return self.filter(status=FigureStatus.VERIFIED)
+
+    def waiting(self):
+        return self.filter(status=FigureStatus.DECLARED)
 
 
 class RevenueRecord(BusinessModel):
@@ -40,8 +51,33 @@ class RevenueRecord(BusinessModel):
         _("source"), max_length=20, choices=RevenueSource.choices, default=RevenueSource.MANUAL
     )
     reference = models.CharField(_("reference"), max_length=100, blank=True)
+    # A partner's report is declared; it counts once staff (or the operator's automatic rule) verify it.
+    status = models.CharField(
+        _("verification"), max_length=10, choices=FigureStatus.choices, default=FigureStatus.VERIFIED
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    declared_at = models.DateTimeField(_("declared"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
+    verification_note = models.TextField(_("verification note"), blank=True, editable=False)
 
-    objects = PartnershipScopedQuerySet.as_manager()
+    objects = RevenueQuerySet.as_manager()
 
     partner_can_create = True
 
@@ -63,6 +99,8 @@ class RevenueRecord(BusinessModel):
             # Tier evaluation: revenue of every partnership over a period, in one GROUP BY.
             models.Index(fields=["period", "partnership", "currency"], name="revenue_period_partner_idx"),
             models.Index(fields=["partnership", "period"], name="revenue_partner_period_idx"),
+            # The verification queue: declared records, oldest first.
+            models.Index(fields=["status", "created_at"], name="revenue_status_idx"),
         ]
 
     def __str__(self):

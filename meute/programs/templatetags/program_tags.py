@@ -49,6 +49,7 @@ def partner_tiers(context, organization):
                 "metrics": _recent_metrics(user, member),
                 "announcement": standing.announcement,
                 "outlook": standing.outlook,
+                "waiting": standing.waiting,
             }
         )
     plans = []

@@ -132,6 +132,7 @@ def test_standing_in_a_programme_without_tiers(api, world):
         "tier": None,
         "eligible_tier": None,
         "next_tier": None,
+        "waiting_for_verification": {"records": 0, "totals": {}},
         "next_tier_requirements": [],
         "announcement": None,
     }

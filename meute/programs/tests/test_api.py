@@ -102,8 +102,13 @@ def test_revenue_records_rules_and_partner_reports(api, world):
     credit = staff.post("/api/revenue-records/", {**base, "amount": "-5", "is_credit_note": True})
     assert credit.status_code == 201 and credit.json()["source"] == "api"
     partner = api(world.partner_a_user)
-    reported = partner.post("/api/revenue-records/", {**base, "amount": "100", "source": "import"})
+    # The source is the channel's to set: a partner naming one is refused, and nothing is written.
+    named = partner.post("/api/revenue-records/", {**base, "amount": "100", "source": "import"})
+    assert named.status_code == 403 and named.json()["error"]["code"] == "field_not_writable"
+    assert not RevenueRecord.objects.filter(amount=100).exists()
+    reported = partner.post("/api/revenue-records/", {**base, "amount": "100"})
     assert reported.status_code == 201 and reported.json()["source"] == "partner_report"
+    assert reported.json()["status"] == "declared"
     other = partner.post(
         "/api/revenue-records/", {**base, "partnership": str(world.partnership_b.uuid), "amount": "100"}
     )

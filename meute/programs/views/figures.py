@@ -2,16 +2,19 @@
 of a file (all rows or nothing). Partner users see their own metrics on their organisation's page only."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from meute.core.views import FileImportView, StaffEditorMixin
 from meute.lib import access
 from meute.lib.views import FilteredListMixin, request_actor
+from meute.programs import figures
 from meute.programs.filters import PartnerMetricFilter, RevenueFilter
 from meute.programs.forms import (
     MetricImportForm,
@@ -121,8 +124,38 @@ class RevenueListView(FilteredListMixin, TemplateView):
             totals=list(totals.order_by("currency")),
             can_import=access.can_create(self.request.user, RevenueRecord) and self.request.user.can_edit_all,
             import_form=RevenueImportForm(),
+            can_verify=figures.can_verify(self.request.user),
         )
         return context
+
+
+class RevenueDecisionView(StaffEditorMixin, View):
+    """Verify (or reject, with a reason) the declared records ticked on the list: all or none."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        wanted = request.POST.getlist("records")
+        try:
+            records = list(RevenueRecord.objects.visible_to(request.user).filter(uuid__in=wanted))
+        except ValidationError:
+            records = []
+        if not wanted or len(records) != len(set(wanted)):
+            messages.error(request, _("Tick the declared records to decide."))
+            return redirect("revenue-list")
+        try:
+            with request_actor(request):
+                if request.POST.get("decision") == "reject":
+                    count = figures.reject(records, request.user, request.POST.get("reason", ""))
+                    message = _("%(count)s records rejected.")
+                else:
+                    count = figures.verify(records, request.user)
+                    message = _("%(count)s records verified: they count from now on.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, message % {"count": count})
+        return redirect(reverse("revenue-list") + "?status=declared")
 
 
 class RevenueImportView(FileImportView):

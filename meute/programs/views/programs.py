@@ -26,6 +26,7 @@ from meute.programs import rule_versions
 from meute.programs.choices import ChangeStatus
 from meute.programs.evaluation import (
     approve_change,
+    benefit_warnings,
     explain_evidence,
     program_tier_rules,
     reject_change,
@@ -87,6 +88,7 @@ class ProgramDetailView(GatedMixin, VisibleObjectMixin, TemplateView):
         can_change = access.can_change(user, program)
         kwargs.update(
             tiers=tiers,
+            benefit_warnings=[w.message for w in benefit_warnings(program, tiers=tiers)],
             partner_types=list(program.partner_types.all()),
             cost_years=sorted(cost_years.items()),
             members=list(members[:200]),
@@ -180,6 +182,8 @@ class TierFormView(LoginRequiredMixin, TemplateView):
             with request_actor(request), transaction.atomic():
                 tier = form.save()
             messages.success(request, _("Tier “%(name)s” saved.") % {"name": tier})
+            for warning in benefit_warnings(program, tier):
+                messages.warning(request, warning)
             return redirect(program)
         return self.render_to_response(
             self.get_context_data(program=program, tier=tier, form=form), status=422
