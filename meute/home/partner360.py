@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from meute.agreements import signing
@@ -80,8 +81,9 @@ def revenue_by_quarter(user, organization, currency: str) -> charts.Chart:
     )
 
 
-def tier_history(user, organization):
-    """The tier changes that took effect (approved or applied), oldest first, and a chart of the rank held."""
+def tier_history(user, organization, tiers=()):
+    """The tier changes that took effect (approved or applied), oldest first, and a chart of the rank held
+    at each change, up to today's tier (``tiers``: the organisation's current ``PartnerTier`` rows)."""
     changes = list(
         TierChange.objects.visible_to(user)
         .for_organization(organization.pk)
@@ -90,13 +92,17 @@ def tier_history(user, organization):
         .order_by("-as_of", "-pk")[:TIER_HISTORY_SIZE]
     )
     changes.reverse()
-    dates = sorted({change.as_of for change in changes})
+    today = timezone.localdate()
+    dates = sorted({change.as_of for change in changes} | ({today} if changes else set()))
     programmes = {}
     for change in changes:
         ranks = programmes.setdefault(change.program.name, dict.fromkeys(dates))
         ranks[change.as_of] = change.to_tier.rank if change.to_tier else 0
+    for member in tiers:
+        if member.program.name in programmes:
+            programmes[member.program.name][today] = member.tier.rank if member.tier else 0
     chart = charts.line_chart(
-        [date.isoformat() for date in dates],
+        [date_format(date, "SHORT_DATE_FORMAT") for date in dates],
         {name: [ranks[date] for date in dates] for name, ranks in programmes.items()},
         title=_("Tier rank held over time"),
         value_label=_("Date"),
@@ -119,7 +125,7 @@ def partner_story(user, organization) -> dict:
         .order_by("program__name", "partnership__name")[:LIST_SIZE]
     )
     currency = tiers[0].program.currency if tiers else "EUR"
-    changes, tier_chart = tier_history(user, organization)
+    changes, tier_chart = tier_history(user, organization, tiers)
 
     deal_counts = dict(
         DealRegistration.objects.visible_to(user)
@@ -136,8 +142,9 @@ def partner_story(user, organization) -> dict:
         horizontal=True,
     )
     stage_links = [
-        (label, deal_counts.get(value, 0), _list_url("deal-list", partnerships, stage=value))
+        (label, deal_counts[value], _list_url("deal-list", partnerships, stage=value))
         for value, label in DealStage.choices
+        if deal_counts.get(value)
     ]
     lead_counts = dict(
         Lead.objects.visible_to(user)
