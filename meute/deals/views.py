@@ -55,7 +55,14 @@ class DealCreateView(GatedMixin, CreatePermissionMixin, TemplateView):
     template_name = "deals/deal_form.html"
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=RegistrationForm(user=request.user)))
+        # Choosing the partnership reloads the form (htmx) with what was typed, offering only what that
+        # partnership allows; ``?partnership=`` alone does the same without JavaScript.
+        initial = {}
+        if request.GET.get("partnership"):
+            initial = {name: request.GET.get(name) for name in request.GET if name != "product_lines"}
+            initial["product_lines"] = request.GET.getlist("product_lines")
+        form = RegistrationForm(user=request.user, initial=initial)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
         form = RegistrationForm(request.POST, user=request.user)
