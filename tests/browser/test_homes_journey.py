@@ -116,7 +116,7 @@ def test_homes_and_partner_page_on_a_laptop_and_a_phone(live_server, world, prog
     page.get_by_role("button", name="Menu").click()
     expect(nav).to_be_visible()
     nav.locator("summary", has_text="Ventes").click()
-    nav.get_by_role("link", name="Affaires").click()
+    nav.get_by_role("link", name="Affaires", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/deals/")
     _fits(page, PHONE)
     page.goto(partner_page)
