@@ -8,6 +8,7 @@ from meute.partnerships.models import Partnership
 
 from .choices import DealStage, MatchLevel
 from .models import DealRegistration
+from .records import name_tokens
 
 
 def _visible_partnerships(request):
@@ -81,9 +82,24 @@ class DealFilter(django_filters.FilterSet):
         ]
 
     def filter_search(self, queryset, name, value):
+        """Every word in the customer's name, the opportunity or the city, accent- and case-insensitive.
+
+        The name is compared as the conflict check normalises it (``name_key``): a full name such as
+        “Brasserie du Port” or “Perrin & Fils” finds its customer, the words the normalised name leaves out
+        (“du”, “&”, “SARL”) constraining nothing.
+        """
+        kept = set(name_tokens(value))
         for word in value.split():
+            tokens = [token for token in name_tokens(word) if token in kept]
+            if not tokens and not fold(word).isalnum():
+                continue  # punctuation such as "&": nothing to look for
+            if not tokens and fold(word) not in kept:
+                continue  # a word the normalised name leaves out in this phrase ("du", "SARL")
+            in_name = Q()
+            for token in tokens:
+                in_name &= Q(customer__name_key__contains=token)
             queryset = queryset.filter(
-                Q(customer__name_key__contains=fold(word))
+                (in_name if tokens else Q(pk__in=[]))
                 | Q(title__icontains=word)
                 | Q(customer__city__icontains=word)
             )

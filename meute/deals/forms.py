@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -65,6 +66,10 @@ class RegistrationForm(StyledFormMixin, forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
+    # The registration offers only what the chosen partnership allows; the live check (``CheckForm``)
+    # accepts anything so that it can say what registration would refuse.
+    scoped = True
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         partnerships = Partnership.objects.visible_to(user).order_by("name")
@@ -73,6 +78,49 @@ class RegistrationForm(StyledFormMixin, forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
             if user is not None and user.is_partner_user and partnerships.count() == 1:
                 self.initial.setdefault("partnership", partnerships.first().uuid)
+        self.chosen_partnership = self._chosen(partnerships)
+        if (
+            self.chosen_partnership is None
+            and not self.is_bound
+            and user is not None
+            and user.is_partner_user
+        ):
+            # An address naming a partnership the partner cannot see falls back to its own (if only one).
+            only = list(partnerships[:2])
+            if len(only) == 1:
+                self.chosen_partnership = only[0]
+                self.initial["partnership"] = only[0].uuid
+        if self.scoped and self.chosen_partnership is not None:
+            self._scope_to(self.chosen_partnership)
+
+    def _chosen(self, partnerships):
+        value = (
+            self.data.get(self.add_prefix("partnership"))
+            if self.is_bound
+            else self.initial.get("partnership")
+        )
+        if not value:
+            return None
+        try:
+            return partnerships.filter(uuid=value).first()
+        except (ValueError, ValidationError):
+            return None
+
+    def _scope_to(self, partnership) -> None:
+        """Offer only the product lines, sectors and territories' countries ``partnership`` allows (all of
+        them when the partnership names none)."""
+        lines = partnership.product_lines.filter(is_active=True).order_by("name")
+        if lines.exists():
+            self.fields["product_lines"].queryset = lines
+        sectors = partnership.sectors.order_by("name")
+        if sectors.exists():
+            self.fields["sector"].queryset = sectors
+        allowed = {str(t.country) for t in partnership.territories.all() if t.country}
+        if allowed:
+            field = self.fields["country"]
+            field.choices = [(code, name) for code, name in field.choices if code in allowed]
+            if not self.is_bound and str(self.initial.get("country", field.initial)) not in allowed:
+                self.initial["country"] = sorted(allowed)[0]
 
     def to_data(self) -> RegistrationData:
         values = {
@@ -87,6 +135,8 @@ class RegistrationForm(StyledFormMixin, forms.Form):
 
 class CheckForm(RegistrationForm):
     """The same fields, all optional but the partnership and the name: what the live hint needs."""
+
+    scoped = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

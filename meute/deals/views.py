@@ -17,8 +17,8 @@ from meute.lib.gates import GatedMixin
 from meute.lib.throttling import ConflictCheckThrottle
 from meute.lib.views import CreatePermissionMixin, FilteredListMixin, VisibleObjectMixin
 
-from . import conflicts, evidence, training, workflow
-from .choices import DealStage
+from . import conflicts, evidence, review, training, workflow
+from .choices import DealStage, MatchLevel
 from .filters import DealFilter
 from .forms import CheckForm, ExtendForm, ReasonForm, RegistrationForm
 from .models import DealParty, DealRegistration, MatcherWeights
@@ -55,7 +55,14 @@ class DealCreateView(GatedMixin, CreatePermissionMixin, TemplateView):
     template_name = "deals/deal_form.html"
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=RegistrationForm(user=request.user)))
+        # Choosing the partnership reloads the form (htmx) with what was typed, offering only what that
+        # partnership allows; ``?partnership=`` alone does the same without JavaScript.
+        initial = {}
+        if request.GET.get("partnership"):
+            initial = {name: request.GET.get(name) for name in request.GET if name != "product_lines"}
+            initial["product_lines"] = request.GET.getlist("product_lines")
+        form = RegistrationForm(user=request.user, initial=initial)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
         form = RegistrationForm(request.POST, user=request.user)
@@ -118,16 +125,29 @@ class DealCheckView(LoginRequiredMixin, TemplateView):
 
 
 def _readable(stored: dict) -> dict:
-    """The stored evidence with each field's outcome in words, in the reader's language."""
+    """The stored evidence with each field's outcome, the match level and the claims' stages in words, in
+    the reader's language."""
     if not stored:
         return stored
+    levels, stages = dict(MatchLevel.choices), dict(DealStage.choices)
     candidates = []
     for candidate in stored.get("candidates", []):
         items = [
             {**item, "words": evidence.describe(item), "bits": item.get("weight")}
             for item in candidate.get("evidence", [])
         ]
-        candidates.append({**candidate, "evidence": items})
+        claims = [
+            {**claim, "stage_label": stages.get(claim.get("stage"), "")}
+            for claim in candidate.get("claims", [])
+        ]
+        candidates.append(
+            {
+                **candidate,
+                "evidence": items,
+                "claims": claims,
+                "level_label": levels.get(candidate.get("level"), candidate.get("level")),
+            }
+        )
     issues = [
         issue.get("message", "") if isinstance(issue, dict) else issue
         for issue in stored.get("boundary_issues", [])
@@ -172,6 +192,7 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             can_submit=changeable and deal.stage == DealStage.DRAFT,
             can_verify_margin=reviewer and deal.margin_declared,
             evidence=_readable(deal.conflict_evidence) if user.is_staff_member else None,
+            claims=review.claims_on_customer(deal, user) if user.is_staff_member else [],
             hint_withheld=deal.conflict_hint_withheld and not user.is_staff_member,
             reason_form=kwargs.get("reason_form") or ReasonForm(),
             extend_form=ExtendForm(),

@@ -504,6 +504,14 @@ def _approve(deal, user, reason: str) -> DealRegistration:
         raise ValidationError(
             _("This customer is already protected by another registration."), code="already_protected"
         ) from exc
+    # The other claims on the company waiting for review now conflict with a protection: say so in the
+    # queue (their evidence stays as found at submission).
+    for waiting in DealRegistration.objects.filter(
+        customer_id__in=company, stage=DealStage.SUBMITTED
+    ).exclude(pk=deal.pk):
+        if waiting.conflict_level != MatchLevel.SAME:
+            waiting.conflict_level = MatchLevel.SAME
+            waiting.save(update_fields=["conflict_level", "updated_at"])
     return deal
 
 

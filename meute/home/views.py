@@ -1,16 +1,28 @@
-"""The home page: counters, charts and the latest changes, for whoever signs in."""
+"""The home page of whoever signs in, answering "what needs me now".
+
+A partner sees its deals and their protections, the leads waiting for its answer, its tier progress, the
+agreements it has to sign and its portal cards; a member of a grouping also sees the proposals to answer,
+the grouping's open checklist items, the playbook items it owns and its payouts. A channel manager sees the
+review queue, the tier changes to approve, the leads back in the queue and the protections ending soon. An
+administrator (and read-only staff) sees the network overview.
+"""
 
 from auditlog.models import LogEntry
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from meute.core.choices import UserRole
 from meute.core.models import Organization, Person
+from meute.deals.models import DealRegistration
 from meute.lib import access
 from meute.partnerships.choices import LifecycleStage, PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
+
+from . import needs, partner360
 
 
 def partnerships_with_parties(queryset):
@@ -57,25 +69,71 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             entry.url = urls.get((entry.content_type_id, entry.object_pk))
         return entries
 
+    def get_template_names(self):
+        user = self.request.user
+        if user.is_partner_user:
+            return ["home/partner.html"]
+        if user.role == UserRole.CHANNEL_MANAGER and not user.is_superuser:
+            return ["home/manager.html"]
+        return ["home/dashboard.html"]
+
     def get_context_data(self, **kwargs):
         user = self.request.user
+        if user.is_partner_user:
+            kwargs.update(self._partner_context(user))
+        elif user.role == UserRole.CHANNEL_MANAGER and not user.is_superuser:
+            kwargs.update(
+                queue=needs.review_queue(user),
+                follow_ups=needs.manager_follow_ups(user),
+                recent_changes=self._recent_changes(),
+            )
+        else:
+            kwargs.update(self._overview_context(user))
+        return super().get_context_data(**kwargs)
+
+    def _partner_context(self, user):
+        context = {
+            "deals": needs.partner_deals(user),
+            "offers": needs.partner_offers(user),
+            "agreements": needs.agreements_to_sign(user),
+            "my_partnerships": list(
+                partnerships_with_parties(Partnership.objects.visible_to(user).order_by("name"))[:8]
+            ),
+            "can_create_deal": access.can_create(user, DealRegistration),
+        }
+        if needs.is_member(user):
+            context["member"] = needs.member_needs(user)
+        return context
+
+    def _overview_context(self, user):
         partnerships = Partnership.objects.visible_to(user)
         by_status = self._counts(partnerships, "status", PartnershipStatus.choices)
-        kwargs.update(
+        context = dict(
             organization_count=Organization.objects.visible_to(user).count(),
             person_count=Person.objects.visible_to(user).count(),
             partnership_count=sum(row["count"] for row in by_status),
             by_status=by_status,
             by_stage=self._counts(partnerships, "stage", LifecycleStage.choices),
-            recent_changes=self._recent_changes() if user.is_staff_member else [],
-            my_partnerships=list(
-                partnerships_with_parties(
-                    partnerships.order_by("name")
-                    if user.is_partner_user
-                    else partnerships.order_by("-updated_at")
-                )[:8]
-            ),
+            recent_changes=self._recent_changes(),
+            my_partnerships=list(partnerships_with_parties(partnerships.order_by("-updated_at"))[:8]),
             can_create_organization=access.can_create(user, Organization),
             can_create_partnership=access.can_create(user, Partnership),
         )
+        if user.can_edit_all:
+            context["queue"] = needs.review_queue(user)
+            context["follow_ups"] = needs.manager_follow_ups(user)
+        return context
+
+
+class Partner360View(LoginRequiredMixin, TemplateView):
+    """One partner organisation's whole story (``partner360.partner_story``). Staff open any partner; a
+    partner user only its own organisation (any other answers 404, as if it did not exist)."""
+
+    template_name = "home/partner360.html"
+
+    def get_context_data(self, **kwargs):
+        organization = get_object_or_404(
+            Organization.objects.visible_to(self.request.user).filter(is_operator=False), uuid=kwargs["uuid"]
+        )
+        kwargs.update(organization=organization, **partner360.partner_story(self.request.user, organization))
         return super().get_context_data(**kwargs)

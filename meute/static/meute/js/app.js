@@ -23,16 +23,37 @@
     if (first) first.focus();
   });
 
-  // User menu: close it with Escape and when clicking elsewhere.
+  // Menu button (narrow screens): without JavaScript the menu simply stays unfolded under the bar.
+  var toggle = document.querySelector(".nav-toggle");
+  var mainNav = document.getElementById("main-nav");
+  if (toggle && mainNav) {
+    toggle.hidden = false;
+    toggle.closest(".topbar").classList.add("topbar--collapsible");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      mainNav.classList.toggle("is-open", open);
+    });
+  }
+  // One menu group open at a time.
+  document.addEventListener("toggle", function (event) {
+    var group = event.target;
+    if (!group.matches || !group.matches("details.navgroup") || !group.open) return;
+    document.querySelectorAll("details.navgroup[open]").forEach(function (other) {
+      if (other !== group) other.removeAttribute("open");
+    });
+  }, true);
+
+  // User menu and menu groups: close them with Escape and when clicking elsewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.menu[open], details.navgroup[open]").forEach(function (menu) {
       menu.removeAttribute("open");
       menu.querySelector("summary").focus();
     });
   });
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.menu[open], details.navgroup[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
