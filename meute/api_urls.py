@@ -7,12 +7,12 @@ from rest_framework.routers import DefaultRouter
 from meute.agreements.api import urls as agreements_api
 from meute.collaboration.api import urls as collaboration_api
 from meute.core.api import urls as core_api
-from meute.core.api.views import MeView
+from meute.core.api.views import MeView, ObtainTokenView
 from meute.deals.api import urls as deals_api
 from meute.enablement.api import urls as enablement_api
 from meute.groupings.api import urls as groupings_api
 from meute.leads.api import urls as leads_api
-from meute.lib.api_views import NotFoundView, ObtainTokenView
+from meute.lib.api_views import NotFoundView
 from meute.locator.api import urls as locator_api
 from meute.money.api import urls as money_api
 from meute.notifications.api import urls as notifications_api

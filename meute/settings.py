@@ -3,6 +3,7 @@
 See README.md ("Configuration") for the list of variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "auditlog",
+    "axes",
     "meute.core",
     "meute.partnerships",
     "meute.money",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last: turns a login refused by the lock-out (pages, admin) into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "meute.urls"
@@ -142,6 +146,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lock-out backend comes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login protection on every way in (login page, admin, API token): after MEUTE_LOGIN_FAILURE_LIMIT failures
+# for one account or from one address, further attempts are refused for MEUTE_LOGIN_LOCKOUT_MINUTES.
+AXES_ENABLED = env_bool("MEUTE_LOGIN_PROTECTION", True)
+AXES_FAILURE_LIMIT = env_int("MEUTE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEUTE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = env_list("MEUTE_LOGIN_LOCKOUT_BY", ["username", "ip_address"])
+AXES_RESET_ON_SUCCESS = True
+# A lock-out lasts its cool-off time from the last counted failure; attempts during it do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "meute.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "meute.core.lockout.client_ip"
+AXES_VERBOSE = False
+# Password-reset e-mails one address may ask for (e.g. "3/hour"; empty: no limit).
+MEUTE_PASSWORD_RESET_RATE = env_str("MEUTE_PASSWORD_RESET_RATE", "3/hour")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -184,7 +207,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind a reverse proxy, the scheme and the client's address come from the proxy's X-Forwarded-* headers.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,9 +1,11 @@
 """Pages of the partner directory: organisations and people. Thin: rules live in the models,
 ``meute.core.organizations``, ``meute.lib.access`` and ``visible_to``."""
 
+import math
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -17,6 +19,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from meute.core.importing import ImportFileError, ImportValidationError
 from meute.lib import access
 from meute.lib.deletion import ReferencedRecordError, delete_record
+from meute.lib.throttling import PasswordResetThrottle
 from meute.lib.views import (
     ChangePermissionMixin,
     CreatePermissionMixin,
@@ -329,3 +332,19 @@ class FileImportView(StaffEditorMixin, TemplateView):
                 messages.success(request, message % {"count": result.created})
                 return redirect(self.success_url_name)
         return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a budget of e-mails per address (``MEUTE_PASSWORD_RESET_RATE``)."""
+
+    def form_valid(self, form):
+        throttle = PasswordResetThrottle(form.cleaned_data["email"])
+        if not throttle.allow_request(self.request, self):
+            minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+            form.add_error(
+                "email",
+                _("Too many reset requests for this address: try again in %(minutes)d minutes.")
+                % {"minutes": minutes},
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)

@@ -1,10 +1,13 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import filters
+from rest_framework import exceptions, filters
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meute.core.filters import OrganizationFilter, PersonFilter
+from meute.core.lockout import lockout_body
 from meute.core.models import Organization, Person, ProductLine, Sector, Tag, Territory
 from meute.lib.api import SmallListPagination
 from meute.lib.api_views import SearchFilter, VisibleModelViewSet, crud_schema
@@ -80,3 +83,25 @@ class MeView(APIView):
     def get(self, request):
         user = type(request.user).objects.select_related("organization").get(pk=request.user.pk)
         return Response(serializers.MeSerializer(user, context={"request": request}).data)
+
+
+@extend_schema(
+    summary="Obtain an API token",
+    description=(
+        "Exchange a username and password for the user's API token (created on first use). "
+        "Send it on every request as the header `Authorization: Token <key>`. "
+        "The token acts with the rights of its user: a partner user's token only reaches its organisation. "
+        "After repeated failures for one account or from one address, attempts are refused with 429 "
+        "(code `locked_out`) for a while."
+    ),
+)
+class ObtainTokenView(ObtainAuthToken):
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes flags the request it refused (or the failure that reached the limit).
+            if getattr(request, "axes_locked_out", False):
+                return Response(lockout_body(request), status=429)
+            raise exceptions.ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
