@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from meute.agreements.api import urls as agreements_api
 from meute.collaboration.api import urls as collaboration_api
 from meute.core.api import urls as core_api
-from meute.core.api.views import MeView, ObtainTokenView
+from meute.core.api.views import ApiTokenViewSet, LogoutAllView, LogoutView, MeView, ObtainTokenView
 from meute.deals.api import urls as deals_api
 from meute.enablement.api import urls as enablement_api
 from meute.groupings.api import urls as groupings_api
@@ -23,6 +23,7 @@ from meute.remuneration.api import urls as remuneration_api
 app_name = "api"
 
 router = DefaultRouter()
+router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")
 for app_router in (
     core_api.router,
     partnerships_api.router,
@@ -42,6 +43,8 @@ for app_router in (
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="logout-all"),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -163,6 +162,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "meute.core.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "meute.core.lockout.client_ip"
 AXES_VERBOSE = False
+# Days an API token lives (a user may ask for fewer, or up to 365, on their tokens page).
+MEUTE_API_TOKEN_DAYS = env_int("MEUTE_API_TOKEN_DAYS", 90)
 # Password-reset e-mails one address may ask for (e.g. "3/hour"; empty: no limit).
 MEUTE_PASSWORD_RESET_RATE = env_str("MEUTE_PASSWORD_RESET_RATE", "3/hour")
 LOGIN_URL = "login"
@@ -213,7 +214,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "meute.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["meute.lib.api.RolePermission"],

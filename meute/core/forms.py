@@ -229,3 +229,12 @@ class FileImportForm(StyledFormMixin, forms.Form):
 
     file = forms.FileField(label=_("File"))
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “accounting export”.")
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=365, help_text=_("Between 1 and 365 days.")
+    )

@@ -85,6 +85,42 @@ class User(AbstractUser):
         return self.is_superuser or self.role == UserRole.ADMIN
 
 
+class ApiTokenQuerySet(VisibleQuerySet):
+    def visible_to(self, user):
+        """A token is its owner's alone: nobody else, staff included, lists or revokes it."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def for_organization(self, organization_id):
+        return self.none()
+
+
+class ApiToken(BusinessModel):
+    """A named API token of one user. Only a digest of the key is kept: the key is shown once, on creation."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        # The token page and the revocations list one user's tokens.
+        indexes = [models.Index(fields=["user", "expires_at"], name="core_apitoken_user_expires")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+
 class ReferenceQuerySet(VisibleQuerySet):
     def for_organization(self, organization_id):
         # Reference data (territories, product lines, sectors, tags) is shared by everyone.

@@ -29,6 +29,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/tokens/", views.ApiTokenListView.as_view(), name="token-list"),
+    path("accounts/tokens/<uuid:uuid>/revoke/", views.ApiTokenRevokeView.as_view(), name="token-revoke"),
+    path("accounts/logout/everywhere/", views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
     # Organisations.
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),

@@ -4,14 +4,17 @@
 import math
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
@@ -30,10 +33,11 @@ from meute.lib.views import (
     wants_partial,
 )
 
+from . import tokens
 from .audit import history_for
 from .filters import OrganizationFilter, PersonFilter
-from .forms import OrganizationClassificationForm, OrganizationForm, PersonForm
-from .models import Organization, OrganizationPartnerType, Person
+from .forms import ApiTokenForm, OrganizationClassificationForm, OrganizationForm, PersonForm
+from .models import ApiToken, Organization, OrganizationPartnerType, Person
 
 HISTORY_LIMIT = 50
 OPTIONS_LIMIT = 30
@@ -348,3 +352,46 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.form_invalid(form)
         return super().form_valid(form)
+
+
+class ApiTokenListView(LoginRequiredMixin, View):
+    """My API tokens: list them (never a key), create a named one (its key shown once), revoke them."""
+
+    template_name = "core/token_list.html"
+
+    def context(self, form, new_key=None):
+        return {
+            "tokens": ApiToken.objects.visible_to(self.request.user),
+            "form": form,
+            "new_key": new_key,
+            "now": timezone.now(),
+        }
+
+    def get(self, request):
+        form = ApiTokenForm(initial={"days": settings.MEUTE_API_TOKEN_DAYS})
+        return render(request, self.template_name, self.context(form))
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form), status=400)
+        _token, key = tokens.issue(request.user, form.cleaned_data["name"], form.cleaned_data["days"])
+        form = ApiTokenForm(initial={"days": settings.MEUTE_API_TOKEN_DAYS})
+        return render(request, self.template_name, self.context(form, new_key=key))
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, uuid):
+        token = get_object_or_404(ApiToken.objects.visible_to(request.user), uuid=uuid)
+        tokens.revoke(token)
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+        return redirect("token-list")
+
+
+class LogoutEverywhereView(LoginRequiredMixin, View):
+    """Revoke every API token of the user and end this session."""
+
+    def post(self, request):
+        tokens.revoke_all(request.user)
+        logout(request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)

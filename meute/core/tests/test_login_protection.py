@@ -8,10 +8,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from meute.core.factories import UserFactory
+from meute.core.models import ApiToken
 
 PASSWORD = "correct-horse-battery"
 TOKEN_URL = "/api/auth/token/"
@@ -111,7 +111,7 @@ class TestTokenEndpoint:
         error = response.json()["error"]
         assert error["code"] == "locked_out"
         assert "15 minutes" in error["message"]
-        assert not Token.objects.filter(user=user).exists()
+        assert not ApiToken.objects.filter(user=user).exists()
 
     def test_failures_on_the_api_lock_the_login_page(self, settings):
         UserFactory(username="eve")
