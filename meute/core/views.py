@@ -10,8 +10,9 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -395,3 +396,38 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
         tokens.revoke_all(request.user)
         logout(request)
         return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def broker_status() -> str:
+    """``ok``, ``unreachable`` or ``not configured`` (tasks then run inside the web process)."""
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    from kombu import Connection
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001  (any failure to connect means "unreachable" to a load balancer)
+        return "unreachable"
+    return "ok"
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "unreachable"
+    return "ok"
+
+
+def healthz(request):
+    """For load balancers: 200 when the database and the broker (if any) answer, 503 otherwise."""
+    checks = {"database": database_status(), "broker": broker_status()}
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from meute.core import tokens
 from meute.core.filters import OrganizationFilter, PersonFilter
 from meute.core.lockout import lockout_body
-from meute.core.models import ApiToken, Organization, Person, ProductLine, Sector, Tag, Territory
+from meute.core.models import ApiToken, Organization, Person, ProductLine, Sector, Tag, Territory, User
 from meute.lib.api import SmallListPagination
 from meute.lib.api_views import UUID_PATTERN, SearchFilter, VisibleModelViewSet, crud_schema
 
@@ -83,7 +83,8 @@ class MeView(APIView):
 
     @extend_schema(summary="Current user", responses=serializers.MeSerializer)
     def get(self, request):
-        user = type(request.user).objects.select_related("organization").get(pk=request.user.pk)
+        # request.user is a lazy object under session authentication: ask the model itself.
+        user = User.objects.select_related("organization").get(pk=request.user.pk)
         return Response(serializers.MeSerializer(user, context={"request": request}).data)
 
 
