@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.lib.models import BusinessModel, StaffOnlyQuerySet, VisibleQuerySet
 from meute.lib.search import search_words
 
 from . import validators
@@ -483,3 +483,27 @@ class Person(BusinessModel):
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+
+class ErasureRecord(BusinessModel):
+    """That an erasure of personal data happened, when, by whom and what it touched: never whose data.
+
+    The subject is kept only as a keyed digest of its e-mail address, so a second request for the same
+    person can be recognised without keeping who they were.
+    """
+
+    subject_digest = models.CharField(_("subject digest"), max_length=64, db_index=True, editable=False)
+    erased_by = models.ForeignKey(
+        User, verbose_name=_("erased by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    counts = models.JSONField(_("what was erased"), default=dict)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject_digest[:12]}"
