@@ -2,7 +2,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, OrganizationPartnerType, Person, ProductLine, Sector, Tag, Territory, User
+from meute.lib.admin import register_read_only
+
+from .models import (
+    ApiToken,
+    ErasureRecord,
+    Organization,
+    OrganizationPartnerType,
+    Person,
+    ProductLine,
+    Sector,
+    Tag,
+    Territory,
+    User,
+)
 
 
 @admin.register(User)
@@ -53,3 +66,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
+
+
+# Erasures are written by the privacy page and command only; API tokens by their owners.
+register_read_only(ErasureRecord, ApiToken)

@@ -238,3 +238,15 @@ class ApiTokenForm(StyledFormMixin, forms.Form):
     days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=365, help_text=_("Between 1 and 365 days.")
     )
+
+
+class PrivacySubjectForm(StyledFormMixin, forms.Form):
+    subject = forms.CharField(
+        label=_("Person"),
+        max_length=254,
+        help_text=_("An e-mail address, a username or a person's identifier."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm the erasure: every personal value is replaced, and this cannot be undone."),
+        required=False,
+    )

@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/tokens/", views.ApiTokenListView.as_view(), name="token-list"),
     path("accounts/tokens/<uuid:uuid>/revoke/", views.ApiTokenRevokeView.as_view(), name="token-revoke"),
     path("accounts/logout/everywhere/", views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     # Organisations.
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),

@@ -1,6 +1,7 @@
 """Pages of the partner directory: organisations and people. Thin: rules live in the models,
 ``meute.core.organizations``, ``meute.lib.access`` and ``visible_to``."""
 
+import json
 import math
 import uuid
 
@@ -9,10 +10,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,11 +35,17 @@ from meute.lib.views import (
     wants_partial,
 )
 
-from . import tokens
+from . import privacy, tokens
 from .audit import history_for
 from .filters import OrganizationFilter, PersonFilter
-from .forms import ApiTokenForm, OrganizationClassificationForm, OrganizationForm, PersonForm
-from .models import ApiToken, Organization, OrganizationPartnerType, Person
+from .forms import (
+    ApiTokenForm,
+    OrganizationClassificationForm,
+    OrganizationForm,
+    PersonForm,
+    PrivacySubjectForm,
+)
+from .models import ApiToken, ErasureRecord, Organization, OrganizationPartnerType, Person
 
 HISTORY_LIMIT = 50
 OPTIONS_LIMIT = 30
@@ -431,3 +438,52 @@ def healthz(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class PrivacyView(LoginRequiredMixin, View):
+    """Personal data requests (administrators): export what Meute holds about a person, or erase it."""
+
+    template_name = "core/privacy.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_administrator:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form, status=200, **extra):
+        context = {
+            "form": form,
+            "erasures": ErasureRecord.objects.visible_to(self.request.user)[:20],
+            **extra,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self.page(PrivacySubjectForm())
+
+    def post(self, request):
+        form = PrivacySubjectForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        try:
+            subject = privacy.find_subject(form.cleaned_data["subject"])
+        except ValidationError as exc:
+            form.add_error("subject", exc.messages[0])
+            return self.page(form, status=400)
+        action = request.POST.get("action")
+        if action == "export":
+            text = json.dumps(privacy.export(subject), cls=privacy.json_encoder, indent=2, ensure_ascii=False)
+            response = HttpResponse(text, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+            return response
+        if action == "erase":
+            if not form.cleaned_data["confirm"]:
+                form.add_error("confirm", _("Tick the box to confirm the erasure."))
+                return self.page(form, status=400)
+            record = privacy.erase(subject, by=request.user)
+            total = sum(record.counts.values())
+            messages.success(request, _("Erasure done: %(count)d records anonymised.") % {"count": total})
+            return redirect("privacy")
+        preview = privacy.export(subject)["data"]
+        summary = [(name, len(rows)) for name, rows in preview.items()]
+        return self.page(form, summary=summary)
