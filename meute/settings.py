@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "meute.lib.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,6 +190,14 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 # Uploaded documents are private: never served as static files, only through access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEUTE_MAX_UPLOAD_MB = env_int("MEUTE_MAX_UPLOAD_MB", 20)
+# Largest import file (CSV, .xlsx, JSON) in MB. Requests announcing a body larger than the larger of the two
+# limits are refused with 413 before their body is read (meute.lib.uploads.UploadLimitMiddleware).
+MEUTE_IMPORT_MAX_MB = env_int("MEUTE_IMPORT_MAX_MB", 20)
+FILE_UPLOAD_HANDLERS = [
+    "meute.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Days before a certification ends when its holder is reminded (once per delay), e.g. "60,14".
 MEUTE_CERTIFICATION_REMINDER_DAYS = [
     int(d) for d in env_list("MEUTE_CERTIFICATION_REMINDER_DAYS", ["60", "14"])

@@ -230,6 +230,16 @@ class FileImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("File"))
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
 
+    def clean_file(self):
+        from meute.core.importing.tables import ImportFileError, check_size
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
+
 
 class ApiTokenForm(StyledFormMixin, forms.Form):
     name = forms.CharField(
