@@ -2,8 +2,10 @@
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from meute.agreements.api import urls as agreements_api
@@ -23,6 +25,9 @@ from meute.programs.api import urls as programs_api
 from meute.remuneration.api import urls as remuneration_api
 
 app_name = "api"
+
+# The schema and the docs describe every operation: signed-in users only, unless MEUTE_PUBLIC_API_DOCS=true.
+DOCS_ACCESS = {"permission_classes": [AllowAny] if settings.MEUTE_PUBLIC_API_DOCS else [IsAuthenticated]}
 
 router = DefaultRouter()
 router.register("auth/tokens", ApiTokenViewSet, basename="apitoken")
@@ -48,14 +53,14 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="logout-all"),
     path("me/", MeView.as_view(), name="me"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(**DOCS_ACCESS), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", **DOCS_ACCESS), name="docs"),
     # ReDoc injects its styles and starts from an inline script: the one page whose policy allows them.
     path(
         "redoc/",
         csp_update(
             {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
-        )(SpectacularRedocView.as_view(url_name="api:schema")),
+        )(SpectacularRedocView.as_view(url_name="api:schema", **DOCS_ACCESS)),
         name="redoc",
     ),
     *router.urls,

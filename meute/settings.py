@@ -259,6 +259,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "meute.lib.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# /api/schema/ and /api/docs/ require a login unless this is true.
+MEUTE_PUBLIC_API_DOCS = env_bool("MEUTE_PUBLIC_API_DOCS", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meute API",
     "DESCRIPTION": (

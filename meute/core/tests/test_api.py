@@ -490,6 +490,9 @@ class TestAuthAndErrors:
             "sectors",
             "tags",
         } <= set(root)
+        assert client.get("/api/schema/").status_code == 401  # signed-in users only
+        assert client.get("/api/docs/").status_code == 401
+        client.force_login(world.reader)
         schema = client.get("/api/schema/")
         assert schema.status_code == 200
         assert b"openapi: 3" in schema.content
