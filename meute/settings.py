@@ -281,6 +281,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "meute.lib.api_schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "meute.core.choices.UserRole",
         "PersonRoleEnum": "meute.core.choices.PersonRole",
