@@ -45,8 +45,7 @@ def document_errors(result, generator, request, public):
                 continue
             codes = READ_ERRORS if method in ("get", "head", "options") else WRITE_ERRORS
             for code in codes:
-                operation["responses"].setdefault(
-                    code,
-                    {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": reference}}},
-                )
+                content = {"application/json": {"schema": reference}}
+                answer = {"description": DESCRIPTIONS[code], "content": content}
+                operation["responses"].setdefault(code, answer)
     return result
