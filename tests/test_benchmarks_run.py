@@ -19,6 +19,7 @@ RUNS = [
     ("bench_matching.py", ["--profiles", "2000", "--members", "3", "--repeat", "1"], "median"),
     ("bench_tiering.py", ["--partnerships", "200", "--records", "2000"], "floor"),
     ("bench_import.py", ["--rows", "300"], "rows/s"),
+    ("bench_xlsx_memory.py", ["--rows", "200"], "peak memory"),
 ]
 
 
