@@ -19,6 +19,10 @@ COMMANDS = {
         _("Import organizations, people or direct-sales accounts from CSV, .xlsx or JSON."),
     ),
     "export": ("export_data", _("Export organizations or people as CSV, .xlsx or JSON.")),
+    "privacy": (
+        "privacy",
+        _("Personal data: export what Meute holds about a person (privacy export), erase it (erase)."),
+    ),
     "migrate": ("migrate", _("Create or update the database tables.")),
     "deals": (
         "deals",

@@ -3,9 +3,12 @@
 See README.md ("Configuration") for the list of variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,13 +41,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_countries",
     "auditlog",
+    "axes",
+    "csp",
     "meute.core",
     "meute.partnerships",
     "meute.money",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "meute.lib.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,8 +81,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last: turns a login refused by the lock-out (pages, admin) into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "meute.urls"
@@ -136,6 +144,8 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# A persistent connection is checked before reuse, so a restarted database costs no failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; a busy timeout avoids "database is locked" errors.
     DATABASES["default"]["OPTIONS"] = {
@@ -157,6 +167,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lock-out backend comes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login protection on every way in (login page, admin, API token): after MEUTE_LOGIN_FAILURE_LIMIT failures
+# for one account or from one address, further attempts are refused for MEUTE_LOGIN_LOCKOUT_MINUTES.
+AXES_ENABLED = env_bool("MEUTE_LOGIN_PROTECTION", True)
+AXES_FAILURE_LIMIT = env_int("MEUTE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEUTE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = env_list("MEUTE_LOGIN_LOCKOUT_BY", ["username", "ip_address"])
+AXES_RESET_ON_SUCCESS = True
+# A lock-out lasts its cool-off time from the last counted failure; attempts during it do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "meute.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "meute.core.lockout.client_ip"
+AXES_VERBOSE = False
+# Days an API token lives (a user may ask for fewer, or up to 365, on their tokens page).
+MEUTE_API_TOKEN_DAYS = env_int("MEUTE_API_TOKEN_DAYS", 90)
+# Password-reset e-mails one address may ask for (e.g. "3/hour"; empty: no limit).
+MEUTE_PASSWORD_RESET_RATE = env_str("MEUTE_PASSWORD_RESET_RATE", "3/hour")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -177,6 +208,14 @@ MEUTE_MAX_UPLOAD_MB = env_int("MEUTE_MAX_UPLOAD_MB", 20)
 # The largest fund request a channel manager approves alone, in the fund's currency (administrators: no
 # limit).
 MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT = env_str("MEUTE_FUNDS_MANAGER_APPROVAL_LIMIT", "10000")
+# Largest import file (CSV, .xlsx, JSON) in MB. Requests announcing a body larger than the larger of the two
+# limits are refused with 413 before their body is read (meute.lib.uploads.UploadLimitMiddleware).
+MEUTE_IMPORT_MAX_MB = env_int("MEUTE_IMPORT_MAX_MB", 20)
+FILE_UPLOAD_HANDLERS = [
+    "meute.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Days before a certification ends when its holder is reminded (once per delay), e.g. "60,14".
 MEUTE_CERTIFICATION_REMINDER_DAYS = [
     int(d) for d in env_list("MEUTE_CERTIFICATION_REMINDER_DAYS", ["60", "14"])
@@ -201,12 +240,30 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy on every answer: scripts, styles, fonts and images from Meute's own origin only; no
+# inline script or style, no eval, no framing. htmx is configured not to inject its indicator styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind a reverse proxy, the scheme and the client's address come from the proxy's X-Forwarded-* headers.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "meute.core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["meute.lib.api.RolePermission"],
@@ -220,6 +277,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "meute.lib.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# /api/schema/ and /api/docs/ require a login unless this is true.
+MEUTE_PUBLIC_API_DOCS = env_bool("MEUTE_PUBLIC_API_DOCS", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meute API",
     "DESCRIPTION": (
@@ -243,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "meute.lib.api_schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "meute.core.choices.UserRole",
         "PersonRoleEnum": "meute.core.choices.PersonRole",

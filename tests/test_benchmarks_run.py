@@ -26,6 +26,7 @@ RUNS = [
         ["--partners", "20", "--entries", "200", "--repeat", "1", "--page-repeat", "2"],
         "balances of all",
     ),
+    ("bench_xlsx_memory.py", ["--rows", "200"], "peak memory"),
 ]
 
 

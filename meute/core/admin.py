@@ -2,9 +2,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from meute.lib.admin import register_read_only
 from meute.lib.rights import FieldRightsAdminMixin
 
-from .models import Organization, OrganizationPartnerType, Person, ProductLine, Sector, Tag, Territory, User
+from .models import (
+    ApiToken,
+    ErasureRecord,
+    Organization,
+    OrganizationPartnerType,
+    Person,
+    ProductLine,
+    Sector,
+    Tag,
+    Territory,
+    User,
+)
 
 
 @admin.register(User)
@@ -55,3 +67,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
+
+
+# Erasures are written by the privacy page and command only; API tokens by their owners.
+register_read_only(ErasureRecord, ApiToken)

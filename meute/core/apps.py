@@ -12,6 +12,6 @@ class CoreConfig(AppConfig):
 
         from meute.lib.search import ensure_sqlite_indexes
 
-        from . import audit, checks  # noqa: F401  (registers audited models and system checks)
+        from . import audit, checks, signals  # noqa: F401  (audited models, system checks, receivers)
 
         post_migrate.connect(ensure_sqlite_indexes, sender=self)

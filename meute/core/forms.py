@@ -232,3 +232,34 @@ class FileImportForm(StyledFormMixin, forms.Form):
 
     file = forms.FileField(label=_("File"))
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+    def clean_file(self):
+        from meute.core.importing.tables import ImportFileError, check_size
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “accounting export”.")
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=365, help_text=_("Between 1 and 365 days.")
+    )
+
+
+class PrivacySubjectForm(StyledFormMixin, forms.Form):
+    subject = forms.CharField(
+        label=_("Person"),
+        max_length=254,
+        help_text=_("An e-mail address, a username or a person's identifier."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm the erasure: every personal value is replaced, and this cannot be undone."),
+        required=False,
+    )

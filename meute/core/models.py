@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.lib.models import BusinessModel, StaffOnlyQuerySet, VisibleQuerySet
 from meute.lib.search import search_words
 
 from . import validators
@@ -83,6 +83,42 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or self.role == UserRole.ADMIN
+
+
+class ApiTokenQuerySet(VisibleQuerySet):
+    def visible_to(self, user):
+        """A token is its owner's alone: nobody else, staff included, lists or revokes it."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def for_organization(self, organization_id):
+        return self.none()
+
+
+class ApiToken(BusinessModel):
+    """A named API token of one user. Only a digest of the key is kept: the key is shown once, on creation."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        # The token page and the revocations list one user's tokens.
+        indexes = [models.Index(fields=["user", "expires_at"], name="core_apitoken_user_expires")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
 
 
 class ReferenceQuerySet(VisibleQuerySet):
@@ -447,3 +483,27 @@ class Person(BusinessModel):
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+
+class ErasureRecord(BusinessModel):
+    """That an erasure of personal data happened, when, by whom and what it touched: never whose data.
+
+    The subject is kept only as a keyed digest of its e-mail address, so a second request for the same
+    person can be recognised without keeping who they were.
+    """
+
+    subject_digest = models.CharField(_("subject digest"), max_length=64, db_index=True, editable=False)
+    erased_by = models.ForeignKey(
+        User, verbose_name=_("erased by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    counts = models.JSONField(_("what was erased"), default=dict)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject_digest[:12]}"

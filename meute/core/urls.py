@@ -4,6 +4,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     # Accounts: Django's authentication views with Meute's templates.
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -13,7 +14,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -29,6 +30,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/tokens/", views.ApiTokenListView.as_view(), name="token-list"),
+    path("accounts/tokens/<uuid:uuid>/revoke/", views.ApiTokenRevokeView.as_view(), name="token-revoke"),
+    path("accounts/logout/everywhere/", views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     # Organisations.
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),

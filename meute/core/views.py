@@ -1,15 +1,22 @@
 """Pages of the partner directory: organisations and people. Thin: rules live in the models,
 ``meute.core.organizations``, ``meute.lib.access`` and ``visible_to``."""
 
+import json
+import math
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
@@ -17,6 +24,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from meute.core.importing import ImportFileError, ImportValidationError
 from meute.lib import access, rights
 from meute.lib.deletion import ReferencedRecordError, delete_record
+from meute.lib.throttling import PasswordResetThrottle
 from meute.lib.views import (
     ChangePermissionMixin,
     CreatePermissionMixin,
@@ -28,10 +36,17 @@ from meute.lib.views import (
     wants_partial,
 )
 
+from . import privacy, tokens
 from .audit import history_for
 from .filters import OrganizationFilter, PersonFilter
-from .forms import OrganizationClassificationForm, OrganizationForm, PersonForm
-from .models import Organization, OrganizationPartnerType, Person
+from .forms import (
+    ApiTokenForm,
+    OrganizationClassificationForm,
+    OrganizationForm,
+    PersonForm,
+    PrivacySubjectForm,
+)
+from .models import ApiToken, ErasureRecord, Organization, OrganizationPartnerType, Person
 
 HISTORY_LIMIT = 50
 OPTIONS_LIMIT = 30
@@ -339,3 +354,146 @@ class FileImportView(StaffEditorMixin, TemplateView):
                 messages.success(request, message % {"count": result.created})
                 return redirect(self.success_url_name)
         return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a budget of e-mails per address (``MEUTE_PASSWORD_RESET_RATE``)."""
+
+    def form_valid(self, form):
+        throttle = PasswordResetThrottle(form.cleaned_data["email"])
+        if not throttle.allow_request(self.request, self):
+            minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+            form.add_error(
+                "email",
+                _("Too many reset requests for this address: try again in %(minutes)d minutes.")
+                % {"minutes": minutes},
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class ApiTokenListView(LoginRequiredMixin, View):
+    """My API tokens: list them (never a key), create a named one (its key shown once), revoke them."""
+
+    template_name = "core/token_list.html"
+
+    def context(self, form, new_key=None):
+        return {
+            "tokens": ApiToken.objects.visible_to(self.request.user),
+            "form": form,
+            "new_key": new_key,
+            "now": timezone.now(),
+        }
+
+    def get(self, request):
+        form = ApiTokenForm(initial={"days": settings.MEUTE_API_TOKEN_DAYS})
+        return render(request, self.template_name, self.context(form))
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form), status=400)
+        _token, key = tokens.issue(request.user, form.cleaned_data["name"], form.cleaned_data["days"])
+        form = ApiTokenForm(initial={"days": settings.MEUTE_API_TOKEN_DAYS})
+        return render(request, self.template_name, self.context(form, new_key=key))
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, uuid):
+        token = get_object_or_404(ApiToken.objects.visible_to(request.user), uuid=uuid)
+        tokens.revoke(token)
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+        return redirect("token-list")
+
+
+class LogoutEverywhereView(LoginRequiredMixin, View):
+    """Revoke every API token of the user and end this session."""
+
+    def post(self, request):
+        tokens.revoke_all(request.user)
+        logout(request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def broker_status() -> str:
+    """``ok``, ``unreachable`` or ``not configured`` (tasks then run inside the web process)."""
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    from kombu import Connection
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001  (any failure to connect means "unreachable" to a load balancer)
+        return "unreachable"
+    return "ok"
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "unreachable"
+    return "ok"
+
+
+def healthz(request):
+    """For load balancers: 200 when the database and the broker (if any) answer, 503 otherwise."""
+    checks = {"database": database_status(), "broker": broker_status()}
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class PrivacyView(LoginRequiredMixin, View):
+    """Personal data requests (administrators): export what Meute holds about a person, or erase it."""
+
+    template_name = "core/privacy.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_administrator:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form, status=200, **extra):
+        context = {
+            "form": form,
+            "erasures": ErasureRecord.objects.visible_to(self.request.user)[:20],
+            **extra,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self.page(PrivacySubjectForm())
+
+    def post(self, request):
+        form = PrivacySubjectForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        try:
+            subject = privacy.find_subject(form.cleaned_data["subject"])
+        except ValidationError as exc:
+            form.add_error("subject", exc.messages[0])
+            return self.page(form, status=400)
+        action = request.POST.get("action")
+        if action == "export":
+            text = json.dumps(privacy.export(subject), cls=privacy.json_encoder, indent=2, ensure_ascii=False)
+            response = HttpResponse(text, content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+            return response
+        if action == "erase":
+            if not form.cleaned_data["confirm"]:
+                form.add_error("confirm", _("Tick the box to confirm the erasure."))
+                return self.page(form, status=400)
+            record = privacy.erase(subject, by=request.user)
+            total = sum(record.counts.values())
+            messages.success(request, _("Erasure done: %(count)d records anonymised.") % {"count": total})
+            return redirect("privacy")
+        preview = privacy.export(subject)["data"]
+        summary = [(name, len(rows)) for name, rows in preview.items()]
+        return self.page(form, summary=summary)

@@ -18,6 +18,10 @@ class DealsConfig(AppConfig):
 
         register_kind("accounts", import_accounts)  # meute import accounts FILE
 
+        from . import privacy
+
+        privacy.register()  # deal contact fields in `meute privacy export / erase`
+
         # Celery beat ends elapsed protections every night.
         schedule = dict(app.conf.beat_schedule or {})
         schedule.setdefault(

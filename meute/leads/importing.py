@@ -19,6 +19,7 @@ from meute.core.importing import (
     ImportResult,
     ImportValidationError,
     LineChecker,
+    RowError,
     map_columns,
     read_table,
 )
@@ -97,6 +98,11 @@ def validate_leads(table) -> list[tuple[Lead, list]]:
         if not any(cells):
             continue
         values = {name: (cells[i] if i < len(cells) else "").strip() for name, i in columns.items()}
+        if len(cells) > len(table.headers) and any(cells[len(table.headers) :]):
+            # The organisation importer's rule: values beyond the header are junk, not data to drop.
+            checker.errors.append(
+                RowError(line, "", _("This line has more values than the header has columns."))
+            )
 
         def error(name, message, line=line):
             checker.error(line, name, message)

@@ -104,3 +104,15 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
         if isinstance(constraint, UniqueConstraint) and len(constraint.fields) == 1:
             return constraint.fields[0]
         return NON_FIELD_ERRORS
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.JSONField())
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's one error format (documents 400, 401, 403, 404, 409, 413 and 429 answers)."""
+
+    error = ErrorDetailSerializer()

@@ -9,7 +9,6 @@ from auditlog.context import set_actor
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -84,18 +83,6 @@ class VisibleModelViewSet(viewsets.ModelViewSet):
                 delete_record(instance)
             except ReferencedRecordError as exc:
                 raise Conflict(str(exc)) from exc
-
-
-@extend_schema(
-    summary="Obtain an API token",
-    description=(
-        "Exchange a username and password for the user's API token (created on first use). "
-        "Send it on every request as the header `Authorization: Token <key>`. "
-        "The token acts with the rights of its user: a partner user's token only reaches its organisation."
-    ),
-)
-class ObtainTokenView(ObtainAuthToken):
-    pass
 
 
 @extend_schema(exclude=True)

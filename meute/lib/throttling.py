@@ -6,6 +6,8 @@ all their users, in the UI and the API). The public locator's enquiry form gets 
 address. Staff are never limited.
 """
 
+import hashlib
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -42,3 +44,22 @@ class EnquiryThrottle(SettingRateThrottle):
 
     scope = "locator-enquiry"
     rate_setting = "MEUTE_ENQUIRY_RATE"
+
+
+class PasswordResetThrottle(SettingRateThrottle):
+    """Password-reset e-mails per e-mail address (``MEUTE_PASSWORD_RESET_RATE``), whoever asks.
+
+    The budget is kept whether or not an account has the address, so the refusal tells nothing about
+    which addresses have accounts.
+    """
+
+    scope = "password-reset"
+    rate_setting = "MEUTE_PASSWORD_RESET_RATE"
+
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address.strip().lower()
+
+    def get_cache_key(self, request, view):
+        digest = hashlib.sha256(self.address.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}

@@ -8,3 +8,8 @@ class NotificationsConfig(AppConfig):
     name = "meute.notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import privacy
+
+        privacy.register()  # notifications in `meute privacy export / erase`

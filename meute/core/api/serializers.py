@@ -5,9 +5,10 @@ from rest_framework import serializers
 
 from meute.core import validators
 from meute.core.choices import CompanySize, PartnerType, UserRole
-from meute.core.models import Organization, Person, ProductLine, Sector, Tag, Territory, User
+from meute.core.models import ApiToken, Organization, Person, ProductLine, Sector, Tag, Territory, User
 from meute.core.organizations import set_partner_types
-from meute.lib.api_serializers import ModelValidatedSerializer, VisibleSlugRelatedField
+from meute.core.tokens import MAX_DAYS as MAX_TOKEN_DAYS
+from meute.lib.api_serializers import ErrorSerializer, ModelValidatedSerializer, VisibleSlugRelatedField  # noqa: F401
 
 MAX_HEADCOUNT = 10_000_000
 
@@ -263,3 +264,42 @@ class MeSerializer(serializers.ModelSerializer):
             "can_edit_all",
         ]
         read_only_fields = fields
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of my tokens as listed: never its key (only a digest is stored), its first characters."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["uuid", "name", "prefix", "created_at", "expires_at", "last_used_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        request = self.context.get("request")
+        return getattr(request, "auth", None) == token
+
+
+class IssuedTokenSerializer(serializers.ModelSerializer):
+    """A token just issued, with its key: the only time the key is shown."""
+
+    token = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["token", "uuid", "name", "expires_at"]
+        read_only_fields = fields
+
+    def get_token(self, token) -> str:
+        return self.context["key"]
+
+
+class NewTokenSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    days = serializers.IntegerField(min_value=1, max_value=MAX_TOKEN_DAYS, required=False)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        values.setdefault("days", None)
+        return values

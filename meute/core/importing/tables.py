@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -25,6 +26,25 @@ class Table:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# An .xlsx file is a zip: its unpacked parts may not exceed this many times the upload limit (zip bombs).
+XLSX_MAX_EXPANSION = 25
+# Columns read from a worksheet: a sheet formatted out to column XFD would otherwise give 16,384 cells a row.
+XLSX_MAX_COLUMNS = 200
+# Empty rows in a row after which the rest of a worksheet is taken as empty (formatting, not data).
+XLSX_MAX_EMPTY_RUN = 1000
+
+
+def max_import_bytes() -> int:
+    return settings.MEUTE_IMPORT_MAX_MB * 1024 * 1024
+
+
+def check_size(size: int) -> None:
+    """Refuse an import file larger than ``MEUTE_IMPORT_MAX_MB``."""
+    if size > max_import_bytes():
+        raise ImportFileError(
+            _("The file is too large (%(size)s MB): import files are limited to %(max)s MB.")
+            % {"size": round(size / 1024 / 1024, 1), "max": settings.MEUTE_IMPORT_MAX_MB}
+        )
 
 
 def read_table(source, filename: str = "") -> Table:
@@ -32,6 +52,7 @@ def read_table(source, filename: str = "") -> Table:
     if isinstance(source, str | Path):
         filename = filename or str(source)
         try:
+            check_size(Path(source).stat().st_size)
             data = Path(source).read_bytes()
         except OSError as exc:
             raise ImportFileError(
@@ -41,7 +62,11 @@ def read_table(source, filename: str = "") -> Table:
         data = source
     else:
         filename = filename or getattr(source, "name", "") or ""
-        data = source.read()
+        size = getattr(source, "size", None)
+        if size is not None:
+            check_size(size)
+        data = source.read(max_import_bytes() + 1)
+    check_size(len(data))
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     head = data[:8]
@@ -115,9 +140,28 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _check_zip(data: bytes) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportFileError(
+            _("This file is not a valid Excel workbook (.xlsx): use a CSV or .xlsx file.")
+        ) from exc
+    if unpacked > XLSX_MAX_EXPANSION * max_import_bytes():
+        raise ImportFileError(
+            _("This workbook unpacks to %(size)s MB, more than an import file may hold: save it as CSV.")
+            % {"size": round(unpacked / 1024 / 1024)}
+        )
+
+
 def _read_xlsx(data: bytes) -> Table:
+    """The first worksheet, streamed (openpyxl's read-only mode): memory follows the cells, not the file."""
     from openpyxl import load_workbook
 
+    _check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on foreign zip files
@@ -126,16 +170,21 @@ def _read_xlsx(data: bytes) -> Table:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
+        rows_iter = sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
         headers = None
         rows = []
+        empty_run = 0
         for index, values in enumerate(rows_iter, start=1):
             cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not cells:
+                empty_run += 1
+                if empty_run >= XLSX_MAX_EMPTY_RUN:
+                    break
+                continue
+            empty_run = 0
             if headers is None:
-                if not any(cells):
-                    continue
-                while cells and not cells[-1]:
-                    cells.pop()
                 headers = cells
                 continue
             rows.append((index, cells))
@@ -154,6 +203,10 @@ def _read_json(text: str) -> Table:
             _("This JSON file is malformed (line %(line)s): %(reason)s")
             % {"line": exc.lineno, "reason": exc.msg}
         ) from exc
+    except RecursionError as exc:
+        raise ImportFileError(
+            _("This JSON file is nested too deeply: an import file holds a list of flat objects.")
+        ) from exc
     if isinstance(records, dict):
         records = records.get("results", records.get("items"))
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -168,6 +221,16 @@ def _read_json(text: str) -> Table:
         cells = []
         for key in headers:
             value = record.get(key)
+            if isinstance(value, dict) or (
+                isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+            ):
+                raise ImportFileError(
+                    _(
+                        "Record %(number)s, field “%(field)s”: nested objects cannot be imported; "
+                        "give plain values (a list of plain values is accepted)."
+                    )
+                    % {"number": index - 1, "field": key}
+                )
             if isinstance(value, list):
                 cells.append(", ".join(_cell_text(v) for v in value))
             else:

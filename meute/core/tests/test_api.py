@@ -2,12 +2,12 @@
 
 import pytest
 from auditlog.models import LogEntry
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from meute.core import tokens
 from meute.core.choices import PartnerType
 from meute.core.factories import OrganizationFactory, PersonFactory, TagFactory, TerritoryFactory
-from meute.core.models import Organization, Person
+from meute.core.models import ApiToken, Organization, Person
 
 ORGS = "/api/organizations/"
 PEOPLE = "/api/people/"
@@ -88,9 +88,9 @@ class TestOrganizationCrud:
         assert org.country.code == "BE"
 
     def test_update_replaces_partner_types_and_is_audited_with_token_actor(self, world):
-        token = Token.objects.create(user=world.manager)
+        _token, key = tokens.issue(world.manager, "script")
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         response = client.patch(
             org_url(world.org_a), {"city": "Grenoble", "partner_types": ["referrer"]}, format="json"
         )
@@ -440,7 +440,7 @@ class TestAuthAndErrors:
         )
         assert response.status_code == 200, response.content
         key = response.json()["token"]
-        assert Token.objects.get(key=key).user == world.partner_a_user
+        assert ApiToken.objects.get(digest=tokens.digest(key)).user == world.partner_a_user
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         body = client.get(ORGS).json()
         assert [row["name"] for row in body["results"]] == ["Alpha Intégration"]
@@ -490,6 +490,9 @@ class TestAuthAndErrors:
             "sectors",
             "tags",
         } <= set(root)
+        assert client.get("/api/schema/").status_code == 401  # signed-in users only
+        assert client.get("/api/docs/").status_code == 401
+        client.force_login(world.reader)
         schema = client.get("/api/schema/")
         assert schema.status_code == 200
         assert b"openapi: 3" in schema.content

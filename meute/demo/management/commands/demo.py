@@ -100,4 +100,4 @@ class Command(MeuteCommand):
         self.stdout.write(rule)
         if not no_serve:
             self.stdout.write(_("Starting the web server on %(url)s (Ctrl+C to stop)…") % {"url": url})
-            call_command("runserver", addr, use_reloader=False)
+            call_command("serve", addr)

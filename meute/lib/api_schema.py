@@ -1,0 +1,51 @@
+"""The OpenAPI schema documents the API's one error format on every operation.
+
+A postprocessing hook of drf-spectacular: every operation gets the answers any request may receive —
+400 (invalid data or query), 401 (no or bad token), 403 (not allowed), 404 (not found or not visible to
+you), 429 (rate limited or locked out) — and every write 409 (refused by the current data) and 413 (too
+large), all with the ``Error`` body, unless the operation documents its own.
+"""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {}},
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+
+DESCRIPTIONS = {
+    "400": "Invalid data or query parameters.",
+    "401": "No token, or a bad or expired one.",
+    "403": "Not allowed for your role or organisation.",
+    "404": "Not found, or not visible to you.",
+    "409": "Refused by the current data (e.g. a referenced record, a record that moved on).",
+    "413": "The request body is too large.",
+    "429": "Too many requests (rate limit or login lock-out): try again later.",
+}
+READ_ERRORS = ("400", "401", "403", "404", "429")
+WRITE_ERRORS = READ_ERRORS + ("409", "413")
+
+
+def document_errors(result, generator, request, public):
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR_SCHEMA)
+    reference = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = READ_ERRORS if method in ("get", "head", "options") else WRITE_ERRORS
+            for code in codes:
+                content = {"application/json": {"schema": reference}}
+                answer = {"description": DESCRIPTIONS[code], "content": content}
+                operation["responses"].setdefault(code, answer)
+    return result
