@@ -135,11 +135,14 @@ def main() -> int:
         check=False,
     )
     statuses, survivors = count(work, args.module)
+    unchecked = statuses.pop("not checked", 0)  # a run stopped before its end: counted apart
     total = sum(statuses.values())
     killed = sum(n for status, n in statuses.items() if status in EXIT_KILLED)
     share = f"{100 * killed / total:.0f} %" if total else "n/a"
     print(f"\n{args.module}: {killed}/{total} mutants killed ({share}) in {time.monotonic() - started:.0f} s")
     print("statuses:", ", ".join(f"{status} {n}" for status, n in sorted(statuses.items())))
+    if unchecked:
+        print(f"not checked: {unchecked} (the run stopped early: the figure covers the others)")
     for name in survivors:
         print("survived:", name)
     print("work folder:", work)
