@@ -8,14 +8,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from meute.programs.choices import ChangeKind, ChangeStatus
 from meute.programs.evaluation import approve_change, reject_change, run_evaluation
 from meute.programs.models import PartnerTier, RevenueRecord, TierChange
 from meute.programs.tests.fixtures import AS_OF, tier
-from meute.programs.tiering import PartnerMetrics, TierRules, evaluate
+from meute.programs.tiering import PartnerMetrics, TierRules, check_tiers, evaluate, validate_tiers
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,91 @@ def test_only_editors_decide_a_tier_change(world, program, decide, who):
     approve_change(change, world.manager, "ok")
     held.refresh_from_db()
     assert held.tier.name == "Silver"
+
+
+# --- Contradictory rules: every message, word for word -------------------------------------------------
+
+EASIER = "A higher tier must ask at least as much."
+
+
+def test_same_rank_is_refused_by_name():
+    bronze = TierRules(name="Bronze", rank=2, min_revenue=Decimal("10"))
+    assert validate_tiers([SILVER, bronze]) == ["Silver and Bronze have the same rank 2."]
+
+
+def test_a_lower_threshold_in_a_higher_tier_is_refused():
+    easy = TierRules(name="Gold", rank=3, min_revenue=Decimal("40000"))
+    assert validate_tiers([SILVER, easy]) == [
+        f"Gold is easier than Silver: minimum revenue 40,000 is below 50,000. {EASIER}"
+    ]
+
+
+def test_every_dropped_requirement_is_named():
+    full = TierRules(
+        name="Silver",
+        rank=1,
+        min_revenue=Decimal("50000"),
+        min_certified={"sales": 2},
+        min_won_deals=4,
+        min_satisfaction=Decimal("7.5"),
+        custom_thresholds={"nps": Decimal("30")},
+    )
+    gold = TierRules(name="Gold", rank=2, min_revenue=Decimal("60000"))
+    assert validate_tiers([full, gold]) == [
+        f"Gold is easier than Silver: Silver requires certified sales people (2) and Gold does not. {EASIER}",
+        f"Gold is easier than Silver: Silver requires metric nps (30) and Gold does not. {EASIER}",
+        f"Gold is easier than Silver: Silver requires minimum satisfaction (7.5) and Gold does not. {EASIER}",
+        f"Gold is easier than Silver: Silver requires minimum won deals (4) and Gold does not. {EASIER}",
+    ]
+
+
+def test_identical_requirements_and_one_cent_more():
+    twin = TierRules(name="Twin", rank=3, min_revenue=Decimal("50000"))
+    assert validate_tiers([SILVER, twin]) == [
+        "Twin and Silver have the same requirements: nobody could stay in Silver. Make Twin ask more."
+    ]
+    assert validate_tiers([SILVER, TierRules(name="Gold", rank=3, min_revenue=Decimal("50000.01"))]) == []
+
+
+def test_check_tiers_raises_the_explanations():
+    with pytest.raises(ValidationError) as refused:
+        check_tiers([SILVER, TierRules(name="Gold", rank=3, min_revenue=Decimal("1"))])
+    assert refused.value.messages == [
+        f"Gold is easier than Silver: minimum revenue 1 is below 50,000. {EASIER}"
+    ]
+    check_tiers([SILVER, GOLD])
+
+
+def test_rules_from_their_stored_form():
+    rules = TierRules.from_requirements(
+        name="Gold",
+        rank=2,
+        id=7,
+        requirements={
+            "min_revenue": "250000",
+            "min_certified": {"sales": "3", "consultant": 0},
+            "min_won_deals": 5,
+            "min_satisfaction": "",
+            "custom_thresholds": {"nps": 30},
+        },
+        benefits={"margin_percent": "20", "mdf_percent": None},
+    )
+    assert rules == TierRules(
+        name="Gold",
+        rank=2,
+        id=7,
+        min_revenue=Decimal("250000"),
+        min_certified={"sales": 3},  # a requirement of 0 people is no requirement
+        min_won_deals=5,
+        min_satisfaction=None,
+        custom_thresholds={"nps": Decimal("30")},
+        margin_percent=Decimal("20"),
+        mdf_percent=Decimal("0"),
+    )
+    empty = TierRules.from_requirements(name="Silver", rank=1, requirements={})
+    assert (empty.min_revenue, empty.min_certified, empty.custom_thresholds, empty.margin_percent) == (
+        None,
+        {},
+        {},
+        Decimal("0"),
+    )
