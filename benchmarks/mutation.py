@@ -3,7 +3,10 @@
     pip install -e '.[test,mutation]'
     python benchmarks/mutation.py programs/tiering.py        # one module against its own tests
     python benchmarks/mutation.py --list                     # the modules and the tests each is run against
-    python benchmarks/mutation.py deals/workflow.py --only 'auto_approval*' --only 'extend*'
+    python benchmarks/mutation.py programs/tiering.py --only 'x_evaluate*' --only 'x_validate_tiers*'
+
+``--only`` takes mutmut's mutant names after the module: ``x_<function>*`` for a function,
+``xǁ<Class>ǁ<method>*`` for a method (the work folder's ``mutmut results`` lists them).
 
 mutmut changes one operator, constant or call at a time in the module and runs the module's tests against
 each mutant; a mutant is *killed* when a test fails. It prints ``killed/total`` per module, the survivors by
@@ -60,7 +63,7 @@ def project_files() -> list[str]:
     return [line for line in out.splitlines() if line and (ROOT / line).is_file()]
 
 
-def prepare(work: Path, module: str, tests: list[str], only: list[str]) -> None:
+def prepare(work: Path, module: str, tests: list[str]) -> None:
     for name in project_files():
         target = work / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,10 +86,9 @@ def prepare(work: Path, module: str, tests: list[str], only: list[str]) -> None:
     ]
     (work / "setup.cfg").write_text("\n".join(config) + "\n")
     (work / "pyproject.toml").write_text(text)
-    del only
 
 
-def count(work: Path, module: str) -> tuple[dict, list]:
+def count(work: Path) -> tuple[dict, list]:
     """Statuses of the module's mutants, from ``mutmut results --all true``."""
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "mutmut", "results", "--all", "true"],
@@ -110,7 +112,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module", nargs="?", help="a rule module, relative to meute/ (see --list)")
     parser.add_argument("--list", action="store_true")
-    parser.add_argument("--only", action="append", default=[], help="mutant name glob (function), repeatable")
+    parser.add_argument("--only", action="append", default=[], help="mutant name glob, e.g. 'x_evaluate*'")
     parser.add_argument("--work", help="work folder (default: a new temporary one, kept for `mutmut show`)")
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (default 1)")
     args = parser.parse_args()
@@ -121,12 +123,12 @@ def main() -> int:
     if args.module not in MODULES:
         parser.error(f"unknown module {args.module!r}: see --list")
     work = Path(args.work or tempfile.mkdtemp(prefix="meute-mutation-"))
-    prepare(work, args.module, MODULES[args.module], args.only)
+    prepare(work, args.module, MODULES[args.module])
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)  # SQLite: one test database file, reused by every mutant
     env["MEUTE_TEST_SQLITE"] = str(work / "mutation-test.sqlite3")
     dotted = "meute." + args.module.removesuffix(".py").replace("/", ".")
-    names = [f"{dotted}.x_{glob}" for glob in args.only]
+    names = [f"{dotted}.{glob}" for glob in args.only]
     started = time.monotonic()
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names],
@@ -134,7 +136,7 @@ def main() -> int:
         env=env,
         check=False,
     )
-    statuses, survivors = count(work, args.module)
+    statuses, survivors = count(work)
     unchecked = statuses.pop("not checked", 0)  # a run stopped before its end: counted apart
     total = sum(statuses.values())
     killed = sum(n for status, n in statuses.items() if status in EXIT_KILLED)

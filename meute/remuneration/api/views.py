@@ -370,7 +370,7 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
             if partnership is None:
                 raise NotFound
         result = payouts.compute_payouts(
-            period, partnership=partnership, dry_run=serializer.validated_data["dry_run"]
+            period, partnership=partnership, dry_run=serializer.validated_data["dry_run"], user=request.user
         )
         return Response(
             {
