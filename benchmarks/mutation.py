@@ -144,7 +144,7 @@ def main() -> int:
     print(f"\n{args.module}: {killed}/{total} mutants killed ({share}) in {time.monotonic() - started:.0f} s")
     print("statuses:", ", ".join(f"{status} {n}" for status, n in sorted(statuses.items())))
     if unchecked:
-        print(f"not checked: {unchecked} (the run stopped early: the figure covers the others)")
+        print(f"not checked: {unchecked} (left out by --only, or the run stopped): the figure is of the rest")
     for name in survivors:
         print("survived:", name)
     print("work folder:", work)

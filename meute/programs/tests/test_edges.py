@@ -229,3 +229,23 @@ def test_rules_from_their_stored_form():
         {},
         Decimal("0"),
     )
+
+
+def test_a_shared_rank_does_not_stop_the_other_checks():
+    bronze = TierRules(name="Bronze", rank=1, min_revenue=Decimal("10"))
+    gold = TierRules(name="Gold", rank=2, min_revenue=Decimal("5"))
+    silver = TierRules(name="Silver", rank=1, min_revenue=Decimal("50000"))
+    assert validate_tiers([silver, bronze, gold]) == [
+        "Silver and Bronze have the same rank 1.",
+        f"Gold is easier than Bronze: minimum revenue 5 is below 10. {EASIER}",
+    ]
+
+
+def test_the_currency_and_the_period_reach_the_explanation():
+    result = evaluate(PartnerMetrics(revenue=Decimal("60000")), [SILVER], currency="USD", months=6)
+    assert "Silver: revenue over the last 6 months 60,000 $ ≥ 50,000 $ ✓" in result.explanation()
+    below = evaluate(PartnerMetrics(revenue=Decimal("40000")), [SILVER])
+    assert (
+        below.missing[0].message
+        == "Silver needs annual revenue of 50,000 €: you have 40,000 € (10,000 € to go)"
+    )
