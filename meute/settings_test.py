@@ -17,6 +17,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
     # A file, not Django's shared-cache in-memory database: threads of the concurrency tests then wait on
     # SQLite's real write lock (busy timeout) as production does, instead of failing with "table is locked".
+    # MEUTE_TEST_SQLITE names a fixed file instead, for runs that reuse one database (--reuse-db) across
+    # processes: the mutation testing of benchmarks/mutation.py forks one per mutant.
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"meute-test-{os.getpid()}.sqlite3")
+        "NAME": os.environ.get("MEUTE_TEST_SQLITE")
+        or os.path.join(tempfile.gettempdir(), f"meute-test-{os.getpid()}.sqlite3")
     }

@@ -12,13 +12,14 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, Sum
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from meute.lib import access
 from meute.money.exchange import ConversionReport, converted_totals
 from meute.programs import certifications
 from meute.programs.choices import SATISFACTION, WON_DEALS, ChangeKind, ChangeStatus
@@ -511,6 +512,8 @@ def reject_change(change, user, note: str = ""):
 def _decide(change, user, note, *, approve):
     from meute.programs.models import PartnerTier, TierChange
 
+    if not access.can_change(user, change):
+        raise PermissionDenied(_("Only channel managers decide tier changes."))
     with transaction.atomic():
         change = TierChange.objects.select_for_update().select_related("program").get(pk=change.pk)
         if change.status != ChangeStatus.PROPOSED:

@@ -195,12 +195,17 @@ class Team:
         )
 
 
-def compute_payouts(period, *, partnership=None, dry_run=False, chunk_size=CHUNK_SIZE, progress=None):
+def compute_payouts(
+    period, *, partnership=None, dry_run=False, chunk_size=CHUNK_SIZE, progress=None, user=None
+):
     """Compute the payouts of the deals won in ``period`` (all partnerships, or one) and store them.
 
     ``dry_run`` computes and counts everything, then rolls back. ``progress`` is called with the number of
-    deals done after each chunk.
+    deals done after each chunk. ``user``: the person who asks (pages, API), refused unless an editor;
+    None for the system's own runs (the command line, the schedule, the demo).
     """
+    if user is not None and not can_change_status(user):
+        raise PermissionDenied
     if isinstance(period, str):
         period = parse_period(period)
     result = ComputeResult(period=period, dry_run=dry_run)

@@ -151,7 +151,9 @@ class PayoutComputeView(LoginRequiredMixin, View):
         partnership = None
         if form.cleaned_data["partnership"]:
             partnership = _visible_partnership(request.user, form.cleaned_data["partnership"])
-        result = payouts.compute_payouts(form.cleaned_data["period"], partnership=partnership)
+        result = payouts.compute_payouts(
+            form.cleaned_data["period"], partnership=partnership, user=request.user
+        )
         messages.success(
             request,
             _("%(deals)s won deals: %(created)s new payouts, %(updated)s updated, %(kept)s kept as they are.")

@@ -118,9 +118,9 @@ def test_partnerships_outside_the_territory_are_counted_not_loaded(leads_world, 
     lead = make_lead(territory=w.ara)
     loaded = routing.load_candidates(lead)
     assert {c.name for c in loaded.candidates} == {"Alpha channel", "Bêta channel"}
-    assert loaded.outside_territory == 60 and len(loaded.outside_sample) == routing.SKIPPED_KEPT
+    assert loaded.outside_territory == 60 and len(loaded.outside_sample) == 50
     stored = routing.rank_lead(lead).as_dict()
     assert stored["considered"] == 62 and stored["eligible"] == 2
     assert stored["skipped_counts"] == {"territory": 60}
-    assert len(stored["skipped"]) == routing.SKIPPED_KEPT
+    assert len(stored["skipped"]) == 50
     assert stored["skipped"][0]["name"] == "Breizh 00"

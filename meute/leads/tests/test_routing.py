@@ -131,7 +131,7 @@ def test_the_stored_explanation_is_bounded_and_counts_every_reason():
     candidates.append(cand(500, excluded="expired"))
     stored = evaluate(LeadFacts(territory_ids=frozenset({1})), candidates).as_dict()
     assert stored["considered"] == 136 and stored["eligible"] == 15
-    assert len(stored["ranked"]) == routing.RANKED_KEPT and len(stored["skipped"]) == routing.SKIPPED_KEPT
+    assert len(stored["ranked"]) == 10 and len(stored["skipped"]) == 50  # the 10 best, the first 50 skipped
     assert stored["skipped"][0]["partnership"] == 500  # the partners already tried come first
     assert stored["skipped_counts"] == {"territory": 120, "already_tried": 1}
 

@@ -333,10 +333,10 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=BulkStatusSerializer, summary="Change the status of several payouts (all or none)")
     @action(detail=False, methods=["post"], url_path="status")
     def bulk_status(self, request):
-        serializer = BulkStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         if not rule_versions.can_change_status(request.user):
             raise PermissionDenied
+        serializer = BulkStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         wanted = set(serializer.validated_data["payouts"])
         rows = list(Payout.objects.visible_to(request.user).filter(uuid__in=wanted))
         if len(rows) != len(wanted):
@@ -355,10 +355,10 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ComputeSerializer, summary="Compute the payouts of a period")
     @action(detail=False, methods=["post"])
     def compute(self, request):
-        serializer = ComputeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         if not rule_versions.can_change_status(request.user):
             raise PermissionDenied
+        serializer = ComputeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         period = _period(serializer.validated_data)
         partnership = None
         if serializer.validated_data.get("partnership"):
@@ -370,7 +370,7 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
             if partnership is None:
                 raise NotFound
         result = payouts.compute_payouts(
-            period, partnership=partnership, dry_run=serializer.validated_data["dry_run"]
+            period, partnership=partnership, dry_run=serializer.validated_data["dry_run"], user=request.user
         )
         return Response(
             {
