@@ -151,6 +151,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+# One date and number format per language (meute/formats/).
+FORMAT_MODULE_PATH = ["meute.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -6,6 +6,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from meute.lib import formatting
+
 register = template.Library()
 
 EMPTY_VALUES = {"None", "", "[]", "{}"}
@@ -81,3 +83,21 @@ def percent_of(value, total) -> int:
         return round(100 * float(value) / float(total)) if total else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def money(value, currency=None) -> str:
+    """``{{ amount|money:currency }}``: the amount and its currency in the reader's format."""
+    return formatting.money(value, currency)
+
+
+@register.filter
+def money_round(value, currency=None) -> str:
+    """``{{ amount|money_round:currency }}``: the same, in whole units (targets, thresholds, totals)."""
+    return formatting.money(value, currency, whole=True)
+
+
+@register.filter
+def number(value, digits=None) -> str:
+    """``{{ value|number:2 }}``: a number in the reader's format, grouped, at most ``digits`` decimals."""
+    return formatting.number(value, None if digits in (None, "") else int(digits))
