@@ -39,7 +39,10 @@ UNFORMATTED = [
     ("timestamp", re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")),
     ("ISO date", re.compile(r"(?<![\w/-])\d{4}-\d{2}-\d{2}(?![\w/-])")),
 ]
-UNFORMATTED_FR = [("English number", re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d,])"))]
+# (In French "1,024" is a decimal: an English number is told by two groups or a decimal point.)
+UNFORMATTED_FR = [
+    ("English number", re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:(?:,\d{3}){2,}|(?:,\d{3})+\.\d+)(?![\d,])"))
+]
 UNFORMATTED_EN = [("French number", re.compile(r"(?<![\d.,])\d{1,3}(?:[\u00a0\u202f ]\d{3})+,\d+(?!\d)"))]
 
 

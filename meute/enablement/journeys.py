@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from meute.agreements.models import AgreementAcceptance
 from meute.deals.models import DealRegistration
+from meute.lib import formatting
 from meute.partnerships.choices import PartnershipStatus, PartyRole
 from meute.partnerships.models import Partnership, PartnershipParty
 from meute.programs.models import PartnerTier
@@ -207,7 +208,7 @@ def _evidence(step: JourneyStep, journey: Journey, orgs: list[int], today) -> st
             .first()
         )
         if deal:
-            return _("Deal registered on %(date)s.") % {"date": deal.submitted_at.date().isoformat()}
+            return _("Deal registered on %(date)s.") % {"date": formatting.date(deal.submitted_at)}
     return None
 
 
