@@ -25,7 +25,8 @@ def _catalogues() -> list[Path]:
 
 
 READ_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
-SKIPPED_TAGS = {"script", "style", "textarea", "code", "pre"}
+# (The <title> repeats the page's heading, which is checked and may carry the lang of its content.)
+SKIPPED_TAGS = {"script", "style", "textarea", "code", "pre", "title"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 WORD = re.compile(r"[^\W\d_]{2,}")
@@ -104,7 +105,7 @@ def _pattern(text: str) -> re.Pattern:
 
 @cache
 def _messages():
-    english, french = set(), set()
+    english, french, same = set(), set(), {"Meute"}  # the product's name, whatever "Pack" reads
     for path in _catalogues():
         for entry in polib.pofile(str(path)).translated_entries():
             pairs = [(entry.msgid, entry.msgstr)]
@@ -116,13 +117,14 @@ def _messages():
             for source, translation in pairs:
                 source, translation = " ".join(source.split()), " ".join(translation.split())
                 if not translation or source.casefold() == translation.casefold():
+                    same.add(source)
                     continue
                 if _usable(source):
                     english.add(source)
                 if _usable(translation):
                     french.add(translation)
     # A word both languages write the same way in another message is no evidence ("Notes", "Description").
-    both = english & french
+    both = (english & french) | same
     return english - both, french - both
 
 

@@ -44,6 +44,23 @@ def history_context(obj) -> list:
 
 
 class OrganizationListView(FilteredListMixin, TemplateView):
+    export_fields = (
+        "name",
+        "legal_name",
+        "siren",
+        "vat_number",
+        "website",
+        "phone",
+        "address",
+        "postal_code",
+        "city",
+        "country",
+        "region",
+        "headcount",
+        "annual_revenue",
+        "tags",
+    )
+    export_name = "organisations"
     model = Organization
     filterset_class = OrganizationFilter
     template_name = "core/organization_list.html"
@@ -187,6 +204,18 @@ class OrganizationOptionsView(LoginRequiredMixin, View):
 
 
 class PersonListView(FilteredListMixin, TemplateView):
+    export_fields = (
+        "first_name",
+        "last_name",
+        "organization",
+        "email",
+        "phone",
+        "job_title",
+        "role",
+        "department",
+        "is_active",
+    )
+    export_name = "people"
     model = Person
     filterset_class = PersonFilter
     template_name = "core/person_list.html"

@@ -41,6 +41,19 @@ def _errors(exc: ValidationError) -> str:
 class LeadListView(FilteredListMixin, TemplateView):
     """The staff queue of leads; partner users go to their portal."""
 
+    export_fields = (
+        "company_name",
+        "postal_code",
+        "city",
+        "territory",
+        "sector",
+        "amount",
+        "currency",
+        "created_at",
+    )
+    staff_export_fields = ("status", "partnership", "source")
+    export_name = "leads"
+
     model = Lead
     filterset_class = LeadFilter
     template_name = "leads/lead_list.html"

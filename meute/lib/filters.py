@@ -20,7 +20,13 @@ class OrderingFilter(django_filters.OrderingFilter):
     def __init__(self, *args, **kwargs):
         self._option_labels = dict(kwargs.get("field_labels") or {})
         super().__init__(*args, **kwargs)
-        self.extra["choices"] = self._choices
+
+    @property
+    def field(self):
+        # Each list request binds a fresh copy of the filters: named here, in the language of its reader.
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = self._choices()
+        return super().field
 
     def _option_label(self, field: str, param: str) -> str:
         if field in self._option_labels:
