@@ -199,6 +199,13 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "meute.lib.api.Pagination",
+    # JSON, the browsable API, and every list as a file with ?format=csv or ?format=xlsx.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "meute.lib.api_export.CSVRenderer",
+        "meute.lib.api_export.XLSXRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "meute.lib.api_errors.exception_handler",

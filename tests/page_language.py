@@ -100,7 +100,7 @@ def _usable(text: str) -> bool:
 def _pattern(text: str) -> re.Pattern:
     parts = [re.escape(" ".join(p.split())) for p in PLACEHOLDER.split(text)]
     body = r"\S.{0,80}?".join(p for p in parts)
-    return re.compile(r"(?<![\w'’])" + body + r"(?![\w'’])")
+    return re.compile(r"(?<![\w'’])" + body + r"(?![\w'’])", re.IGNORECASE)
 
 
 @cache
@@ -148,6 +148,7 @@ def foreign_words(html: str, language: str, allowed: frozenset = frozenset()) ->
     """Texts of the page that belong to the other language (``language`` is the page's one)."""
     found = []
     whole, long = _whole(language), _long(language)
+    typed = sorted(allowed, key=len, reverse=True)
     for text in visible_texts(html):
         folded = text.casefold()
         if folded in allowed:
@@ -157,8 +158,11 @@ def foreign_words(html: str, language: str, allowed: frozenset = frozenset()) ->
             continue
         if len(text) < 12:
             continue
+        for phrase in typed:  # what people typed is theirs: look only at the rest
+            if phrase in folded:
+                folded = folded.replace(phrase, " ")
         for message, pattern in long:
-            if pattern.search(text):
+            if pattern.search(folded):
                 found.append(f"{text} [{message}]")
                 break
     return found

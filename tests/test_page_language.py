@@ -54,6 +54,22 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def typed_texts() -> frozenset:
+    """What people typed into records of the demo (a programme's benefits, job titles, skills, a
+    member's pitch, module and course titles): in the language their author chose, not the interface's.
+    Named from the demo's own lists; the interface's words, choices, reasons and messages are all checked."""
+    from meute.demo import enablement, groupings, programs, reference
+    from meute.programs.models import Program
+
+    texts = set(programs.BENEFITS)
+    texts |= {title for _department, titles in reference.JOB_TITLES.values() for title in titles}
+    texts |= {word for words in groupings.DOMAINS.values() for word in words}
+    texts |= {text for text in groupings.AMBITION_TEXTS if isinstance(text, str)}
+    texts |= {"Évaluation", "Quiz"} | {str(c) for c in Program.objects.values_list("code", flat=True)}
+    del enablement
+    return frozenset(t.casefold() for t in texts)
+
+
 def walk(client, language):
     """Open the demo's pages in ``language``; returns the problems found, by address."""
     queue = ["/", *sorted(set(_static_routes()))]
@@ -75,7 +91,7 @@ def walk(client, language):
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
-        found = foreign_words(html, language) + unformatted(html, language)
+        found = foreign_words(html, language, typed_texts()) + unformatted(html, language)
         if found:
             problems[url] = found
         for link in HREF.findall(html):

@@ -43,3 +43,29 @@ def test_a_partner_exports_only_its_own_rows(client_for, world):
     assert names == [world.org_a.name]
     page = client.get("/organizations/").content.decode()
     assert "export=csv" in page and "export=xlsx" in page
+
+
+class TestApiFiles:
+    def test_csv_of_the_api_list_is_unpaginated_and_filtered(self, api, world):
+        for number in range(3):
+            OrganizationFactory(name=f"Brasserie {number}")
+        response = api(world.manager).get(
+            "/api/organizations/", {"format": "csv", "page_size": 1, "q": "Brasserie"}
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        header, *body = rows_of(response)
+        assert "name" in header
+        names = sorted(row[header.index("name")] for row in body)
+        assert names == ["Brasserie 0", "Brasserie 1", "Brasserie 2"]
+
+    def test_a_partner_gets_only_its_own_rows_in_xlsx(self, api, world):
+        response = api(world.partner_a_user).get("/api/organizations/", {"format": "xlsx"})
+        assert response.status_code == 200
+        values = list(load_workbook(io.BytesIO(response.content)).active.values)
+        names = [row[values[0].index("name")] for row in values[1:]]
+        assert names == [world.org_a.name]
+
+    def test_someone_elses_row_stays_hidden(self, api, world):
+        response = api(world.partner_a_user).get(f"/api/organizations/{world.org_b.uuid}/", {"format": "csv"})
+        assert response.status_code == 404
