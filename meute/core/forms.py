@@ -229,3 +229,17 @@ class FileImportForm(StyledFormMixin, forms.Form):
 
     file = forms.FileField(label=_("File"))
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
+
+
+class OrganizationImportForm(FileImportForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or .xlsx, one organisation per line, a header line naming the columns."),
+    )
+
+
+class PersonImportForm(FileImportForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or .xlsx, one person per line, a header line naming the columns."),
+    )

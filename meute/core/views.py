@@ -11,10 +11,19 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 
-from meute.core.importing import ImportFileError, ImportValidationError
+from meute.core.importing import (
+    ORGANIZATIONS,
+    PEOPLE,
+    ImportFileError,
+    ImportValidationError,
+    import_file,
+)
+from meute.core.importing.organizations import ORGANIZATION_ALIASES, ORGANIZATION_REQUIRED
+from meute.core.importing.people import PERSON_ALIASES, PERSON_REQUIRED
 from meute.lib import access
 from meute.lib.deletion import ReferencedRecordError, delete_record
 from meute.lib.views import (
@@ -29,7 +38,13 @@ from meute.lib.views import (
 
 from .audit import history_for
 from .filters import OrganizationFilter, PersonFilter
-from .forms import OrganizationClassificationForm, OrganizationForm, PersonForm
+from .forms import (
+    OrganizationClassificationForm,
+    OrganizationForm,
+    OrganizationImportForm,
+    PersonForm,
+    PersonImportForm,
+)
 from .models import Organization, OrganizationPartnerType, Person
 
 HISTORY_LIMIT = 50
@@ -358,3 +373,39 @@ class FileImportView(StaffEditorMixin, TemplateView):
                 messages.success(request, message % {"count": result.created})
                 return redirect(self.success_url_name)
         return self.render_to_response(self.get_context_data(form=form, errors=errors), status=422)
+
+
+class OrganizationImportView(FileImportView):
+    """Organisations from a file, all or nothing, with every error by line and column."""
+
+    template_name = "core/organization_import.html"
+    form_class = OrganizationImportForm
+    success_url_name = "organization-list"
+    valid_message = gettext_lazy(
+        "The file is valid: %(count)s organisations would be imported (nothing written)."
+    )
+    imported_message = gettext_lazy("Imported %(count)s organisations.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_file(ORGANIZATIONS, upload.read(), filename=upload.name, user=user, dry_run=dry_run)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=sorted(ORGANIZATION_ALIASES), required=ORGANIZATION_REQUIRED, **kwargs
+        )
+
+
+class PersonImportView(FileImportView):
+    """People from a file, all or nothing; their organisation by public identifier, SIREN or name."""
+
+    template_name = "core/person_import.html"
+    form_class = PersonImportForm
+    success_url_name = "person-list"
+    valid_message = gettext_lazy("The file is valid: %(count)s people would be imported (nothing written).")
+    imported_message = gettext_lazy("Imported %(count)s people.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_file(PEOPLE, upload.read(), filename=upload.name, user=user, dry_run=dry_run)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=sorted(PERSON_ALIASES), required=PERSON_REQUIRED, **kwargs)
