@@ -124,8 +124,10 @@ def _messages():
                 if _usable(translation):
                     french.add(translation)
     # A word both languages write the same way in another message is no evidence ("Notes", "Description").
-    both = (english & french) | same
-    return english - both, french - both
+    both = {t.casefold() for t in (english & french) | same} | {
+        t.casefold() for t in english if t.casefold() in {f.casefold() for f in french}
+    }
+    return {t for t in english if t.casefold() not in both}, {t for t in french if t.casefold() not in both}
 
 
 @cache

@@ -65,7 +65,9 @@ def typed_texts() -> frozenset:
     texts |= {title for _department, titles in reference.JOB_TITLES.values() for title in titles}
     texts |= {word for words in groupings.DOMAINS.values() for word in words}
     texts |= {text for text in groupings.AMBITION_TEXTS if isinstance(text, str)}
-    texts |= {"Évaluation", "Quiz"} | {str(c) for c in Program.objects.values_list("code", flat=True)}
+    texts |= {text for pair in programs.PARTNER_TYPES.values() for text in pair}
+    texts |= {"Évaluation", "Quiz", "Fait (données de démonstration)."}
+    texts |= {str(c) for c in Program.objects.values_list("code", flat=True)}
     del enablement
     return frozenset(t.casefold() for t in texts)
 

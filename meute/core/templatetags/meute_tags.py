@@ -65,6 +65,8 @@ def _display(field, value):
     related = getattr(field, "related_model", None)
     if related is not None and (getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)):
         obj = related._default_manager.filter(pk=value).first() if str(value).isdigit() else None
+        if obj is not None and hasattr(obj, "get_full_name"):  # a login: the person's name
+            return obj.get_full_name() or obj.get_username()
         return str(obj) if obj is not None else value
     try:
         if isinstance(field, models.DateTimeField):

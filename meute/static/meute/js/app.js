@@ -37,6 +37,18 @@
     });
   });
 
+  // After a refused submit, take the reader to the list of errors (screen readers announce it).
+  function focusErrors(root) {
+    var summary = (root || document).querySelector("#error-summary");
+    if (summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
+  } else {
+    focusErrors(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.detail.target); });
+
   // Send the CSRF token with htmx requests that change data.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("meta[name=csrf-token]");
