@@ -42,13 +42,13 @@ def money(value, currency: str | None = None, *, whole: bool = False) -> str:
 
 
 def number(value, digits: int | None = None) -> str:
-    """A number in the reader's format, grouped, with at most ``digits`` decimals (all when None)."""
+    """A number in the reader's format, grouped; exactly ``digits`` decimals when given, else as it is."""
     amount = _decimal(value)
     if amount is None:
         return "—"
     if digits is not None:
-        amount = amount.quantize(Decimal(1).scaleb(-digits)) if digits else amount.quantize(Decimal(1))
-        amount = amount.normalize() if amount == amount.to_integral() else amount
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(amount, format=pattern, locale=_locale())
     return format_decimal(amount, locale=_locale(), decimal_quantization=False)
 
 

@@ -77,7 +77,7 @@ def _display(field, value):
         if isinstance(field, models.DateField):
             return formatting.date(datetime.date.fromisoformat(value[:10]))
         if isinstance(field, models.DecimalField | models.FloatField):
-            return formatting.number(value)
+            return formatting.number(value, getattr(field, "decimal_places", None))
     except ValueError:
         return value
     return value
