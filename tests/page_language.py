@@ -58,8 +58,12 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        # An element in its own language (the language switch, content written in another language) or
+        # not to translate (a login name).
         skip = (
-            tag in SKIPPED_TAGS or "lang" in attributes and tag != "html" or "data-no-language" in attributes
+            tag in SKIPPED_TAGS
+            or ("lang" in attributes and tag != "html")
+            or attributes.get("translate") == "no"
         )
         if not skip and not self._skipping():
             self.chunks.extend(v for k, v in attributes.items() if k in READ_ATTRIBUTES and v)
