@@ -144,10 +144,17 @@ def _whole(language: str) -> frozenset:
 
 @cache
 def _long(language: str) -> list:
-    """Messages of three words or more, searched inside longer texts (they may hold names and numbers)."""
+    """Messages of three words or more, or around a value, searched inside longer texts (they may hold
+    names and numbers)."""
     english, french = _messages()
     chosen = english if language == "fr" else french
-    return [(t, _pattern(t)) for t in chosen if len(WORD.findall(PLACEHOLDER.sub(" ", t))) >= 3]
+    return [
+        (t, _pattern(t))
+        for t in chosen
+        if len(WORD.findall(PLACEHOLDER.sub(" ", t))) >= 3
+        # a short text around a value, when long enough to be telling: "%s (décroissant)"
+        or (PLACEHOLDER.search(t) and len(PLACEHOLDER.sub("", t).strip()) >= 10)
+    ]
 
 
 def foreign_words(html: str, language: str, allowed: frozenset = frozenset()) -> list[str]:
