@@ -70,7 +70,7 @@ def table_response(file_format: str, filename: str, headers: list, rows) -> Http
         sheet = workbook.create_sheet(title=filename[:31])
         sheet.append(headers)
         for row in rows:
-            sheet.append([_excel(v) for v in row])
+            sheet.append(list(row))  # identifiers (SIREN, phone) are text already: no lost leading zero
         buffer = io.BytesIO()
         workbook.save(buffer)
         content = buffer.getvalue()
@@ -92,8 +92,3 @@ def _text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return "" if value is None else str(value)
-
-
-def _excel(value):
-    # Long digit strings (SIREN, phone, postal codes) stay text: a number would lose its leading zeros.
-    return value

@@ -69,3 +69,12 @@ class TestApiFiles:
     def test_someone_elses_row_stays_hidden(self, api, world):
         response = api(world.partner_a_user).get(f"/api/organizations/{world.org_b.uuid}/", {"format": "csv"})
         assert response.status_code == 404
+
+
+def test_staff_only_columns_stay_with_the_staff(client_for, world):
+    partner = rows_of(client_for(world.partner_a_user).get("/deals/?export=csv", HTTP_ACCEPT_LANGUAGE="en"))[
+        0
+    ]
+    staff = rows_of(client_for(world.manager).get("/deals/?export=csv", HTTP_ACCEPT_LANGUAGE="en"))[0]
+    assert "Conflict score" in staff and "Conflict score" not in partner
+    assert set(partner) < set(staff)
