@@ -153,7 +153,11 @@ def _long(language: str) -> list:
         for t in chosen
         if len(WORD.findall(PLACEHOLDER.sub(" ", t))) >= 3
         # a short text around a value, when long enough to be telling: "%s (décroissant)"
-        or (PLACEHOLDER.search(t) and len(PLACEHOLDER.sub("", t).strip()) >= 10)
+        or (
+            PLACEHOLDER.search(t)
+            and len(PLACEHOLDER.sub("", t).strip()) >= 10
+            and "(" in PLACEHOLDER.sub("", t)
+        )
     ]
 
 

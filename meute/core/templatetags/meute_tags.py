@@ -122,9 +122,7 @@ def audit_changes(entry) -> list[dict]:
             )
             continue
         before, after = (list(values) + [None, None])[:2]
-        if getattr(field, "many_to_many", False) and all(
-            v is None or MANAGER_REPR.match(str(v)) for v in (before, after)
-        ):
+        if any(v is not None and MANAGER_REPR.match(str(v)) for v in (before, after)):
             continue  # the audit kept only the manager's name; the m2m change itself has its own row
         rows.append({"field": label, "before": _display(field, before), "after": _display(field, after)})
     return rows
