@@ -97,7 +97,7 @@ class ReferenceModel(BusinessModel):
     name = models.CharField(_("name"), max_length=120)
     # Reference data is read in both languages: ``name`` in the operator's language, ``name_en`` for
     # English readers (French readers read ``name``; an empty ``name_en`` falls back to it).
-    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True, default="", db_default="")
 
     objects = ReferenceQuerySet.as_manager()
 
