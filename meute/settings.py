@@ -197,6 +197,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+# One date and number format per language (meute/formats/).
+FORMAT_MODULE_PATH = ["meute.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -272,6 +274,13 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "meute.lib.api.Pagination",
+    # JSON, the browsable API, and every list as a file with ?format=csv or ?format=xlsx.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "meute.lib.api_export.CSVRenderer",
+        "meute.lib.api_export.XLSXRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "meute.lib.api_errors.exception_handler",

@@ -16,7 +16,8 @@ class OrganizationFilter(django_filters.FilterSet):
     partner_type = django_filters.ChoiceFilter(
         label=_("Partner type"), choices=PartnerType.choices, method="filter_partner_type"
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=countries)
+    # A callable: the names are listed in the reader's language, sorted in it, when the form is built.
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
     stage = django_filters.ChoiceFilter(
         label=_("Lifecycle stage"), choices=LifecycleStage.choices, method="filter_stage"
     )

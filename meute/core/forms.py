@@ -263,3 +263,17 @@ class PrivacySubjectForm(StyledFormMixin, forms.Form):
         label=_("I confirm the erasure: every personal value is replaced, and this cannot be undone."),
         required=False,
     )
+
+
+class OrganizationImportForm(FileImportForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or .xlsx, one organisation per line, a header line naming the columns."),
+    )
+
+
+class PersonImportForm(FileImportForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or .xlsx, one person per line, a header line naming the columns."),
+    )

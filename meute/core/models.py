@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -130,6 +131,9 @@ class ReferenceQuerySet(VisibleQuerySet):
 class ReferenceModel(BusinessModel):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    # Reference data is read in both languages: ``name`` in the operator's language, ``name_en`` for
+    # English readers (French readers read ``name``; an empty ``name_en`` falls back to it).
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True, default="", db_default="")
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -138,6 +142,13 @@ class ReferenceModel(BusinessModel):
         ordering = ["name"]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     # Organisations.
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
+    path("organizations/import/", views.OrganizationImportView.as_view(), name="organization-import"),
     path("organizations/options/", views.OrganizationOptionsView.as_view(), name="organization-options"),
     path("organizations/<uuid:uuid>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path(
@@ -55,6 +56,7 @@ urlpatterns = [
     # People.
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/new/", views.PersonCreateView.as_view(), name="person-create"),
+    path("people/import/", views.PersonImportView.as_view(), name="person-import"),
     path("people/options/", views.PersonOptionsView.as_view(), name="person-options"),
     path("people/<uuid:uuid>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<uuid:uuid>/edit/", views.PersonUpdateView.as_view(), name="person-update"),

@@ -18,10 +18,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 
-from meute.core.importing import ImportFileError, ImportValidationError
+from meute.core.importing import (
+    ORGANIZATIONS,
+    PEOPLE,
+    ImportFileError,
+    ImportValidationError,
+    import_file,
+)
+from meute.core.importing.organizations import ORGANIZATION_ALIASES, ORGANIZATION_REQUIRED
+from meute.core.importing.people import PERSON_ALIASES, PERSON_REQUIRED
 from meute.lib import access, rights
 from meute.lib.deletion import ReferencedRecordError, delete_record
 from meute.lib.throttling import PasswordResetThrottle
@@ -43,7 +52,9 @@ from .forms import (
     ApiTokenForm,
     OrganizationClassificationForm,
     OrganizationForm,
+    OrganizationImportForm,
     PersonForm,
+    PersonImportForm,
     PrivacySubjectForm,
 )
 from .models import ApiToken, ErasureRecord, Organization, OrganizationPartnerType, Person
@@ -60,6 +71,23 @@ def history_context(obj) -> list:
 
 
 class OrganizationListView(FilteredListMixin, TemplateView):
+    export_fields = (
+        "name",
+        "legal_name",
+        "siren",
+        "vat_number",
+        "website",
+        "phone",
+        "address",
+        "postal_code",
+        "city",
+        "country",
+        "region",
+        "headcount",
+        "annual_revenue",
+        "tags",
+    )
+    export_name = "organisations"
     model = Organization
     filterset_class = OrganizationFilter
     template_name = "core/organization_list.html"
@@ -212,6 +240,18 @@ class OrganizationOptionsView(LoginRequiredMixin, View):
 
 
 class PersonListView(FilteredListMixin, TemplateView):
+    export_fields = (
+        "first_name",
+        "last_name",
+        "organization",
+        "email",
+        "phone",
+        "job_title",
+        "role",
+        "department",
+        "is_active",
+    )
+    export_name = "people"
     model = Person
     filterset_class = PersonFilter
     template_name = "core/person_list.html"
@@ -497,3 +537,39 @@ class PrivacyView(LoginRequiredMixin, View):
         preview = privacy.export(subject)["data"]
         summary = [(name, len(rows)) for name, rows in preview.items()]
         return self.page(form, summary=summary)
+
+
+class OrganizationImportView(FileImportView):
+    """Organisations from a file, all or nothing, with every error by line and column."""
+
+    template_name = "core/organization_import.html"
+    form_class = OrganizationImportForm
+    success_url_name = "organization-list"
+    valid_message = gettext_lazy(
+        "The file is valid: %(count)s organisations would be imported (nothing written)."
+    )
+    imported_message = gettext_lazy("Imported %(count)s organisations.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_file(ORGANIZATIONS, upload.read(), filename=upload.name, user=user, dry_run=dry_run)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=sorted(ORGANIZATION_ALIASES), required=ORGANIZATION_REQUIRED, **kwargs
+        )
+
+
+class PersonImportView(FileImportView):
+    """People from a file, all or nothing; their organisation by public identifier, SIREN or name."""
+
+    template_name = "core/person_import.html"
+    form_class = PersonImportForm
+    success_url_name = "person-list"
+    valid_message = gettext_lazy("The file is valid: %(count)s people would be imported (nothing written).")
+    imported_message = gettext_lazy("Imported %(count)s people.")
+
+    def run_import(self, upload, *, user, dry_run):
+        return import_file(PEOPLE, upload.read(), filename=upload.name, user=user, dry_run=dry_run)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=sorted(PERSON_ALIASES), required=PERSON_REQUIRED, **kwargs)

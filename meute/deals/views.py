@@ -33,6 +33,18 @@ def _apply_validation_error(form, exc: ValidationError) -> None:
 
 
 class DealListView(FilteredListMixin, TemplateView):
+    export_fields = (
+        "title",
+        "partnership",
+        "amount",
+        "currency",
+        "expected_close_date",
+        "stage",
+        "submitted_at",
+        "protection_end",
+    )
+    staff_export_fields = ("registered_by", "conflict_level", "conflict_score", "reviewer")
+    export_name = "deals"
     model = DealRegistration
     filterset_class = DealFilter
     template_name = "deals/deal_list.html"

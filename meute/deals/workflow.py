@@ -15,12 +15,13 @@ from django.db import IntegrityError, OperationalError, connections, router, tra
 from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.core import validators
 from meute.lib import access, rights
 from meute.notifications import notify
+from meute.notifications.messages import Message
 from meute.partnerships.models import Partnership
 from meute.programs.models import PartnerTier
 
@@ -87,25 +88,35 @@ def _require_stage(deal, *stages) -> None:
         )
 
 
-def _notify(deal, subject: str) -> None:
+def _notify(deal, subject) -> None:
     """Tell the partner's users (and whoever registered the deal) what happened, in-app and by e-mail."""
     recipients = notify.partnership_partner_users([deal.partnership_id]).get(deal.partnership_id, [])
     if deal.registered_by is not None and not deal.registered_by.is_staff_member:
         recipients = [*recipients, deal.registered_by]
-    body = _("Registration “%(deal)s”: %(stage)s.") % {"deal": deal, "stage": deal.get_stage_display()}
+    body = [
+        Message(
+            gettext_noop("Registration “%(deal)s”: %(stage)s."),
+            deal=str(deal),
+            stage=DealStage(deal.stage).label,
+        )
+    ]
     if deal.stage == DealStage.APPROVED and deal.protection_end:
-        body += "\n" + _("Protected until %(date)s.") % {"date": date_format(deal.protection_end)}
+        body.append(Message(gettext_noop("Protected until %(date)s."), date=deal.protection_end))
     if deal.decision_reason:
-        body += "\n" + deal.decision_reason
+        body.append(deal.decision_reason)
     notify.notify(recipients, subject, body, url=deal.get_absolute_url(), kind="deal")
 
 
 def _notify_reviewers(deal) -> None:
     notify.notify(
         notify.staff_reviewers(),
-        _("New deal registration to review"),
-        _("“%(deal)s” (%(partnership)s), %(level)s.")
-        % {"deal": deal, "partnership": deal.partnership.name, "level": deal.get_conflict_level_display()},
+        Message(gettext_noop("New deal registration to review")),
+        Message(
+            gettext_noop("“%(deal)s” (%(partnership)s), %(level)s."),
+            deal=str(deal),
+            partnership=deal.partnership.name,
+            level=MatchLevel(deal.conflict_level).label,
+        ),
         url=deal.get_absolute_url(),
         kind="deal_review",
     )
@@ -463,7 +474,7 @@ def submit_deal(deal, user) -> DealRegistration:
             except ValidationError:
                 pass  # another registration won the customer meanwhile: it stays in the queue
         if deal.stage == DealStage.APPROVED:
-            _notify(deal, _("Your deal registration is approved"))
+            _notify(deal, Message(gettext_noop("Your deal registration is approved")))
         else:
             _notify_reviewers(deal)
     return deal
@@ -522,7 +533,7 @@ def approve(deal, user, reason: str = "") -> DealRegistration:
         raise PermissionDenied(_("Only channel managers review registrations."))
     with _actor(user), transaction.atomic():
         deal = _approve(deal, user, reason)
-    _notify(deal, _("Your deal registration is approved"))
+    _notify(deal, Message(gettext_noop("Your deal registration is approved")))
     return deal
 
 
@@ -540,7 +551,7 @@ def reject(deal, user, reason: str) -> DealRegistration:
         deal.reviewed_at = timezone.now()
         deal.decision_reason = reason.strip()
         deal.save()
-    _notify(deal, _("Your deal registration is rejected"))
+    _notify(deal, Message(gettext_noop("Your deal registration is rejected")))
     return deal
 
 
@@ -566,7 +577,7 @@ def extend(deal, user, days: int | None = None, reason: str = "") -> DealRegistr
         if reason:
             deal.decision_reason = reason
         deal.save()
-    _notify(deal, _("The protection of your deal registration is extended"))
+    _notify(deal, Message(gettext_noop("The protection of your deal registration is extended")))
     return deal
 
 
@@ -592,9 +603,11 @@ def request_extension(deal, user, reason: str) -> DealRegistration:
         deal.save()
     notify.notify(
         notify.staff_reviewers(),
-        _("Extension requested for “%(deal)s”") % {"deal": deal},
-        _("Protected until %(date)s. %(reason)s")
-        % {"date": date_format(deal.protection_end), "reason": deal.extension_request_reason},
+        Message(gettext_noop("Extension requested for “%(deal)s”"), deal=str(deal)),
+        [
+            Message(gettext_noop("Protected until %(date)s."), date=deal.protection_end),
+            deal.extension_request_reason,
+        ],
         url=deal.get_absolute_url(),
         kind="deal_extension_request",
     )
@@ -615,7 +628,7 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
         deal.extension_request_reason = ""
         deal.decision_reason = reason.strip()
         deal.save()
-    _notify(deal, _("Your extension request is declined"))
+    _notify(deal, Message(gettext_noop("Your extension request is declined")))
     return deal
 
 
@@ -687,6 +700,6 @@ def expire_protections(today: datetime.date | None = None) -> int:
                 continue
             deal.stage = DealStage.EXPIRED
             deal.save()
-            _notify(deal, _("The protection of your deal registration has expired"))
+            _notify(deal, Message(gettext_noop("The protection of your deal registration has expired")))
             count += 1
     return count

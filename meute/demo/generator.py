@@ -81,18 +81,6 @@ class DemoResult:
     partner_organization: Organization | None = None
 
 
-COLLABORATION_LABELS = {
-    CollaborationModel.CHANNEL_AGREEMENT: "Accord de distribution",
-    CollaborationModel.REFERRAL: "Apport d'affaires",
-    CollaborationModel.JOINT_CAMPAIGN: "Campagne commune",
-    CollaborationModel.MARKETING_COOPERATION: "Coopération marketing",
-    CollaborationModel.PARTIAL_SALES_INTEGRATION: "Intégration commerciale",
-    CollaborationModel.TECHNOLOGY_INTEGRATION: "Intégration technologique",
-    CollaborationModel.OEM: "OEM",
-    CollaborationModel.GIE: "GIE",
-    CollaborationModel.CROSS_SHAREHOLDING: "Participation croisée",
-}
-
 STATUS_WEIGHTS = {
     PartnershipStatus.ACTIVE: 46,
     PartnershipStatus.PROSPECT: 18,
@@ -207,13 +195,27 @@ class DemoGenerator:
         return objects
 
     def create_reference_data(self):
+        def countries_in(language):
+            from django.utils import translation
+            from django_countries import countries
+
+            with translation.override(language):
+                return {code: str(name) for code, name in countries}
+
         europe = self._write(
             Territory, [Territory(code=c, name=n, kind=TerritoryKind.ZONE) for c, n in reference.ZONES]
         )[0]
         countries = self._write(
             Territory,
             [
-                Territory(code=c, name=n, kind=TerritoryKind.COUNTRY, country=iso, parent=europe)
+                Territory(
+                    code=c,
+                    name=n,
+                    name_en=str(countries_in("en").get(iso, "")),
+                    kind=TerritoryKind.COUNTRY,
+                    country=iso,
+                    parent=europe,
+                )
                 for c, n, iso in reference.COUNTRIES
             ],
         )
@@ -230,8 +232,13 @@ class DemoGenerator:
         self.product_lines = self._write(
             ProductLine, [ProductLine(code=c, name=n, description=d) for c, n, d in reference.PRODUCT_LINES]
         )
-        self.sectors = self._write(Sector, [Sector(code=c, name=n) for c, n in reference.SECTORS])
-        self.tags = self._write(Tag, [Tag(code=c, name=n) for c, n in reference.TAGS])
+        self.sectors = self._write(
+            Sector,
+            [Sector(code=c, name=n, name_en=reference.SECTOR_NAMES_EN[c]) for c, n in reference.SECTORS],
+        )
+        self.tags = self._write(
+            Tag, [Tag(code=c, name=n, name_en=reference.TAG_NAMES_EN[c]) for c, n in reference.TAGS]
+        )
 
     def create_operator(self):
         data = dict(reference.OPERATOR)
@@ -496,7 +503,9 @@ class DemoGenerator:
         start, end = self._dates(status)
         offerings = relations["offerings"]
         partnership = Partnership(
-            name=f"{organization.name} — {COLLABORATION_LABELS[model]}"[:200],
+            # Named after the partner and the year it began: a name reads the same in every language (the
+            # collaboration model is shown beside it, translated).
+            name=f"{organization.name} {start.year}"[:200] if start else organization.name[:200],
             kind=PartnershipKind.CHANNEL,
             collaboration_model=model,
             stage=stage,

@@ -134,6 +134,37 @@ SECTORS = [
     ("naf-r", "Arts, spectacles et activités récréatives"),
 ]
 
+# The same sectors and tags in English (reference data reads in both languages: ``name_en``).
+SECTOR_NAMES_EN = {
+    "naf-a": "Agriculture, forestry and fishing",
+    "naf-c": "Manufacturing",
+    "naf-f": "Construction",
+    "naf-g": "Wholesale and retail trade; repair of motor vehicles",
+    "naf-h": "Transportation and storage",
+    "naf-i": "Accommodation and food services",
+    "naf-j": "Information and communication",
+    "naf-k": "Financial and insurance activities",
+    "naf-l": "Real estate activities",
+    "naf-m": "Professional, scientific and technical activities",
+    "naf-n": "Administrative and support services",
+    "naf-o": "Public administration",
+    "naf-p": "Education",
+    "naf-q": "Human health and social work",
+    "naf-r": "Arts, entertainment and recreation",
+}
+TAG_NAMES_EN = {
+    "strategique": "Strategic",
+    "certifie": "Certified",
+    "nouveau": "New partner",
+    "a-relancer": "To follow up",
+    "cloud-first": "Cloud first",
+    "secteur-public": "Public sector",
+    "grands-comptes": "Key accounts",
+    "ambassadeur": "Ambassador",
+    "salon-2025": "Trade fair 2025",
+    "reseau-independants": "Independents' network",
+}
+
 TAGS = [
     ("strategique", "Stratégique"),
     ("certifie", "Certifié"),

@@ -133,7 +133,7 @@ def populate_demo(*, groupings: int = 3, seed: int = 2027, today=None) -> dict:
             amount = Decimal(rng.randrange(100, 900) * 100)
             _won_deal(
                 channel,
-                f"Client apporté {number + 1}",
+                ["Brasserie du Port", "Perrin & Fils"][number],
                 amount,
                 (amount * Decimal("0.3")).quantize(Decimal("0.01")),
                 closed_on,

@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from meute.notifications.messages import Message
 from meute.notifications.notify import notify_each, organization_users
 from meute.programs.models import add_months
 
@@ -151,11 +153,16 @@ def _announce(record: PersonCertification, *, renewed: bool) -> None:
     user = getattr(record.person, "user", None)
     if user is None or not user.is_active:
         return
-    title = (_("Certification renewed: %(name)s") if renewed else _("You are certified: %(name)s")) % {
-        "name": record.name
-    }
-    until = record.valid_until.isoformat() if record.valid_until else _("no end date")
-    body = _("Valid until %(date)s. Your certificate can be downloaded from its page.") % {"date": until}
+    title = Message(
+        gettext_noop("Certification renewed: %(name)s")
+        if renewed
+        else gettext_noop("You are certified: %(name)s"),
+        name=record.name,
+    )
+    body = Message(
+        gettext_noop("Valid until %(date)s. Your certificate can be downloaded from its page."),
+        date=record.valid_until if record.valid_until else gettext_lazy("no end date"),
+    )
     notify_each([([user], title, body, record.get_absolute_url())], kind="certification")
 
 
@@ -226,14 +233,16 @@ def remind_expiring(today: datetime.date | None = None, *, dry_run: bool = False
             skipped += 1
             continue
         sent += 1
-        title = _("%(person)s: “%(name)s” ends on %(date)s") % {
-            "person": person.full_name,
-            "name": record.name,
-            "date": record.valid_until.isoformat(),
-        }
-        body = _("%(days)s days left to renew the certification: complete its renewal course.") % {
-            "days": left
-        }
+        title = Message(
+            gettext_noop("%(person)s: “%(name)s” ends on %(date)s"),
+            person=person.full_name,
+            name=record.name,
+            date=record.valid_until,
+        )
+        body = Message(
+            gettext_noop("%(days)s days left to renew the certification: complete its renewal course."),
+            days=left,
+        )
         events.append((recipients, title, body, record.get_absolute_url()))
     if events:
         notify_each(events, kind="certification-expiry")

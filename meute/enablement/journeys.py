@@ -14,9 +14,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.agreements.models import AgreementAcceptance
 from meute.deals.models import DealRegistration
+from meute.notifications.messages import Message, encode
 from meute.partnerships.choices import PartnershipStatus, PartyRole
 from meute.partnerships.models import Partnership, PartnershipParty
 from meute.programs.models import PartnerTier
@@ -176,30 +178,37 @@ def _partner_orgs(journey) -> list[int]:
     )
 
 
-def _evidence(step: JourneyStep, journey: Journey, orgs: list[int], today) -> str | None:
-    """The text proving an automatic step done, or None while nothing proves it."""
+def _evidence(step: JourneyStep, journey: Journey, orgs: list[int], today) -> Message | None:
+    """What proves an automatic step done (a message, written in each reader's language), or None."""
     kind = step.evidence_kind
     if kind == EvidenceKind.AGREEMENT:
         signed = AgreementAcceptance.objects.filter(organization_id__in=orgs).order_by("accepted_at").first()
         if signed:
-            return _("Agreement signed by %(name)s on %(date)s.") % {
-                "name": signed.signer_name,
-                "date": signed.accepted_at.date().isoformat(),
-            }
+            return Message(
+                gettext_noop("Agreement signed by %(name)s on %(date)s."),
+                name=signed.signer_name,
+                date=signed.accepted_at,
+            )
     elif kind == EvidenceKind.COURSE:
         rows = Enrolment.objects.filter(person__organization_id__in=orgs, status=EnrolmentStatus.COMPLETED)
         if step.course_id:
             rows = rows.filter(course_id=step.course_id)
         done = rows.select_related("person", "course").order_by("completed_at").first()
         if done:
-            return _("%(person)s completed “%(course)s”.") % {"person": done.person, "course": done.course}
+            return Message(
+                gettext_noop("%(person)s completed “%(course)s”."),
+                person=str(done.person),
+                course=str(done.course),
+            )
     elif kind == EvidenceKind.CERTIFICATION:
         rows = PersonCertification.objects.valid_on(today).filter(person__organization_id__in=orgs)
         if step.certification_id:
             rows = rows.filter(certification_id=step.certification_id)
         held = rows.select_related("person").order_by("issued_on", "pk").first()
         if held:
-            return _("%(person)s is certified “%(name)s”.") % {"person": held.person, "name": held.name}
+            return Message(
+                gettext_noop("%(person)s is certified “%(name)s”."), person=str(held.person), name=held.name
+            )
     elif kind == EvidenceKind.DEAL:
         deal = (
             DealRegistration.objects.filter(partnership_id=journey.partnership_id, submitted_at__isnull=False)
@@ -207,7 +216,7 @@ def _evidence(step: JourneyStep, journey: Journey, orgs: list[int], today) -> st
             .first()
         )
         if deal:
-            return _("Deal registered on %(date)s.") % {"date": deal.submitted_at.date().isoformat()}
+            return Message(gettext_noop("Deal registered on %(date)s."), date=deal.submitted_at.date())
     return None
 
 
@@ -227,10 +236,11 @@ def sync_journey(journey: Journey, today=None) -> int:
     orgs = _partner_orgs(journey)
     ticked = 0
     for step in steps:
-        text = _evidence(step, journey, orgs, today)
-        if text:
-            step.status, step.evidence, step.completed_on = StepStatus.DONE, text, today
-            step.save(update_fields=["status", "evidence", "completed_on", "updated_at"])
+        message = _evidence(step, journey, orgs, today)
+        if message:
+            step.status, step.evidence, step.completed_on = StepStatus.DONE, str(message), today
+            step.evidence_parts = encode(message)
+            step.save(update_fields=["status", "evidence", "evidence_parts", "completed_on", "updated_at"])
             ticked += 1
     if ticked:
         _close_if_done(journey, today)

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.core.models import Person
+from meute.notifications.messages import Message
 from meute.notifications.notify import notify
 
 from . import certifications, journeys
@@ -334,7 +336,7 @@ def answer_feedback(user, feedback: ModuleFeedback, text: str) -> ModuleFeedback
     if learner is not None:
         notify(
             [learner],
-            _("Your feedback on “%(module)s” was answered") % {"module": feedback.module},
+            Message(gettext_noop("Your feedback on “%(module)s” was answered"), module=str(feedback.module)),
             text,
             url=feedback.module.get_absolute_url(),
             kind="feedback",

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from meute.notifications.messages import Message
 from meute.notifications.notify import notify_each
 
 from .choices import ContentKind
@@ -113,11 +114,19 @@ def send_digests(now: datetime.datetime | None = None) -> int:
         if not fresh:
             continue
         lines = [
-            f"• {item.get_kind_display()}: {item.title}" + (f" — {item.summary}" if item.summary else "")
+            Message(
+                gettext_noop("• %(kind)s: %(title)s — %(summary)s"),
+                kind=kind,
+                title=item.title,
+                summary=item.summary,
+            )
+            if item.summary
+            else Message(gettext_noop("• %(kind)s: %(title)s"), kind=kind, title=item.title)
             for item in fresh
+            for kind in [ContentKind(item.kind).label]
         ]
-        title = _("%(count)s new announcements and promotions for you") % {"count": len(fresh)}
-        events.append(([user], title, "\n".join(lines), "/enablement/library/"))
+        title = Message(gettext_noop("%(count)s new announcements and promotions for you"), count=len(fresh))
+        events.append(([user], title, lines, "/enablement/library/"))
     if events:
         notify_each(events, kind="digest")
     with transaction.atomic():

@@ -11,8 +11,13 @@ class LeadsConfig(AppConfig):
         from celery.schedules import crontab
 
         from meute.celery import app
+        from meute.notifications.messages import register_renderer
 
         from . import audit  # noqa: F401  (registers audited models)
+        from .workflow import UNASSIGNED_RENDERER, unassigned_summary
+
+        # Notifications of leads left unassigned say why in the reader's language.
+        register_renderer(UNASSIGNED_RENDERER, unassigned_summary)
 
         # Celery beat times out unanswered offers (and re-routes their leads) every quarter of an hour.
         schedule = dict(app.conf.beat_schedule or {})

@@ -41,6 +41,19 @@ def _errors(exc: ValidationError) -> str:
 class LeadListView(FilteredListMixin, TemplateView):
     """The staff queue of leads; partner users go to their portal."""
 
+    export_fields = (
+        "company_name",
+        "postal_code",
+        "city",
+        "territory",
+        "sector",
+        "amount",
+        "currency",
+        "created_at",
+    )
+    staff_export_fields = ("status", "partnership", "source")
+    export_name = "leads"
+
     model = Lead
     filterset_class = LeadFilter
     template_name = "leads/lead_list.html"
@@ -181,11 +194,13 @@ class LeadDetailView(VisibleObjectMixin, TemplateView):
             .order_by("-offered_at", "-pk")
         )
         open_offer = next((o for o in offers if o.status == OfferStatus.PENDING), None)
-        decisions = []
+        decisions, unassigned_reason = [], lead.unassigned_reason
         if staff:
-            decisions = [
-                _explanation(d) for d in lead.routing_decisions.select_related("chosen", "actor")[:10]
-            ]
+            routed = list(lead.routing_decisions.select_related("chosen", "actor")[:10])
+            decisions = [_explanation(d) for d in routed]
+            if lead.status == LeadStatus.UNASSIGNED and routed and routed[0].chosen_id is None:
+                # Written again from the decision, in the reader's language (the stored text is the router's).
+                unassigned_reason = workflow.unassigned_summary(routed[0].explanation or {})
         own_accepted = lead.status == LeadStatus.ACCEPTED and (
             staff or workflow.is_partner_of(user, lead.partnership_id)
         )
@@ -203,6 +218,7 @@ class LeadDetailView(VisibleObjectMixin, TemplateView):
             can_convert=own_accepted and lead.deal_id is None and (workflow.can_manage(user) or not staff),
             show_assignment=own_accepted or staff,
             decisions=decisions,
+            unassigned_reason=unassigned_reason,
             channel_partnerships=list(routing.channel_partnerships().order_by("name").only("uuid", "name"))
             if workflow.can_manage(user)
             else [],

@@ -11,10 +11,11 @@ from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.notifications import notify
+from meute.notifications.messages import Message, Rendered
 
 from . import routing
 from .choices import LeadStatus, OfferStatus, RoutingTrigger
@@ -84,12 +85,12 @@ def _notify_offer(offer) -> None:
     users = notify.partnership_partner_users([offer.partnership_id]).get(offer.partnership_id, [])
     notify.notify(
         users,
-        _("New lead offered to you"),
-        _("“%(lead)s”: accept or decline before %(deadline)s.")
-        % {
-            "lead": offer.lead,
-            "deadline": date_format(timezone.localtime(offer.deadline), "DATETIME_FORMAT"),
-        },
+        Message(gettext_noop("New lead offered to you")),
+        Message(
+            gettext_noop("“%(lead)s”: accept or decline before %(deadline)s."),
+            lead=str(offer.lead),
+            deadline=offer.deadline,
+        ),
         url=offer.lead.get_absolute_url(),
         kind="lead_offer",
     )
@@ -102,6 +103,17 @@ def _notify_staff(lead, title, body) -> None:
 # --------------------------------------------------------------------------------------------------
 # Routing
 # --------------------------------------------------------------------------------------------------
+
+
+UNASSIGNED_RENDERER = "leads.unassigned"
+
+
+def unassigned_args(explanation: dict) -> dict:
+    """What ``unassigned_summary`` needs of a routing explanation, to write it again in another language."""
+    return {
+        "skipped": (explanation.get("skipped") or [])[:11],
+        "skipped_counts": explanation.get("skipped_counts") or {},
+    }
 
 
 def unassigned_summary(explanation: dict) -> str:
@@ -154,8 +166,12 @@ def _route_locked(lead, trigger, actor, now) -> LeadOffer | None:
         lead.save()
         _notify_staff(
             lead,
-            _("Lead left unassigned"),
-            _("“%(lead)s”: %(reason)s") % {"lead": lead, "reason": lead.unassigned_reason},
+            Message(gettext_noop("Lead left unassigned")),
+            Message(
+                gettext_noop("“%(lead)s”: %(reason)s"),
+                lead=str(lead),
+                reason=Rendered(UNASSIGNED_RENDERER, unassigned_args(explanation)),
+            ),
         )
         return None
     return _offer_locked(lead, best.partnership_id, now)
@@ -305,9 +321,12 @@ def _accept(offer, user, now) -> LeadOffer:
         lead.save()
         _notify_staff(
             lead,
-            _("Lead accepted"),
-            _("“%(lead)s” was accepted by %(partnership)s.")
-            % {"lead": lead, "partnership": offer.partnership},
+            Message(gettext_noop("Lead accepted")),
+            Message(
+                gettext_noop("“%(lead)s” was accepted by %(partnership)s."),
+                lead=str(lead),
+                partnership=str(offer.partnership),
+            ),
         )
     return offer
 
@@ -333,9 +352,13 @@ def _decline(offer, user, reason, now) -> LeadOffer:
         offer.save()
         _notify_staff(
             lead,
-            _("Lead declined"),
-            _("“%(lead)s” was declined by %(partnership)s: %(reason)s")
-            % {"lead": lead, "partnership": offer.partnership, "reason": reason},
+            Message(gettext_noop("Lead declined")),
+            Message(
+                gettext_noop("“%(lead)s” was declined by %(partnership)s: %(reason)s"),
+                lead=str(lead),
+                partnership=str(offer.partnership),
+                reason=reason,
+            ),
         )
         _route_locked(lead, RoutingTrigger.DECLINE, None, now)
     return offer

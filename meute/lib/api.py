@@ -5,8 +5,10 @@ The error format lives in ``meute.lib.api_errors``.
 
 from rest_framework import permissions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
-from . import access
+from . import access, exports
+from .api_export import wants_table
 from .pagination import KeysFirstPaginator
 
 
@@ -38,6 +40,17 @@ class Pagination(PageNumberPagination):
     django_paginator_class = KeysFirstPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if wants_table(request):  # ?format=csv|xlsx: the whole filtered list, in one file
+            self.request = request
+            return list(queryset[: exports.MAX_ROWS])
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if wants_table(self.request):
+            return Response(data)
+        return super().get_paginated_response(data)
 
 
 class SmallListPagination(Pagination):

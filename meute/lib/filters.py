@@ -1,14 +1,49 @@
 """Filter pieces shared by every FilterSet."""
 
 import django_filters
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
+from django.forms.utils import pretty_name
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 
 class OrderingFilter(django_filters.OrderingFilter):
     """Sort with empty values last in both directions, the same way on SQLite and PostgreSQL.
 
     (PostgreSQL puts NULLs first when sorting in descending order, SQLite last.)
+
+    The options are named when the form is built, in the reader's language: the given ``field_labels``,
+    else the model field's verbose name; "(descending)" too (django-filter writes it once, at import).
     """
+
+    def __init__(self, *args, **kwargs):
+        self._option_labels = dict(kwargs.get("field_labels") or {})
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        # Each list request binds a fresh copy of the filters: named here, in the language of its reader.
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = self._choices()
+        return super().field
+
+    def _option_label(self, field: str, param: str) -> str:
+        if field in self._option_labels:
+            return str(self._option_labels[field])
+        model = getattr(self, "model", None)
+        try:
+            return capfirst(str(model._meta.get_field(field.split("__")[0]).verbose_name))
+        except (AttributeError, FieldDoesNotExist):
+            return capfirst(pretty_name(param))
+
+    def _choices(self) -> list:
+        choices = []
+        for param, field in self.param_map.items():
+            label = self._option_label(field, param)
+            choices.append((param, label))
+            choices.append((f"-{param}", gettext("%s (descending)") % label))
+        return choices
 
     def filter(self, qs, value):
         if value in ([], (), {}, "", None):

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from meute.lib import access
+from meute.lib import access, exports
 from meute.lib.pagination import CappedCountPaginator
 
 
@@ -107,6 +107,27 @@ class FilteredListMixin(VisibleQuerysetMixin):
     paginate_by = 25
     template_name = None
     partial_template_name = None
+    # Columns of the list's CSV/xlsx export (``?export=csv`` or ``xlsx`` with the page's filters): field
+    # paths of the model; ``staff_export_fields`` are added for the operator's staff only.
+    export_fields: tuple = ()
+    staff_export_fields: tuple = ()
+    export_name = "export"
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in exports.FORMATS and self.export_fields:
+            return self.export(file_format)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, file_format):
+        """The filtered, sorted list (every page of it, up to ``exports.MAX_ROWS``) as a file."""
+        fields = list(self.export_fields)
+        if self.request.user.is_staff_member:
+            fields += list(self.staff_export_fields)
+        queryset = self.get_filterset().qs[: exports.MAX_ROWS]
+        headers = [exports.header(self.model, name) for name in fields]
+        rows = ([exports.cell(obj, name) for name in fields] for obj in queryset)
+        return exports.table_response(file_format, str(self.export_name), headers, rows)
 
     def get_filterset(self):
         filterset = self.filterset_class(
@@ -127,6 +148,7 @@ class FilteredListMixin(VisibleQuerysetMixin):
         paginator = CappedCountPaginator(queryset, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         kwargs.update(
+            export_links=self.export_links(),
             filterset=filterset,
             filter_form=filterset.form,
             page_obj=page,
@@ -138,6 +160,18 @@ class FilteredListMixin(VisibleQuerysetMixin):
             ),
         )
         return super().get_context_data(**kwargs)
+
+    def export_links(self) -> list:
+        """(format, URL) of the export buttons: the current query (filters, sort) plus the format."""
+        if not self.export_fields:
+            return []
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        links = []
+        for file_format in exports.FORMATS:
+            query["export"] = file_format
+            links.append((file_format.upper(), f"{self.request.path}?{query.urlencode()}"))
+        return links
 
 
 def request_actor(request):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.core.choices import PartnerType
 from meute.core.models import Organization, OrganizationPartnerType, Sector
@@ -21,6 +21,7 @@ from meute.lib.throttling import EnquiryThrottle
 from meute.locator.choices import EnquiryStatus
 from meute.locator.labels import descendants, labels_by_organization
 from meute.locator.models import Enquiry, LabelAward
+from meute.notifications.messages import Message
 from meute.notifications.notify import notify, organization_users, staff_reviewers
 from meute.partnerships.choices import PartnershipStatus
 from meute.partnerships.models import Partnership, PartnershipParty
@@ -164,13 +165,14 @@ def create_enquiry(organization, *, name, email, message, company="", phone="", 
         enquiry.save()
         enquiry_to_lead(enquiry)
     url = reverse("enquiry-detail", kwargs={"uuid": enquiry.uuid})
-    title = _("New enquiry from the partner locator: %(name)s") % {"name": enquiry.name}
-    body = _("%(name)s (%(company)s) wrote to %(partner)s: %(message)s") % {
-        "name": enquiry.name,
-        "company": enquiry.company or "—",
-        "partner": organization.name,
-        "message": enquiry.message[:300],
-    }
+    title = Message(gettext_noop("New enquiry from the partner locator: %(name)s"), name=enquiry.name)
+    body = Message(
+        gettext_noop("%(name)s (%(company)s) wrote to %(partner)s: %(message)s"),
+        name=enquiry.name,
+        company=enquiry.company or "—",
+        partner=organization.name,
+        message=enquiry.message[:300],
+    )
     recipients = [*organization_users([organization.pk]), *staff_reviewers()]
     notify(recipients, title, body, url=url, kind="locator_enquiry")
     return enquiry

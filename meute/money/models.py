@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meute.lib import formatting
 from meute.lib.models import BusinessModel, StaffOnlyQuerySet
 from meute.money.currencies import normalize_currency, validate_currency
 
@@ -64,7 +65,8 @@ class ExchangeRate(BusinessModel):
         ]
 
     def __str__(self):
-        return f"1 {self.from_currency} = {self.rate} {self.to_currency} ({self.valid_from})"
+        rate, since = formatting.number(self.rate.normalize()), formatting.date(self.valid_from)
+        return f"1 {self.from_currency} = {rate} {self.to_currency} ({since})"
 
     def get_absolute_url(self):
         return reverse("exchangerate-update", kwargs={"uuid": self.uuid})

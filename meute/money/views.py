@@ -26,6 +26,8 @@ class StaffOnlyMixin:
 
 
 class ExchangeRateListView(StaffOnlyMixin, FilteredListMixin, TemplateView):
+    export_fields = ("from_currency", "to_currency", "rate", "valid_from")
+    export_name = "exchange-rates"
     model = ExchangeRate
     filterset_class = ExchangeRateFilter
     template_name = "money/rate_list.html"

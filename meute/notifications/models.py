@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from meute.lib.models import BusinessModel, VisibleQuerySet
 
+from .messages import render
+
 
 class NotificationQuerySet(VisibleQuerySet):
     def visible_to(self, user):
@@ -27,6 +29,10 @@ class Notification(BusinessModel):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # Title and body as message ids and parameters (meute.notifications.messages), written in the reader's
+    # language when read; ``title`` and ``body`` keep the text in the sender's language (e-mail, old rows).
+    title_parts = models.JSONField(_("title (every language)"), null=True, blank=True, editable=False)
+    body_parts = models.JSONField(_("message (every language)"), null=True, blank=True, editable=False)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -41,7 +47,16 @@ class Notification(BusinessModel):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the frozen text for rows written before the parts)."""
+        return render(self.title_parts) if self.title_parts else self.title
+
+    @property
+    def display_body(self) -> str:
+        return render(self.body_parts) if self.body_parts else self.body
 
     @property
     def is_read(self) -> bool:

@@ -1,7 +1,9 @@
 """Who hears about what: one place that turns a business event into notifications and e-mails.
 
-Notifications are written in the language active when the event happens (the operator's default language
-for background tasks). Each one is also e-mailed to its recipient when they have an address; a failing
+A notification's title and body are kept as message ids and parameters (``messages.Message``) and written
+in the reader's language when read; the e-mail copy goes out in the language active when the event happens
+(the operator's default language for background tasks). Plain text is accepted too (what a person typed).
+Each one is also e-mailed to its recipient when they have an address; a failing
 mail server never blocks the business action that triggered it.
 """
 
@@ -13,7 +15,10 @@ from django.utils import timezone
 
 from meute.core.choices import UserRole
 
+from .messages import Message, Rendered, encode, render
 from .models import Notification
+
+__all__ = ["Message", "Rendered", "notify", "notify_each", "mark_read"]
 
 REVIEWER_ROLES = (UserRole.ADMIN, UserRole.CHANNEL_MANAGER)
 
@@ -61,11 +66,22 @@ def notify_each(events, *, kind="", email=True) -> list[Notification]:
     """
     rows, messages = [], []
     for recipients, title, body, url in events:
-        title, body = str(title)[:200], str(body)
+        title_parts, body_parts = encode(title), encode(body)
+        title, body = render(title_parts)[:200], render(body_parts)
         for user in recipients:
             if not user.is_active:
                 continue
-            rows.append(Notification(recipient=user, kind=kind, title=title, body=body, url=url))
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    title_parts=title_parts,
+                    body_parts=body_parts,
+                    url=url,
+                )
+            )
             if email and user.email:
                 messages.append((title, _mail_body(body, url), None, [user.email]))
     notifications = Notification.objects.bulk_create(rows, batch_size=1000)

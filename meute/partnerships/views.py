@@ -44,6 +44,8 @@ def _apply_validation_error(form, exc: ValidationError) -> None:
 
 
 class PartnershipListView(FilteredListMixin, TemplateView):
+    export_fields = ("name", "kind", "collaboration_model", "stage", "status", "start_date", "end_date")
+    export_name = "partnerships"
     model = Partnership
     filterset_class = PartnershipFilter
     template_name = "partnerships/partnership_list.html"

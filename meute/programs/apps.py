@@ -11,8 +11,13 @@ class ProgramsConfig(AppConfig):
         from celery.schedules import crontab
 
         from meute.celery import app
+        from meute.notifications.messages import register_renderer
 
         from . import audit  # noqa: F401  (registers audited models)
+        from .evaluation import TIER_CHANGE_RENDERER, render_tier_change
+
+        # A tier change's notification explains it in the reader's language.
+        register_renderer(TIER_CHANGE_RENDERER, render_tier_change)
 
         schedule = dict(app.conf.beat_schedule or {})
         schedule.setdefault(

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, Sum
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext as _
 
 from meute.lib import access
@@ -443,9 +443,33 @@ def _tier_name(tier) -> str:
     return tier.name if tier is not None else str(_("no tier"))
 
 
+TIER_CHANGE_RENDERER = "programs.tier_change"
+
+
+def explain_change(evidence: dict) -> str:
+    """What decides a change, from its evidence, in the active language: the requirements of the tier
+    reached, then those of the next tier up (as ``Evaluation.summary`` wrote them on the day)."""
+    eligible = evidence.get("eligible")
+    ranks = {t["tier"]: t.get("rank", 0) for t in evidence.get("tiers", [])}
+    reached = ranks.get(eligible) if eligible is not None else None
+    above = sorted((rank, name) for name, rank in ranks.items() if reached is None or rank > reached)
+    chosen = {eligible, above[0][1] if above else None} - {None}
+    return "\n".join(
+        result["message"]
+        for check in explain_evidence(evidence)
+        if check["tier"] in chosen
+        for result in check["results"]
+    )
+
+
+def render_tier_change(args: dict) -> str:
+    return explain_change(args.get("evidence") or {}) or args.get("explanation", "")
+
+
 def notify_changes(program, changes) -> None:
     """Partners hear of the tier changes applied to them; reviewers of those waiting for approval."""
     from meute.notifications import notify
+    from meute.notifications.messages import Message, Rendered
 
     applied = [c for c in changes if c.status in (ChangeStatus.AUTO_APPLIED, ChangeStatus.APPROVED)]
     users = notify.partnership_partner_users({c.partnership_id for c in applied}) if applied else {}
@@ -453,9 +477,14 @@ def notify_changes(program, changes) -> None:
         (
             (
                 users.get(change.partnership_id, []),
-                _("Your tier in “%(program)s” is now %(tier)s")
-                % {"program": program.name, "tier": _tier_name(change.to_tier)},
-                change.explanation,
+                Message(
+                    gettext_noop("Your tier in “%(program)s” is now %(tier)s"),
+                    program=program.name,
+                    tier=change.to_tier.name if change.to_tier is not None else gettext_lazy("no tier"),
+                ),
+                Rendered(
+                    TIER_CHANGE_RENDERER, {"evidence": change.evidence, "explanation": change.explanation}
+                ),
                 change.get_absolute_url(),
             )
             for change in applied
@@ -466,12 +495,15 @@ def notify_changes(program, changes) -> None:
     if proposed:
         notify.notify(
             notify.staff_reviewers(),
-            ngettext(
-                "%(count)s tier change to review in “%(program)s”",
-                "%(count)s tier changes to review in “%(program)s”",
+            Message.plural(
+                ngettext_lazy(
+                    "%(count)s tier change to review in “%(program)s”",
+                    "%(count)s tier changes to review in “%(program)s”",
+                    "count",
+                ),
                 proposed,
-            )
-            % {"count": proposed, "program": program.name},
+                program=program.name,
+            ),
             url=program.get_absolute_url(),
             kind="tier_review",
         )

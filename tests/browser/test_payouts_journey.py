@@ -53,5 +53,5 @@ def test_rules_compute_approve_and_member_statement(live_server, pay_world, page
     page.locator("#payout-table").get_by_role("link", name="Alpha Intégration").click()
     expect(page.locator("#payout-explanation")).to_contain_text("× share 4/7")
     page.goto(f"{live_server.url}/groupings/payouts/statement/?period=2027-Q1")
-    expect(page.locator("#statement-totals")).to_contain_text("40.00 EUR")
+    expect(page.locator("#statement-totals")).to_contain_text("€40.00")
     expect(page.locator("main")).not_to_contain_text("Delta Expertise")

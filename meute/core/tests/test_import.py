@@ -476,4 +476,4 @@ def test_audit_entries_hold_who_when_and_every_value_and_show_in_the_history(cli
     page = client_for(world.reader).get(reverse("organization-detail", kwargs={"uuid": organization.uuid}))
     assert page.context["history"] == [entry]
     html = page.content.decode()
-    assert "1234.50" in html and world.manager.get_username() in html
+    assert "1,234.50" in html and world.manager.get_username() in html  # in the reader's format

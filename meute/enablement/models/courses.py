@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.models import Person
+from meute.lib import formatting
 from meute.lib.models import BusinessModel, OrganizationScopedQuerySet, VisibleQuerySet
 
 from ..choices import (
@@ -186,7 +187,7 @@ class CourseSession(BusinessModel):
         ]
 
     def __str__(self):
-        return f"{self.course} — {self.starts_at:%Y-%m-%d}"
+        return f"{self.course} — {formatting.date(self.starts_at)}"
 
     def get_absolute_url(self):
         return reverse("enablement:session-detail", kwargs={"uuid": self.uuid})

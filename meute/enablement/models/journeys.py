@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from meute.core.choices import PartnerType
 from meute.core.models import Person
 from meute.lib.models import BusinessModel, StaffOnlyQuerySet
+from meute.notifications.messages import render
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
 from ..choices import EvidenceKind, JourneyStatus, StepOwner, StepStatus
@@ -191,6 +192,9 @@ class JourneyStep(BusinessModel):
         related_name="+",
     )
     evidence = models.TextField(_("evidence"), blank=True)
+    # What proved an automatic step, as message ids and parameters (meute.notifications.messages): read in
+    # the reader's language; ``evidence`` keeps the text (typed by a person for a manual step).
+    evidence_parts = models.JSONField(_("evidence (every language)"), null=True, blank=True, editable=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -213,6 +217,11 @@ class JourneyStep(BusinessModel):
             # The portal's "next steps": open steps of a journey by due date.
             models.Index(fields=["journey", "status", "due_date"], name="journey_step_open_idx"),
         ]
+
+    @property
+    def evidence_text(self) -> str:
+        """The evidence in the active language."""
+        return render(self.evidence_parts) if self.evidence_parts else self.evidence
 
     def __str__(self):
         return self.title

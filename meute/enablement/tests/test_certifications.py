@@ -96,7 +96,7 @@ def test_reminders_are_sent_once_per_delay(world, settings):
     cert(world.person_b, valid_until=D(2026, 12, 31))  # far away: nothing yet
     run = certifications.remind_expiring(D(2026, 6, 10))  # 51 days left: the 60-day reminder
     assert (run.sent, run.skipped) == (1, 0)
-    assert len(mail.outbox) == 1 and "2026-07-31" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1 and "31 July 2026" in mail.outbox[0].subject  # the reader's date format
     again = certifications.remind_expiring(D(2026, 6, 11))
     assert (again.sent, again.skipped) == (0, 1)
     last = certifications.remind_expiring(D(2026, 7, 20))  # 11 days left: the 14-day one

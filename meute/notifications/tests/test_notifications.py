@@ -148,3 +148,41 @@ class TestApi:
         other.refresh_from_db()
         assert other.read_at is None
         assert mark_read(world.partner_a_user) == 0
+
+
+class TestReadersLanguage:
+    """A notification is written in the language of whoever reads it, not of whoever caused it."""
+
+    def test_deal_decision_sent_in_english_reads_in_french(self, deals_world, make_data, client_for):
+        world = deals_world
+        deal, _ = register(world.partner_a_user, world.partnership_a, make_data(amount="900000"))
+        approve(deal, world.manager, "Fine")
+        client = client_for(world.partner_a_user)
+        french = client.get(reverse("notification-list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "Votre enregistrement d’affaire est approuvé" in french
+        assert "Your deal registration is approved" not in french
+        assert "Approuvé (protégé)" in french  # the stage, a choice label, is translated too
+        english = client.get(reverse("notification-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Your deal registration is approved" in english
+        api = client.get("/api/notifications/", HTTP_ACCEPT_LANGUAGE="fr").json()
+        assert "Votre enregistrement d’affaire est approuvé" in [row["title"] for row in api["results"]]
+
+    def test_dates_and_counts_follow_the_reader(self):
+        import datetime
+
+        from django.utils.translation import gettext_noop
+
+        from meute.notifications.messages import Message, encode, render
+
+        stored = encode(
+            [Message(gettext_noop("Protected until %(date)s."), date=datetime.date(2026, 3, 1)), "typed text"]
+        )
+        with translation.override("fr"):
+            assert render(stored) == "Protégé jusqu’au 1 mars 2026.\ntyped text"
+        with translation.override("en"):
+            assert render(stored) == "Protected until 1 March 2026.\ntyped text"
+
+    def test_rows_written_before_keep_their_text(self, world):
+        old = Notification.objects.create(recipient=world.partner_a_user, title="Ancien titre", body="Texte")
+        with translation.override("en"):
+            assert (old.display_title, old.display_body) == ("Ancien titre", "Texte")

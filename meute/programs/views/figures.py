@@ -27,6 +27,8 @@ from meute.programs.models import PartnerMetric, RevenueRecord
 
 
 class MetricListView(FilteredListMixin, TemplateView):
+    export_fields = ("partnership", "metric", "period", "value")
+    export_name = "metrics"
     model = PartnerMetric
     filterset_class = PartnerMetricFilter
     template_name = "programs/metric_list.html"
@@ -109,6 +111,18 @@ class MetricImportView(FileImportView):
 
 
 class RevenueListView(FilteredListMixin, TemplateView):
+    export_fields = (
+        "partnership",
+        "period",
+        "product_line",
+        "customer_name",
+        "amount",
+        "currency",
+        "is_credit_note",
+        "source",
+        "reference",
+    )
+    export_name = "revenue"
     model = RevenueRecord
     filterset_class = RevenueFilter
     template_name = "programs/revenue_list.html"

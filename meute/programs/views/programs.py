@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
@@ -42,6 +43,8 @@ from meute.programs.forms import (
     TierForm,
 )
 from meute.programs.models import PartnerTier, Program, ProgramCost, TierChange
+
+MEMBERS_PER_PAGE = 25  # a programme of 8,000 partners lists its members a page at a time
 
 
 class ProgramListView(GatedMixin, VisibleQuerysetMixin, TemplateView):
@@ -91,7 +94,7 @@ class ProgramDetailView(GatedMixin, VisibleObjectMixin, TemplateView):
             benefit_warnings=[w.message for w in benefit_warnings(program, tiers=tiers)],
             partner_types=list(program.partner_types.all()),
             cost_years=sorted(cost_years.items()),
-            members=list(members[:200]),
+            members_page=Paginator(members, MEMBERS_PER_PAGE).get_page(self.request.GET.get("members")),
             member_total=members.count(),
             enrol_form=EnrolForm(program=program, user=user, prefix="enrol") if can_change else None,
             can_change=can_change,

@@ -80,6 +80,17 @@
       target: "#board", swap: "outerHTML", values: { stage: column.getAttribute("data-stage") }
     });
   });
+  // After a refused submit, take the reader to the list of errors (screen readers announce it).
+  function focusErrors(root) {
+    var summary = (root || document).querySelector("#error-summary");
+    if (summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
+  } else {
+    focusErrors(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.detail.target); });
 
   // Send the CSRF token with htmx requests that change data.
   document.addEventListener("htmx:configRequest", function (event) {
