@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -87,7 +88,19 @@ def _flatten(detail):
 
 
 def exception_handler(exc, context):
-    """Every API error has the same shape: ``{"error": {"code", "message", "fields"}}``."""
+    """Every API error has the same shape, ``{"error": {"code", "message", "fields"}}``, and is JSON even
+    when the list was asked as a table (``?format=csv|xlsx``): a refusal is not a spreadsheet."""
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is None or getattr(renderer, "media_type", "") != "application/json":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc, context):
     if isinstance(exc, Refusal):
         exc = Conflict(" ".join(exc.messages), code=exc.code, details=exc.details)
     elif isinstance(exc, DjangoValidationError):
