@@ -169,7 +169,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The lock-out backend comes first: it refuses a locked-out account or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "meute.core.lockout.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login protection on every way in (login page, admin, API token): after MEUTE_LOGIN_FAILURE_LIMIT failures

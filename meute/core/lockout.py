@@ -7,6 +7,7 @@ the API's error format with status 429 on the token endpoint.
 
 import math
 
+from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.http import JsonResponse
@@ -51,3 +52,16 @@ def lockout_response(request, original_response=None, credentials=None):
         {"message": lockout_message(request), "minutes": lockout_minutes(request)},
         status=429,
     )
+
+
+class LoginProtectionBackend(AxesStandaloneBackend):
+    """django-axes' lock-out check for the logins a client sends (login page, admin, API token).
+
+    ``authenticate()`` called without a request (``Client.login`` in tests, a script) is not a client's
+    attempt: there is no address to count, so it is left to the other backends instead of raising.
+    """
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from . import rights
+from .api_errors import ErrorSerializer  # noqa: F401  (the one error format, documented once)
 
 # Every business record's timestamps, read-only in the API.
 TIMESTAMPS = ["created_at", "updated_at"]
@@ -104,15 +105,3 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
         if isinstance(constraint, UniqueConstraint) and len(constraint.fields) == 1:
             return constraint.fields[0]
         return NON_FIELD_ERRORS
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.JSONField())
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The API's one error format (documents 400, 401, 403, 404, 409, 413 and 429 answers)."""
-
-    error = ErrorDetailSerializer()

@@ -160,3 +160,12 @@ class TestPasswordReset:
         with time_machine.travel(start + dt.timedelta(minutes=61), tick=False):
             assert self.ask(Client(), "fanny@example.com").status_code == 302
         assert len(mail.outbox) == 2
+
+
+def test_authenticating_without_a_request_is_not_counted_nor_refused(world):
+    """Scripts and Client.login authenticate without a request: the lock-out leaves them to the password
+    check instead of raising, and a wrong password there still fails."""
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=world.manager.username, password="wrong") is None
+    assert authenticate(username=world.manager.username, password=PASSWORD) == world.manager

@@ -53,7 +53,11 @@ class RevenueRecord(BusinessModel):
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     # A partner's report is declared; it counts once staff (or the operator's automatic rule) verify it.
     status = models.CharField(
-        _("verification"), max_length=10, choices=FigureStatus.choices, default=FigureStatus.VERIFIED
+        _("verification"),
+        max_length=10,
+        choices=FigureStatus.choices,
+        default=FigureStatus.VERIFIED,
+        db_default=FigureStatus.VERIFIED,  # bulk writers (imports, benchmarks) leave the column out
     )
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,7 +79,7 @@ class RevenueRecord(BusinessModel):
         editable=False,
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
-    verification_note = models.TextField(_("verification note"), blank=True, editable=False)
+    verification_note = models.TextField(_("verification note"), blank=True, editable=False, db_default="")
 
     objects = RevenueQuerySet.as_manager()
 
