@@ -20,7 +20,6 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from . import rights
-from .api_errors import ErrorSerializer  # noqa: F401  (the one error format, documented once)
 
 # Every business record's timestamps, read-only in the API.
 TIMESTAMPS = ["created_at", "updated_at"]

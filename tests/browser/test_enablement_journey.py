@@ -4,7 +4,7 @@ evaluation counts go from 2 to 3. Then the module and the portal at 390 px wide,
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,7 +74,7 @@ def test_partner_gets_certified_and_the_tier_evidence_counts_it(live_server, wor
     page.context.clear_cookies()
 
     log_in(page, live_server, "alice", None)
-    page.get_by_role("link", name="Training").first.click()
+    open_menu(page, "Programmes", "Training")
     page.get_by_role("link", name="Selling Meute").click()
     page.locator("#enrol-me").click()
     page.locator("#modules").get_by_role("link", name="Why Meute").click()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,7 +44,7 @@ def test_request_approve_claim_pay(live_server, world, page, tmp_path):  # noqa:
 
     # The partner proposes a seminar on its fund and sends it.
     log_in(page, live_server, "alice", None)
-    page.get_by_role("link", name="Funds").first.click()
+    open_menu(page, "Sales", "Funds")
     page.get_by_role("link", name="Alpha channel").click()
     expect(page.locator("[data-bucket=available]")).to_have_text("5,000.00")
     page.get_by_role("link", name="Propose an activity").click()

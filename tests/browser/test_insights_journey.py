@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, SCREENSHOTS, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, SCREENSHOTS, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,7 +27,7 @@ def test_survey_sent_answered_and_shown_on_the_dashboard(live_server, world, pro
     take_snapshots()
     today = datetime.date.today()
     log_in(page, live_server, "manager", None)
-    page.get_by_role("link", name="Insights").click()
+    open_menu(page, "Network", "Insights")
     page.get_by_role("link", name="Surveys").click()
     page.locator("#id_survey-title").fill("Partner satisfaction H1")
     page.locator("#id_survey-opens_on").fill(today.isoformat())
@@ -55,7 +55,7 @@ def test_survey_sent_answered_and_shown_on_the_dashboard(live_server, world, pro
 
     page.reload()
     expect(page.locator("#survey-nps")).to_have_text("100")
-    page.get_by_role("link", name="Insights").click()
+    open_menu(page, "Network", "Insights")
     expect(page.locator("#network-dashboard")).to_contain_text("Satisfaction (NPS) by tier")
     expect(page.locator("#low-health")).to_contain_text("Bêta channel")
     page.screenshot(path=str(tmp_path / "insights.png"), full_page=True)

@@ -60,15 +60,26 @@ def log_in(page, live_server, username, password):
     page.wait_for_url(f"{live_server.url}/")
 
 
+def open_menu(page, group, link):
+    """Follow a link of the main menu: its links are grouped in ``<details>`` drop-downs, so open the
+    group (its ``<summary>``) first, then click the link inside the main navigation."""
+    nav = page.locator("#main-nav")
+    nav.locator("summary", has_text=group).click()
+    nav.get_by_role("link", name=link, exact=isinstance(link, str)).click()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_search_edit_and_history_in_both_languages(live_server, world, page):
     from playwright.sync_api import expect
 
     log_in(page, live_server, "manager", None)
-    expect(page.locator("#stat-organizations")).to_have_text("3")
+    # The manager's home is a review queue now; the directory is a link of the page header.
+    expect(page.locator("#review-queue")).to_be_visible()
 
     # Directory: results update as you type (htmx), and the URL follows the search.
-    page.get_by_role("link", name=re.compile("Partner directory|Annuaire", re.I)).click()
+    page.locator(".page-header .actions").get_by_role(
+        "link", name=re.compile("Partner directory|Annuaire", re.I)
+    ).click()
     rows = page.locator("#organization-table tbody tr")
     expect(rows).to_have_count(3)
     page.locator("#id_q").press_sequentially("alph", delay=40)

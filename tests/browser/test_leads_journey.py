@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,7 +35,7 @@ def test_staff_routes_a_lead_and_the_partner_accepts_it(live_server, world, page
 
     # The channel manager creates a Breton lead and routes it at once.
     log_in(page, live_server, "manager", None)
-    page.get_by_role("link", name="Leads").click()
+    open_menu(page, "Sales", "Leads")
     page.get_by_role("link", name=re.compile("New lead")).click()
     page.locator("#id_company_name").fill("Breizh Conserves")
     page.locator("#id_city").fill("Quimper")
@@ -54,7 +54,7 @@ def test_staff_routes_a_lead_and_the_partner_accepts_it(live_server, world, page
     # Partner A finds it on its portal, opens it and accepts it.
     page.context.clear_cookies()
     log_in(page, live_server, "alice", None)
-    page.get_by_role("link", name="Leads").click()
+    open_menu(page, "Sales", "Leads")
     expect(page).to_have_url(re.compile("/leads/portal/"))
     pending = page.locator("#pending-offers")
     expect(pending).to_contain_text("Breizh Conserves")

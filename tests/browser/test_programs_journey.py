@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,7 +28,7 @@ def test_programme_evaluation_and_partner_view(live_server, world, page, tmp_pat
     from playwright.sync_api import expect
 
     log_in(page, live_server, "manager", None)
-    page.get_by_role("link", name="Programmes", exact=True).click()
+    open_menu(page, "Programmes", "Programmes")
     page.get_by_role("link", name=re.compile("New programme")).click()
     page.locator("#id_name").fill("Partner programme")
     page.locator("#id_code").fill("main")
@@ -55,7 +55,7 @@ def test_programme_evaluation_and_partner_view(live_server, world, page, tmp_pat
     page.locator("form.card button[type=submit]").click()
     expect(page.locator("#revenue")).to_contain_text("412,000")
 
-    page.get_by_role("link", name="Programmes", exact=True).click()
+    open_menu(page, "Programmes", "Programmes")
     page.get_by_role("link", name="Partner programme").click()
     page.get_by_role("link", name="Evaluation").click()
     page.get_by_role("button", name="Evaluate all partners now").click()
@@ -90,7 +90,7 @@ def test_exchange_rates_convert_revenue_in_the_evaluation(live_server, world, pa
         partnership=world.partnership_a, period=today, amount=Decimal("60000"), currency="USD"
     )
     log_in(page, live_server, "manager", None)
-    page.get_by_role("link", name="Programmes", exact=True).click()
+    open_menu(page, "Programmes", "Programmes")
     page.get_by_role("link", name="Exchange rates").click()
     page.get_by_role("link", name=re.compile("Add a rate")).click()
     page.locator("#id_from_currency").fill("usd")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,7 +39,7 @@ def test_schedule_change_and_delete_future_rules(live_server, world, page):  # n
     start = timezone.localdate() + datetime.timedelta(days=40)
 
     log_in(page, live_server, "manager", None)
-    page.get_by_role("link", name="Programmes", exact=True).click()
+    open_menu(page, "Programmes", "Programmes")
     page.get_by_role("link", name="Partner programme").click()
     page.locator("#tiers").get_by_role("link", name="Silver", exact=True).click()
     expect(page.locator("h1")).to_have_text("1. Silver")

@@ -4,7 +4,7 @@ across the board (its own form, then drag-and-drop). Then the pages at 390 px, w
 
 import pytest
 
-from tests.browser.test_journeys import CHROMIUM, browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.test_journeys import CHROMIUM, browser, log_in, open_menu, page  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,7 +39,7 @@ def test_profile_rank_recruit_qualify_and_move(live_server, world, page):  # noq
 
     build(world)
     log_in(page, live_server, "manager", None)
-    page.get_by_role("link", name="Recruitment").first.click()
+    open_menu(page, "Network", "Recruitment")
     page.locator("nav.tabs").get_by_role("link", name="Scoring").click()
     page.get_by_label("Name").fill("Retail fit")
     page.get_by_role("button", name="Create").click()

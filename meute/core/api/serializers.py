@@ -8,7 +8,8 @@ from meute.core.choices import CompanySize, PartnerType, UserRole
 from meute.core.models import ApiToken, Organization, Person, ProductLine, Sector, Tag, Territory, User
 from meute.core.organizations import set_partner_types
 from meute.core.tokens import MAX_DAYS as MAX_TOKEN_DAYS
-from meute.lib.api_serializers import ErrorSerializer, ModelValidatedSerializer, VisibleSlugRelatedField  # noqa: F401
+from meute.lib.api_errors import ErrorSerializer  # noqa: F401
+from meute.lib.api_serializers import ModelValidatedSerializer, VisibleSlugRelatedField  # noqa: F401
 
 MAX_HEADCOUNT = 10_000_000
 

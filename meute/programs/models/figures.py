@@ -79,7 +79,9 @@ class RevenueRecord(BusinessModel):
         editable=False,
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
-    verification_note = models.TextField(_("verification note"), blank=True, editable=False, db_default="")
+    verification_note = models.TextField(
+        _("verification note"), blank=True, editable=False, default="", db_default=""
+    )
 
     objects = RevenueQuerySet.as_manager()
 
