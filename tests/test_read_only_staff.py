@@ -30,6 +30,11 @@ ALLOWED = {
     "password_reset": "sends a reset e-mail",
     "password_reset_confirm": "sets a new password through a reset link",
     "api:token": "hands the reader their own API token",
+    "api:apitoken-list": "creates an API token of the reader's own",
+    "api:logout": "revokes the reader's own API token",
+    "api:logout-all": "revokes every API token of the reader's own",
+    "logout-everywhere": "signs the reader out of every session",
+    "token-list": "the reader's own API tokens",
     "api:notification-read-all": "marks the reader's own notifications read",
     "notification-read-all": "marks the reader's own notifications read",
     "notification-open": "marks one of the reader's own notifications read",
@@ -40,6 +45,7 @@ READING_POSTS = {
     "api:deal-check": "the conflict check's dry run: writes nothing",
     "api:tier-simulate": "a simulation: writes nothing",
     "api:tierruleversion-simulate": "a simulation: writes nothing",
+    "healthz": "the health check: writes nothing",
 }
 # The value of the action segment of the routes that take one.
 ACTIONS = {
@@ -86,8 +92,13 @@ OTHER_REFUSALS = {
     "api:playbookitem-documents": (400, "playbooks.add_document refuses a reader"),
     "api:quizattempt-start": (400, "a reader is no learner"),
     "api:groupingadvice-assessment": (400, "assessments.answerable_organizations gives a reader none"),
+    "recruitment:apply": (422, "the public application form of prospective partners: the payload is invalid"),
+    "api:claim-pay": (400, "funds.workflow.mark_paid refuses a reader"),
+    "api:campaign-results": (400, "only a participant's seat reports results: a reader has none"),
 }
-SKIP_NAMES = {"groupings:termsheet"}  # a download (GET only, its file name is not a UUID route)
+# Downloads (GET only, their file name is not a UUID route), and the survey answer form, reached by the
+# respondent's secret token rather than a record's UUID.
+SKIP_NAMES = {"groupings:termsheet", "recruitment:scoring-export", "insights:survey-answer"}
 
 
 def _routes(patterns=None, prefix="", namespace=""):

@@ -248,6 +248,8 @@ class CooperationDetailView(VisibleObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         cooperation = self.get_object()
+        if not planning.may_plan_cooperation(request.user, cooperation):
+            raise PermissionDenied
         plan = get_object_or_404(MarketingSubPlan, cooperation=cooperation, kind=request.POST.get("plan"))
         if request.POST.get("action") == "plan":
             form = SubPlanForm(request.POST, prefix=plan.kind)
