@@ -22,7 +22,6 @@ from contextlib import contextmanager
 
 from django.db import connections, models, router
 from django.db.models.base import ModelState
-from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -404,18 +403,6 @@ def insert_objects(model, objects: Sequence) -> None:
             plans.append((f.attname, convert, None, None))
         else:
             plans.append((None, None, None, f))
-
-    # A field with a database default and no Python default holds a ``DatabaseDefault`` marker on an unsaved
-    # object: the object takes the default's value, which the row then carries.
-    for f in fields:
-        if not f.has_db_default() or f.has_default():
-            continue
-        default = f.db_default.value if isinstance(f.db_default, models.Value) else f.db_default
-        if hasattr(default, "resolve_expression"):
-            continue  # a database expression: no value to give in Python
-        for obj in objects:
-            if isinstance(obj.__dict__.get(f.attname), DatabaseDefault):
-                setattr(obj, f.attname, default)
 
     def row(obj):
         values = obj.__dict__

@@ -85,12 +85,3 @@ def figures_world(insight_world, program):
             protection_end=protection[1],
         )
     return insight_world
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Each test starts in English, whatever language a previous request activated."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
