@@ -28,7 +28,7 @@ COMMANDS = {
         "deals",
         _(
             "Deal registrations: expire ended protections (deals expire), "
-            "learn the conflict matcher's weights (deals retrain)."
+            "learn the conflict matcher's weights (deals retrain), rewrite the blocking keys (deals rekey)."
         ),
     ),
     "leads": ("leads", _("Lead distribution: route new leads (leads route), time out offers (leads expire)")),

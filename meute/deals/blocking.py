@@ -7,8 +7,8 @@ of them whatever the usual damage to its spelling:
 - each word of the name and each of its one-letter deletions (``d:``): a word and the same word with one
   letter inserted, deleted or changed always share one of these, so one typo per word leaves a key;
 - a phonetic code of each word (``f:``), the squashed name (``k:``), the name in its city in any word order
-  (``c:``), its sound in its city (``q:``) and with one word reduced to its initial (``o:``), the start of
-  each word in its postcode (``z:``);
+  (``c:``), its sound in its city (``q:``), with one word reduced to its initial (``o:``) or to its
+  initial and length (``l:``), the start of each word in its postcode (``z:``);
 - the identifiers, web and e-mail domains and the phone number (``s:``, ``v:``, ``w:``, ``p:``), the street
   number with each street word and in its postcode (``a:``, ``n:``, ``y:``).
 
@@ -21,7 +21,7 @@ cut at ``MAX_CANDIDATES``.
 import hashlib
 from collections import defaultdict
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Count
 
 from meute.core.models import fold
@@ -126,6 +126,9 @@ def blocking_keys(record: Record) -> list[str]:
             for index, token in enumerate(ordered):
                 others = "".join(ordered[:index] + ordered[index + 1 :])[:24]
                 keys.append(f"o:{others}|{token[0]}|{place}")
+                # The same with the word's length: a letter changed inside a short word keeps it, where the
+                # initial alone is shared by too many names of a common activity in a large city.
+                keys.append(f"l:{others}|{token[0]}{len(token)}|{place}")
     postcode = _NON_WORD.sub("", p["postal_code"].lower())[:10]
     for token in tokens:
         keys.append("d:" + token[: MAX_KEY - 2])
@@ -181,6 +184,30 @@ def write_keys(customer) -> None:
     CustomerKey.objects.bulk_create(
         [CustomerKey(customer=customer, key=k) for k in keys if k not in existing]
     )
+
+
+def rewrite_all_keys(batch_size: int = 2000) -> int:
+    """Rewrite the blocking keys of every customer (after the key scheme changed); returns the count.
+
+    Batch by batch, each in its own transaction, so that a large base does not hold one long lock.
+    """
+    count, last_id = 0, 0
+    while True:
+        customers = list(Customer.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        if not customers:
+            return count
+        with transaction.atomic():
+            CustomerKey.objects.filter(customer__in=customers).delete()
+            CustomerKey.objects.bulk_create(
+                [
+                    CustomerKey(customer=customer, key=key)
+                    for customer in customers
+                    for key in blocking_keys(customer_record(customer))
+                ],
+                batch_size=5000,
+            )
+        count += len(customers)
+        last_id = customers[-1].pk
 
 
 def _key_weight(key: str) -> float:

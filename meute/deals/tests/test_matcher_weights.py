@@ -100,3 +100,20 @@ def test_partners_are_refused(deals_world, client_for):
         405,
     )
     assert MatcherWeights.objects.count() == 1
+
+
+def test_rekey_rewrites_every_customers_keys(deals_world, make_data, capsys):
+    from meute.deals.blocking import blocking_keys, customer_record
+    from meute.deals.models import Customer, CustomerKey
+
+    _base(deals_world, make_data)
+    customers = list(Customer.objects.all())
+    assert customers
+    # Keys of an older scheme: one stale key per customer, the current ones missing.
+    CustomerKey.objects.all().delete()
+    CustomerKey.objects.bulk_create([CustomerKey(customer=c, key=f"old:{c.pk}") for c in customers])
+    assert main(["deals", "rekey"]) == 0
+    assert f"Blocking keys rewritten for {len(customers)} customer(s)." in capsys.readouterr().out
+    for customer in customers:
+        stored = set(CustomerKey.objects.filter(customer=customer).values_list("key", flat=True))
+        assert stored == set(blocking_keys(customer_record(customer)))

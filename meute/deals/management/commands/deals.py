@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meute.deals.blocking import rewrite_all_keys
 from meute.deals.evidence import Weights
 from meute.deals.training import MAX_TRAINING_RECORDS, retrain
 from meute.deals.workflow import expire_protections
@@ -11,11 +12,14 @@ class Command(BaseCommand):
     help = gettext_lazy(
         "Batch jobs of deal registration: “meute deals expire” ends elapsed protections; "
         "“meute deals retrain” learns the conflict matcher's weights from the customers and registrations "
-        "and puts them in force as a new version."
+        "and puts them in force as a new version; “meute deals rekey” rewrites every customer's "
+        "blocking keys (after an upgrade that changed them)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["expire", "retrain"], help=gettext_lazy("The job to run."))
+        parser.add_argument(
+            "action", choices=["expire", "retrain", "rekey"], help=gettext_lazy("The job to run.")
+        )
         parser.add_argument(
             "--limit",
             type=int,
@@ -30,6 +34,12 @@ class Command(BaseCommand):
         if action == "expire":
             count = expire_protections()
             self.stdout.write(self.style.SUCCESS(_("%(count)s protection(s) expired.") % {"count": count}))
+            return
+        if action == "rekey":
+            count = rewrite_all_keys()
+            self.stdout.write(
+                self.style.SUCCESS(_("Blocking keys rewritten for %(count)s customer(s).") % {"count": count})
+            )
             return
         if limit < 2:
             raise CommandError(_("--limit must be at least 2."), returncode=2)
