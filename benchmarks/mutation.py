@@ -36,7 +36,7 @@ MODULES = {
         "meute/deals/tests/test_edges.py",
         "meute/deals/tests/test_extension_requests.py",
     ],
-    "deals/conflicts.py": ["meute/deals/tests/test_conflicts.py"],
+    "deals/conflicts.py": ["meute/deals/tests/test_conflicts.py", "meute/deals/tests/test_conflict_edges.py"],
     "leads/routing.py": [
         "meute/leads/tests/test_routing.py",
         "meute/leads/tests/test_loading.py",
