@@ -208,3 +208,43 @@ def test_a_scheduled_version_date_is_shown_in_the_refusal(aged):
         with pytest.raises(ValidationError) as refused:
             schedule_version(gold, datetime.date(2026, 3, 3), {"min_revenue": Decimal("40000")})
     assert refused.value.messages[0].startswith("From 3 March 2026: Gold is easier than Silver")
+
+
+def test_the_nightly_copy_counts_every_tier_due_and_only_the_tiers_given(aged):
+    silver, gold, platinum = tier(aged, "Silver"), tier(aged, "Gold"), tier(aged, "Platinum")
+    schedule_version(gold, days(10), {"lead_weight": 5})
+    schedule_version(platinum, days(10), {"lead_weight": 6})
+    assert rule_versions.bring_into_force([silver, gold], days(10)) == 1  # Silver first, unchanged
+    assert Tier.objects.get(pk=platinum.pk).lead_weight != 6
+    TierRuleVersion.objects.filter(tier=silver).delete()  # a tier without any version is left alone
+    schedule_version(tier(aged, "Gold"), days(20), {"lead_weight": 7})
+    before = timezone.now()
+    assert rule_versions.bring_into_force(None, days(30)) == 2
+    assert Tier.objects.get(pk=platinum.pk).updated_at >= before
+    assert [Tier.objects.get(pk=t.pk).lead_weight for t in (gold, platinum)] == [7, 6]
+
+
+def test_a_version_in_force_or_past_is_refused_in_words(aged):
+    silver = tier(aged, "Silver")
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        past = silver.versions.get()
+        TierRuleVersion.objects.filter(pk=past.pk).update(effective_from=datetime.date(2026, 1, 1))
+        current = TierRuleVersion.objects.create(
+            tier=silver,
+            effective_from=datetime.date(2026, 2, 2),
+            requirements={**past.requirements, "min_revenue": "55000"},
+            benefits=past.benefits,
+        )
+        past.refresh_from_db()
+        with pytest.raises(ValidationError) as refused:
+            rule_versions.require_scheduled(current)
+        assert refused.value.messages == [
+            "The version effective from 2 February 2026 is in force: it cannot be changed or deleted. "
+            "Schedule a new version instead."
+        ]
+        with pytest.raises(ValidationError) as refused:
+            rule_versions.require_scheduled(past)
+        assert refused.value.messages == [
+            "The version effective from 1 January 2026 is past: it explains the evaluations made under it "
+            "and cannot be changed or deleted."
+        ]
