@@ -49,7 +49,10 @@ MODULES = {
         "meute/remuneration/tests/test_remuneration.py",
         "meute/remuneration/tests/test_edges.py",
     ],
-    "remuneration/payouts.py": ["meute/remuneration/tests/test_payouts.py"],
+    "remuneration/payouts.py": [
+        "meute/remuneration/tests/test_payouts.py",
+        "meute/remuneration/tests/test_payout_edges.py",
+    ],
     "lib/access.py": ["meute/lib/tests/test_access.py"],
 }
 EXIT_KILLED = {"killed", "timeout", "segfault", "suspicious"}
