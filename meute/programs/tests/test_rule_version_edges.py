@@ -65,10 +65,21 @@ def test_tomorrow_is_the_first_day_a_scheduled_version_may_start(aged):
     assert next_scheduled(silver, days(1)) is None
 
 
-def test_a_date_is_required():
+def test_a_date_is_required_and_must_be_after_today():
+    today = datetime.date(2026, 3, 2)
     with pytest.raises(ValidationError) as refused:
-        rule_versions._require_future(None, days(0))
-    assert "effective_from" in refused.value.message_dict
+        rule_versions._require_future(None, today)
+    assert refused.value.message_dict == {"effective_from": ["Say from which day the new rules apply."]}
+    for day in (today, datetime.date(2026, 3, 1)):
+        with pytest.raises(ValidationError) as refused:
+            rule_versions._require_future(day, today)
+        assert refused.value.message_dict == {
+            "effective_from": [
+                "A scheduled version starts after today: choose 3 March 2026 or later. To change the rules "
+                "from today, edit the tier."
+            ]
+        }
+    assert rule_versions._require_future(datetime.date(2026, 3, 3), today) is None
 
 
 def test_moving_a_version_onto_another_ones_date_is_refused_and_changes_nothing(aged):
@@ -248,3 +259,19 @@ def test_a_version_in_force_or_past_is_refused_in_words(aged):
             "The version effective from 1 January 2026 is past: it explains the evaluations made under it "
             "and cannot be changed or deleted."
         ]
+
+
+def test_a_new_contradiction_on_a_later_date_is_told_after_one_already_told(aged):
+    # Platinum asks as many certified people as Gold from day 10. Gold edited today to 40,000 (below Silver,
+    # from today) and 4 certified sales people (more than Platinum's 3 from day 10): two problems, the second
+    # only from day 10.
+    schedule_version(tier(aged, "Platinum"), days(10), {"min_certified": {"sales": 3, "consultant": 2}})
+    gold = tier(aged, "Gold")
+    gold.min_revenue = Decimal("40000")
+    gold.min_certified = {"sales": 4, "consultant": 2}
+    with pytest.raises(ValidationError) as refused:
+        rule_versions.check_tier_edit(gold)
+    first, second = refused.value.messages
+    assert first.startswith("Gold is easier than Silver: minimum revenue 40,000 is below 50,000.")
+    assert second.startswith(f"From {days(10).day} ")
+    assert "Platinum is easier than Gold" in second
