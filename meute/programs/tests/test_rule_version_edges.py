@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from meute.programs import rule_versions
 from meute.programs.models import Tier, TierRuleVersion
@@ -108,6 +109,9 @@ def test_a_version_that_changes_nothing_against_the_one_before_it_is_refused(age
     with pytest.raises(ValidationError) as refused:
         update_scheduled_version(later, None, {"min_revenue": Decimal("60000")})
     assert refused.value.code == "no_change"
+    assert refused.value.messages == [
+        f"These are the rules in force since {date_format(days(10))}: the version would change nothing."
+    ]
     # The same rules as the version *after* it are no reason to refuse.
     assert schedule_version(silver, days(15), {"min_revenue": Decimal("70000")}).effective_from == days(15)
 
@@ -275,3 +279,25 @@ def test_a_new_contradiction_on_a_later_date_is_told_after_one_already_told(aged
     assert first.startswith("Gold is easier than Silver: minimum revenue 40,000 is below 50,000.")
     assert second.startswith(f"From {days(10).day} ")
     assert "Platinum is easier than Gold" in second
+
+
+def test_a_new_version_is_checked_with_the_tiers_own_later_versions(aged):
+    # Silver back to 60,000 from day 20 and Gold down to 100,000 from day 20: Silver at 150,000 from day 10
+    # is fine, because Silver's own version of day 20 still takes over before Gold's drop bites.
+    silver = tier(aged, "Silver")
+    schedule_version(silver, days(20), {"min_revenue": Decimal("60000")})
+    schedule_version(tier(aged, "Gold"), days(20), {"min_revenue": Decimal("100000")})
+    rise = schedule_version(silver, days(10), {"min_revenue": Decimal("150000")})
+    assert rise.effective_from == days(10)
+    assert silver.versions.count() == 3
+
+
+def test_a_tier_without_any_version_is_checked_with_its_own_fields(aged):
+    silver = tier(aged, "Silver")
+    TierRuleVersion.objects.filter(tier=silver).delete()
+    Tier.objects.filter(pk=silver.pk).update(min_revenue=Decimal("300000"))
+    gold = tier(aged, "Gold")
+    with pytest.raises(ValidationError, match="Gold is easier than Silver"):
+        schedule_version(gold, days(10), {"min_revenue": Decimal("260000")})
+    assert gold.versions.count() == 1
+    assert schedule_version(gold, days(10), {"min_revenue": Decimal("320000")}).effective_from == days(10)
