@@ -88,8 +88,11 @@ def test_moving_a_version_onto_another_ones_date_is_refused_and_changes_nothing(
     first = schedule_version(silver, days(10), {"min_revenue": Decimal("60000")})
     second = schedule_version(silver, days(20), {"min_revenue": Decimal("70000")})
     before = _stored(second)
-    with pytest.raises(ValidationError, match="already has rules effective from this date"):
+    with pytest.raises(ValidationError) as refused:
         update_scheduled_version(second, days(10), {})
+    assert refused.value.message_dict == {
+        "effective_from": ["This tier already has rules effective from this date."]
+    }
     for day in (days(0), days(-1)):
         with pytest.raises(ValidationError) as refused:
             update_scheduled_version(second, day, {})
