@@ -30,13 +30,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each rule module and the tests that target it (the whole suite would take hours per module).
 MODULES = {
     "programs/tiering.py": ["meute/programs/tests/test_tiering.py", "meute/programs/tests/test_edges.py"],
-    "programs/rule_versions.py": ["meute/programs/tests/test_rule_versions.py"],
+    "programs/rule_versions.py": [
+        "meute/programs/tests/test_rule_versions.py",
+        "meute/programs/tests/test_rule_version_edges.py",
+    ],
     "deals/workflow.py": [
         "meute/deals/tests/test_workflow.py",
         "meute/deals/tests/test_edges.py",
         "meute/deals/tests/test_extension_requests.py",
     ],
-    "deals/conflicts.py": ["meute/deals/tests/test_conflicts.py"],
+    "deals/conflicts.py": ["meute/deals/tests/test_conflicts.py", "meute/deals/tests/test_conflict_edges.py"],
     "leads/routing.py": [
         "meute/leads/tests/test_routing.py",
         "meute/leads/tests/test_loading.py",
@@ -46,7 +49,10 @@ MODULES = {
         "meute/remuneration/tests/test_remuneration.py",
         "meute/remuneration/tests/test_edges.py",
     ],
-    "remuneration/payouts.py": ["meute/remuneration/tests/test_payouts.py"],
+    "remuneration/payouts.py": [
+        "meute/remuneration/tests/test_payouts.py",
+        "meute/remuneration/tests/test_payout_edges.py",
+    ],
     "lib/access.py": ["meute/lib/tests/test_access.py"],
 }
 EXIT_KILLED = {"killed", "timeout", "segfault", "suspicious"}

@@ -48,3 +48,59 @@ class TestRights:
     def test_partner_creates_people_but_not_organizations(self, world):
         assert access.can_create(world.partner_a_user, Person)
         assert not access.can_create(world.partner_a_user, Organization)
+
+
+@pytest.mark.django_db
+class TestEachRoleAtTheEdges:
+    """One row per role and right, the expected answers written out: a changed condition shows here."""
+
+    def test_create(self, world):
+        from django.contrib.auth.models import AnonymousUser
+
+        expected = {
+            "admin": (True, True),
+            "manager": (True, True),
+            "reader": (False, False),
+            "partner_a_user": (False, True),
+        }
+        for role, answers in expected.items():
+            user = getattr(world, role)
+            assert (access.can_create(user, Organization), access.can_create(user, Person)) == answers, role
+        assert not access.can_create(AnonymousUser(), Person)
+        assert not access.can_create(None, Person)
+
+    def test_change_and_delete(self, world):
+        expected = {
+            # (change org A, change person B, delete person A)
+            "admin": (True, True, True),
+            "manager": (True, True, True),
+            "reader": (False, False, False),
+            "partner_a_user": (True, False, False),
+            "partner_b_user": (False, True, False),
+        }
+        for role, answers in expected.items():
+            user = getattr(world, role)
+            found = (
+                access.can_change(user, world.org_a),
+                access.can_change(user, world.person_b),
+                access.can_delete(user, world.person_a),
+            )
+            assert found == answers, role
+
+    def test_an_inactive_editor_loses_every_right(self, world):
+        for user in (world.admin, world.manager):
+            user.is_active = False
+            assert not access.can_create(user, Organization)
+            assert not access.can_change(user, world.org_a)
+            assert not access.can_delete(user, world.person_a)
+
+    def test_an_inactive_partner_user_changes_nothing(self, world):
+        world.partner_a_user.is_active = False
+        assert not access.can_change(world.partner_a_user, world.org_a)
+
+    def test_require_refuses_only_what_is_not_allowed(self):
+        from django.core.exceptions import PermissionDenied
+
+        assert access.require(True) is None
+        with pytest.raises(PermissionDenied):
+            access.require(False)
