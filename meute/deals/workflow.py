@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from meute.core import validators
 from meute.lib import access, rights
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.notifications import notify
 from meute.notifications.messages import Message
 from meute.partnerships.models import Partnership
@@ -29,6 +30,19 @@ from . import blocking, conflicts
 from .choices import OPEN_STAGES, DealStage, MatchLevel
 from .customers import save_customer
 from .models import Customer, DealRegistration
+
+WRONG_STAGE = declare(
+    "wrong_stage",
+    "The record is not at a stage that allows this action (`details.current`, `allowed` or `requested`).",
+)
+ALREADY_REGISTERED = declare(
+    "already_registered", "Your partnership already registered this customer (`details.registration`)."
+)
+ALREADY_PROTECTED = declare("already_protected", "Another registration already protects this customer.")
+TOO_MANY_EXTENSIONS = declare(
+    "too_many_extensions", "The protection was already extended as often as allowed (`details.maximum`)."
+)
+ALREADY_DECIDED = declare("already_decided", "The decision was already taken.")
 
 DEFAULT_PROTECTION_DAYS = 90
 MAX_EXTENSIONS = 2
@@ -81,10 +95,12 @@ def _locked(deal) -> DealRegistration:
 
 def _require_stage(deal, *stages) -> None:
     if deal.stage not in stages:
-        raise ValidationError(
+        raise wrong_state(
             _("This registration is %(stage)s: this action is not possible.")
             % {"stage": deal.get_stage_display().lower()},
-            code="wrong_stage",
+            deal.stage,
+            stages,
+            code=WRONG_STAGE,
         )
 
 
@@ -306,10 +322,11 @@ def resolve_customer(data: RegistrationData, partnership=None) -> Customer:
     if partnership is not None:
         own = _already_registered(partnership, [m.values["id"] for m in same])
         if own is not None:
-            raise ValidationError(
+            raise Refusal(
                 _("You already registered this customer: see your registration “%(deal)s” (%(uuid)s).")
                 % {"deal": own, "uuid": own.uuid},
-                code="already_registered",
+                code=ALREADY_REGISTERED,
+                details={"registration": str(own.uuid)},
             )
     if same:
         protected = set(
@@ -498,8 +515,8 @@ def _approve(deal, user, reason: str) -> DealRegistration:
         .exists()
     )
     if other:
-        raise ValidationError(
-            _("This customer is already protected by another registration."), code="already_protected"
+        raise Refusal(
+            _("This customer is already protected by another registration."), code=ALREADY_PROTECTED
         )
     today = _today()
     deal.stage = DealStage.APPROVED
@@ -512,8 +529,8 @@ def _approve(deal, user, reason: str) -> DealRegistration:
         with transaction.atomic():
             deal.save()
     except IntegrityError as exc:
-        raise ValidationError(
-            _("This customer is already protected by another registration."), code="already_protected"
+        raise Refusal(
+            _("This customer is already protected by another registration."), code=ALREADY_PROTECTED
         ) from exc
     # The other claims on the company waiting for review now conflict with a protection: say so in the
     # queue (their evidence stays as found at submission).
@@ -563,9 +580,10 @@ def extend(deal, user, days: int | None = None, reason: str = "") -> DealRegistr
         deal = _locked(deal)
         _require_stage(deal, DealStage.APPROVED)
         if deal.extension_count >= MAX_EXTENSIONS:
-            raise ValidationError(
+            raise Refusal(
                 _("The protection was already extended %(count)s times.") % {"count": deal.extension_count},
-                code="too_many_extensions",
+                code=TOO_MANY_EXTENSIONS,
+                details={"maximum": MAX_EXTENSIONS},
             )
         days = days or protection_days(deal.partnership)
         if days <= 0 or days > 365:
@@ -590,13 +608,12 @@ def request_extension(deal, user, reason: str) -> DealRegistration:
         deal = _locked(deal)
         _require_stage(deal, DealStage.APPROVED)
         if deal.extension_requested_at is not None:
-            raise ValidationError(
-                _("An extension is already requested for this registration."), code="wrong_stage"
-            )
+            raise Refusal(_("An extension is already requested for this registration."), code=WRONG_STAGE)
         if deal.extension_count >= MAX_EXTENSIONS:
-            raise ValidationError(
+            raise Refusal(
                 _("The protection was already extended %(count)s times.") % {"count": deal.extension_count},
-                code="too_many_extensions",
+                code=TOO_MANY_EXTENSIONS,
+                details={"maximum": MAX_EXTENSIONS},
             )
         deal.extension_requested_at = timezone.now()
         deal.extension_request_reason = reason.strip()
@@ -623,7 +640,7 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
     with _actor(user), transaction.atomic():
         deal = _locked(deal)
         if deal.extension_requested_at is None:
-            raise ValidationError(_("No extension is requested for this registration."), code="wrong_stage")
+            raise Refusal(_("No extension is requested for this registration."), code=WRONG_STAGE)
         deal.extension_requested_at = None
         deal.extension_request_reason = ""
         deal.decision_reason = reason.strip()
@@ -648,7 +665,7 @@ def verify_margin(deal, user) -> DealRegistration:
     with _actor(user), transaction.atomic():
         deal = _locked(deal)
         if not deal.margin_declared:
-            raise ValidationError(_("No declared margin waits for verification."), code="already_decided")
+            raise Refusal(_("No declared margin waits for verification."), code=ALREADY_DECIDED)
         deal.margin_declared = False
         deal.save(update_fields=["margin_declared", "updated_at"])
     return deal
