@@ -652,10 +652,7 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
 def record_margin_author(deal, user) -> None:
     """Before a changed margin is saved: a partner's is declared (payouts wait for its verification); a
     staff editor's or a grouping coordinator's counts at once."""
-    partner = user is not None and user.is_partner_user
-    deal.margin_declared = bool(
-        partner and deal.margin is not None and rights.COORDINATOR not in rights.roles_of(user, deal)
-    )
+    deal.margin_declared = deal.margin is not None and _declares(user, deal)
 
 
 def verify_margin(deal, user) -> DealRegistration:
@@ -671,6 +668,19 @@ def verify_margin(deal, user) -> DealRegistration:
     return deal
 
 
+def verify_won(deal, user) -> DealRegistration:
+    """A win a partner declared, checked by a channel manager: from now on payouts count the deal."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers verify declared figures."))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        if not deal.won_declared:
+            raise Refusal(_("No declared win waits for verification."), code=ALREADY_DECIDED)
+        deal.won_declared = False
+        deal.save(update_fields=["won_declared", "updated_at"])
+    return deal
+
+
 def mark_won(deal, user) -> DealRegistration:
     """approved → won; the revenue records of the programme hear of it through ``deal_won``."""
     access.require(access.can_change(user, deal))
@@ -679,9 +689,16 @@ def mark_won(deal, user) -> DealRegistration:
         _require_stage(deal, DealStage.APPROVED)
         deal.stage = DealStage.WON
         deal.closed_at = timezone.now()
+        deal.won_declared = _declares(user, deal)
         deal.save()
         record_revenue(deal)
     return deal
+
+
+def _declares(user, deal) -> bool:
+    """A partner's statement waits for verification; a staff editor's or a grouping coordinator's counts."""
+    partner = user is not None and user.is_partner_user
+    return bool(partner and rights.COORDINATOR not in rights.roles_of(user, deal))
 
 
 def record_revenue(deal) -> None:

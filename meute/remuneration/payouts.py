@@ -95,7 +95,10 @@ class ComputeResult:
 
 def won_deals(period: Period, partnership=None):
     start, end = period.bounds()
-    deals = DealRegistration.objects.filter(stage=DealStage.WON, closed_at__gte=start, closed_at__lt=end)
+    # A win a partner declared counts once a channel manager verifies it (``deals.workflow.verify_won``).
+    deals = DealRegistration.objects.filter(
+        stage=DealStage.WON, won_declared=False, closed_at__gte=start, closed_at__lt=end
+    )
     if partnership is not None:
         deals = deals.filter(partnership=partnership)
     return deals
