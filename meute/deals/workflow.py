@@ -6,7 +6,7 @@ checks the user's right, refuses a wrong stage with a translated message, and wr
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -67,6 +67,20 @@ def protection_days(partnership) -> int:
         .get("days")
     )
     return int(days) if days else DEFAULT_PROTECTION_DAYS
+
+
+def tier_margin(deal) -> Decimal | None:
+    """The margin the partnership's tier grants on ``deal`` (``Tier.margin_percent`` of its amount, the most
+    generous tier when it holds several), or None without a tier or a margin: partners who move up earn a
+    higher margin, and margin-based payouts follow it."""
+    percent = (
+        PartnerTier.objects.filter(partnership_id=deal.partnership_id, tier__isnull=False)
+        .aggregate(percent=Max("tier__margin_percent"))
+        .get("percent")
+    )
+    if not percent or deal.amount is None:
+        return None
+    return (deal.amount * percent / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def can_review(user) -> bool:
@@ -690,6 +704,9 @@ def mark_won(deal, user) -> DealRegistration:
         deal.stage = DealStage.WON
         deal.closed_at = timezone.now()
         deal.won_declared = _declares(user, deal)
+        if deal.margin is None:  # nobody stated it: the tier's margin, which nobody declared
+            deal.margin = tier_margin(deal)
+            deal.margin_declared = False
         deal.save()
         record_revenue(deal)
     return deal
