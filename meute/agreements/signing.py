@@ -22,8 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.agreements.models import Agreement, AgreementAcceptance, AgreementSetting
+from meute.lib.refusals import Refusal, declare
 from meute.partnerships.models import PartnershipParty
 from meute.programs.models import PartnerTier, Program
+
+NOT_CURRENT_VERSION = declare(
+    "not_current_version", "A newer version of the agreement is in force (`details.current_version`)."
+)
+NOT_APPLICABLE = declare("agreement_not_applicable", "This agreement does not apply to your organisation.")
+ALREADY_ACCEPTED = declare("already_accepted", "Your organisation has already accepted this version.")
 
 
 def current_versions(program) -> dict[str, Agreement]:
@@ -147,6 +154,8 @@ def accept(
         errors["signer_name"] = _("Type your full name to sign.")
     if not (signer_title or "").strip():
         errors["signer_title"] = _("Type your job title.")
+    if errors:
+        raise ValidationError(errors)
     try:
         version = int(version)
     except (TypeError, ValueError):
@@ -154,16 +163,23 @@ def accept(
     current = current_versions(agreement.program).get(agreement.partner_type)
     if version != agreement.version or current is None or current.pk != agreement.pk:
         latest = current.version if current else agreement.version
-        errors["version"] = _(
-            "This is not the current version of the agreement (version %(version)s): "
-            "read it again and sign it."
-        ) % {"version": latest}
-    if not errors and agreement.pk not in {
+        raise Refusal(
+            {
+                "version": _(
+                    "This is not the current version of the agreement (version %(version)s): "
+                    "read it again and sign it."
+                )
+                % {"version": latest}
+            },
+            code=NOT_CURRENT_VERSION,
+            details={"current_version": latest},
+        )
+    if agreement.pk not in {
         item.agreement.pk for item in applicable_for_organization(user.organization_id, agreement.program)
     }:
-        errors["agreement"] = _("This agreement does not apply to your organisation.")
-    if errors:
-        raise ValidationError(errors)
+        raise Refusal(
+            {"agreement": _("This agreement does not apply to your organisation.")}, code=NOT_APPLICABLE
+        )
     try:
         with transaction.atomic():
             return AgreementAcceptance.objects.create(
@@ -178,7 +194,9 @@ def accept(
                 text_sha256=agreement.text_sha256,
             )
     except IntegrityError as exc:
-        raise ValidationError(_("Your organisation has already accepted this version.")) from exc
+        raise Refusal(
+            _("Your organisation has already accepted this version."), code=ALREADY_ACCEPTED
+        ) from exc
 
 
 def agreement_gate(request, program=None):

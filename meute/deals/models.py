@@ -183,6 +183,10 @@ class DealRegistration(BusinessModel):
     margin_declared = models.BooleanField(
         _("margin waiting for verification"), default=False, db_default=False, editable=False
     )
+    # A deal a partner marked won waits for a channel manager's verification before payouts count it.
+    won_declared = models.BooleanField(
+        _("win waiting for verification"), default=False, db_default=False, editable=False
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.CharField(_("stage"), max_length=10, choices=DealStage.choices, default=DealStage.DRAFT)

@@ -203,6 +203,7 @@ class DealDetailView(VisibleObjectMixin, TemplateView):
             can_lose=changeable and deal.stage in (DealStage.SUBMITTED, DealStage.APPROVED),
             can_submit=changeable and deal.stage == DealStage.DRAFT,
             can_verify_margin=reviewer and deal.margin_declared,
+            can_verify_won=reviewer and deal.won_declared,
             evidence=_readable(deal.conflict_evidence) if user.is_staff_member else None,
             claims=review.claims_on_customer(deal, user) if user.is_staff_member else [],
             hint_withheld=deal.conflict_hint_withheld and not user.is_staff_member,
@@ -239,6 +240,7 @@ ACTIONS = {
     ),
     "submit": (lambda deal, user, form: workflow.submit_deal(deal, user), ReasonForm),
     "verify-margin": (lambda deal, user, form: workflow.verify_margin(deal, user), ReasonForm),
+    "verify-won": (lambda deal, user, form: workflow.verify_won(deal, user), ReasonForm),
 }
 
 

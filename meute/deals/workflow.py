@@ -6,7 +6,7 @@ checks the user's right, refuses a wrong stage with a translated message, and wr
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from meute.core import validators
 from meute.lib import access, rights
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.notifications import notify
 from meute.notifications.messages import Message
 from meute.partnerships.models import Partnership
@@ -29,6 +30,19 @@ from . import blocking, conflicts
 from .choices import OPEN_STAGES, DealStage, MatchLevel
 from .customers import save_customer
 from .models import Customer, DealRegistration
+
+WRONG_STAGE = declare(
+    "wrong_stage",
+    "The record is not at a stage that allows this action (`details.current`, `allowed` or `requested`).",
+)
+ALREADY_REGISTERED = declare(
+    "already_registered", "Your partnership already registered this customer (`details.registration`)."
+)
+ALREADY_PROTECTED = declare("already_protected", "Another registration already protects this customer.")
+TOO_MANY_EXTENSIONS = declare(
+    "too_many_extensions", "The protection was already extended as often as allowed (`details.maximum`)."
+)
+ALREADY_DECIDED = declare("already_decided", "The decision was already taken.")
 
 DEFAULT_PROTECTION_DAYS = 90
 MAX_EXTENSIONS = 2
@@ -53,6 +67,20 @@ def protection_days(partnership) -> int:
         .get("days")
     )
     return int(days) if days else DEFAULT_PROTECTION_DAYS
+
+
+def tier_margin(deal) -> Decimal | None:
+    """The margin the partnership's tier grants on ``deal`` (``Tier.margin_percent`` of its amount, the most
+    generous tier when it holds several), or None without a tier or a margin: partners who move up earn a
+    higher margin, and margin-based payouts follow it."""
+    percent = (
+        PartnerTier.objects.filter(partnership_id=deal.partnership_id, tier__isnull=False)
+        .aggregate(percent=Max("tier__margin_percent"))
+        .get("percent")
+    )
+    if not percent or deal.amount is None:
+        return None
+    return (deal.amount * percent / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def can_review(user) -> bool:
@@ -81,10 +109,12 @@ def _locked(deal) -> DealRegistration:
 
 def _require_stage(deal, *stages) -> None:
     if deal.stage not in stages:
-        raise ValidationError(
+        raise wrong_state(
             _("This registration is %(stage)s: this action is not possible.")
             % {"stage": deal.get_stage_display().lower()},
-            code="wrong_stage",
+            deal.stage,
+            stages,
+            code=WRONG_STAGE,
         )
 
 
@@ -306,10 +336,11 @@ def resolve_customer(data: RegistrationData, partnership=None) -> Customer:
     if partnership is not None:
         own = _already_registered(partnership, [m.values["id"] for m in same])
         if own is not None:
-            raise ValidationError(
+            raise Refusal(
                 _("You already registered this customer: see your registration “%(deal)s” (%(uuid)s).")
                 % {"deal": own, "uuid": own.uuid},
-                code="already_registered",
+                code=ALREADY_REGISTERED,
+                details={"registration": str(own.uuid)},
             )
     if same:
         protected = set(
@@ -498,8 +529,8 @@ def _approve(deal, user, reason: str) -> DealRegistration:
         .exists()
     )
     if other:
-        raise ValidationError(
-            _("This customer is already protected by another registration."), code="already_protected"
+        raise Refusal(
+            _("This customer is already protected by another registration."), code=ALREADY_PROTECTED
         )
     today = _today()
     deal.stage = DealStage.APPROVED
@@ -512,8 +543,8 @@ def _approve(deal, user, reason: str) -> DealRegistration:
         with transaction.atomic():
             deal.save()
     except IntegrityError as exc:
-        raise ValidationError(
-            _("This customer is already protected by another registration."), code="already_protected"
+        raise Refusal(
+            _("This customer is already protected by another registration."), code=ALREADY_PROTECTED
         ) from exc
     # The other claims on the company waiting for review now conflict with a protection: say so in the
     # queue (their evidence stays as found at submission).
@@ -563,9 +594,10 @@ def extend(deal, user, days: int | None = None, reason: str = "") -> DealRegistr
         deal = _locked(deal)
         _require_stage(deal, DealStage.APPROVED)
         if deal.extension_count >= MAX_EXTENSIONS:
-            raise ValidationError(
+            raise Refusal(
                 _("The protection was already extended %(count)s times.") % {"count": deal.extension_count},
-                code="too_many_extensions",
+                code=TOO_MANY_EXTENSIONS,
+                details={"maximum": MAX_EXTENSIONS},
             )
         days = days or protection_days(deal.partnership)
         if days <= 0 or days > 365:
@@ -590,13 +622,12 @@ def request_extension(deal, user, reason: str) -> DealRegistration:
         deal = _locked(deal)
         _require_stage(deal, DealStage.APPROVED)
         if deal.extension_requested_at is not None:
-            raise ValidationError(
-                _("An extension is already requested for this registration."), code="wrong_stage"
-            )
+            raise Refusal(_("An extension is already requested for this registration."), code=WRONG_STAGE)
         if deal.extension_count >= MAX_EXTENSIONS:
-            raise ValidationError(
+            raise Refusal(
                 _("The protection was already extended %(count)s times.") % {"count": deal.extension_count},
-                code="too_many_extensions",
+                code=TOO_MANY_EXTENSIONS,
+                details={"maximum": MAX_EXTENSIONS},
             )
         deal.extension_requested_at = timezone.now()
         deal.extension_request_reason = reason.strip()
@@ -623,7 +654,7 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
     with _actor(user), transaction.atomic():
         deal = _locked(deal)
         if deal.extension_requested_at is None:
-            raise ValidationError(_("No extension is requested for this registration."), code="wrong_stage")
+            raise Refusal(_("No extension is requested for this registration."), code=WRONG_STAGE)
         deal.extension_requested_at = None
         deal.extension_request_reason = ""
         deal.decision_reason = reason.strip()
@@ -635,10 +666,7 @@ def decline_extension(deal, user, reason: str) -> DealRegistration:
 def record_margin_author(deal, user) -> None:
     """Before a changed margin is saved: a partner's is declared (payouts wait for its verification); a
     staff editor's or a grouping coordinator's counts at once."""
-    partner = user is not None and user.is_partner_user
-    deal.margin_declared = bool(
-        partner and deal.margin is not None and rights.COORDINATOR not in rights.roles_of(user, deal)
-    )
+    deal.margin_declared = deal.margin is not None and _declares(user, deal)
 
 
 def verify_margin(deal, user) -> DealRegistration:
@@ -648,9 +676,22 @@ def verify_margin(deal, user) -> DealRegistration:
     with _actor(user), transaction.atomic():
         deal = _locked(deal)
         if not deal.margin_declared:
-            raise ValidationError(_("No declared margin waits for verification."), code="already_decided")
+            raise Refusal(_("No declared margin waits for verification."), code=ALREADY_DECIDED)
         deal.margin_declared = False
         deal.save(update_fields=["margin_declared", "updated_at"])
+    return deal
+
+
+def verify_won(deal, user) -> DealRegistration:
+    """A win a partner declared, checked by a channel manager: from now on payouts count the deal."""
+    if not can_review(user):
+        raise PermissionDenied(_("Only channel managers verify declared figures."))
+    with _actor(user), transaction.atomic():
+        deal = _locked(deal)
+        if not deal.won_declared:
+            raise Refusal(_("No declared win waits for verification."), code=ALREADY_DECIDED)
+        deal.won_declared = False
+        deal.save(update_fields=["won_declared", "updated_at"])
     return deal
 
 
@@ -662,9 +703,19 @@ def mark_won(deal, user) -> DealRegistration:
         _require_stage(deal, DealStage.APPROVED)
         deal.stage = DealStage.WON
         deal.closed_at = timezone.now()
+        deal.won_declared = _declares(user, deal)
+        if deal.margin is None:  # nobody stated it: the tier's margin, which nobody declared
+            deal.margin = tier_margin(deal)
+            deal.margin_declared = False
         deal.save()
         record_revenue(deal)
     return deal
+
+
+def _declares(user, deal) -> bool:
+    """A partner's statement waits for verification; a staff editor's or a grouping coordinator's counts."""
+    partner = user is not None and user.is_partner_user
+    return bool(partner and rights.COORDINATOR not in rights.roles_of(user, deal))
 
 
 def record_revenue(deal) -> None:

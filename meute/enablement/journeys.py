@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from meute.agreements.models import AgreementAcceptance
 from meute.deals.models import DealRegistration
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.notifications.messages import Message, encode
 from meute.partnerships.choices import PartnershipStatus, PartyRole
 from meute.partnerships.models import Partnership, PartnershipParty
@@ -25,6 +26,11 @@ from meute.programs.models import PartnerTier
 
 from .choices import EnrolmentStatus, EvidenceKind, JourneyStatus, StepOwner, StepStatus
 from .models import Enrolment, Journey, JourneyStep, JourneyTemplate, PersonCertification
+
+JOURNEY_IN_PROGRESS = declare(
+    "journey_in_progress",
+    "The partnership already has an onboarding journey in progress (`details.journey`).",
+)
 
 CLOSED = (StepStatus.DONE, StepStatus.SKIPPED)
 
@@ -72,8 +78,13 @@ def start_journey(partnership, template: JourneyTemplate | None = None, today=No
     days after today, owned by that side's alliance manager."""
     today = today or timezone.localdate()
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
-    if Journey.objects.filter(partnership=partnership, status=JourneyStatus.ACTIVE).exists():
-        raise ValidationError(_("This partnership already has an onboarding journey in progress."))
+    running = Journey.objects.filter(partnership=partnership, status=JourneyStatus.ACTIVE).first()
+    if running is not None:
+        raise Refusal(
+            _("This partnership already has an onboarding journey in progress."),
+            code=JOURNEY_IN_PROGRESS,
+            details={"journey": str(running.uuid)},
+        )
     template = template or matching_template(partnership)
     if template is None:
         raise ValidationError(
@@ -147,7 +158,9 @@ def update_step(user, step: JourneyStep, *, status: str, evidence: str = "", tod
         raise ValidationError({"status": _("Unknown status.")})
     step = JourneyStep.objects.select_for_update().select_related("journey").get(pk=step.pk)
     if step.journey.status != JourneyStatus.ACTIVE:
-        raise ValidationError(_("This journey is no longer in progress."))
+        raise wrong_state(
+            _("This journey is no longer in progress."), step.journey.status, JourneyStatus.ACTIVE
+        )
     if status == StepStatus.SKIPPED and not user.can_edit_all:
         raise PermissionDenied(_("Only the operator may mark a step as not applicable."))
     step.status = status

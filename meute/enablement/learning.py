@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from meute.core.models import Person
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.notifications.messages import Message
 from meute.notifications.notify import notify
 
@@ -33,6 +34,18 @@ from .models import (
     QuizAttempt,
     SessionRegistration,
 )
+
+ALREADY_ENROLLED = declare(
+    "already_enrolled", "The person is already enrolled in the course (`details.enrolment`)."
+)
+QUIZ_PASSED = declare("quiz_passed", "The learner passed this quiz already.")
+NO_ATTEMPT_LEFT = declare("no_attempt_left", "Every attempt at the quiz is used (`details.max_attempts`).")
+ALREADY_SUBMITTED = declare("already_submitted", "The quiz attempt was submitted already.")
+SESSION_STARTED = declare("session_started", "The session has started: registrations are closed.")
+ALREADY_IN_SESSION = declare(
+    "already_in_session", "The person is already registered for the session (`details.registration`)."
+)
+SESSION_FULL = declare("session_full", "Every seat of the session is taken (`details.seats`).")
 
 SEAT_TAKING = (RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED)
 
@@ -72,7 +85,11 @@ def enrol(user, course: Course, person: Person | None = None, *, due_date=None) 
     current = Enrolment.objects.filter(course=course, person=person).exclude(status=EnrolmentStatus.COMPLETED)
     current = current.first()
     if current is not None and current.status == EnrolmentStatus.IN_PROGRESS:
-        raise ValidationError(_("%(person)s is already enrolled in this course.") % {"person": person})
+        raise Refusal(
+            _("%(person)s is already enrolled in this course.") % {"person": person},
+            code=ALREADY_ENROLLED,
+            details={"enrolment": str(current.uuid)},
+        )
     if current is not None:  # withdrawn earlier: resumed where it stopped, attempts included
         current.status = EnrolmentStatus.IN_PROGRESS
         current.due_date = due_date or current.due_date
@@ -87,7 +104,9 @@ def _require_learner(user, enrolment: Enrolment) -> None:
     if enrolment.person.user_id != user.pk:
         raise PermissionDenied(_("Only the learner follows their own course."))
     if enrolment.status != EnrolmentStatus.IN_PROGRESS:
-        raise ValidationError(_("This enrolment is not in progress."))
+        raise wrong_state(
+            _("This enrolment is not in progress."), enrolment.status, EnrolmentStatus.IN_PROGRESS
+        )
 
 
 @transaction.atomic
@@ -95,7 +114,9 @@ def withdraw(user, enrolment: Enrolment) -> Enrolment:
     if not (user.can_edit_all or enrolment.person.user_id == user.pk):
         raise PermissionDenied(_("Only the learner or the operator may withdraw this enrolment."))
     if enrolment.status != EnrolmentStatus.IN_PROGRESS:
-        raise ValidationError(_("This enrolment is not in progress."))
+        raise wrong_state(
+            _("This enrolment is not in progress."), enrolment.status, EnrolmentStatus.IN_PROGRESS
+        )
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status", "updated_at"])
     return enrolment
@@ -160,9 +181,13 @@ def start_attempt(user, enrolment: Enrolment, quiz: Quiz, rng: random.Random | N
     if open_attempt is not None:
         return open_attempt
     if QuizAttempt.objects.filter(quiz=quiz, enrolment=enrolment, passed=True).exists():
-        raise ValidationError(_("You have passed this quiz already."))
+        raise Refusal(_("You have passed this quiz already."), code=QUIZ_PASSED)
     if attempts_left(quiz, enrolment) == 0:
-        raise ValidationError(_("No attempt left at this quiz: ask the operator for another one."))
+        raise Refusal(
+            _("No attempt left at this quiz: ask the operator for another one."),
+            code=NO_ATTEMPT_LEFT,
+            details={"max_attempts": quiz.max_attempts + enrolment.extra_attempts},
+        )
     bank = list(quiz.questions.annotate(n=Count("choices")).filter(n__gte=2).values_list("pk", flat=True))
     if not bank:
         raise ValidationError(_("This quiz has no question yet."))
@@ -229,7 +254,7 @@ def submit_attempt(user, attempt: QuizAttempt, answers: dict) -> QuizAttempt:
     )
     _require_learner(user, enrolment)
     if attempt.submitted_at is not None:
-        raise ValidationError(_("This attempt was submitted already."))
+        raise Refusal(_("This attempt was submitted already."), code=ALREADY_SUBMITTED)
     picked = _checked_answers(attempt, answers)
     attempt.answers = {str(q): sorted(c) for q, c in picked.items()}
     attempt.score = score(attempt, picked)
@@ -250,13 +275,21 @@ def register(user, session: CourseSession, person: Person | None = None) -> Sess
     _require_course_visible(user, session.course)
     session = CourseSession.objects.select_for_update().get(pk=session.pk)  # seats taken one at a time
     if session.starts_at <= timezone.now():
-        raise ValidationError(_("This session has started: registrations are closed."))
+        raise Refusal(
+            _("This session has started: registrations are closed."),
+            code=SESSION_STARTED,
+            details={"starts_at": session.starts_at.isoformat()},
+        )
     existing = SessionRegistration.objects.filter(session=session, person=person).first()
     if existing is not None and existing.status in SEAT_TAKING:
-        raise ValidationError(_("%(person)s is already registered for this session.") % {"person": person})
+        raise Refusal(
+            _("%(person)s is already registered for this session.") % {"person": person},
+            code=ALREADY_IN_SESSION,
+            details={"registration": str(existing.uuid)},
+        )
     taken = session.registrations.filter(status__in=SEAT_TAKING).count()
     if taken >= session.seats:
-        raise ValidationError(_("This session is full."))
+        raise Refusal(_("This session is full."), code=SESSION_FULL, details={"seats": session.seats})
     if existing is not None:
         existing.status, existing.registered_by = RegistrationStatus.REGISTERED, user
         existing.save(update_fields=["status", "registered_by", "updated_at"])
@@ -268,7 +301,11 @@ def register(user, session: CourseSession, person: Person | None = None) -> Sess
 def cancel_registration(user, registration: SessionRegistration) -> SessionRegistration:
     _require_person_visible(user, registration.person)
     if registration.status != RegistrationStatus.REGISTERED:
-        raise ValidationError(_("Only a registration still open can be cancelled."))
+        raise wrong_state(
+            _("Only a registration still open can be cancelled."),
+            registration.status,
+            RegistrationStatus.REGISTERED,
+        )
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
     return registration

@@ -16,11 +16,21 @@ from django.utils.translation import gettext as _
 
 from meute.enablement.uploads import check_upload, clean_name
 from meute.lib import access
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.money.exchange import convert
 
 from .choices import EDITABLE_REQUEST_STATES, ClaimStatus, EntryKind, RequestStatus
 from .ledger import balance_of, request_commitment
 from .models import Claim, FundAllocation, FundEntry, FundRequest, ProofFile
+
+FUND_EXPIRED = declare("fund_expired", "The fund expired (`details.expires_on`).")
+INSUFFICIENT_FUNDS = declare(
+    "insufficient_funds", "The fund's available balance is too low (`details.available`, `currency`)."
+)
+ABOVE_APPROVAL_LIMIT = declare(
+    "above_approval_limit", "The amount is above your approval limit: an administrator approves it."
+)
+ALREADY_CLAIMED = declare("already_claimed", "The fund request already has a claim.")
 
 
 def may_decide(user) -> bool:
@@ -92,7 +102,11 @@ def save_request(fund_request: FundRequest, user) -> FundRequest:
         current = _lock_request(fund_request)
         access.require(access.can_change(user, current))
         if current.status not in EDITABLE_REQUEST_STATES:
-            raise ValidationError(_("Only a draft or a request sent back for changes can be edited."))
+            raise wrong_state(
+                _("Only a draft or a request sent back for changes can be edited."),
+                current.status,
+                EDITABLE_REQUEST_STATES,
+            )
         fund_request.status = current.status
     fund_request.full_clean()
     fund_request.budget_in_fund_currency = in_fund_currency(
@@ -111,15 +125,17 @@ def submit_request(fund_request: FundRequest, user) -> FundRequest:
     fund_request = _lock_request(fund_request)
     access.require(access.can_change(user, fund_request))
     if fund_request.status not in EDITABLE_REQUEST_STATES:
-        raise ValidationError(_("This request was already sent."))
+        raise wrong_state(_("This request was already sent."), fund_request.status, EDITABLE_REQUEST_STATES)
     allocation = fund_request.allocation
     if allocation.expires_on < timezone.localdate():
-        raise ValidationError(
-            _("This fund expired on %(date)s.") % {"date": allocation.expires_on.isoformat()}
+        raise Refusal(
+            _("This fund expired on %(date)s.") % {"date": allocation.expires_on.isoformat()},
+            code=FUND_EXPIRED,
+            details={"expires_on": allocation.expires_on.isoformat()},
         )
     available = balance_of(allocation).available
     if fund_request.budget_in_fund_currency > available:
-        raise ValidationError(
+        raise Refusal(
             {
                 "budget": _(
                     "The budget (%(budget)s %(currency)s) is above the fund's available balance "
@@ -130,7 +146,9 @@ def submit_request(fund_request: FundRequest, user) -> FundRequest:
                     "available": available,
                     "currency": allocation.currency,
                 }
-            }
+            },
+            code=INSUFFICIENT_FUNDS,
+            details={"available": str(available), "currency": allocation.currency},
         )
     fund_request.status = RequestStatus.SUBMITTED
     fund_request.submitted_by = user
@@ -147,7 +165,9 @@ def approve_request(
     _require_decider(user)
     fund_request = _lock_request(fund_request)
     if fund_request.status != RequestStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted request can be approved."))
+        raise wrong_state(
+            _("Only a submitted request can be approved."), fund_request.status, RequestStatus.SUBMITTED
+        )
     asked = fund_request.budget_in_fund_currency
     amount = asked if amount is None else Decimal(amount)
     currency = fund_request.allocation.currency
@@ -162,23 +182,27 @@ def approve_request(
         )
     limit = approval_limit(user)
     if limit is not None and amount > limit:
-        raise ValidationError(
+        raise Refusal(
             {
                 "amount": _(
                     "%(amount)s %(currency)s is above your approval limit (%(limit)s %(currency)s): "
                     "an administrator must approve it."
                 )
                 % {"amount": amount, "limit": limit, "currency": currency}
-            }
+            },
+            code=ABOVE_APPROVAL_LIMIT,
+            details={"limit": str(limit), "currency": currency},
         )
     allocation = _lock_allocation(fund_request.allocation_id)
     available = balance_of(allocation).available
     if amount > available:
-        raise ValidationError(
+        raise Refusal(
             {
                 "amount": _("Only %(available)s %(currency)s are available on this fund.")
                 % {"available": available, "currency": currency}
-            }
+            },
+            code=INSUFFICIENT_FUNDS,
+            details={"available": str(available), "currency": currency},
         )
     _entry(allocation, EntryKind.COMMITMENT, amount, user, request=fund_request, note=_("Request approved"))
     fund_request.status = RequestStatus.APPROVED
@@ -192,7 +216,7 @@ def _send_back(fund_request, user, note, status, allowed, message):
     _require_decider(user)
     fund_request = _lock_request(fund_request)
     if fund_request.status not in allowed:
-        raise ValidationError(message)
+        raise wrong_state(message, fund_request.status, allowed)
     if not note.strip():
         raise ValidationError({"note": _("Say why, so that the partner knows what to do.")})
     fund_request.status = status
@@ -232,9 +256,13 @@ def cancel_request(fund_request: FundRequest, user) -> FundRequest:
     fund_request = _lock_request(fund_request)
     access.require(access.can_change(user, fund_request))
     if fund_request.status in (RequestStatus.REJECTED, RequestStatus.CANCELLED):
-        raise ValidationError(_("This request is already closed."))
+        raise wrong_state(
+            _("This request is already closed."),
+            fund_request.status,
+            [s for s in RequestStatus if s not in (RequestStatus.REJECTED, RequestStatus.CANCELLED)],
+        )
     if fund_request.claims.exclude(status=ClaimStatus.REJECTED).exists():
-        raise ValidationError(_("A request with a claim cannot be cancelled."))
+        raise Refusal(_("A request with a claim cannot be cancelled."), code=ALREADY_CLAIMED)
     if fund_request.status == RequestStatus.APPROVED:
         allocation = _lock_allocation(fund_request.allocation_id)
         held = request_commitment(fund_request)
@@ -268,9 +296,11 @@ def submit_claim(
     access.require(access.can_create(user, Claim))
     fund_request = _lock_request(fund_request)
     if fund_request.status != RequestStatus.APPROVED:
-        raise ValidationError(_("Only an approved request can be claimed."))
+        raise wrong_state(
+            _("Only an approved request can be claimed."), fund_request.status, RequestStatus.APPROVED
+        )
     if fund_request.claims.exclude(status=ClaimStatus.REJECTED).exists():
-        raise ValidationError(_("This request already has a claim."))
+        raise Refusal(_("This request already has a claim."), code=ALREADY_CLAIMED)
     proofs = [(upload, kind) for upload, kind in proofs if upload]
     if not proofs:
         raise ValidationError(
@@ -318,7 +348,7 @@ def submit_claim(
         with transaction.atomic():
             claim.save()
     except IntegrityError as exc:
-        raise ValidationError(_("This request already has a claim.")) from exc
+        raise Refusal(_("This request already has a claim."), code=ALREADY_CLAIMED) from exc
     for upload, kind, content_type in checked:
         ProofFile.objects.create(
             claim=claim,
@@ -344,7 +374,7 @@ def approve_claim(
     _require_decider(user)
     claim = _lock_claim(claim)
     if claim.status != ClaimStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted claim can be approved."))
+        raise wrong_state(_("Only a submitted claim can be approved."), claim.status, ClaimStatus.SUBMITTED)
     fund_request = claim.request
     currency = fund_request.allocation.currency
     approved = claim.amount_in_fund_currency if approved_amount is None else Decimal(approved_amount)
@@ -373,11 +403,13 @@ def approve_claim(
     if extra > 0:
         available = balance_of(allocation).available
         if extra > available:
-            raise ValidationError(
+            raise Refusal(
                 {
                     "approved_amount": _("Only %(available)s %(currency)s more are available on this fund.")
                     % {"available": available, "currency": currency}
-                }
+                },
+                code=INSUFFICIENT_FUNDS,
+                details={"available": str(available), "currency": currency},
             )
     _entry(
         allocation,
@@ -413,7 +445,7 @@ def reject_claim(claim: Claim, user, note: str) -> Claim:
     _require_decider(user)
     claim = _lock_claim(claim)
     if claim.status != ClaimStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted claim can be rejected."))
+        raise wrong_state(_("Only a submitted claim can be rejected."), claim.status, ClaimStatus.SUBMITTED)
     if not note.strip():
         raise ValidationError({"note": _("Say why, so that the partner knows what to do.")})
     claim.status = ClaimStatus.REJECTED
@@ -427,7 +459,11 @@ def mark_paid(claim: Claim, user, reference: str) -> Claim:
     _require_decider(user)
     claim = _lock_claim(claim)
     if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PARTIALLY_APPROVED):
-        raise ValidationError(_("Only an approved claim can be marked paid."))
+        raise wrong_state(
+            _("Only an approved claim can be marked paid."),
+            claim.status,
+            (ClaimStatus.APPROVED, ClaimStatus.PARTIALLY_APPROVED),
+        )
     if not reference.strip():
         raise ValidationError({"payment_reference": _("Enter the payment reference.")})
     allocation = _lock_allocation(claim.request.allocation_id)

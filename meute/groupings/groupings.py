@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from meute.core.models import Organization
 from meute.groupings.choices import ProposalStatus
-from meute.lib.refusals import Refusal
+from meute.lib.refusals import Refusal, declare
 from meute.partnerships.choices import (
     CollaborationModel,
     GroupingLevel,
@@ -31,6 +31,20 @@ from meute.partnerships.parties import PartySpec, create_partnership
 
 from . import matching, pillars
 from .models import GroupingCharter, MatchProposal, MemberProfile
+
+for _code, _meaning in {
+    "already_contacts": "The two members are already in contact.",
+    "already_pending": "A proposal between the two members already waits for an answer.",
+    "reverse_pending": "The other member already proposed: answer that proposal.",
+    "not_contact": "Only members who accepted a proposal join a grouping (`fields.contacts`).",
+    "not_addable": "This organisation cannot join the grouping: it is not a contact of its members.",
+    "duplicate_party": "The organisation is already a party to this partnership.",
+    "too_few_parties": "A partnership needs at least two parties.",
+    "last_coordinator": "A grouping keeps at least one coordinator.",
+    "top_level": "The grouping is already at the highest level.",
+    "criteria_missing": "The next level's criteria are not all met (`details.level`, `details.missing`).",
+}.items():
+    declare(_code, _meaning)
 
 GROUPING_ROLES = (PartyRole.COORDINATOR, PartyRole.PROJECT_LEAD, PartyRole.MEMBER)
 STEERING_ROLES = (PartyRole.COORDINATOR,)
@@ -126,7 +140,7 @@ def propose(user, recipient: Organization, message: str = "", proposer: Organiza
                 if own_side
                 else _("%(proposer)s and %(recipient)s are already in contact.") % names
             )
-            raise ValidationError(message, code="already_contacts")
+            raise Refusal(message, code="already_contacts")
         if proposal.proposer_id == recipient.pk:
             message = (
                 _("This member already proposed to you: answer their proposal.")
@@ -134,13 +148,13 @@ def propose(user, recipient: Organization, message: str = "", proposer: Organiza
                 else _("%(recipient)s already proposed to %(proposer)s: that proposal waits for an answer.")
                 % names
             )
-            raise ValidationError(message, code="reverse_pending")
+            raise Refusal(message, code="reverse_pending")
         message = (
             _("A proposal to this member is already waiting for an answer.")
             if own_side
             else _("A proposal from %(proposer)s to %(recipient)s is already waiting for an answer.") % names
         )
-        raise ValidationError(message, code="already_pending")
+        raise Refusal(message, code="already_pending")
     explanation = matching.explain_pair(own, theirs)
     proposal = MatchProposal(
         proposer=proposer,
@@ -154,7 +168,7 @@ def propose(user, recipient: Organization, message: str = "", proposer: Organiza
         with transaction.atomic():
             proposal.save()
     except IntegrityError as exc:  # a concurrent request created the same pending proposal
-        raise ValidationError(
+        raise Refusal(
             _("A proposal to this member is already waiting for an answer."), code="already_pending"
         ) from exc
     return proposal
@@ -168,7 +182,7 @@ def _decide(proposal: MatchProposal, user, status: str) -> MatchProposal:
     with transaction.atomic():
         proposal = MatchProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != ProposalStatus.PENDING:
-            raise ValidationError(_("This proposal has already been answered."), code="wrong_status")
+            raise Refusal(_("This proposal has already been answered."), code="wrong_status")
         proposal.status = status
         proposal.decided_at = timezone.now()
         proposal.decided_by = user
@@ -194,7 +208,7 @@ def withdraw(proposal: MatchProposal, user) -> MatchProposal:
     with transaction.atomic():
         proposal = MatchProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != ProposalStatus.PENDING:
-            raise ValidationError(_("This proposal has already been answered."), code="wrong_status")
+            raise Refusal(_("This proposal has already been answered."), code="wrong_status")
         proposal.status = ProposalStatus.WITHDRAWN
         proposal.decided_at = timezone.now()
         proposal.decided_by = user
@@ -223,7 +237,7 @@ def form_pack(user, contacts: list[Organization], name: str, organization: Organ
     accepted = MatchProposal.objects.accepted_contacts_of(founder.pk)
     outsiders = [c.name for c in contacts if c.pk not in accepted]
     if outsiders:
-        raise ValidationError(
+        raise Refusal(
             {
                 "contacts": _("Only members who accepted a proposal can join: %(names)s.")
                 % {"names": ", ".join(outsiders)}
@@ -309,7 +323,7 @@ def add_member(partnership, user, organization: Organization, role: str = PartyR
     ``addable_by`` them. Forming a pack (``form_pack``) takes in accepted contacts only."""
     require_steer(user, partnership)
     if not addable_by(user).filter(pk=organization.pk).exists() and not organization.is_operator:
-        raise ValidationError(
+        raise Refusal(
             {
                 "organization": _(
                     "This organisation cannot be added: a coordinator takes in members who take part in "
@@ -321,7 +335,7 @@ def add_member(partnership, user, organization: Organization, role: str = PartyR
     if role not in GROUPING_ROLES:
         raise ValidationError({"role": _("Choose coordinator, project lead or member.")}, code="bad_role")
     if PartnershipParty.objects.filter(partnership=partnership, organization=organization).exists():
-        raise ValidationError(
+        raise Refusal(
             {"organization": _("This organisation is already a party to this partnership.")},
             code="duplicate_party",
         )
@@ -337,12 +351,10 @@ def remove_member(partnership, user, seat: PartnershipParty) -> None:
         raise ValidationError(_("This member is not part of this grouping."), code="not_member")
     seats = list(PartnershipParty.objects.select_for_update().filter(partnership=partnership))
     if len(seats) <= 2:
-        raise ValidationError(_("A grouping needs at least two members."), code="too_few_parties")
+        raise Refusal(_("A grouping needs at least two members."), code="too_few_parties")
     coordinators = [s for s in seats if s.role == PartyRole.COORDINATOR]
     if seat.role == PartyRole.COORDINATOR and len(coordinators) <= 1:
-        raise ValidationError(
-            _("Name another coordinator before removing the only one."), code="last_coordinator"
-        )
+        raise Refusal(_("Name another coordinator before removing the only one."), code="last_coordinator")
     seat.delete()
 
 
@@ -354,7 +366,7 @@ def change_role(partnership, user, seat: PartnershipParty, role: str) -> Partner
     if seat.role == PartyRole.COORDINATOR and role != PartyRole.COORDINATOR:
         others = partnership.parties.filter(role=PartyRole.COORDINATOR).exclude(pk=seat.pk)
         if not others.exists():
-            raise ValidationError(
+            raise Refusal(
                 _("Name another coordinator before removing the only one."), code="last_coordinator"
             )
     seat.role = role
@@ -458,7 +470,7 @@ def move_up(partnership, user) -> Partnership:
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     level = NEXT_LEVEL.get(partnership.grouping_level)
     if level is None:
-        raise ValidationError(_("This grouping is already at the highest level."), code="top_level")
+        raise Refusal(_("This grouping is already at the highest level."), code="top_level")
     missing = [c for c in evaluate_level(partnership, level) if not c.met]
     if missing:
         raise Refusal(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.notifications import notify
 from meute.notifications.messages import Message, Rendered
 
@@ -21,7 +22,7 @@ from . import routing
 from .choices import LeadStatus, OfferStatus, RoutingTrigger
 from .models import Lead, LeadOffer, RoutingDecision
 
-OFFER_CLOSED = "offer_closed"
+OFFER_CLOSED = declare("offer_closed", "The lead offer is no longer open, or its deadline has passed.")
 WRONG_STATUS = "wrong_status"
 
 
@@ -52,10 +53,11 @@ def _locked(lead_pk) -> Lead:
 
 def _require_status(lead, *statuses) -> None:
     if lead.status not in statuses:
-        raise ValidationError(
+        raise wrong_state(
             _("This lead is %(status)s: this action is not possible.")
             % {"status": lead.get_status_display().lower()},
-            code=WRONG_STATUS,
+            lead.status,
+            statuses,
         )
 
 
@@ -187,7 +189,7 @@ def _offer_locked(lead, partnership_id, now) -> LeadOffer:
                 deadline=now + datetime.timedelta(hours=routing.response_hours()),
             )
     except IntegrityError as exc:  # another open offer appeared: the lock makes this impossible
-        raise ValidationError(_("This lead is already offered to a partner."), code=WRONG_STATUS) from exc
+        raise Refusal(_("This lead is already offered to a partner."), code=WRONG_STATUS) from exc
     lead.status = LeadStatus.OFFERED
     lead.unassigned_reason = ""
     lead.save()
@@ -291,12 +293,17 @@ def _lock_open_offer(offer, now) -> tuple[Lead, LeadOffer]:
     lead = _locked(offer.lead_id)
     offer = LeadOffer.objects.select_for_update().select_related("partnership").get(pk=offer.pk)
     if offer.status != OfferStatus.PENDING:
-        raise ValidationError(
+        raise Refusal(
             _("This offer is no longer open (%(status)s).") % {"status": offer.get_status_display().lower()},
             code=OFFER_CLOSED,
+            details={"current": str(offer.status)},
         )
     if offer.deadline <= now:
-        raise ValidationError(_("The deadline to answer this offer has passed."), code=OFFER_CLOSED)
+        raise Refusal(
+            _("The deadline to answer this offer has passed."),
+            code=OFFER_CLOSED,
+            details={"deadline": offer.deadline.isoformat()},
+        )
     return lead, offer
 
 
@@ -404,10 +411,11 @@ def close(lead, user, reason: str = "", now=None) -> Lead:
         if not (can_manage(user) or is_partner_of(user, lead.partnership_id)):
             raise PermissionDenied(_("You cannot close this lead."))
         if not can_close(user, lead):
-            raise ValidationError(
+            raise Refusal(
                 _("This lead is %(status)s: this action is not possible.")
                 % {"status": lead.get_status_display().lower()},
                 code=WRONG_STATUS,
+                details={"current": str(lead.status)},
             )
         return _close(lead, user, reason, now)
 
@@ -458,7 +466,7 @@ def convert_to_deal(lead, user, expected_close_date, amount=None):
         if not (can_manage(user) or is_partner_of(user, lead.partnership_id)):
             raise PermissionDenied(_("You cannot register this lead as a deal."))
         if lead.deal_id:
-            raise ValidationError(_("This lead is already registered as a deal."), code=WRONG_STATUS)
+            raise Refusal(_("This lead is already registered as a deal."), code=WRONG_STATUS)
         deal, _created = deals.register(
             user,
             lead.partnership,

@@ -16,8 +16,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from .refusals import Refusal
+from .refusals import Refusal, refusal_behind
 from .rights import FieldsNotWritable, refusal_message
 
 
@@ -60,8 +61,8 @@ def error_responses(**described) -> dict:
 def workflow_caller(conflict_codes=frozenset()):
     """``call(function, *args, **kwargs)`` for API views that run a workflow function.
 
-    The workflow's ValidationError becomes 400 with its field errors, or 409 when its code is one of
-    ``conflict_codes`` (the record moved on: wrong stage, already decided…).
+    The workflow's ValidationError becomes 400 with its field errors, or 409 when it is a ``Refusal`` or its
+    code is one of ``conflict_codes`` (the record moved on: wrong stage, already decided…).
     """
     from .api_serializers import api_errors_from_django
 
@@ -101,9 +102,19 @@ def exception_handler(exc, context):
 
 
 def _error_response(exc, context):
+    from .api_serializers import api_errors_from_django
+
+    # A view that re-raised a workflow's refusal as its own 400 (``raise ValidationError(…) from exc``) still
+    # answers the refusal: the code and details are the contract, not the view's wording.
+    exc = refusal_behind(exc) or exc
     if isinstance(exc, Refusal):
-        exc = Conflict(" ".join(exc.messages), code=exc.code, details=exc.details)
-    elif isinstance(exc, DjangoValidationError):
+        fields = api_errors_from_django(exc) if hasattr(exc, "error_dict") else {}
+        body = {"code": exc.code, "message": " ".join(exc.messages), "fields": fields}
+        if exc.details:
+            body["details"] = exc.details
+        set_rollback()
+        return Response({"error": body}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

@@ -3,8 +3,11 @@
 A postprocessing hook of drf-spectacular: every operation gets the answers any request may receive —
 400 (invalid data or query), 401 (no or bad token), 403 (not allowed), 404 (not found or not visible to
 you), 429 (rate limited or locked out) — and every write 409 (refused by the current data) and 413 (too
-large), all with the ``Error`` body, unless the operation documents its own.
+large), all with the ``Error`` body, unless the operation documents its own. The error's ``code`` lists the
+codes a 409 may carry (``meute.lib.refusals.CODES``, declared by the workflows the API imports).
 """
+
+from .refusals import CODES
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -35,9 +38,20 @@ READ_ERRORS = ("400", "401", "403", "404", "429")
 WRITE_ERRORS = READ_ERRORS + ("409", "413")
 
 
+def refusal_codes_text() -> str:
+    lines = [f"- `{code}`: {CODES[code]}" for code in sorted(CODES)]
+    return (
+        "Machine-readable: `invalid` (400), `field_not_writable` (403), `protected` (409), or one of the "
+        "workflow refusals (409, with `details` where they say more):\n\n" + "\n".join(lines)
+    )
+
+
 def document_errors(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR_SCHEMA)
+    body = schemas.get("ErrorBody") or schemas["Error"]["properties"]["error"]
+    code = body.setdefault("properties", {}).setdefault("code", {"type": "string"})
+    code["description"] = refusal_codes_text()
     reference = {"$ref": "#/components/schemas/Error"}
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meute.core.models import Organization, Person
+from meute.lib.refusals import declare
 
 from .choices import InvolvementLevel, PartnershipKind, PartyRole
 from .models import Partnership, PartnershipParty
@@ -20,7 +21,9 @@ class PartySpec:
     alliance_manager: Person | None = None
 
 
-GROUPING_DOOR = "grouping_membership"
+GROUPING_DOOR = declare(
+    "grouping_membership", "Members join a grouping through the groupings endpoints only, under its rules."
+)
 
 
 def require_generic_door(kind: str) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop, n
 from django.utils.translation import gettext as _
 
 from meute.lib import access
+from meute.lib.refusals import Refusal
 from meute.money.exchange import ConversionReport, converted_totals
 from meute.programs import certifications
 from meute.programs.choices import SATISFACTION, WON_DEALS, ChangeKind, ChangeStatus
@@ -549,7 +550,7 @@ def _decide(change, user, note, *, approve):
     with transaction.atomic():
         change = TierChange.objects.select_for_update().select_related("program").get(pk=change.pk)
         if change.status != ChangeStatus.PROPOSED:
-            raise ValidationError(
+            raise Refusal(
                 _("This tier change was already decided (%(status)s).")
                 % {"status": change.get_status_display()},
                 code="already_decided",

@@ -18,8 +18,12 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meute.lib.refusals import Refusal, declare
+
 from .choices import FigureStatus
 from .models import RevenueRecord
+
+ALREADY_DECIDED = declare("already_decided", "The decision was already taken.")
 
 CENT = Decimal("0.01")
 
@@ -66,10 +70,11 @@ def _decide(records, user, status: str, note: str = "") -> int:
         locked = list(RevenueRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         wrong = [r for r in locked if r.status != FigureStatus.DECLARED]
         if wrong:
-            raise ValidationError(
+            raise Refusal(
                 _("Only declared records wait for a decision: %(count)s already decided.")
                 % {"count": len(wrong)},
-                code="already_decided",
+                code=ALREADY_DECIDED,
+                details={"decided": [{"record": str(r.uuid), "current": str(r.status)} for r in wrong]},
             )
         now = timezone.now()
         for record in locked:

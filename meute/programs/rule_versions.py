@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meute.lib.refusals import Refusal, declare
 from meute.programs.evaluation import simulate
 
 from .choices import CertifiedRole
@@ -52,6 +53,9 @@ STATUS_LABELS = {
     CURRENT: gettext_lazy("In force"),
     SCHEDULED: gettext_lazy("Scheduled"),
 }
+
+VERSION_IN_FORCE = declare("version_in_force", "The rule version is in force: schedule a new one instead.")
+VERSION_PAST = declare("version_past", "The rule version is past: it explains the evaluations made under it.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -208,7 +212,7 @@ def require_scheduled(version: TierRuleVersion, today=None) -> None:
     status = status_of(version, today)
     values = {"date": date_format(version.effective_from)}
     if status == CURRENT:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "The version effective from %(date)s is in force: it cannot be changed or deleted. "
                 "Schedule a new version instead."
@@ -217,7 +221,7 @@ def require_scheduled(version: TierRuleVersion, today=None) -> None:
             code="version_in_force",
         )
     if status == PAST:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "The version effective from %(date)s is past: it explains the evaluations made under it "
                 "and cannot be changed or deleted."

@@ -9,8 +9,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meute.lib.refusals import Refusal, declare
+
 from .choices import Pillar, Stage
 from .models import Candidate, QualificationAnswer, QualificationQuestion, RecruiterCapacity, StageChange
+
+ALREADY_IN_PIPELINE = declare(
+    "already_in_pipeline", "The organisation is already in the recruitment pipeline."
+)
+
+
+def _wrong_move(message, candidate: Candidate, stage: str) -> Refusal:
+    return Refusal(message, code="wrong_stage", details={"current": candidate.stage, "requested": stage})
+
 
 OPEN_STAGES = [s for s in Stage.values if s not in (Stage.LOST, Stage.EXITED)]
 BOARD_STAGES = [s for s in Stage.values if s != Stage.EXITED]
@@ -61,13 +72,17 @@ def check_move(candidate: Candidate, stage: str, reason: str = "") -> None:
     if stage not in Stage.values:
         raise ValidationError(_("Unknown stage."))
     if stage == candidate.stage:
-        raise ValidationError(_("The candidate is already at this stage."))
+        raise _wrong_move(_("The candidate is already at this stage."), candidate, stage)
     if candidate.stage in (Stage.LOST, Stage.EXITED) and stage != Stage.IDENTIFIED:
-        raise ValidationError(_("A closed candidacy can only be reopened (back to “Identified”)."))
+        raise _wrong_move(
+            _("A closed candidacy can only be reopened (back to “Identified”)."), candidate, stage
+        )
     if stage == Stage.EXITED and candidate.stage != Stage.ACTIVE:
-        raise ValidationError(_("Only an active partner can exit; a candidate is lost or withdraws."))
+        raise _wrong_move(
+            _("Only an active partner can exit; a candidate is lost or withdraws."), candidate, stage
+        )
     if stage == Stage.LOST and candidate.stage == Stage.ACTIVE:
-        raise ValidationError(_("An active partner exits rather than being lost."))
+        raise _wrong_move(_("An active partner exits rather than being lost."), candidate, stage)
     if stage in (Stage.LOST, Stage.EXITED) and not reason.strip():
         raise ValidationError(_("Say why the candidate is lost or the partner exits."))
 
@@ -106,7 +121,9 @@ def move(candidate: Candidate, stage: str, user, *, reason: str = "", today: dat
             with transaction.atomic():
                 candidate.save()
         except IntegrityError:
-            raise ValidationError(_("This organisation is already in the recruitment pipeline.")) from None
+            raise Refusal(
+                _("This organisation is already in the recruitment pipeline."), code=ALREADY_IN_PIPELINE
+            ) from None
         StageChange.objects.create(
             candidate=candidate, from_stage=previous, to_stage=stage, by=user, reason=reason.strip()
         )

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from meute.deals.choices import DealStage
 from meute.deals.models import DealParty, DealRegistration
 from meute.lib.bulk import connection_for, indexes_built_after, insert_rows, new_uuid_texts
+from meute.lib.refusals import Refusal
 from meute.partnerships.models import PartnershipParty
 from meute.remuneration import engine as engine
 from meute.remuneration.choices import PayoutStatus, WeightSource
@@ -94,7 +95,10 @@ class ComputeResult:
 
 def won_deals(period: Period, partnership=None):
     start, end = period.bounds()
-    deals = DealRegistration.objects.filter(stage=DealStage.WON, closed_at__gte=start, closed_at__lt=end)
+    # A win a partner declared counts once a channel manager verifies it (``deals.workflow.verify_won``).
+    deals = DealRegistration.objects.filter(
+        stage=DealStage.WON, won_declared=False, closed_at__gte=start, closed_at__lt=end
+    )
     if partnership is not None:
         deals = deals.filter(partnership=partnership)
     return deals
@@ -611,7 +615,7 @@ def change_status(payouts, status, *, user, note="") -> int:
         rows = list(Payout.objects.select_for_update().filter(pk__in=[p.pk for p in payouts]))
         wrong = [p for p in rows if p.status not in TRANSITIONS[status]]
         if wrong:
-            raise ValidationError(
+            raise Refusal(
                 _(
                     "%(count)s payout(s) cannot become “%(status)s” from their current status "
                     "(e.g. %(example)s)."
@@ -622,6 +626,11 @@ def change_status(payouts, status, *, user, note="") -> int:
                     "example": wrong[0].get_status_display(),
                 },
                 code="wrong_status",
+                details={
+                    "requested": str(status),
+                    "allowed": sorted(str(value) for value in TRANSITIONS[status]),
+                    "refused": [{"payout": str(p.uuid), "current": str(p.status)} for p in wrong],
+                },
             )
         now = timezone.now()
         # Settling a payout freezes its explanation; releasing it makes it provisional again.

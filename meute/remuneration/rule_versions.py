@@ -11,10 +11,13 @@ from meute.core.models import Organization
 from meute.deals.workflow import record_margin_author
 from meute.groupings import groupings
 from meute.lib import rights
+from meute.lib.refusals import Refusal, declare
 from meute.partnerships.models import PartnershipParty
 from meute.remuneration import engine as engine
 from meute.remuneration.choices import Basis, RuleKind, SalesStep, WeightSource
 from meute.remuneration.models import DealStepAssignment, RemunerationRule, RemunerationVersion
+
+VERSION_USED = declare("version_used", "Payouts were computed with this rule version: it stays.")
 
 
 def can_manage_rules(user, partnership) -> bool:
@@ -179,9 +182,7 @@ def delete_version(version, user=None) -> None:
     if user is not None and not can_manage_rules(user, version.partnership):
         raise PermissionDenied
     if version.payouts.exists():
-        raise ValidationError(
-            _("Payouts were computed with this version: it cannot be deleted."), code="version_used"
-        )
+        raise Refusal(_("Payouts were computed with this version: it cannot be deleted."), code=VERSION_USED)
     version.delete()
 
 

@@ -214,13 +214,14 @@ class TestApi:
         assert client_for(world.manager).get("/api/agreement-acceptances/").json()["count"] == 1
 
     @pytest.mark.parametrize(
-        ("payload", "status", "field"),
+        ("payload", "status", "field", "code"),
         [
-            ({"signer_name": ""}, 400, "signer_name"),
-            ({"version": 3}, 400, "version"),
+            ({"signer_name": ""}, 400, "signer_name", "invalid"),
+            # A stale version is a refusal of the data as it stands: 409, with the version in force.
+            ({"version": 3}, 409, "version", "not_current_version"),
         ],
     )
-    def test_bad_input_refused(self, client_for, world, agreement, payload, status, field):
+    def test_bad_input_refused(self, client_for, world, agreement, payload, status, field, code):
         data = {"agreement": str(agreement.uuid), "signer_name": "A", "signer_title": "CEO", "version": 1}
         data.update(payload)
         response = client_for(world.partner_a_user).post(
@@ -228,7 +229,24 @@ class TestApi:
         )
         assert response.status_code == status
         assert field in response.json()["error"]["fields"]
+        assert response.json()["error"]["code"] == code
         assert not AgreementAcceptance.objects.exists()
+
+    def test_a_stale_version_names_the_current_one_and_a_second_signature_is_refused(
+        self, client_for, world, agreement
+    ):
+        data = {"agreement": str(agreement.uuid), "signer_name": "A", "signer_title": "CEO", "version": 3}
+        client = client_for(world.partner_a_user)
+        stale = client.post("/api/agreement-acceptances/", data, content_type="application/json")
+        assert stale.json()["error"]["details"] == {"current_version": 1}
+        data["version"] = 1
+        assert (
+            client.post("/api/agreement-acceptances/", data, content_type="application/json").status_code
+            == 201
+        )
+        again = client.post("/api/agreement-acceptances/", data, content_type="application/json")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "already_accepted"
+        assert AgreementAcceptance.objects.count() == 1
 
     def test_accepting_for_another_organisation_refused(self, client_for, world, agreement):
         response = client_for(world.partner_a_user).post(

@@ -124,6 +124,7 @@ class DealSerializer(ModelValidatedSerializer):
             "amount",
             "margin",
             "margin_declared",
+            "won_declared",
             "currency",
             "expected_close_date",
             "stage",

@@ -166,6 +166,20 @@ class DealViewSet(VisibleModelViewSet):
             deal = _call(workflow.verify_margin, deal, request.user)
         return self._detail(deal)
 
+    @extend_schema(
+        summary="Verify the win a partner declared",
+        description="From now on payouts count the deal. Staff editors only (403); 409 (code "
+        "`already_decided`) when no declared win waits.",
+        request=None,
+        responses={200: serializers.DealSerializer, **error_responses(r409="No declared win waits.")},
+    )
+    @action(detail=True, methods=["post"], url_path="verify-won")
+    def verify_won(self, request, uuid=None):
+        deal = self.get_object()
+        with self._actor():
+            deal = _call(workflow.verify_won, deal, request.user)
+        return self._detail(deal)
+
     @extend_schema(summary="Submit a draft registration", request=None)
     @action(detail=True, methods=["post"])
     def submit(self, request, uuid=None):

@@ -143,3 +143,57 @@ class TestDeclaredMargin:
         assert url in client.get(reverse("deal-detail", kwargs={"uuid": deal.uuid})).content.decode()
         assert client.post(url).status_code == 302
         assert not DealRegistration.objects.get(pk=deal.pk).margin_declared
+
+
+class TestDeclaredWin:
+    """A deal the partner marks won is a declared win: payouts count it once a channel manager verifies it
+    (the partner could otherwise close any approved deal as won and be paid on it)."""
+
+    def _approved(self, deals_world, make_data):
+        deal, _ = register(deals_world.partner_a_user, deals_world.partnership_a, make_data())
+        return approve(deal, deals_world.manager)
+
+    def _paid_on(self, deal):
+        from meute.remuneration.payouts import won_deals
+        from meute.remuneration.periods import parse_period
+
+        period = parse_period(str(deal.closed_at.year))
+        return won_deals(period).filter(pk=deal.pk).exists()
+
+    def test_payouts_wait_for_the_verification_of_a_partners_win(self, deals_world, make_data, client_for):
+        deal = self._approved(deals_world, make_data)
+        partner = client_for(deals_world.partner_a_user)
+        won = partner.post(f"/api/deals/{deal.uuid}/won/")
+        assert won.status_code == 200 and won.json()["won_declared"] is True
+        deal.refresh_from_db()
+        assert deal.stage == DealStage.WON and not self._paid_on(deal)
+        assert partner.post(f"/api/deals/{deal.uuid}/verify-won/").status_code == 403
+        assert (
+            client_for(deals_world.partner_b_user).post(f"/api/deals/{deal.uuid}/verify-won/").status_code
+            == 404
+        )
+        assert DealRegistration.objects.get(pk=deal.pk).won_declared
+        manager = client_for(deals_world.manager)
+        verified = manager.post(f"/api/deals/{deal.uuid}/verify-won/")
+        assert verified.status_code == 200 and verified.json()["won_declared"] is False
+        assert self._paid_on(deal)
+        again = manager.post(f"/api/deals/{deal.uuid}/verify-won/")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "already_decided"
+
+    def test_a_win_staff_record_counts_at_once(self, deals_world, make_data):
+        deal = mark_won(self._approved(deals_world, make_data), deals_world.manager)
+        assert deal.won_declared is False and self._paid_on(deal)
+
+    def test_the_partner_sees_the_status_and_the_manager_verifies_on_the_page(
+        self, deals_world, make_data, client_for
+    ):
+        from django.urls import reverse
+
+        deal = mark_won(self._approved(deals_world, make_data), deals_world.partner_a_user)
+        url = reverse("deal-detail", kwargs={"uuid": deal.uuid})
+        page = client_for(deals_world.partner_a_user).get(url).content.decode()
+        assert 'id="won-declared"' in page and "verify-won" not in page
+        manager = client_for(deals_world.manager)
+        assert "verify-won" in manager.get(url).content.decode()
+        manager.post(reverse("deal-action", kwargs={"uuid": deal.uuid, "action": "verify-won"}))
+        assert not DealRegistration.objects.get(pk=deal.pk).won_declared

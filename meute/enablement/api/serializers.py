@@ -117,6 +117,9 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         model = Enrolment
         fields = ["uuid", "course", "person", "status", "due_date", "completed_at", *TIMESTAMPS]
         read_only_fields = ["uuid", "status", "completed_at", *TIMESTAMPS]
+        # The unique constraint would make ``person`` required; ``learning.enrol`` keeps it and refuses a
+        # second enrolment with 409 ``already_enrolled``.
+        validators = []
 
 
 class ChoiceOutSerializer(serializers.Serializer):
@@ -281,3 +284,5 @@ class SessionRegistrationSerializer(serializers.ModelSerializer):
         model = SessionRegistration
         fields = ["uuid", "session", "person", "status", *TIMESTAMPS]
         read_only_fields = ["uuid", "status", *TIMESTAMPS]
+        # As for enrolments: ``learning.register`` keeps the constraint (409 ``already_in_session``).
+        validators = []

@@ -111,7 +111,7 @@ class TestTheGroupingsDoor:
         response = api(pack.world.partner_a_user).post(
             "/api/groupings/", {"name": "Duo", "contacts": [str(pack.stranger.uuid)]}, format="json"
         )
-        assert response.status_code == 400
+        assert response.status_code == 409 and response.json()["error"]["code"] == "not_contact"
         assert Partnership.objects.count() == count
 
     def test_api_members_refuses_a_stranger_and_takes_in_a_matchmaking_member(self, pack, api):
@@ -119,7 +119,7 @@ class TestTheGroupingsDoor:
         url = f"/api/groupings/{pack.pack.uuid}/members/"
         before = _seats(pack.pack)
         refused = client.post(url, {"organization": str(pack.stranger.uuid)}, format="json")
-        assert refused.status_code == 400
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_addable"
         assert "matchmaking" in refused.json()["error"]["fields"]["organization"][0]
         assert _seats(pack.pack) == before
         taken = client.post(url, {"organization": str(pack.org_c.uuid), "role": "member"}, format="json")

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
@@ -13,6 +14,7 @@ from meute.core.models import Organization
 from meute.lib.api import StaffOnly
 from meute.lib.api_serializers import drf_validation_error
 from meute.lib.api_views import UUID_PATTERN, VisibleModelViewSet, crud_schema
+from meute.lib.refusals import Refusal
 
 from .. import pipeline, potential, profiles
 from ..models import (
@@ -123,6 +125,8 @@ class CandidateViewSet(StaffViewSet):
                     request.user,
                     reason=form.validated_data["reason"],
                 )
+        except Refusal:
+            raise  # 409 with the stage it is at
         except ValidationError as exc:
             raise drf_validation_error(ValidationError({"stage": exc.messages})) from None
         candidate.refresh_from_db()
@@ -140,7 +144,7 @@ class CandidateViewSet(StaffViewSet):
             unknown = [key for key in form.validated_data["ratings"] if key not in questions]
             if unknown:
                 raise drf_serializers.ValidationError(
-                    {"ratings": [f"Unknown question: {', '.join(unknown)}"]}
+                    {"ratings": [_("Unknown question: %(keys)s") % {"keys": ", ".join(unknown)}]}
                 )
             comments = form.validated_data.get("comments", {})
             with self._actor(), transaction.atomic():

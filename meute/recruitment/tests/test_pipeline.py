@@ -165,7 +165,11 @@ def test_api_candidates_move_and_grid(world, api, questions):
         moved.status_code == 200 and moved.json()["stage"] == "contacted" and moved.json()["warnings"] == []
     )
     bad = client.post(f"/api/candidates/{uuid}/move/", {"stage": "exited", "reason": "x"}, format="json")
-    assert bad.status_code == 400
+    assert bad.status_code == 409
+    assert bad.json()["error"]["code"] == "wrong_stage"
+    assert bad.json()["error"]["details"] == {"current": "contacted", "requested": "exited"}
+    unknown = client.post(f"/api/candidates/{uuid}/move/", {"stage": "nowhere"}, format="json")
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "invalid"
     grid = client.put(
         f"/api/candidates/{uuid}/grid/", {"ratings": {str(questions[1].uuid): 2}}, format="json"
     )

@@ -206,7 +206,12 @@ def test_api_status_actions(paid_world, api):
     assert api(w.partner_b_user).post(f"/api/payouts/{w.payout_a.uuid}/approve/").status_code == 404
     assert api(w.reader).post(f"/api/payouts/{w.payout_a.uuid}/approve/").status_code == 403
     response = api(w.manager).post(f"/api/payouts/{w.payout_a.uuid}/pay/")
-    assert response.status_code == 400 and response.json()["error"]["code"]
+    assert response.status_code == 409 and response.json()["error"]["code"] == "wrong_status"
+    assert response.json()["error"]["details"] == {
+        "requested": "paid",
+        "allowed": ["approved"],
+        "refused": [{"payout": str(w.payout_a.uuid), "current": "computed"}],
+    }
     response = api(w.manager).post(f"/api/payouts/{w.payout_a.uuid}/approve/", {"note": "ok"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     response = api(w.manager).post(
@@ -214,7 +219,8 @@ def test_api_status_actions(paid_world, api):
         {"payouts": [str(w.payout_a.uuid), str(w.payout_c.uuid)], "status": "paid"},
         format="json",
     )
-    assert response.status_code == 400  # payout_c is not approved: nothing changes
+    assert response.status_code == 409  # payout_c is not approved: nothing changes
+    assert [row["payout"] for row in response.json()["error"]["details"]["refused"]] == [str(w.payout_c.uuid)]
     assert Payout.objects.get(pk=w.payout_a.pk).status == PayoutStatus.APPROVED
     response = api(w.manager).post(
         "/api/payouts/status/", {"payouts": [str(w.payout_a.uuid)], "status": "paid"}, format="json"
