@@ -7,6 +7,10 @@ who came, and which attendees became leads.
   for any participant. Nobody is invited once the event is over.
 - An invitation becomes registered or declined until the event ends; attendance (came, did not come) is
   marked once the event has started; only an attendee can become a lead.
+- The coordinator may open a public registration page: a visitor registers by name, e-mail and company,
+  through a participant's link (the guest is that participant's) or the plain one (the coordinator's). The
+  visitor gets the same answer whether the address was already invited or registered, or not: the page
+  reveals nobody's presence. An invited address that registers is marked registered.
 - The campaign's results count them per participant (``figures``), and its cost per attendee and per lead
   divide the campaign's budget by them.
 """
@@ -15,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -22,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.core.models import Person
+from meute.lib.throttling import SettingRateThrottle
 
 from .choices import EVENT_KINDS, RegistrationStatus
 from .models import CampaignAction, CampaignParticipant, EventRegistration
@@ -133,6 +139,75 @@ def set_lead(registration: EventRegistration, user, is_lead: bool) -> EventRegis
     registration.is_lead = is_lead
     registration.save(update_fields=["is_lead", "updated_at"])
     return registration
+
+
+@transaction.atomic
+def set_public(action: CampaignAction, user, is_open: bool) -> CampaignAction:
+    if not may_plan(user, action.campaign):
+        raise PermissionDenied
+    if is_open and not is_event(action):
+        raise ValidationError(_("Only events, seminars, trade shows and webinars take invitations."))
+    action.public_registration = is_open
+    action.save(update_fields=["public_registration", "updated_at"])
+    return action
+
+
+def registration_open(action: CampaignAction, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return action.public_registration and is_event(action) and today <= action.end_date
+
+
+class RegistrationThrottle(SettingRateThrottle):
+    scope = "event-registration"
+    rate_setting = "MEUTE_EVENT_REGISTRATION_RATE"
+
+    def get_rate(self):
+        return getattr(settings, self.rate_setting, "10/hour") or None
+
+
+def registration_allowed(request) -> bool:
+    return RegistrationThrottle().allow_request(request, None)
+
+
+@transaction.atomic
+def register_public(
+    action: CampaignAction,
+    *,
+    via,
+    name: str,
+    email: str,
+    company: str = "",
+    today: datetime.date | None = None,
+) -> None:
+    """A visitor's registration: ``via`` is the participant whose link was used (None: the coordinator)."""
+    if not registration_open(action, today):
+        raise ValidationError(_("Registration for this event is closed."))
+    name, email, company = name.strip(), email.strip().lower(), company.strip()
+    if not name or not email:
+        raise ValidationError(_("Give your name and e-mail."))
+    known = EventRegistration.objects.select_for_update().filter(action=action, email=email).first()
+    if known is not None:
+        if known.status in (RegistrationStatus.INVITED, RegistrationStatus.DECLINED):
+            known.status = RegistrationStatus.REGISTERED
+            known.save(update_fields=["status", "updated_at"])
+        return
+    seats = CampaignParticipant.objects.filter(campaign_id=action.campaign_id)
+    organization_id = via.pk if via is not None and seats.filter(organization=via).exists() else None
+    registration = EventRegistration(
+        action=action,
+        invited_by_id=organization_id or action.campaign.coordinator_id,
+        name=name,
+        email=email,
+        company=company,
+        status=RegistrationStatus.REGISTERED,
+    )
+    registration.full_clean(exclude=["action", "invited_by", "person"])
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        # The same address sent twice at once: the first one counts, the answer is the same.
+        pass
 
 
 @dataclass(frozen=True)

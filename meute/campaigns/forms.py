@@ -161,3 +161,19 @@ class InviteForm(forms.Form):
         if not data.get("person") and not (data.get("name") and data.get("email")):
             raise forms.ValidationError(_("Choose a contact, or give the prospect's name and e-mail."))
         return data
+
+
+class PublicRegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=160)
+    email = forms.EmailField(label=_("Your e-mail"))
+    company = forms.CharField(label=_("Your company"), max_length=200, required=False)
+    # A field people never see: robots that fill every field give themselves away.
+    nickname = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("nickname"))

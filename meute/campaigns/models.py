@@ -194,6 +194,11 @@ class CampaignAction(BusinessModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     location = models.CharField(_("location"), max_length=200, blank=True)
+    public_registration = models.BooleanField(
+        _("public registration page"),
+        default=False,
+        help_text=_("Anyone with the link may register for this event until it ends."),
+    )
 
     objects = CampaignScopedQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -25,6 +26,7 @@ from .forms import (
     InviteForm,
     ParticipantFormSet,
     PlanActionForm,
+    PublicRegistrationForm,
     ResultsForm,
     SubPlanForm,
     TaskForm,
@@ -391,9 +393,18 @@ class EventView(VisibleObjectMixin, TemplateView):
         total = sum((f for _o, f in rows), events.Figures())
         if today <= action.end_date:
             kwargs.setdefault("invite_form", self._invite_form(action))
+        public_url = self.request.build_absolute_uri(
+            reverse("campaigns:event-register", kwargs={"uuid": action.uuid})
+        )
+        if user.is_partner_user:
+            # A partner shares its own link: who registers through it counts as its guest.
+            public_url += f"?via={user.organization.uuid}"
         kwargs.update(
             action=action,
             campaign=action.campaign,
+            can_publish=planning.may_plan(user, action.campaign),
+            registration_open=events.registration_open(action, today),
+            public_url=public_url,
             registrations=registrations,
             rows=rows,
             total=total,
@@ -432,6 +443,13 @@ class EventView(VisibleObjectMixin, TemplateView):
                     messages.success(request, _("Invitation saved."))
                     return redirect(request.path)
             return self.render_to_response(self.get_context_data(invite_form=form), status=400)
+        if what == "public":
+            try:
+                with request_actor(request):
+                    events.set_public(action, user, request.POST.get("open") == "1")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
         if what not in ("status", "lead"):
             raise PermissionDenied
         registration = get_object_or_404(
@@ -448,3 +466,54 @@ class EventView(VisibleObjectMixin, TemplateView):
             return self.render_to_response(self.get_context_data(), status=400)
         messages.success(request, _("Saved."))
         return redirect(request.path + "#registrations")
+
+
+class PublicRegistrationView(TemplateView):
+    """An event's public registration page (no sign-in): closed, unknown or not an event, it is a 404."""
+
+    template_name = "campaigns/event_register.html"
+
+    def get_action(self):
+        action = get_object_or_404(
+            CampaignAction.objects.select_related("campaign"), uuid=self.kwargs["uuid"]
+        )
+        if not events.registration_open(action):
+            raise Http404
+        return action
+
+    def get_via(self):
+        via = self.request.GET.get("via", "")
+        try:
+            return Organization.objects.filter(uuid=via).first() if via else None
+        except ValidationError:
+            return None
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PublicRegistrationForm())
+        kwargs.setdefault("action", self.get_action())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_action()
+        form = PublicRegistrationForm(request.POST)
+        if form.is_robot:
+            return self.render_to_response(self.get_context_data(action=action, sent=True))
+        if not events.registration_allowed(request):
+            form.add_error(None, _("Too many registrations from your address: please try again later."))
+            return self.render_to_response(self.get_context_data(action=action, form=form), status=429)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(action=action, form=form), status=422)
+        data = form.cleaned_data
+        try:
+            with request_actor(request):
+                events.register_public(
+                    action,
+                    via=self.get_via(),
+                    name=data["name"],
+                    email=data["email"],
+                    company=data["company"],
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(action=action, form=form), status=422)
+        return self.render_to_response(self.get_context_data(action=action, sent=True))

@@ -217,3 +217,50 @@ def test_event_page_in_french(event, world, client_for):
         )
     assert "Invitations et présence" in body and "Vos invités" in body and "Invité" in body
     assert "Invitations and attendance" not in body and "Your guests" not in body
+
+
+def test_public_page_opened_by_the_coordinator_registers_visitors_for_the_partner_whose_link(
+    event, world, client, settings
+):
+    settings.MEUTE_EVENT_REGISTRATION_RATE = ""
+    url = f"/campaigns/events/{event.uuid}/register/"
+    with travel(BEFORE):
+        assert client.get(url).status_code == 404  # closed until the coordinator opens it
+        with pytest.raises(PermissionDenied):
+            events.set_public(event, world.partner_b_user, True)
+        events.set_public(event, world.partner_a_user, True)
+        invited = invite_prospect(event, world.partner_b_user, world.org_b, "paul@client.example")
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+        assert page.status_code == 200 and "S’inscrire" in page.content.decode()
+        sent = client.post(
+            f"{url}?via={world.org_b.uuid}",
+            {"name": "Zoé Visiteuse", "email": "Zoe@Client.example", "company": "Client SA"},
+        )
+        assert sent.status_code == 200 and 'id="registration-sent"' in sent.content.decode()
+        visitor = EventRegistration.objects.get(email="zoe@client.example")
+        assert visitor.invited_by == world.org_b and visitor.status == RegistrationStatus.REGISTERED
+        # The plain link: the coordinator's guest. An invited address registers; the answer is the same.
+        client.post(url, {"name": "Ana", "email": "ana@client.example"})
+        assert EventRegistration.objects.get(email="ana@client.example").invited_by == world.org_a
+        again = client.post(url, {"name": "Paul", "email": "paul@client.example"})
+        assert again.content.decode().count('id="registration-sent"') == 1
+        invited.refresh_from_db()
+        assert invited.status == RegistrationStatus.REGISTERED and invited.invited_by == world.org_b
+        bad = client.post(url, {"name": "", "email": "not-an-address"})
+        assert bad.status_code == 422
+        robot = client.post(url, {"name": "Bot", "email": "bot@spam.example", "nickname": "x"})
+        assert robot.status_code == 200
+        assert EventRegistration.objects.count() == 3
+    with travel(AFTER):
+        assert client.get(url).status_code == 404  # the event is over
+
+
+def test_public_page_limits_registrations_per_address(event, world, client, settings):
+    settings.MEUTE_EVENT_REGISTRATION_RATE = "2/hour"
+    events.set_public(event, world.manager, True)
+    url = f"/campaigns/events/{event.uuid}/register/"
+    with travel(BEFORE):
+        for i in range(2):
+            assert client.post(url, {"name": "V", "email": f"v{i}@client.example"}).status_code == 200
+        assert client.post(url, {"name": "V", "email": "v9@client.example"}).status_code == 429
+    assert EventRegistration.objects.count() == 2
