@@ -1,9 +1,10 @@
 """Fund balances: the sums of the ledger's entries per bucket, computed in the database in one query.
 
-    available = allocated − committed − claimed − paid − expired
+    available = allocated + carried over − committed − claimed − paid − expired
 
 where ``committed`` is what approved requests hold and no claim has settled yet, ``claimed`` what approved
-claims hold until they are paid. Nothing is stored: every figure is a ``SUM`` over ``FundEntry`` rows.
+claims hold until they are paid, ``carried_over`` what came from the period before (negative on the fund it
+left). Nothing is stored: every figure is a ``SUM`` over ``FundEntry`` rows.
 """
 
 from dataclasses import dataclass, fields
@@ -26,10 +27,11 @@ class Balance:
     claimed: Decimal = ZERO
     paid: Decimal = ZERO
     expired: Decimal = ZERO
+    carried_over: Decimal = ZERO
 
     @property
     def available(self) -> Decimal:
-        return self.allocated - self.committed - self.claimed - self.paid - self.expired
+        return self.allocated + self.carried_over - self.committed - self.claimed - self.paid - self.expired
 
     @property
     def used(self) -> Decimal:
@@ -45,6 +47,7 @@ BUCKETS = {
     "claimed": EntryKind.CLAIM,
     "paid": EntryKind.PAYMENT,
     "expired": EntryKind.EXPIRY,
+    "carried_over": EntryKind.CARRY_OVER,
 }
 
 
