@@ -63,9 +63,11 @@ class CampaignViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
             self.request, planning.save_campaign, Campaign(**data), self.request.user, participants
         )
 
-    def _add(self, request, uuid, input_serializer, function):
-        # Visible first (another partner gets a 404), then the rule decides who may plan (403).
+    def _add(self, request, uuid, input_serializer, function, may=planning.may_plan):
+        # Visible first (another partner gets a 404), then who may write (403) before the payload is read.
         campaign = get_object_or_404(self.get_queryset(), uuid=uuid)
+        if not may(request.user, campaign):
+            raise PermissionDenied
         serializer = input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _run(request, function, campaign, request.user, **serializer.validated_data)
@@ -101,7 +103,9 @@ class CampaignViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
         def add(campaign, user, *, label, amount, currency):
             return planning.add_budget_line(campaign, user, label, amount, currency.upper())
 
-        return self._add(request, uuid, s.BudgetLineInputSerializer, add)
+        return self._add(
+            request, uuid, s.BudgetLineInputSerializer, add, may=lambda user, _c: planning._editor(user)
+        )
 
     @extend_schema(summary="Report your organisation's results", request=s.ResultsSerializer)
     @action(detail=True, methods=["post"])
