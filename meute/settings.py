@@ -122,6 +122,11 @@ MEUTE_CONFLICT_CHECK_RATE = env_str("MEUTE_CONFLICT_CHECK_RATE", "30/min")
 MEUTE_ENQUIRY_RATE = env_str("MEUTE_ENQUIRY_RATE", "5/hour")
 # Partner applications from the public form, per visitor address.
 MEUTE_APPLICATION_RATE = env_str("MEUTE_APPLICATION_RATE", "5/hour")
+# Share (%) of a fund's unused balance carried over to the partnership's fund of the next period when it
+# expires (0: everything unused expires).
+MEUTE_MDF_CARRY_OVER_PERCENT = env_str("MEUTE_MDF_CARRY_OVER_PERCENT", "0")
+# Registrations a visitor's address may send from the public page of a campaign event.
+MEUTE_EVENT_REGISTRATION_RATE = env_str("MEUTE_EVENT_REGISTRATION_RATE", "10/hour")
 # Lead distribution: open leads a partnership may hold at once, and hours a partner has to answer an offer.
 # Revenue a partner declares counts once staff verify it; declarations under this amount (in their own
 # currency) are verified at once. Empty: every declaration waits for a channel manager.

@@ -55,3 +55,15 @@ SUB_PLAN_HINTS = {
         "A consistent presentation of the offer sold by the grouping, its benefits and its price."
     ),
 }
+
+
+# Actions that people attend: they take invitations and registrations.
+EVENT_KINDS = frozenset({ActionKind.EVENT, ActionKind.SEMINAR, ActionKind.TRADE_SHOW, ActionKind.WEBINAR})
+
+
+class RegistrationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    REGISTERED = "registered", _("Registered")
+    DECLINED = "declined", _("Declined")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not come")

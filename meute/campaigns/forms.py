@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meute.core.models import Organization, Territory
+from meute.core.models import Organization, Person, Territory
 
 from .choices import ActionKind
 from .models import Campaign, MarketingCooperation
@@ -138,3 +138,42 @@ class CalendarFilterForm(forms.Form):
         self.fields["partner"].queryset = Organization.objects.visible_to(user).order_by("name")
         self.fields["partner"].empty_label = _("All")
         self.fields["territory"].empty_label = _("All")
+
+
+class InviteForm(forms.Form):
+    """An invitation: a contact of the directory, or a prospect by name and e-mail."""
+
+    organization = forms.ModelChoiceField(label=_("Invited by"), queryset=Organization.objects.none())
+    person = forms.ModelChoiceField(label=_("Contact"), queryset=Person.objects.none(), required=False)
+    name = forms.CharField(label=_("Prospect's name"), max_length=160, required=False)
+    email = forms.EmailField(label=_("Prospect's e-mail"), required=False)
+    company = forms.CharField(label=_("Prospect's company"), max_length=200, required=False)
+
+    def __init__(self, *args, organizations, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["person"].queryset = people
+        if organizations.count() == 1:
+            self.fields["organization"].initial = organizations.first()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person") and not (data.get("name") and data.get("email")):
+            raise forms.ValidationError(_("Choose a contact, or give the prospect's name and e-mail."))
+        return data
+
+
+class PublicRegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=160)
+    email = forms.EmailField(label=_("Your e-mail"))
+    company = forms.CharField(label=_("Your company"), max_length=200, required=False)
+    # A field people never see: robots that fill every field give themselves away.
+    nickname = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("nickname"))

@@ -18,7 +18,7 @@ from meute.lib.models import BusinessModel, VisibleQuerySet
 from meute.money.currencies import normalize_currency, validate_currency
 from meute.partnerships.models import Partnership
 
-from .choices import ActionKind, CampaignKind, CampaignStatus, SplitRule, SubPlanKind
+from .choices import ActionKind, CampaignKind, CampaignStatus, RegistrationStatus, SplitRule, SubPlanKind
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -194,6 +194,11 @@ class CampaignAction(BusinessModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     location = models.CharField(_("location"), max_length=200, blank=True)
+    public_registration = models.BooleanField(
+        _("public registration page"),
+        default=False,
+        help_text=_("Anyone with the link may register for this event until it ends."),
+    )
 
     objects = CampaignScopedQuerySet.as_manager()
 
@@ -217,6 +222,76 @@ class CampaignAction(BusinessModel):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+
+class RegistrationQuerySet(VisibleQuerySet):
+    """A partner sees the people its own organisation invited or registered, not those of the other
+    participants (prospects' names stay with the partner that brought them); the campaign page shows every
+    participant the counts only."""
+
+    def for_organization(self, organization_id):
+        return self.filter(invited_by_id=organization_id)
+
+
+class EventRegistration(BusinessModel):
+    """One person invited to an event of a campaign: a contact of a partner (a person of the directory) or a
+    prospect (name, e-mail and company), and what became of the invitation (registered, declined, attended,
+    did not come), and whether the attendee became a lead."""
+
+    action = models.ForeignKey(
+        CampaignAction, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    invited_by = models.ForeignKey(
+        Organization, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("contact"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=160, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.INVITED
+    )
+    is_lead = models.BooleanField(_("lead"), default=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event registration")
+        verbose_name_plural = _("event registrations")
+        ordering = ["action", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "person"],
+                condition=Q(person__isnull=False),
+                name="unique_event_person",
+                violation_error_message=_("This person is already invited to this event."),
+            ),
+            models.UniqueConstraint(
+                fields=["action", "email"],
+                condition=~Q(email=""),
+                name="unique_event_email",
+                violation_error_message=_("This e-mail address is already invited to this event."),
+            ),
+            models.CheckConstraint(
+                name="event_registration_who",
+                condition=Q(person__isnull=False) | (~Q(name="") & ~Q(email="")),
+                violation_error_message=_("Choose a contact, or give the prospect's name and e-mail."),
+            ),
+            models.CheckConstraint(
+                name="event_lead_attended",
+                condition=Q(is_lead=False) | Q(status=RegistrationStatus.ATTENDED),
+                violation_error_message=_("Only an attendee can become a lead."),
+            ),
+        ]
+        indexes = [
+            # Partner access and the per-participant counts of a campaign.
+            models.Index(fields=["invited_by", "action"], name="event_registration_org_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.person) if self.person_id else self.name
 
 
 class CampaignTask(BusinessModel):

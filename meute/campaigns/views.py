@@ -5,29 +5,41 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from meute.core.models import Organization, Person
 from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
 
-from . import agenda, planning
-from .choices import SUB_PLAN_HINTS
+from . import agenda, events, planning
+from .choices import SUB_PLAN_HINTS, RegistrationStatus
 from .forms import (
     ActionForm,
     BudgetLineForm,
     CalendarFilterForm,
     CampaignForm,
     CooperationForm,
+    InviteForm,
     ParticipantFormSet,
     PlanActionForm,
+    PublicRegistrationForm,
     ResultsForm,
     SubPlanForm,
     TaskForm,
 )
-from .models import Campaign, CampaignParticipant, CampaignTask, MarketingCooperation, MarketingSubPlan
+from .models import (
+    Campaign,
+    CampaignAction,
+    CampaignParticipant,
+    CampaignTask,
+    EventRegistration,
+    MarketingCooperation,
+    MarketingSubPlan,
+)
 
 
 def _editor(user):
@@ -126,13 +138,25 @@ class CampaignDetailView(VisibleObjectMixin, TemplateView):
             )
         participants = [p for p, _a in split] or list(campaign.participants.select_related("organization"))
         tasks = list(campaign.tasks.select_related("owner"))
+        actions = list(campaign.actions.all())
+        for item in actions:
+            item.is_event = events.is_event(item)
         for task in tasks:
             task.can_tick = planner or (user.is_partner_user and task.owner_id == user.organization_id)
+        found = events.figures(campaign)
+        for participant in participants:
+            participant.event = found.get(participant.organization_id, events.Figures())
+        attendance = sum(found.values(), events.Figures())
+        total = planning.budget_total(campaign)
         kwargs.update(
             split=split,
-            total=planning.budget_total(campaign),
+            total=total,
+            attendance=attendance,
+            cost_per_attendee=events.cost_per(total, attendance.attended),
+            cost_per_event_lead=events.cost_per(total, attendance.leads),
+            has_events=any(events.is_event(a) for a in actions),
             lines=list(campaign.budget_lines.all()),
-            actions=list(campaign.actions.all()),
+            actions=actions,
             tasks=tasks,
             participants=participants,
             totals={
@@ -323,3 +347,173 @@ class CalendarExportView(VisibleQuerysetMixin, View):
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="meute-marketing.ics"'
         return response
+
+
+class EventView(VisibleObjectMixin, TemplateView):
+    """An event of a campaign: the invitations the reader may see (a partner: its own organisation's), the
+    answers and attendance, the leads, and the counts of every participant."""
+
+    model = CampaignAction
+    template_name = "campaigns/event_detail.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("campaign")
+
+    def _invite_form(self, action, data=None):
+        user = self.request.user
+        seats = CampaignParticipant.objects.filter(campaign=action.campaign).values("organization_id")
+        organizations = Organization.objects.filter(pk__in=seats).order_by("name")
+        if not planning.may_plan(user, action.campaign):
+            organizations = organizations.filter(pk=user.organization_id if user.is_partner_user else None)
+        if not organizations.exists():
+            return None
+        people = Person.objects.visible_to(user).filter(is_active=True).select_related("organization")
+        if user.is_staff_member:
+            people = people.filter(organization__in=organizations)
+        people = people.order_by("last_name", "first_name")
+        return InviteForm(data, organizations=organizations, people=people)
+
+    def get_context_data(self, **kwargs):
+        action = self.get_object()
+        user = self.request.user
+        if not events.is_event(action):
+            raise Http404
+        registrations = list(
+            EventRegistration.objects.visible_to(user)
+            .filter(action=action)
+            .select_related("invited_by", "person")
+            .order_by("invited_by__name", "name")
+        )
+        for registration in registrations:
+            registration.can_manage = events.may_manage(user, registration)
+        today = timezone.localdate()
+        found = events.figures(action.campaign, action)
+        seats = list(action.campaign.participants.select_related("organization"))
+        rows = [(seat.organization, found.get(seat.organization_id, events.Figures())) for seat in seats]
+        total = sum((f for _o, f in rows), events.Figures())
+        if today <= action.end_date:
+            kwargs.setdefault("invite_form", self._invite_form(action))
+        public_url = self.request.build_absolute_uri(
+            reverse("campaigns:event-register", kwargs={"uuid": action.uuid})
+        )
+        if user.is_partner_user:
+            # A partner shares its own link: who registers through it counts as its guest.
+            public_url += f"?via={user.organization.uuid}"
+        kwargs.update(
+            action=action,
+            campaign=action.campaign,
+            can_publish=planning.may_plan(user, action.campaign),
+            registration_open=events.registration_open(action, today),
+            public_url=public_url,
+            registrations=registrations,
+            rows=rows,
+            total=total,
+            answers_open=today <= action.end_date,
+            attendance_open=today >= action.start_date,
+            statuses=RegistrationStatus,
+        )
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_object()
+        user = request.user
+        if not events.is_event(action):
+            raise Http404
+        what = request.POST.get("action")
+        if what == "invite":
+            form = self._invite_form(action, request.POST)
+            if form is None:
+                raise PermissionDenied
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    with request_actor(request):
+                        events.invite(
+                            action,
+                            user,
+                            organization=data["organization"],
+                            person=data["person"],
+                            name=data["name"],
+                            email=data["email"],
+                            company=data["company"],
+                        )
+                except ValidationError as exc:
+                    add_form_errors(form, exc)
+                else:
+                    messages.success(request, _("Invitation saved."))
+                    return redirect(request.path)
+            return self.render_to_response(self.get_context_data(invite_form=form), status=400)
+        if what == "public":
+            try:
+                with request_actor(request):
+                    events.set_public(action, user, request.POST.get("open") == "1")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
+        if what not in ("status", "lead"):
+            raise PermissionDenied
+        registration = get_object_or_404(
+            EventRegistration.objects.visible_to(user), action=action, uuid=request.POST.get("registration")
+        )
+        try:
+            with request_actor(request):
+                if what == "status":
+                    events.set_status(registration, user, request.POST.get("status", ""))
+                else:
+                    events.set_lead(registration, user, request.POST.get("lead") == "1")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self.render_to_response(self.get_context_data(), status=400)
+        messages.success(request, _("Saved."))
+        return redirect(request.path + "#registrations")
+
+
+class PublicRegistrationView(TemplateView):
+    """An event's public registration page (no sign-in): closed, unknown or not an event, it is a 404."""
+
+    template_name = "campaigns/event_register.html"
+
+    def get_action(self):
+        action = get_object_or_404(
+            CampaignAction.objects.select_related("campaign"), uuid=self.kwargs["uuid"]
+        )
+        if not events.registration_open(action):
+            raise Http404
+        return action
+
+    def get_via(self):
+        via = self.request.GET.get("via", "")
+        try:
+            return Organization.objects.filter(uuid=via).first() if via else None
+        except ValidationError:
+            return None
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PublicRegistrationForm())
+        kwargs.setdefault("action", self.get_action())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_action()
+        form = PublicRegistrationForm(request.POST)
+        if form.is_robot:
+            return self.render_to_response(self.get_context_data(action=action, sent=True))
+        if not events.registration_allowed(request):
+            form.add_error(None, _("Too many registrations from your address: please try again later."))
+            return self.render_to_response(self.get_context_data(action=action, form=form), status=429)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(action=action, form=form), status=422)
+        data = form.cleaned_data
+        try:
+            with request_actor(request):
+                events.register_public(
+                    action,
+                    via=self.get_via(),
+                    name=data["name"],
+                    email=data["email"],
+                    company=data["company"],
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(action=action, form=form), status=422)
+        return self.render_to_response(self.get_context_data(action=action, sent=True))

@@ -1,5 +1,7 @@
 """Setting each partner's MDF for a period — by hand, or by its tier's rule (a share of the revenue of the
-year before, in the programme's currency) — and expiring what was left unused.
+year before, in the programme's currency) — and expiring what was left unused, less the share the
+``MEUTE_MDF_CARRY_OVER_PERCENT`` setting carries over to the partnership's fund of the next period (0, the
+default: everything unused expires).
 
 An allocation changed later is never edited in place: the difference is a new ledger entry.
 """
@@ -8,7 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,10 +103,12 @@ def allocate(partnership, program, period: int, *, user, amount=None, expires_on
     allocation.method, allocation.percent, allocation.revenue_basis = method, percent, revenue
     if note:
         allocation.note = note
-    allocation.full_clean()
+    # Who set it is not an input: a fund opened by the expiry run has nobody.
+    allocation.full_clean(exclude=["created_by"])
     allocation.save()
     balance = balance_of(allocation)
-    floor = balance.used + balance.expired
+    # What came from the period before counts towards what is used; what left for the next one does not.
+    floor = balance.used + balance.expired - balance.carried_over
     if amount < floor:
         raise ValidationError(
             {
@@ -140,10 +145,11 @@ def allocate_period(period: int, *, user, program=None) -> AllocationRun:
     members = PartnerTier.objects.filter(tier__isnull=False).select_related("partnership", "program")
     if program is not None:
         members = members.filter(program=program)
+    # Set by hand means an amount was given by hand: a fund opened only by a carry-over still gets its rule.
     by_hand = set(
-        FundAllocation.objects.filter(period=period, method=AllocationMethod.MANUAL).values_list(
-            "partnership_id", "program_id"
-        )
+        FundAllocation.objects.filter(
+            period=period, method=AllocationMethod.MANUAL, entries__kind=EntryKind.ALLOCATION
+        ).values_list("partnership_id", "program_id")
     )
     for member in members.order_by("program_id", "partnership__name"):
         if (member.partnership_id, member.program_id) in by_hand:
@@ -156,22 +162,76 @@ def allocate_period(period: int, *, user, program=None) -> AllocationRun:
     return run
 
 
+def carry_over_percent() -> Decimal:
+    value = Decimal(str(getattr(settings, "MEUTE_MDF_CARRY_OVER_PERCENT", 0) or 0))
+    if not 0 <= value <= 100:
+        raise ImproperlyConfigured("MEUTE_MDF_CARRY_OVER_PERCENT must be between 0 and 100.")
+    return value
+
+
+def _next_fund(allocation: FundAllocation, user) -> FundAllocation:
+    """The partnership's fund of the next period in the same programme, opened (nothing allocated yet) when
+    finance has not set it."""
+    period = allocation.period + 1
+    fund = (
+        FundAllocation.objects.select_for_update()
+        .filter(partnership_id=allocation.partnership_id, program_id=allocation.program_id, period=period)
+        .first()
+    )
+    if fund is None:
+        fund = FundAllocation.objects.create(
+            partnership_id=allocation.partnership_id,
+            program_id=allocation.program_id,
+            period=period,
+            currency=allocation.currency,
+            expires_on=datetime.date(period, 12, 31),
+            created_by=user,
+        )
+    return fund
+
+
 def expire(today: datetime.date | None = None, *, user=None) -> list[tuple[FundAllocation, Decimal]]:
-    """Expire what is left available on allocations whose date has passed. Safe to run again: an expired
-    allocation has nothing available left."""
+    """Expire what is left available on allocations whose date has passed, less the carry-over share moved
+    to the next period's fund (same currency only: a fund in another currency has everything expire).
+    Returns ``(allocation, amount expired)`` for each. Safe to run again: an expired allocation has nothing
+    available left."""
     today = today or timezone.localdate()
+    percent = carry_over_percent()
     done = []
     for allocation_id in FundAllocation.objects.filter(expires_on__lt=today).values_list("pk", flat=True):
         with transaction.atomic():
             allocation = FundAllocation.objects.select_for_update().get(pk=allocation_id)
             available = balance_of(allocation).available
-            if available > 0:
+            if available <= 0:
+                continue
+            carried = round_cents(available * percent / 100) if percent else Decimal("0.00")
+            if carried > 0:
+                target = _next_fund(allocation, user)
+                if target.currency != allocation.currency:
+                    carried = Decimal("0.00")
+            if carried > 0:
+                FundEntry.objects.create(
+                    allocation=allocation,
+                    kind=EntryKind.CARRY_OVER,
+                    amount=-carried,
+                    created_by=user,
+                    note=_("Carried over to %(period)s") % {"period": target.period},
+                )
+                FundEntry.objects.create(
+                    allocation=target,
+                    kind=EntryKind.CARRY_OVER,
+                    amount=carried,
+                    created_by=user,
+                    note=_("Carried over from %(period)s") % {"period": allocation.period},
+                )
+            expired = available - carried
+            if expired > 0:
                 FundEntry.objects.create(
                     allocation=allocation,
                     kind=EntryKind.EXPIRY,
-                    amount=available,
+                    amount=expired,
                     created_by=user,
                     note=_("Unused funds expired on %(date)s") % {"date": allocation.expires_on.isoformat()},
                 )
-                done.append((allocation, available))
+            done.append((allocation, expired))
     return done

@@ -47,7 +47,8 @@ class EntryKind(models.TextChoices):
     allocation: what finance gave (adjustments are more entries, possibly negative);
     commitment: set aside by an approved request (released, as a negative entry, when its claim is decided
     or the request is cancelled); claim: approved for reimbursement, not paid yet (moved out when paid);
-    payment: paid; expiry: what was left unused when the allocation expired.
+    payment: paid; expiry: what was left unused when the allocation expired; carry_over: the share of the
+    unused balance moved to the next period at expiry (negative on the expiring fund, positive on the next).
     """
 
     ALLOCATION = "allocation", _("Allocation")
@@ -55,6 +56,7 @@ class EntryKind(models.TextChoices):
     CLAIM = "claim", _("Approved claim")
     PAYMENT = "payment", _("Payment")
     EXPIRY = "expiry", _("Expiry")
+    CARRY_OVER = "carry_over", _("Carry-over")
 
 
 class ProofKind(models.TextChoices):

@@ -35,7 +35,7 @@ def _with_balances(allocations):
     found = balances([a.pk for a in allocations])
     for item in allocations:
         item.balance = found.get(item.pk, Balance())
-        total = item.balance.allocated or 1
+        total = (item.balance.allocated + max(item.balance.carried_over, 0)) or 1
         item.shares = {
             name: round(100 * float(getattr(item.balance, name)) / float(total))
             for name in ("committed", "claimed", "paid", "expired")

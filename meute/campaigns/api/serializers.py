@@ -42,7 +42,20 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class ActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CampaignAction
-        fields = ["uuid", "kind", "title", "start_date", "end_date", "location"]
+        fields = ["uuid", "kind", "title", "start_date", "end_date", "location", "public_registration"]
+        read_only_fields = ["uuid", "public_registration"]
+
+
+class TaskInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    owner = serializers.SlugRelatedField(slug_field="uuid", queryset=Organization.objects.all())
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
+class BudgetLineInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200)
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField(max_length=3, default="EUR")
 
 
 class TaskSerializer(serializers.ModelSerializer):

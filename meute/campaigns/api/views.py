@@ -63,6 +63,50 @@ class CampaignViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
             self.request, planning.save_campaign, Campaign(**data), self.request.user, participants
         )
 
+    def _add(self, request, uuid, input_serializer, function, may=planning.may_plan):
+        # Visible first (another partner gets a 404), then who may write (403) before the payload is read.
+        campaign = get_object_or_404(self.get_queryset(), uuid=uuid)
+        if not may(request.user, campaign):
+            raise PermissionDenied
+        serializer = input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _run(request, function, campaign, request.user, **serializer.validated_data)
+        response = self._answer(Campaign.objects.get(pk=campaign.pk))
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        summary="Add an action to the campaign's calendar (staff editors and the coordinator)",
+        request=s.ActionSerializer,
+        responses={201: s.CampaignSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="actions")
+    def add_action(self, request, uuid=None):
+        return self._add(request, uuid, s.ActionSerializer, planning.add_action)
+
+    @extend_schema(
+        summary="Add a task with its owning participant (staff editors and the coordinator)",
+        request=s.TaskInputSerializer,
+        responses={201: s.CampaignSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="tasks")
+    def add_task(self, request, uuid=None):
+        return self._add(request, uuid, s.TaskInputSerializer, planning.add_task)
+
+    @extend_schema(
+        summary="Add a budget line, converted into the campaign's currency (staff editors)",
+        request=s.BudgetLineInputSerializer,
+        responses={201: s.CampaignSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="budget-lines")
+    def add_budget_line(self, request, uuid=None):
+        def add(campaign, user, *, label, amount, currency):
+            return planning.add_budget_line(campaign, user, label, amount, currency.upper())
+
+        return self._add(
+            request, uuid, s.BudgetLineInputSerializer, add, may=lambda user, _c: planning._editor(user)
+        )
+
     @extend_schema(summary="Report your organisation's results", request=s.ResultsSerializer)
     @action(detail=True, methods=["post"])
     def results(self, request, uuid=None):

@@ -77,3 +77,35 @@ def test_cooperation_api_refuses_six_months(world, api):
     body["end_date"] = "2027-12-31"
     created = api(world.manager).post("/api/marketing-cooperations/", body, format="json")
     assert created.status_code == 201 and len(created.json()["sub_plans"]) == 5
+
+
+def test_coordinator_adds_actions_and_tasks_through_the_api_other_partners_refused(world, api):
+    campaign = _campaign(world)
+    url = f"/api/campaigns/{campaign.uuid}/"
+    seminar = {"kind": "seminar", "title": "Séminaire", "start_date": "2027-05-10", "end_date": "2027-05-10"}
+    assert api(world.partner_b_user).post(url + "actions/", seminar, format="json").status_code == 404
+    response = api(world.partner_a_user).post(url + "actions/", seminar, format="json")
+    assert response.status_code == 201, response.json()
+    assert [a["title"] for a in response.json()["actions"]] == ["Séminaire"]
+    backwards = {**seminar, "start_date": "2027-05-12"}
+    response = api(world.partner_a_user).post(url + "actions/", backwards, format="json")
+    assert response.status_code == 400 and "end date" in str(response.json())
+    task = {"title": "Réserver la salle", "owner": str(world.org_a.uuid), "due_date": "2027-04-30"}
+    response = api(world.partner_a_user).post(url + "tasks/", task, format="json")
+    assert response.status_code == 201 and response.json()["tasks"][0]["title"] == "Réserver la salle"
+    outsider = {**task, "owner": str(world.org_b.uuid)}
+    assert api(world.manager).post(url + "tasks/", outsider, format="json").status_code == 400
+    assert campaign.actions.count() == 1 and campaign.tasks.count() == 1
+
+
+def test_budget_lines_through_the_api_for_staff_editors_only(world, api):
+    campaign = _campaign(world)
+    url = f"/api/campaigns/{campaign.uuid}/budget-lines/"
+    line = {"label": "Traiteur", "amount": "500", "currency": "eur"}
+    assert api(world.partner_a_user).post(url, line, format="json").status_code == 403
+    assert api(world.partner_b_user).post(url, line, format="json").status_code == 404
+    response = api(world.manager).post(url, line, format="json")
+    assert response.status_code == 201
+    assert sorted(p["budget_part"] for p in response.json()["participants"]) == ["750.00", "750.01"]
+    assert api(world.manager).post(url, {**line, "amount": "-5"}, format="json").status_code == 400
+    assert campaign.budget_lines.count() == 2

@@ -19,6 +19,7 @@ class BalanceSerializer(serializers.Serializer):
     claimed = serializers.DecimalField(**MONEY)
     paid = serializers.DecimalField(**MONEY)
     expired = serializers.DecimalField(**MONEY)
+    carried_over = serializers.DecimalField(**MONEY)
     available = serializers.DecimalField(**MONEY)
 
 

@@ -247,6 +247,55 @@ def test_expiry_takes_what_is_left_once(funds_world):
     )
 
 
+@pytest.mark.parametrize(
+    ("percent", "expired", "carried"),
+    [("0", D("2000.00"), None), ("25", D("1500.00"), D("500.00")), ("100", None, D("2000.00"))],
+)
+def test_the_carry_over_setting_decides_what_moves_to_the_next_period(
+    funds_world, settings, percent, expired, carried
+):
+    settings.MEUTE_MDF_CARRY_OVER_PERCENT = percent
+    w = funds_world.world
+    workflow.approve_request(make_request(funds_world.fund_b, w.partner_b_user, budget="1000"), w.manager)
+    done = dict((a.pk, amount) for a, amount in allocation.expire(datetime.date(2028, 1, 1)))
+    assert done[funds_world.fund_b.pk] == (expired or D("0.00"))
+    old = balance_of(funds_world.fund_b)
+    assert (old.expired, old.carried_over, old.available) == (
+        expired or D("0.00"),
+        -(carried or D("0.00")),
+        D("0.00"),
+    )
+    following = FundAllocation.objects.filter(partnership=w.partnership_b, period=2028).first()
+    if carried is None:
+        assert following is None
+        return
+    assert balance_of(following) == Balance(carried_over=carried)
+    # The carried money is spendable on the next period's fund, and no more than it.
+    with pytest.raises(ValidationError, match="available balance"):
+        make_request(following, w.partner_b_user, budget=str(carried + 1))
+    make_request(following, w.partner_b_user, budget=str(carried))
+    assert allocation.expire(datetime.date(2028, 1, 1)) == []
+
+
+def test_a_fund_opened_by_a_carry_over_still_gets_its_tier_rule(funds_world, settings):
+    settings.MEUTE_MDF_CARRY_OVER_PERCENT = "10"
+    allocation.expire(datetime.date(2028, 1, 1))
+    run = allocation.allocate_period(2028, user=funds_world.world.admin, program=funds_world.program)
+    [fund] = run.allocated
+    # 10 % of the 5,000.00 left in 2027, and 5 % of the 99,999 of revenue in 2027.
+    assert balance_of(fund) == Balance(allocated=D("4999.95"), carried_over=D("500.00"))
+    assert balance_of(fund).available == D("5499.95")
+
+
+def test_a_carry_over_share_outside_0_to_100_is_a_configuration_error(funds_world, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MEUTE_MDF_CARRY_OVER_PERCENT = "120"
+    with pytest.raises(ImproperlyConfigured):
+        allocation.expire(datetime.date(2028, 1, 1))
+    assert not FundEntry.objects.filter(kind__in=[EntryKind.EXPIRY, EntryKind.CARRY_OVER]).exists()
+
+
 def test_allocation_cannot_go_below_what_is_used(funds_world):
     w = funds_world.world
     fund_request = make_request(funds_world.fund_b, w.partner_b_user, budget="1000")
