@@ -2,9 +2,11 @@
 
 Registered with ``meute.core.privacy`` from the app's ``ready()``. An enquiry from the subject's e-mail (or
 phone) keeps its partner, company, status and dates; the visitor's identity and message are replaced.
+Every enquiry is deleted after the retention in days of ``MEUTE_RETENTION_ENQUIRY_DAYS``.
 """
 
 from meute.core.privacy import TOMBSTONE, Source, contact_match, register_source, tombstone_history
+from meute.core.retention import Retention, register_retention
 
 from .models import Enquiry
 
@@ -30,5 +32,10 @@ def erase_enquiries(subject):
     return _enquiries(subject).update(name=TOMBSTONE, email="", phone="", message=TOMBSTONE, ip_address=None)
 
 
+def old_enquiries(cutoff):
+    return Enquiry.objects.filter(created_at__lt=cutoff)
+
+
 def register():
     register_source(Source("locator_enquiries", export_enquiries, erase_enquiries))
+    register_retention(Retention("locator_enquiries", "MEUTE_RETENTION_ENQUIRY_DAYS", 365, old_enquiries))
