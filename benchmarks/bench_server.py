@@ -9,7 +9,7 @@ database's connections (``pg_stat_activity``) is sampled four times a second. Ea
 development server, ``meute serve --dev`` without its reloader), for comparison.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/meute python benchmarks/bench_server.py \
-        [--clients 20] [--seconds 20] [--servers gunicorn,dev] [--workers 2] [--threads 4]
+        [--clients 10,50,100] [--seconds 20] [--servers gunicorn,dev] [--workers 2] [--threads 4]
 """
 
 import argparse
@@ -119,21 +119,20 @@ def client_loop(port, cookie, key, deadline, results, index):
         conn.close()
 
 
-def sample_connections(dbname, stop, peaks):
+def sample_connections(dbname, stop, samples):
     import psycopg
 
     params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(
-        **{k: v for k, v in params.items() if k in ("host", "port", "user", "password", "dbname")}
-    ) as db:
+    keep = ("host", "port", "user", "password", "dbname")
+    # Autocommit: inside one transaction PostgreSQL keeps the first snapshot of pg_stat_activity
+    # (stats_fetch_consistency), and every later sample would repeat the count seen before the load.
+    with psycopg.connect(**{k: v for k, v in params.items() if k in keep}, autocommit=True) as db:
         while not stop.is_set():
             count = db.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                 [dbname],
             ).fetchone()[0]
-            peaks.append(count)
+            samples.append(count)
             time.sleep(0.25)
 
 
@@ -184,6 +183,7 @@ def measure(server, clients, seconds, workers, threads, cookie, key):
         "max": times[-1] * 1000,
         "errors": errors,
         "peak_connections": max(peaks) if peaks else 0,
+        "samples": len(peaks),
     }
 
 
@@ -191,7 +191,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--clients", default="10,50,100", help="client counts, comma-separated")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--servers", default="gunicorn,dev")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -205,26 +205,29 @@ def main():
     cookie, key = credentials()
     connections.close_all()
     print(
-        f"{organizations} organisations; {args.clients} clients for {args.seconds:.0f} s each; "
+        f"{organizations} organisations; {args.seconds:.0f} s per run; "
         f"CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; database connections sampled 4 times a second "
+        f"(the benchmark's own excluded)"
     )
     print(
-        f"{'server':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-        f"{'errors':>6} {'peak DB conn':>12}"
+        f"{'server':<14} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'max ms':>7} {'errors':>6} {'peak DB conn':>12} {'bound':>5} {'load':>5}"
     )
-    for server in args.servers.split(","):
-        row = measure(server, args.clients, args.seconds, args.workers, args.threads, cookie, key)
-        label = (
-            f"{server} {args.workers}x{args.threads}"
-            if server == "gunicorn"
-            else (f"{server} 1x{args.threads}" if server == "waitress" else server)
-        )
-        print(
-            f"{label:<14} {row['requests']:>8} {row['rps']:>7.1f} {row['p50']:>7.0f} {row['p95']:>7.0f} "
-            f"{row['max']:>7.0f} {row['errors']:>6} {row['peak_connections']:>12}",
-            flush=True,
-        )
+    for clients in [int(n) for n in args.clients.split(",")]:
+        for server in args.servers.split(","):
+            row = measure(server, clients, args.seconds, args.workers, args.threads, cookie, key)
+            workers = args.workers if server == "gunicorn" else 1
+            label = f"{server} {workers}x{args.threads}" if server != "dev" else server
+            # The production servers hold at most one connection per thread; the development server
+            # one per request thread, so no bound.
+            bound = str(workers * args.threads) if server != "dev" else "-"
+            print(
+                f"{label:<14} {clients:>7} {row['requests']:>8} {row['rps']:>7.1f} {row['p50']:>7.0f} "
+                f"{row['p95']:>7.0f} {row['max']:>7.0f} {row['errors']:>6} {row['peak_connections']:>12} "
+                f"{bound:>5} {os.getloadavg()[0]:>5.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

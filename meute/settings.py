@@ -191,6 +191,11 @@ AXES_CLIENT_IP_CALLABLE = "meute.core.lockout.client_ip"
 AXES_VERBOSE = False
 # Days an API token lives (a user may ask for fewer, or up to 365, on their tokens page).
 MEUTE_API_TOKEN_DAYS = env_int("MEUTE_API_TOKEN_DAYS", 90)
+# Retention in days of what `meute privacy purge` (and its daily beat task) deletes; 0 keeps it forever.
+MEUTE_RETENTION_TOKEN_DAYS = env_int("MEUTE_RETENTION_TOKEN_DAYS", 30)  # after a token expired
+MEUTE_RETENTION_LOGIN_DAYS = env_int("MEUTE_RETENTION_LOGIN_DAYS", 30)  # login attempts and access logs
+MEUTE_RETENTION_NOTIFICATION_DAYS = env_int("MEUTE_RETENTION_NOTIFICATION_DAYS", 180)
+MEUTE_RETENTION_ENQUIRY_DAYS = env_int("MEUTE_RETENTION_ENQUIRY_DAYS", 365)  # public locator enquiries
 # Password-reset e-mails one address may ask for (e.g. "3/hour"; empty: no limit).
 MEUTE_PASSWORD_RESET_RATE = env_str("MEUTE_PASSWORD_RESET_RATE", "3/hour")
 LOGIN_URL = "login"

@@ -14,3 +14,7 @@ class AgreementsConfig(AppConfig):
         from .signing import agreement_gate
 
         register_gate(agreement_gate)  # partner pages wait for the current agreement to be accepted
+
+        from . import privacy
+
+        privacy.register()  # signatures in `meute privacy export / erase`

@@ -15,3 +15,16 @@ class CoreConfig(AppConfig):
         from . import audit, checks, signals  # noqa: F401  (audited models, system checks, receivers)
 
         post_migrate.connect(ensure_sqlite_indexes, sender=self)
+
+        from celery.schedules import crontab
+
+        from meute.celery import app
+
+        from . import retention  # noqa: F401  (expired tokens and login attempts in `meute privacy purge`)
+
+        schedule = dict(app.conf.beat_schedule or {})
+        schedule.setdefault(
+            "core-retention-purge",
+            {"task": "meute.core.tasks.purge_task", "schedule": crontab(hour=3, minute=40)},
+        )
+        app.conf.beat_schedule = schedule

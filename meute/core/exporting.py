@@ -6,10 +6,11 @@ the command line) they contain everything. Rows are read in chunks with their re
 can be imported again into an empty database.
 """
 
-import csv
 import json
 
 from django.utils.translation import gettext as _
+
+from meute.lib import exports
 
 from .models import Organization, Person
 from .progress import progress_bar
@@ -189,13 +190,7 @@ def export(kind: str, file_format: str, stream, *, user=None, progress=False) ->
 
 
 def _write_csv(columns, rows, stream) -> int:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
-    for row in rows:
-        writer.writerow([_flat(row[c]) for c in columns])
-        count += 1
-    return count
+    return exports.write_csv(stream, columns, ([_flat(row[c]) for c in columns] for row in rows))
 
 
 def _write_json(columns, rows, stream) -> int:
@@ -213,21 +208,15 @@ def _write_json(columns, rows, stream) -> int:
 _XLSX_TEXT_COLUMNS = {"siren", "siret", "postal_code", "phone"}
 
 
-def _write_xlsx(columns, rows, stream) -> int:
-    from openpyxl import Workbook
+def _xlsx_row(columns, row) -> list:
+    cells = []
+    for column in columns:
+        value = _flat(row[column])
+        if column in _XLSX_TEXT_COLUMNS and value != "":
+            value = str(value)
+        cells.append(value)
+    return cells
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Export")[:31])
-    sheet.append(columns)
-    count = 0
-    for row in rows:
-        cells = []
-        for column in columns:
-            value = _flat(row[column])
-            if column in _XLSX_TEXT_COLUMNS and value != "":
-                value = str(value)
-            cells.append(value)
-        sheet.append(cells)
-        count += 1
-    workbook.save(stream)
-    return count
+
+def _write_xlsx(columns, rows, stream) -> int:
+    return exports.write_xlsx(stream, _("Export"), columns, (_xlsx_row(columns, row) for row in rows))

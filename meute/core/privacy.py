@@ -75,6 +75,17 @@ def register_source(source: Source) -> None:
     _SOURCES[source.name] = source
 
 
+def contact_match(subject: Subject, email_field: str, phone_field: str | None = None) -> Q:
+    """Rows whose contact e-mail (or phone) is the subject's: what a visitor or a partner typed about them."""
+    match = Q(pk__in=[])
+    if subject.email:
+        match |= Q(**{f"{email_field}__iexact": subject.email})
+    phones = {person.phone for person in subject.people if person.phone}
+    if phone_field and phones:
+        match |= Q(**{f"{phone_field}__in": phones})
+    return match
+
+
 def find_subject(reference: str) -> Subject:
     """An e-mail address, a person's public identifier or a username → the subject, else ValidationError."""
     reference = (reference or "").strip()
@@ -130,14 +141,14 @@ def subject_digest(subject: Subject) -> str:
 def erase(subject: Subject, by=None) -> ErasureRecord:
     """Anonymise the subject everywhere in one transaction, and record that it happened."""
     counts = {}
+    # The history first: it is searched for the values the records still hold. People and logins last:
+    # the other sources find the subject's rows by the e-mail, phone and name those still carry.
+    last = ("people", "logins")
+    order = ["audit", *(name for name in _SOURCES if name not in ("audit", *last)), *last]
     with transaction.atomic(), disable_auditlog():
-        # The history first: it is searched for the values the records still hold.
-        history = _SOURCES.get("audit")
-        if history is not None:
-            counts["audit"] = history.erase(subject)
-        for name, source in _SOURCES.items():
-            if name != "audit":
-                counts[name] = source.erase(subject)
+        for name in order:
+            if name in _SOURCES:
+                counts[name] = _SOURCES[name].erase(subject)
         return ErasureRecord.objects.create(
             subject_digest=subject_digest(subject), erased_by=by, counts=counts
         )
@@ -230,7 +241,7 @@ def _export_history(subject):
     ]
 
 
-def _scrub(value, personal):
+def scrub(value, personal):
     """``value`` (text, or JSON lists and dicts) with every personal value replaced by the tombstone."""
     if isinstance(value, str):
         lowered = value.lower()
@@ -242,10 +253,42 @@ def _scrub(value, personal):
                 start = lowered.find(item.lower(), start + len(TOMBSTONE))
         return value
     if isinstance(value, list):
-        return [_scrub(item, personal) for item in value]
+        return [scrub(item, personal) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub(item, personal) for key, item in value.items()}
+        return {key: scrub(item, personal) for key, item in value.items()}
     return value
+
+
+def tombstone_history(queryset, fields) -> int:
+    """Replace ``fields`` of the rows of ``queryset`` by the tombstone in their audit-log entries.
+
+    Called before the rows themselves are anonymised: what a person wrote in their own words (a comment,
+    a message) need not quote their name to be theirs, so the history loses it too.
+    """
+    rows = list(queryset.values("pk", *fields))
+    if not rows:
+        return 0
+    written = {str(row[name]) for row in rows for name in fields if row[name] not in (None, "")}
+    written = {value for value in written if len(value.strip()) >= MIN_SCRUBBED_LENGTH}
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(queryset.model),
+        object_pk__in=[str(row["pk"]) for row in rows],
+    )
+    changed = 0
+    for entry in entries:
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for name in fields:
+            pair = changes.get(name)
+            if isinstance(pair, list):
+                changes[name] = [value if value in (None, "", "None") else TOMBSTONE for value in pair]
+        entry.changes = changes
+        entry.changes_text = scrub(entry.changes_text, written)
+        entry.object_repr = scrub(entry.object_repr, written)
+        entry.serialized_data = scrub(entry.serialized_data, written)
+        entry.remote_addr = None
+        entry.save(update_fields=["changes", "changes_text", "object_repr", "serialized_data", "remote_addr"])
+        changed += 1
+    return changed
 
 
 def _erase_history(subject):
@@ -254,7 +297,7 @@ def _erase_history(subject):
     person_fields = set(PERSON_FIELDS)
     changed = 0
     for entry in _history_entries(subject).select_related("content_type"):
-        changes = _scrub(entry.changes, personal)
+        changes = scrub(entry.changes, personal)
         if entry.content_type_id == person_type.id and isinstance(changes, dict):
             # Any value of a personal field of the person, even one not listed above (an old e-mail).
             changes = {
@@ -264,10 +307,10 @@ def _erase_history(subject):
                 for name, pair in changes.items()
             }
         entry.changes = changes
-        entry.changes_text = _scrub(entry.changes_text, personal)
-        entry.object_repr = _scrub(entry.object_repr, personal)
-        entry.serialized_data = _scrub(entry.serialized_data, personal)
-        entry.additional_data = _scrub(entry.additional_data, personal)
+        entry.changes_text = scrub(entry.changes_text, personal)
+        entry.object_repr = scrub(entry.object_repr, personal)
+        entry.serialized_data = scrub(entry.serialized_data, personal)
+        entry.additional_data = scrub(entry.additional_data, personal)
         entry.remote_addr = None
         entry.save(
             update_fields=[

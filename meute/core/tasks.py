@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .importing import ImportFileError, ImportValidationError, import_file
 from .models import User
+from .retention import purge
 
 
 @shared_task
@@ -18,3 +19,9 @@ def import_file_task(kind: str, path: str, user_id: int | None = None, dry_run: 
         errors = [{"line": e.line, "column": e.column, "message": e.message} for e in exc.errors]
         return {"ok": False, "created": 0, "errors": errors}
     return {"ok": True, "created": result.created, "dry_run": result.dry_run, "errors": []}
+
+
+@shared_task
+def purge_task() -> dict:
+    """What the retention settings say is old enough, deleted: {kind: rows}."""
+    return {result.name: result.count for result in purge()}

@@ -35,3 +35,7 @@ class EnablementConfig(AppConfig):
             },
         )
         app.conf.beat_schedule = schedule
+
+        from . import privacy
+
+        privacy.register()  # training records in `meute privacy export / erase`

@@ -41,3 +41,7 @@ class InsightsConfig(AppConfig):
             },
         )
         app.conf.beat_schedule = schedule
+
+        from . import privacy
+
+        privacy.register()  # survey answers in `meute privacy export / erase`

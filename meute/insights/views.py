@@ -2,8 +2,6 @@
 scorecard (anyone who may see the partnership: a partner sees its own), surveys (staff) and the public
 answer page of a survey link (no login, the token is the key)."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from meute.core.models import Person
-from meute.lib import access
+from meute.lib import access, exports
 from meute.lib.charts import bar_chart, line_chart
 from meute.lib.pagination import CappedCountPaginator
 from meute.lib.views import (
@@ -383,27 +381,24 @@ class SurveyExportView(StaffMixin, VisibleObjectMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         survey = self.get_object()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="survey-{survey.uuid}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([_("Partnership"), _("Contact"), _("Question"), _("Score"), _("Answer")])
+        header = [_("Partnership"), _("Contact"), _("Question"), _("Score"), _("Answer")]
         answers = (
             SurveyAnswer.objects.visible_to(request.user)
             .filter(question__survey=survey)
             .select_related("invitation__partnership", "invitation__person", "question")
             .order_by("invitation__partnership__name", "invitation_id", "question__position")
         )
-        for answer in answers.iterator(chunk_size=2000):
-            writer.writerow(
-                [
-                    answer.invitation.partnership.name,
-                    answer.invitation.person.full_name,
-                    answer.question.text,
-                    "" if answer.score is None else answer.score,
-                    answer.text,
-                ]
-            )
-        return response
+        rows = (
+            [
+                answer.invitation.partnership.name,
+                answer.invitation.person.full_name,
+                answer.question.text,
+                answer.score,
+                answer.text,
+            ]
+            for answer in answers.iterator(chunk_size=2000)
+        )
+        return exports.table_response("csv", f"survey-{survey.uuid}", header, rows)
 
 
 class SurveyAnswerView(TemplateView):

@@ -26,3 +26,7 @@ class LeadsConfig(AppConfig):
             {"task": "meute.leads.tasks.expire_offers_task", "schedule": crontab(minute="*/15")},
         )
         app.conf.beat_schedule = schedule
+
+        from . import privacy
+
+        privacy.register()  # lead contact fields in `meute privacy export / erase`

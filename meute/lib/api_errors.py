@@ -80,12 +80,24 @@ def workflow_caller(conflict_codes=frozenset()):
 
 
 def _flatten(detail):
-    """DRF error details → ``{"field": ["message", ...]}`` with plain strings."""
+    """DRF error details → ``{"field": ["message", ...]}`` with plain strings.
+
+    The errors of a list's items or of a nested object (``{"company_sizes": {"0": [...]}}``,
+    ``{"groups": [{"name": [...]}]}``) join their field's list, named by the nested field where there is
+    one ("name: This field is required."): one list of messages per field, at every depth.
+    """
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        return {str(key): _messages(value) for key, value in detail.items()}
+    return _messages(detail)
+
+
+def _messages(detail, inner: tuple = ()) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for key, value in detail.items() for m in _messages(value, (*inner, str(key)))]
     if isinstance(detail, list):
-        return [_flatten(item) for item in detail]
-    return str(detail)
+        return [m for item in detail for m in _messages(item, inner)]
+    named = ".".join(part for part in inner if not part.isdigit())
+    return [f"{named}: {detail}" if named else str(detail)]
 
 
 def exception_handler(exc, context):

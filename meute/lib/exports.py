@@ -3,11 +3,19 @@
 Pages name their columns (``FilteredListMixin.export_fields``); values are written for a spreadsheet:
 choice labels and related objects by name, Yes/No, dates as dates, amounts as numbers. Headers are in the
 reader's language. Rows are those of the list's queryset, so a partner exports only what it may see.
+
+Every CSV and .xlsx file Meute writes goes through ``write_csv`` and ``write_xlsx``: what a partner typed
+("=HYPERLINK(…)", "@SUM(…)", "+cmd|…") must never reach a spreadsheet as a live formula (OWASP's
+CSV-injection advice). A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+written as text: with a leading apostrophe in CSV, as a string cell with Excel's quote prefix in .xlsx (the
+value itself unchanged). Numbers stay numbers: a negative amount is not text, and neither is the text of a
+plain number such as "-12.50" (the API's decimals), which no spreadsheet reads as a formula.
 """
 
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
@@ -61,25 +69,91 @@ def plain(value):
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBERS = (bool, int, float, Decimal, datetime.date)
+
+
+def is_formula(value) -> bool:
+    """Whether a spreadsheet could read ``value`` as a formula (a text cell with a formula's first sign)."""
+    if value is None or isinstance(value, _NUMBERS):
+        return False
+    text = str(value)
+    return text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def csv_cell(value) -> str:
+    """The CSV text of ``value``, a formula-like text behind an apostrophe."""
+    text = _text(value)
+    return "'" + text if is_formula(value) else text
+
+
+def restore(text: str) -> str:
+    """The value ``csv_cell`` wrote: importing an export gives back what was exported."""
+    if text.startswith("'") and is_formula(text[1:]):
+        return text[1:]
+    return text
+
+
+def write_csv(stream, headers, rows) -> int:
+    """Write ``headers`` then ``rows`` to the text ``stream``; returns the number of rows."""
+    # CRLF (RFC 4180): the writer then quotes a field holding a lone carriage return, which with "\n"
+    # it would leave bare and every reader would take for the end of the row.
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in headers])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        count += 1
+    return count
+
+
+def write_xlsx(stream, title: str, headers, rows) -> int:
+    """Write a one-sheet workbook to the binary ``stream`` in streaming mode; returns the number of rows.
+
+    Identifiers (SIREN, phone) should be given as text: a number would lose its leading zeros.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    sheet.append([_xlsx_cell(sheet, h) for h in headers])
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        count += 1
+    workbook.save(stream)
+    return count
+
+
+def _sheet_title(title) -> str:
+    return re.sub(r"[\\/*?:\[\]]", "-", str(title))[:31] or "Export"
+
+
+def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, _NUMBERS):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters: openpyxl refuses them
+    if not is_formula(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would store "=…" as a formula
+    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
 def table_response(file_format: str, filename: str, headers: list, rows) -> HttpResponse:
     """An attachment holding ``headers`` then ``rows`` (iterables of cells) as CSV or .xlsx."""
     if file_format == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=filename[:31])
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(list(row))  # identifiers (SIREN, phone) are text already: no lost leading zero
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        write_xlsx(buffer, filename, headers, rows)
         content = buffer.getvalue()
     else:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([_text(v) for v in row])
+        write_csv(buffer, headers, rows)
         content = "\ufeff" + buffer.getvalue()  # the BOM tells Excel the file is UTF-8
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'

@@ -23,3 +23,7 @@ class LocatorConfig(AppConfig):
             {"task": "meute.locator.tasks.evaluate_labels_task", "schedule": crontab(hour=2, minute=20)},
         )
         app.conf.beat_schedule = schedule
+
+        from . import privacy
+
+        privacy.register()  # enquiries in `meute privacy export / erase`

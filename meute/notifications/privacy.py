@@ -1,6 +1,8 @@
-"""Personal data in notifications: those addressed to the subject's logins are exported, and erased."""
+"""Personal data in notifications: those addressed to the subject's logins are exported, and erased; all
+of them are purged after the retention in days of ``MEUTE_RETENTION_NOTIFICATION_DAYS``."""
 
 from meute.core.privacy import Source, register_source
+from meute.core.retention import Retention, register_retention
 
 from .models import Notification
 
@@ -18,5 +20,12 @@ def erase_notifications(subject):
     return deleted
 
 
+def old_notifications(cutoff):
+    return Notification.objects.filter(created_at__lt=cutoff)
+
+
 def register():
     register_source(Source("notifications", export_notifications, erase_notifications))
+    register_retention(
+        Retention("notifications", "MEUTE_RETENTION_NOTIFICATION_DAYS", 180, old_notifications)
+    )

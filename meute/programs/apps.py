@@ -28,3 +28,7 @@ class ProgramsConfig(AppConfig):
             },
         )
         app.conf.beat_schedule = schedule
+
+        from . import privacy
+
+        privacy.register()  # ambassador contacts in `meute privacy export / erase`

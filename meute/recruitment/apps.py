@@ -10,5 +10,8 @@ class RecruitmentConfig(AppConfig):
     def ready(self):
         from . import (
             audit,  # noqa: F401  (registers audited models)
+            privacy,
             signals,  # noqa: F401  (scoring's columns follow the organisations)
         )
+
+        privacy.register()  # application contacts in `meute privacy export / erase`

@@ -1,12 +1,9 @@
 """Profiling and recruitment pages: staff only (partner users get 403 everywhere); editors change."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +12,7 @@ from django.views.generic import TemplateView
 
 from meute.core.importing.tables import ImportFileError
 from meute.core.models import Organization
+from meute.lib import exports
 from meute.lib.charts import bar_chart, funnel_chart
 from meute.lib.views import request_actor, wants_partial
 
@@ -239,27 +237,9 @@ class ScoringExportView(StaffMixin, View):
             [index, row.organization.name, row.score, *[points for _name, points in row.contributions]]
             for index, row in enumerate(ranking.rows, start=1)
         ]
-        filename = f"ranking-{profile.pk}"
-        if fmt == "xlsx":
-            from openpyxl import Workbook
-
-            book = Workbook()
-            sheet = book.active
-            sheet.append([str(cell) for cell in header])
-            for row in rows:
-                sheet.append(row)
-            response = HttpResponse(
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-            book.save(response)
-            return response
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return response
+        return exports.table_response(
+            "xlsx" if fmt == "xlsx" else "csv", f"ranking-{profile.pk}", header, rows
+        )
 
 
 class LookalikeView(StaffMixin, TemplateView):

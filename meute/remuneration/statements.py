@@ -1,4 +1,3 @@
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from meute.core.models import Organization
+from meute.lib import exports
 from meute.lib.bulk import chunks
 from meute.remuneration import engine as engine
 from meute.remuneration.choices import PayoutStatus
@@ -167,21 +167,6 @@ def export_payouts(queryset, file_format: str, stream) -> int:
         _("Rule version"),
         _("Payout"),
     ]
-    count = 0
     if file_format == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(header)
-        for row in export_rows(queryset):
-            writer.writerow(row)
-            count += 1
-        return count
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Payouts")[:31])
-    sheet.append(header)
-    for row in export_rows(queryset):
-        sheet.append(row)
-        count += 1
-    workbook.save(stream)
-    return count
+        return exports.write_csv(stream, header, export_rows(queryset))
+    return exports.write_xlsx(stream, _("Payouts"), header, export_rows(queryset))

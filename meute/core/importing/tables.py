@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from meute.lib import exports
+
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong type, encoding, empty)."""
@@ -123,8 +125,10 @@ def _read_csv(text: str) -> Table:
     if not records:
         raise ImportFileError(_("The file is empty."))
     headers = [_strip(h) for h in records[0]]
-    strip = str.strip  # the csv module's cells are always strings
-    rows = [(index, list(map(strip, record))) for index, record in enumerate(records[1:], start=2)]
+    rows = [
+        (index, [exports.restore(cell.strip()) for cell in record])  # the csv module's cells are strings
+        for index, record in enumerate(records[1:], start=2)
+    ]
     return Table(headers, rows, "csv")
 
 

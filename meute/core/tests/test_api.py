@@ -504,3 +504,12 @@ class TestAuthAndErrors:
         assert redoc.status_code == 200
         assert b"redoc" in redoc.content.lower()
         assert b"cdn" not in redoc.content.lower()
+
+
+@pytest.mark.django_db
+def test_errors_of_list_items_are_a_list_of_messages_per_field(api, world):
+    """The one error format at every depth: a list item's error joins its field's list of strings."""
+    response = api(world.manager).post(ORGS, {"name": "Broken", "company_sizes": ["AAA"]}, format="json")
+    error = assert_error(response, 400, "invalid")
+    assert error["fields"]["company_sizes"] == ['"AAA" is not a valid choice.']
+    assert not Organization.objects.filter(name="Broken").exists()

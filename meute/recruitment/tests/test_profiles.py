@@ -114,7 +114,7 @@ def test_pages_build_a_profile_and_rank(market, client_for):
     page = client.get(url).content.decode()
     assert page.index("Alpha Intégration") < page.index("Delta")
     export = client.get(reverse("recruitment:scoring-export", args=[profile.uuid, "csv"]))
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0] == ["Rank", "Organisation", "Score", "Customers"]
     assert rows[1] == ["1", "Alpha Intégration", "100.0", "100.0"]
     xlsx = client.get(reverse("recruitment:scoring-export", args=[profile.uuid, "xlsx"]))

@@ -1,10 +1,10 @@
-import csv
 import sys
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meute.lib import exports
 from meute.lib.commands import MeuteCommand
 from meute.recruitment import profiles
 from meute.recruitment.models import ScoringProfile
@@ -39,12 +39,14 @@ class Command(MeuteCommand):
             raise CommandError(str(exc)) from None
         stream = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
-            writer = csv.writer(stream)
-            writer.writerow([_("Rank"), _("Organisation"), _("Score"), *ranking.groups])
-            for index, row in enumerate(ranking.rows, start=1):
-                writer.writerow(
+            exports.write_csv(
+                stream,
+                [_("Rank"), _("Organisation"), _("Score"), *ranking.groups],
+                (
                     [index, row.organization.name, row.score, *[p for _n, p in row.contributions]]
-                )
+                    for index, row in enumerate(ranking.rows, start=1)
+                ),
+            )
         finally:
             if output:
                 stream.close()
