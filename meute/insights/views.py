@@ -27,7 +27,7 @@ from meute.lib.views import (
 from meute.partnerships.choices import PartnershipStatus, PartyRole
 from meute.partnerships.models import Partnership
 
-from . import dashboard, governance, integration, surveys
+from . import aggregates, governance, integration, surveys
 from .choices import IntegrationDepartment, QuestionKind
 from .forms import InteractionForm, MeetingForm, QuestionForm, SurveyForm
 from .health import CHECK_LABELS
@@ -49,7 +49,7 @@ class DashboardView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        figures = dashboard.network_figures(today)
+        figures = aggregates.network_figures(today)
         currency = figures["currency"]
         charts = {}
         revenue = figures["revenue"]

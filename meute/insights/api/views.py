@@ -15,7 +15,7 @@ from meute.lib import access
 from meute.lib.api_views import UUID_PATTERN
 from meute.partnerships.models import Partnership
 
-from .. import dashboard, governance, integration, surveys
+from .. import aggregates, governance, integration, surveys
 from ..models import GovernanceMeeting, Interaction, Survey
 from ..scorecard import scorecard
 from ..snapshots import partnership_health, trend
@@ -170,7 +170,7 @@ class NetworkViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Network dashboard figures", responses=dict)
     def list(self, request):
         _require_staff(request.user)
-        figures = dashboard.network_figures(timezone.localdate())
+        figures = aggregates.network_figures(timezone.localdate())
         revenue = figures["revenue"]
         satisfaction = figures["satisfaction"]
         return Response(
@@ -185,6 +185,7 @@ class NetworkViewSet(viewsets.GenericViewSet):
                     for name, rows in (revenue["rows"].items() if revenue else ())
                 },
                 "revenue_as_of": revenue["as_of"].isoformat() if revenue and revenue["as_of"] else None,
+                "computed_at": figures["computed_at"].isoformat() if figures["computed_at"] else None,
                 "pipeline": [
                     {"stage": str(label), "deals": n, "amount": _money(a)}
                     for label, n, a in figures["pipeline"]
