@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from meute.lib import bulk
 from meute.partnerships.choices import PartnershipStatus
 from meute.partnerships.models import Partnership
 
@@ -75,14 +74,14 @@ def take_snapshots(as_of: datetime.date | None = None, progress=None) -> tuple[i
 
 
 def _write(as_of, ids, scores, components) -> None:
-    if not ids:
-        return
+    from .rollups import insert_new
+
     count = len(ids)
-    values = {"partnership_id": ids, "taken_on": [as_of] * count, "score": scores, "components": components}
-    filled = bulk.fill_columns(
-        HealthSnapshot, count, values, bulk.reserve_ids(HealthSnapshot, count), timezone.now()
+    insert_new(
+        HealthSnapshot,
+        count,
+        {"partnership_id": ids, "taken_on": [as_of] * count, "score": scores, "components": components},
     )
-    bulk.insert_columns(HealthSnapshot, filled)
 
 
 def _previous_scores(partnerships, as_of) -> dict:

@@ -16,6 +16,7 @@ urlpatterns = [
         name="integration-detail",
     ),
     path("partnerships/<uuid:uuid>/scorecard/", views.ScorecardView.as_view(), name="scorecard"),
+    path("partnerships/<uuid:uuid>/scorecard.pdf", views.ScorecardPdfView.as_view(), name="scorecard-pdf"),
     path("surveys/", views.SurveyListView.as_view(), name="survey-list"),
     path("surveys/<uuid:uuid>/", views.SurveyDetailView.as_view(), name="survey-detail"),
     path("surveys/<uuid:uuid>/answers.csv", views.SurveyExportView.as_view(), name="survey-export"),

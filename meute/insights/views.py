@@ -32,7 +32,7 @@ from .choices import IntegrationDepartment, QuestionKind
 from .forms import InteractionForm, MeetingForm, QuestionForm, SurveyForm
 from .health import CHECK_LABELS
 from .models import GovernanceMeeting, Interaction, Survey, SurveyAnswer
-from .scorecard import scorecard
+from .scorecard import pdf_filename, scorecard, to_pdf
 from .snapshots import partnership_health, trend
 
 
@@ -263,6 +263,18 @@ class ScorecardView(PartnershipMixin, TemplateView):
             ),
         )
         return super().get_context_data(**kwargs)
+
+
+class ScorecardPdfView(PartnershipMixin, TemplateView):
+    """The scorecard as a PDF for a quarterly business review: staff, and the partner itself only (another
+    partner's partnership is a 404, as on the page)."""
+
+    def get(self, request, *args, **kwargs):
+        partnership = self.partnership()
+        today = timezone.localdate()
+        response = HttpResponse(to_pdf(scorecard(partnership, today), today), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf_filename(partnership, today)}"'
+        return response
 
 
 class MyScorecardView(VisibleQuerysetMixin, TemplateView):
