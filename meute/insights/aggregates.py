@@ -1,6 +1,8 @@
 """The network dashboard's figures, pre-aggregated: revenue against objectives per tier, partner type and
 territory, the pipeline per stage, certification coverage per tier, the health bands and the partnerships
-in poorest health, stored as a few dozen ``NetworkFigure`` rows per year and currency.
+in poorest health, stored as a few dozen ``NetworkFigure`` rows per year and currency. The recruitment
+funnel and the funds' return are read live from their apps (one GROUP BY over the candidates; the year's
+fund requests).
 
 Computing them (``dashboard``'s set-based queries) joins every partnership of the network; the weekly job
 (``alerts.snapshot_and_alert``) does it once with ``store`` and the page then reads the stored rows, saying
@@ -102,6 +104,8 @@ def network_figures(today: datetime.date) -> dict:
     figures = _figures(rows, program)
     figures.update(program=program, currency=currency, year=today.year)
     figures["survey"], figures["satisfaction"] = dashboard.satisfaction()
+    figures["funnel"] = dashboard.recruitment_funnel()
+    figures["roi"] = dashboard.funds_roi(today.year)
     return figures
 
 

@@ -167,3 +167,32 @@ def lowest_scores(day: datetime.date, limit: int = 20) -> list[tuple[int, int]]:
 def satisfaction():
     survey = Survey.objects.exclude(status="draft").order_by("-opens_on").first()
     return (survey, results(survey)) if survey else (None, None)
+
+
+def recruitment_funnel() -> list[tuple]:
+    """``[(stage label, candidates who reached it)]``, from the recruitment pipeline's own count."""
+    from meute.recruitment.choices import Stage
+    from meute.recruitment.pipeline import funnel
+
+    return [(Stage(stage).label, count) for stage, count in funnel()]
+
+
+def funds_roi(year: int) -> list[tuple]:
+    """Return on the market development funds of ``year``'s allocations, per activity type and currency
+    (amounts of different currencies are never added): ``[(type label, currency, Roi)]`` from
+    ``funds.roi``."""
+    from meute.funds.choices import ActivityType
+    from meute.funds.models import FundRequest
+    from meute.funds.roi import roi_by
+
+    grouped = roi_by(
+        FundRequest.objects.filter(allocation__period=year),
+        lambda request: (request.activity_type, request.allocation.currency),
+    )
+    labels = dict(ActivityType.choices)
+    return [
+        (labels.get(kind, kind), currency, value)
+        for (kind, currency), value in sorted(
+            grouped.items(), key=lambda item: (item[0][1], str(labels.get(item[0][0], item[0][0])))
+        )
+    ]

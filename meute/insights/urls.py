@@ -6,6 +6,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="network"),
+    path("export/<slug:figure>.<slug:fmt>", views.DashboardExportView.as_view(), name="network-export"),
     path("scorecard/", views.MyScorecardView.as_view(), name="my-scorecard"),
     path("integration/", views.IntegrationListView.as_view(), name="integration-list"),
     path("partnerships/<uuid:uuid>/health/", views.HealthView.as_view(), name="health"),

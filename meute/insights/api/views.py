@@ -202,6 +202,23 @@ class NetworkViewSet(viewsets.GenericViewSet):
                         for s in figures["health"]["low"]
                     ],
                 },
+                "recruitment_funnel": [
+                    {"stage": str(label), "candidates": n} for label, n in figures["funnel"]
+                ],
+                "funds_roi": [
+                    {
+                        "activity_type": str(kind),
+                        "currency": roi_currency,
+                        "cost": _money(value.cost),
+                        "deals_attributed": value.leads,
+                        "deals_won": value.won,
+                        "revenue_won": _money(value.revenue),
+                        "revenue_per_unit_spent": None
+                        if value.revenue_per_euro is None
+                        else _money(value.revenue_per_euro),
+                    }
+                    for kind, roi_currency, value in figures["roi"]
+                ],
                 "satisfaction": {
                     "survey": str(figures["survey"].uuid) if figures["survey"] else None,
                     "nps": satisfaction["nps"].score if satisfaction else None,
