@@ -55,6 +55,10 @@ COMMANDS = {
             "send or remind a survey, print a scorecard."
         ),
     ),
+    "report": (
+        "report",
+        _("Reports: a partnership's scorecard, printed or as a PDF (scorecard PARTNERSHIP --pdf FILE)."),
+    ),
     "score": (
         "score",
         _("Rank organisations with a scoring profile (--profile NAME --top 50), as CSV."),

@@ -98,7 +98,12 @@ OTHER_REFUSALS = {
 }
 # Downloads (GET only, their file name is not a UUID route), and the survey answer form, reached by the
 # respondent's secret token rather than a record's UUID.
-SKIP_NAMES = {"groupings:termsheet", "recruitment:scoring-export", "insights:survey-answer"}
+SKIP_NAMES = {
+    "groupings:termsheet",
+    "recruitment:scoring-export",
+    "insights:network-export",
+    "insights:survey-answer",
+}
 
 
 def _routes(patterns=None, prefix="", namespace=""):

@@ -6,6 +6,7 @@ from .models import (
     GovernanceMeeting,
     HealthSnapshot,
     Interaction,
+    NetworkFigure,
     RevenueRollup,
     Survey,
     SurveyAnswer,
@@ -39,4 +40,4 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 # Snapshots, invitations and answers are written by their workflows only.
-register_read_only(HealthSnapshot, SurveyInvitation, SurveyAnswer, RevenueRollup)
+register_read_only(HealthSnapshot, SurveyInvitation, SurveyAnswer, RevenueRollup, NetworkFigure)

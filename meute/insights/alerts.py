@@ -12,16 +12,20 @@ from .snapshots import take_snapshots
 
 def snapshot_and_alert(as_of=None, progress=None):
     """Refresh the year's revenue roll-ups (in the main programme's currency), snapshot every
-    partnership's health, and alert the staff of sharp drops."""
+    partnership's health, pre-aggregate the network dashboard's figures, and alert the staff of sharp
+    drops."""
     from django.utils import timezone
 
+    from . import aggregates
     from .dashboard import main_program
     from .rollups import refresh_revenue
 
+    as_of = as_of or timezone.localdate()
     program = main_program()
     if program is not None:
-        refresh_revenue((as_of or timezone.localdate()).year, program.currency)
+        refresh_revenue(as_of.year, program.currency)
     written, drops = take_snapshots(as_of, progress=progress)
+    aggregates.store(as_of)
     if drops:
         names = dict(Partnership.objects.filter(pk__in=[d[0] for d in drops]).values_list("pk", "name"))
         uuids = dict(Partnership.objects.filter(pk__in=[d[0] for d in drops]).values_list("pk", "uuid"))

@@ -66,3 +66,15 @@ class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent")
     CLOSED = "closed", _("Closed")
+
+
+class FigureDimension(models.TextChoices):
+    """What a pre-aggregated network figure is grouped by."""
+
+    TIER = "tier", _("Tier")
+    TYPE = "type", _("Partner type")
+    TERRITORY = "territory", _("Territory")
+    PIPELINE = "pipeline", _("Deal stage")
+    COVERAGE = "coverage", _("Certification coverage by tier")
+    HEALTH = "health", _("Health band")
+    LOW = "low", _("Partnership in poor health")

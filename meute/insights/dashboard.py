@@ -1,17 +1,14 @@
-"""The head of partnerships' figures: revenue by tier, partner type and territory against the year's
-objectives, the registered-deal pipeline, certification coverage, satisfaction, and the health of the
-network. Each figure is a handful of set-based queries (GROUP BY), never a query per partnership; health
-reads the latest snapshot day (pre-aggregated by ``snapshots.take_snapshots``).
-
-Recruitment funnel and fund use belong to their own apps and are not part of these figures yet.
+"""The head of partnerships' figures computed from the records: revenue by tier, partner type and
+territory against the year's objectives, the registered-deal pipeline, certification coverage, the health of
+the network, satisfaction. Each figure is a handful of set-based queries (GROUP BY), never a query per
+partnership, but each joins the whole network: the page reads them pre-aggregated (``aggregates``).
 """
 
 import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +25,6 @@ from .evidence import current_objectives
 from .health import LOW_SCORE
 from .models import HealthSnapshot, RevenueRollup, Survey
 from .rollups import refreshed_at
-from .snapshots import latest_day
 from .surveys import results
 
 HEALTH_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -46,12 +42,13 @@ def main_program():
     return Program.objects.filter(is_active=True).order_by("pk").first()
 
 
-def revenue_against_objectives(program, year: int, currency: str) -> dict:
+def revenue_against_objectives(program, year: int, currency: str, raw: bool = False) -> dict:
     """``{"rows": {"tier"|"type"|"territory": [(label, revenue, objective)]}, "as_of": datetime}`` for
     the year, in ``currency``, from the pre-aggregated roll-ups (``rollups.refresh_revenue``).
 
     Only partnerships of ``program`` count; a partnership in several territories counts in each.
     Objectives are the revenue targets of each plan's current version, in plans kept in ``currency``.
+    With ``raw``, partnerships in no group are labelled ``""`` rather than in words.
     """
     members = PartnerTier.objects.filter(program=program)
     rollups = RevenueRollup.objects.filter(
@@ -97,7 +94,7 @@ def revenue_against_objectives(program, year: int, currency: str) -> dict:
         )
         result[name] = [
             (
-                label if label else NO_GROUP[name],
+                label if label else ("" if raw else NO_GROUP[name]),
                 Decimal(str(totals.get(label) or 0)).quantize(CENT),
                 Decimal(str(targets.get(label) or 0)).quantize(CENT),
             )
@@ -106,9 +103,10 @@ def revenue_against_objectives(program, year: int, currency: str) -> dict:
     return {"rows": result, "as_of": refreshed_at(year, currency)}
 
 
-def pipeline(currency: str, today: datetime.date) -> list[tuple]:
-    """Open registered deals per stage: ``[(stage label, count, amount in currency)]``; amounts in other
-    currencies are converted at today's rate (left out, and counted, when no rate is known)."""
+def pipeline(currency: str, today: datetime.date, raw: bool = False) -> list[tuple]:
+    """Open registered deals per stage: ``[(stage label, count, amount in currency)]`` (the stage's code
+    with ``raw``); amounts in other currencies are converted at today's rate (left out when no rate is
+    known)."""
     rows = (
         DealRegistration.objects.filter(stage__in=PIPELINE_STAGES)
         .order_by()
@@ -121,12 +119,12 @@ def pipeline(currency: str, today: datetime.date) -> list[tuple]:
         converted = convert(Decimal(str(total or 0)), deal_currency, currency, today)
         if converted is not None:
             amounts[stage] += converted
-    return [(DealStage(stage).label, counts[stage], amounts[stage]) for stage in PIPELINE_STAGES]
+    return [(stage.value if raw else stage.label, counts[stage], amounts[stage]) for stage in PIPELINE_STAGES]
 
 
-def certification_coverage(program, today: datetime.date) -> list[tuple]:
+def certification_coverage(program, today: datetime.date, raw: bool = False) -> list[tuple]:
     """Per tier: partner organisations of active channel partnerships, and how many have a certified
-    person."""
+    person (partners in no tier under ``""`` with ``raw``)."""
     seats = PartnershipParty.objects.filter(
         partnership__kind=PartnershipKind.CHANNEL,
         partnership__status=PartnershipStatus.ACTIVE,
@@ -136,27 +134,34 @@ def certification_coverage(program, today: datetime.date) -> list[tuple]:
     certified = count_people(seats.values("organization_id"), today)
     totals, covered = defaultdict(int), defaultdict(int)
     for org, tier in tier_of.items():
-        label = tier or _("No tier")
+        label = tier or ("" if raw else _("No tier"))
         totals[label] += 1
         if certified.get(org):
             covered[label] += 1
-    return [(label, totals[label], covered[label]) for label in sorted(totals, key=str)]
+    return [
+        (label, totals[label], covered[label])
+        for label in sorted(totals, key=lambda label: (label == "", str(label)))
+    ]
 
 
-def health(limit: int = 20) -> dict:
-    day = latest_day()
-    if day is None:
-        return {"day": None, "bands": [], "low": [], "count": 0}
-    snapshots = HealthSnapshot.objects.filter(taken_on=day)
-    bands = []
-    for low, high in HEALTH_BANDS:
-        bands.append((f"{low}–{min(high, 100)}", snapshots.filter(score__gte=low, score__lt=high).count()))
-    low_rows = list(
-        snapshots.filter(score__lt=LOW_SCORE)
-        .select_related("partnership")
-        .order_by("score", "partnership__name")[:limit]
+def health_bands(day: datetime.date) -> list[tuple[str, int]]:
+    """How many partnerships scored in each band on ``day``'s snapshot (one query)."""
+    counts = HealthSnapshot.objects.filter(taken_on=day).aggregate(
+        **{
+            str(index): Count("pk", filter=Q(score__gte=low, score__lt=high))
+            for index, (low, high) in enumerate(HEALTH_BANDS)
+        }
     )
-    return {"day": day, "bands": bands, "low": low_rows, "count": snapshots.count()}
+    return [(f"{low}–{min(high, 100)}", counts[str(index)]) for index, (low, high) in enumerate(HEALTH_BANDS)]
+
+
+def lowest_scores(day: datetime.date, limit: int = 20) -> list[tuple[int, int]]:
+    """``[(partnership id, score)]`` of the ``limit`` lowest scores under ``LOW_SCORE`` on ``day``."""
+    return list(
+        HealthSnapshot.objects.filter(taken_on=day, score__lt=LOW_SCORE)
+        .order_by("score", "partnership__name", "partnership_id")
+        .values_list("partnership_id", "score")[:limit]
+    )
 
 
 def satisfaction():
@@ -164,17 +169,30 @@ def satisfaction():
     return (survey, results(survey)) if survey else (None, None)
 
 
-def network_figures(today: datetime.date) -> dict:
-    program = main_program()
-    currency = program.currency if program else getattr(settings, "MEUTE_DEFAULT_CURRENCY", "EUR")
-    figures = {
-        "program": program,
-        "currency": currency,
-        "year": today.year,
-        "revenue": revenue_against_objectives(program, today.year, currency) if program else None,
-        "pipeline": pipeline(currency, today),
-        "coverage": certification_coverage(program, today) if program else [],
-        "health": health(),
-    }
-    figures["survey"], figures["satisfaction"] = satisfaction()
-    return figures
+def recruitment_funnel() -> list[tuple]:
+    """``[(stage label, candidates who reached it)]``, from the recruitment pipeline's own count."""
+    from meute.recruitment.choices import Stage
+    from meute.recruitment.pipeline import funnel
+
+    return [(Stage(stage).label, count) for stage, count in funnel()]
+
+
+def funds_roi(year: int) -> list[tuple]:
+    """Return on the market development funds of ``year``'s allocations, per activity type and currency
+    (amounts of different currencies are never added): ``[(type label, currency, Roi)]`` from
+    ``funds.roi``."""
+    from meute.funds.choices import ActivityType
+    from meute.funds.models import FundRequest
+    from meute.funds.roi import roi_by
+
+    grouped = roi_by(
+        FundRequest.objects.filter(allocation__period=year),
+        lambda request: (request.activity_type, request.allocation.currency),
+    )
+    labels = dict(ActivityType.choices)
+    return [
+        (labels.get(kind, kind), currency, value)
+        for (kind, currency), value in sorted(
+            grouped.items(), key=lambda item: (item[0][1], str(labels.get(item[0][0], item[0][0])))
+        )
+    ]

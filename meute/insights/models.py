@@ -17,7 +17,15 @@ from meute.core.models import Person
 from meute.lib.models import BusinessModel, StaffOnlyQuerySet
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 
-from .choices import GovernanceLevel, IntegrationDepartment, InteractionKind, QuestionKind, Side, SurveyStatus
+from .choices import (
+    FigureDimension,
+    GovernanceLevel,
+    IntegrationDepartment,
+    InteractionKind,
+    QuestionKind,
+    Side,
+    SurveyStatus,
+)
 
 
 class GovernanceMeeting(BusinessModel):
@@ -312,3 +320,40 @@ class RevenueRollup(BusinessModel):
 
     def __str__(self):
         return f"{self.partnership} {self.year}: {self.amount} {self.currency}"
+
+
+class NetworkFigure(BusinessModel):
+    """One group's figures on the network dashboard (a tier, a partner type, a territory, a deal stage, a
+    health band) for one year in one currency. ``aggregates.store`` rewrites a year's rows in one pass at
+    snapshot time, so the page reads a few dozen rows instead of joining every partnership per request.
+
+    ``key`` is the group as stored (tier or territory name, partner type or stage code, band; empty for
+    partnerships in no group): labels are translated when read, in the reader's language."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    currency = models.CharField(_("currency"), max_length=3)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=FigureDimension.choices)
+    key = models.CharField(_("group"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, default=0)
+    objective = models.DecimalField(_("objective"), max_digits=18, decimal_places=2, default=0)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    covered = models.PositiveIntegerField(_("covered"), default=0)
+    snapshot_day = models.DateField(_("snapshot day"), null=True, blank=True)
+
+    objects = StaffOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("network figure")
+        verbose_name_plural = _("network figures")
+        ordering = ["year", "currency", "dimension", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "currency", "dimension", "key"],
+                name="unique_network_figure",
+                violation_error_message=_("This group's figures are already computed for this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.currency} {self.dimension} {self.key}"

@@ -2,7 +2,8 @@
 
 ``take_snapshots`` is what ``meute insights snapshot`` and the weekly task run: partnerships are read by
 chunks of primary keys, their facts in a fixed number of queries per chunk (``evidence.facts_for``), and
-the scores written with one upsert per chunk; running it twice on a day rewrites that day's rows.
+the scores written column by column with one COPY per chunk (``lib.bulk``: no per-row ORM work); running it
+twice on a day replaces that day's rows, in one transaction.
 """
 
 import datetime
@@ -42,41 +43,45 @@ def take_snapshots(as_of: datetime.date | None = None, progress=None) -> tuple[i
     current = weights()
     base = Partnership.objects.exclude(status=PartnershipStatus.ENDED).order_by("pk")
     written, drops, last_pk = 0, [], 0
-    while True:
-        chunk_ids = list(base.filter(pk__gt=last_pk).values_list("pk", flat=True)[:CHUNK])
-        if not chunk_ids:
-            break
-        last_pk = chunk_ids[-1]
-        chunk = Partnership.objects.filter(pk__gte=chunk_ids[0], pk__lte=last_pk).exclude(
-            status=PartnershipStatus.ENDED
-        )
-        previous = _previous_scores(chunk, as_of)
-        rows = []
-        for pid, facts in facts_for(chunk, as_of).items():
-            result = score(facts, current, explain=False)
-            rows.append(
-                HealthSnapshot(
-                    partnership_id=pid, taken_on=as_of, score=result.score, components=result.as_json()
-                )
+    with transaction.atomic():
+        HealthSnapshot.objects.filter(taken_on=as_of).delete()
+        while True:
+            chunk_ids = list(base.filter(pk__gt=last_pk).values_list("pk", flat=True)[:CHUNK])
+            if not chunk_ids:
+                break
+            last_pk = chunk_ids[-1]
+            chunk = Partnership.objects.filter(pk__gte=chunk_ids[0], pk__lte=last_pk).exclude(
+                status=PartnershipStatus.ENDED
             )
-            before = previous.get(pid)
-            if before is not None and before - result.score >= DROP_POINTS:
-                drops.append((pid, before, result.score))
-        with transaction.atomic():
-            HealthSnapshot.objects.bulk_create(
-                rows,
-                batch_size=2000,
-                update_conflicts=True,
-                unique_fields=["partnership", "taken_on"],
-                update_fields=["score", "components", "updated_at"],
-            )
-        written += len(rows)
-        if progress:
-            progress(len(rows))
+            previous = _previous_scores(chunk, as_of)
+            ids, scores, components = [], [], []
+            for pid, facts in facts_for(chunk, as_of).items():
+                result = score(facts, current, explain=False)
+                ids.append(pid)
+                scores.append(result.score)
+                components.append(result.as_json())
+                before = previous.get(pid)
+                if before is not None and before - result.score >= DROP_POINTS:
+                    drops.append((pid, before, result.score))
+            _write(as_of, ids, scores, components)
+            written += len(ids)
+            if progress:
+                progress(len(ids))
     from .rollups import analyze
 
     analyze(HealthSnapshot)
     return written, drops
+
+
+def _write(as_of, ids, scores, components) -> None:
+    from .rollups import insert_new
+
+    count = len(ids)
+    insert_new(
+        HealthSnapshot,
+        count,
+        {"partnership_id": ids, "taken_on": [as_of] * count, "score": scores, "components": components},
+    )
 
 
 def _previous_scores(partnerships, as_of) -> dict:

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from meute.core.models import Person
 from meute.lib import access, exports
-from meute.lib.charts import bar_chart, line_chart
+from meute.lib.charts import bar_chart, funnel_chart, line_chart
 from meute.lib.pagination import CappedCountPaginator
 from meute.lib.views import (
     VisibleObjectMixin,
@@ -25,12 +25,12 @@ from meute.lib.views import (
 from meute.partnerships.choices import PartnershipStatus, PartyRole
 from meute.partnerships.models import Partnership
 
-from . import dashboard, governance, integration, surveys
+from . import aggregates, governance, integration, surveys
 from .choices import IntegrationDepartment, QuestionKind
 from .forms import InteractionForm, MeetingForm, QuestionForm, SurveyForm
 from .health import CHECK_LABELS
 from .models import GovernanceMeeting, Interaction, Survey, SurveyAnswer
-from .scorecard import scorecard
+from .scorecard import pdf_filename, scorecard, to_pdf
 from .snapshots import partnership_health, trend
 
 
@@ -47,7 +47,7 @@ class DashboardView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        figures = dashboard.network_figures(today)
+        figures = aggregates.network_figures(today)
         currency = figures["currency"]
         charts = {}
         revenue = figures["revenue"]
@@ -90,6 +90,21 @@ class DashboardView(StaffMixin, TemplateView):
                 title=_("Satisfaction (NPS) by tier"),
                 value_label=_("NPS"),
             )
+        if figures["funnel"]:
+            charts["funnel"] = funnel_chart(
+                figures["funnel"], title=_("Recruitment funnel"), value_label=_("Candidates")
+            )
+        if figures["roi"]:
+            items, cost, won = [], _("cost"), _("revenue won")
+            for kind, roi_currency, value in figures["roi"]:
+                items.append((f"{kind} ({roi_currency}) · {cost}", value.cost, "chart__series--2"))
+                items.append((f"{kind} ({roi_currency}) · {won}", value.revenue, "chart__series--1"))
+            charts["roi"] = bar_chart(
+                items,
+                title=_("Market development funds: cost and revenue won"),
+                value_label=_("Amount"),
+                horizontal=True,
+            )
         for snapshot in figures["health"]["low"]:
             snapshot.weak = [
                 str(CHECK_LABELS[key])
@@ -98,6 +113,71 @@ class DashboardView(StaffMixin, TemplateView):
             ]
         kwargs.update(figures=figures, charts=charts)
         return super().get_context_data(**kwargs)
+
+
+def figure_tables(figures) -> dict:
+    """Every dashboard figure as ``{name: (headers, rows)}``, the numbers unformatted: the exports."""
+    from meute.core.choices import PartnerType
+
+    currency = figures["currency"]
+    tables = {}
+    revenue = figures["revenue"]
+    for name, heading in (("tier", _("Tier")), ("type", _("Partner type")), ("territory", _("Territory"))):
+        rows = revenue["rows"][name] if revenue else []
+        if name == "type":
+            rows = [
+                (PartnerType(label).label if label in PartnerType.values else label, r, o)
+                for label, r, o in rows
+            ]
+        tables[name] = (
+            [
+                heading,
+                _("Revenue (%(currency)s)") % {"currency": currency},
+                _("Objective (%(currency)s)") % {"currency": currency},
+            ],
+            [(str(label), r, o) for label, r, o in rows],
+        )
+    tables["pipeline"] = (
+        [_("Stage"), _("Deals"), _("Amount (%(currency)s)") % {"currency": currency}],
+        [(str(label), n, amount) for label, n, amount in figures["pipeline"]],
+    )
+    tables["coverage"] = (
+        [_("Tier"), _("Partners"), _("With a certified person")],
+        [(str(label), total, covered) for label, total, covered in figures["coverage"]],
+    )
+    tables["health"] = ([_("Health score"), _("Partnerships")], list(figures["health"]["bands"]))
+    tables["funnel"] = ([_("Stage"), _("Candidates")], [(str(label), n) for label, n in figures["funnel"]])
+    tables["roi"] = (
+        [
+            _("Activity type"),
+            _("Currency"),
+            _("Cost"),
+            _("Deals attributed"),
+            _("Deals won"),
+            _("Revenue won"),
+            _("Revenue per unit spent"),
+        ],
+        [
+            (str(kind), roi_currency, v.cost, v.leads, v.won, v.revenue, v.revenue_per_euro)
+            for kind, roi_currency, v in figures["roi"]
+        ],
+    )
+    return tables
+
+
+class DashboardExportView(StaffMixin, TemplateView):
+    """One dashboard figure as CSV or .xlsx (staff only, as the page)."""
+
+    model = Partnership
+
+    def get(self, request, *args, **kwargs):
+        tables = figure_tables(aggregates.network_figures(timezone.localdate()))
+        if kwargs["figure"] not in tables or kwargs["fmt"] not in ("csv", "xlsx"):
+            raise Http404
+        headers, rows = tables[kwargs["figure"]]
+        return exports.table_response(
+            kwargs["fmt"], f"network-{kwargs['figure']}", [str(h) for h in headers], rows
+        )
 
 
 def _grouped_bars(labels, rows, title, currency):
@@ -261,6 +341,18 @@ class ScorecardView(PartnershipMixin, TemplateView):
             ),
         )
         return super().get_context_data(**kwargs)
+
+
+class ScorecardPdfView(PartnershipMixin, TemplateView):
+    """The scorecard as a PDF for a quarterly business review: staff, and the partner itself only (another
+    partner's partnership is a 404, as on the page)."""
+
+    def get(self, request, *args, **kwargs):
+        partnership = self.partnership()
+        today = timezone.localdate()
+        response = HttpResponse(to_pdf(scorecard(partnership, today), today), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf_filename(partnership, today)}"'
+        return response
 
 
 class MyScorecardView(VisibleQuerysetMixin, TemplateView):

@@ -68,6 +68,19 @@ def loads() -> list:
     return [Load(user, load_of(user), capacity_of(user)) for user in users]
 
 
+def funnel() -> list[tuple[str, int]]:
+    """``[(stage, candidates who reached it)]`` along the open stages: a candidate counts in its stage and
+    every stage before it (lost and exited candidates aside). One GROUP BY."""
+    from django.db.models import Count
+
+    counts = dict(
+        Candidate.objects.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    return [
+        (stage, sum(counts.get(s, 0) for s in OPEN_STAGES[index:])) for index, stage in enumerate(OPEN_STAGES)
+    ]
+
+
 def check_move(candidate: Candidate, stage: str, reason: str = "") -> None:
     if stage not in Stage.values:
         raise ValidationError(_("Unknown stage."))

@@ -265,14 +265,7 @@ def _board_context(request):
     for candidate in candidates.order_by("organization__name"):
         by_stage[candidate.stage].append(candidate)
     columns = [(stage, Stage(stage).label, by_stage[stage]) for stage in pipeline.BOARD_STAGES]
-    funnel_counts = dict(
-        Candidate.objects.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
-    )
-    # The funnel counts who reached each stage (everyone past it, lost and exited aside).
-    open_stages = [s for s in pipeline.OPEN_STAGES]
-    reached = []
-    for index, stage in enumerate(open_stages):
-        reached.append((Stage(stage).label, sum(funnel_counts.get(s, 0) for s in open_stages[index:])))
+    reached = [(Stage(stage).label, n) for stage, n in pipeline.funnel()]
     return {
         "columns": columns,
         "stages": Stage.choices,

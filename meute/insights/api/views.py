@@ -15,7 +15,7 @@ from meute.lib import access
 from meute.lib.api_views import UUID_PATTERN
 from meute.partnerships.models import Partnership
 
-from .. import dashboard, governance, integration, surveys
+from .. import aggregates, governance, integration, surveys
 from ..models import GovernanceMeeting, Interaction, Survey
 from ..scorecard import scorecard
 from ..snapshots import partnership_health, trend
@@ -170,7 +170,7 @@ class NetworkViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Network dashboard figures", responses=dict)
     def list(self, request):
         _require_staff(request.user)
-        figures = dashboard.network_figures(timezone.localdate())
+        figures = aggregates.network_figures(timezone.localdate())
         revenue = figures["revenue"]
         satisfaction = figures["satisfaction"]
         return Response(
@@ -185,6 +185,7 @@ class NetworkViewSet(viewsets.GenericViewSet):
                     for name, rows in (revenue["rows"].items() if revenue else ())
                 },
                 "revenue_as_of": revenue["as_of"].isoformat() if revenue and revenue["as_of"] else None,
+                "computed_at": figures["computed_at"].isoformat() if figures["computed_at"] else None,
                 "pipeline": [
                     {"stage": str(label), "deals": n, "amount": _money(a)}
                     for label, n, a in figures["pipeline"]
@@ -201,6 +202,23 @@ class NetworkViewSet(viewsets.GenericViewSet):
                         for s in figures["health"]["low"]
                     ],
                 },
+                "recruitment_funnel": [
+                    {"stage": str(label), "candidates": n} for label, n in figures["funnel"]
+                ],
+                "funds_roi": [
+                    {
+                        "activity_type": str(kind),
+                        "currency": roi_currency,
+                        "cost": _money(value.cost),
+                        "deals_attributed": value.leads,
+                        "deals_won": value.won,
+                        "revenue_won": _money(value.revenue),
+                        "revenue_per_unit_spent": None
+                        if value.revenue_per_euro is None
+                        else _money(value.revenue_per_euro),
+                    }
+                    for kind, roi_currency, value in figures["roi"]
+                ],
                 "satisfaction": {
                     "survey": str(figures["survey"].uuid) if figures["survey"] else None,
                     "nps": satisfaction["nps"].score if satisfaction else None,

@@ -51,10 +51,7 @@ class Command(MeuteCommand):
             sub.add_argument(
                 "--base-url", required=True, help=str(gettext_lazy("The site's address, for the links."))
             )
-        card = actions.add_parser("scorecard", help=str(gettext_lazy("Print a partnership's scorecard.")))
-        card.add_argument(
-            "partnership", help=str(gettext_lazy("The partnership's public identifier (UUID)."))
-        )
+        add_scorecard_parser(actions)
 
     def handle(self, *args, action, **options):
         if action == "snapshot":
@@ -80,27 +77,57 @@ class Command(MeuteCommand):
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages), returncode=1) from exc
         else:
-            self._scorecard(options["partnership"])
+            write_scorecard(self, options["partnership"], options.get("pdf"))
 
-    def _scorecard(self, value):
-        from meute.insights.scorecard import scorecard
-        from meute.partnerships.models import Partnership
 
+def add_scorecard_parser(actions):
+    card = actions.add_parser(
+        "scorecard", help=str(gettext_lazy("Print a partnership's scorecard, or write it as a PDF."))
+    )
+    card.add_argument("partnership", help=str(gettext_lazy("The partnership's public identifier (UUID).")))
+    card.add_argument(
+        "--pdf", metavar="FILE", help=str(gettext_lazy("Write the scorecard as a PDF to this file."))
+    )
+
+
+def write_scorecard(command, value, pdf=None):
+    """``meute insights scorecard`` and ``meute report scorecard``: the scorecard printed, or as a PDF in
+    the command's language (nothing written when the partnership or the file is wrong)."""
+    from meute.insights.scorecard import scorecard, to_pdf
+    from meute.lib import formatting
+    from meute.partnerships.models import Partnership
+
+    try:
+        partnership = Partnership.objects.get(uuid=value)
+    except (Partnership.DoesNotExist, ValidationError, ValueError) as exc:
+        raise CommandError(_("No partnership “%(value)s”.") % {"value": value}, returncode=2) from exc
+    today = timezone.localdate()
+    card = scorecard(partnership, today)
+    if pdf:
+        content = to_pdf(card, today)
         try:
-            partnership = Partnership.objects.get(uuid=value)
-        except (Partnership.DoesNotExist, ValidationError, ValueError) as exc:
-            raise CommandError(_("No partnership “%(value)s”.") % {"value": value}, returncode=2) from exc
-        card = scorecard(partnership, timezone.localdate())
-        self.stdout.write(f"{partnership.name}")
-        self.stdout.write(_("Health: %(score)s/100") % {"score": card["health"].score})
-        for c in card["health"].components:
-            self.stdout.write(f"  {c.percent:>3} %  {c.label}: {c.reason}")
-        self.stdout.write(
-            _("Revenue this year: %(revenue)s %(currency)s (objective %(objective)s)")
-            % {"revenue": card["revenue"], "currency": card["currency"], "objective": card["objective"]}
+            with open(pdf, "wb") as stream:
+                stream.write(content)
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot write “%(path)s”: %(reason)s") % {"path": pdf, "reason": exc.strerror}, returncode=1
+            ) from exc
+        command.stdout.write(
+            _("Scorecard of %(name)s written to %(path)s.") % {"name": partnership.name, "path": pdf}
         )
-        self.stdout.write(
-            _("Open registered deals: %(n)s, won: %(w)s") % {"n": card["open_deals"], "w": card["won_deals"]}
-        )
-        self.stdout.write(_("Certified people: %(n)s") % {"n": card["certified"]})
-        self.stdout.write(_("Integration index: %(n)s/100") % {"n": card["integration"]["index"]})
+        return
+    write = command.stdout.write
+    write(f"{partnership.name}")
+    write(_("Health: %(score)s/100") % {"score": card["health"].score})
+    for c in card["health"].components:
+        write(f"  {c.percent:>3} %  {c.label}: {c.reason}")
+    write(
+        _("Revenue this year: %(revenue)s (objective %(objective)s)")
+        % {
+            "revenue": formatting.money(card["revenue"], card["currency"]),
+            "objective": formatting.money(card["objective"], card["currency"]),
+        }
+    )
+    write(_("Open registered deals: %(n)s, won: %(w)s") % {"n": card["open_deals"], "w": card["won_deals"]})
+    write(_("Certified people: %(n)s") % {"n": card["certified"]})
+    write(_("Integration index: %(n)s/100") % {"n": card["integration"]["index"]})
