@@ -153,8 +153,9 @@ def bench_page(size: int, repeat: int) -> None:
     import random
 
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from meute.core.choices import UserRole
@@ -222,17 +223,22 @@ def bench_page(size: int, repeat: int) -> None:
             response = client.get(url)
             first = time.perf_counter() - t0
             assert response.status_code == 200, response.status_code
-            times = []
+            times, cpus = [], []
+            print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             for _ in range(repeat):
-                t0 = time.perf_counter()
-                client.get(url)
+                t0, c0 = time.perf_counter(), time.process_time()
+                with CaptureQueriesContext(connection) as captured:
+                    client.get(url)
                 times.append(time.perf_counter() - t0)
+                cpus.append(time.process_time() - c0)
             print(
                 f"ranking page, {size:,} organisations: first request {first * 1000:.0f} ms "
                 "(loads the columns), "
-                f"then median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
-                f"over {repeat} requests"
+                f"then median {statistics.median(times) * 1000:.0f} ms (CPU "
+                f"{statistics.median(cpus) * 1000:.0f} ms), max {max(times) * 1000:.0f} ms over {repeat} "
+                f"requests, {len(captured.captured_queries)} queries per request"
             )
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
             raise Rollback
     except Rollback:
         pass
