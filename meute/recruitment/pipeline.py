@@ -2,7 +2,8 @@
 qualification grid's score. Each state change is one function inside a transaction."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -111,7 +112,9 @@ def move(candidate: Candidate, stage: str, user, *, reason: str = "", today: dat
             candidate=candidate, from_stage=previous, to_stage=stage, by=user, reason=reason.strip()
         )
         if stage in (Stage.TRIAL, Stage.CONTRACT, Stage.ACTIVE):
-            hand_over(candidate, stage, today)
+            partnership = hand_over(candidate, stage, today)
+            if partnership is not None:
+                start_business_plan(candidate, partnership, today, user=user)
     return warnings
 
 
@@ -147,6 +150,48 @@ def hand_over(candidate: Candidate, stage: str, today: date):
         existing.stage = LifecycleStage.ONBOARDING
         existing.save()
     return existing
+
+
+QUARTERS_PLANNED = 4
+
+
+def start_business_plan(candidate: Candidate, partnership, today: date, *, user=None):
+    """The recruited partner's business plan, started from the pipeline's figures: the letter of intent's
+    date, the contract targeted two months after it (seed 003), and the expected yearly revenue as four
+    quarterly revenue objectives from the quarter of the signature (the cents left by the split go to the
+    last quarter, so the objectives add up to the expected figure). A partnership that already has a plan
+    keeps it as it is. Returns the new plan, or None."""
+    from meute.programs import plans
+    from meute.programs.choices import ObjectiveKind
+    from meute.programs.models import BusinessPlan
+
+    if BusinessPlan.objects.filter(partnership=partnership).exists():
+        return None
+    letter = candidate.letter_of_intent_on
+    target = letter + timedelta(days=LETTER_TO_CONTRACT_DAYS) if letter else None
+    plan = plans.create_plan(
+        partnership,
+        user=user,
+        letter_of_intent_date=letter,
+        target_contract_date=target,
+        currency="EUR",  # the pipeline's expected revenue is in EUR
+    )
+    yearly = candidate.expected_revenue
+    if yearly:
+        version = plan.versions.get(number=1)
+        share = (yearly / QUARTERS_PLANNED).quantize(Decimal("0.01"))
+        year, quarter = plans.quarter_of(candidate.contract_on or today)
+        for index in range(QUARTERS_PLANNED):
+            last = index == QUARTERS_PLANNED - 1
+            plans.add_objective(
+                version,
+                year=year,
+                quarter=quarter,
+                kind=ObjectiveKind.REVENUE,
+                target=yearly - share * (QUARTERS_PLANNED - 1) if last else share,
+            )
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return plan
 
 
 @dataclass

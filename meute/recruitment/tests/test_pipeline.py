@@ -211,3 +211,53 @@ def test_signing_hands_over_to_a_partnership(world, candidate):
     world.partnership_b.refresh_from_db()
     assert world.partnership_b.status == "active"
     assert Partnership.objects.filter(parties__organization=world.org_b).count() == 1
+
+
+def test_signing_starts_the_business_plan_from_the_pipelines_figures(world, candidate):
+    from decimal import Decimal
+
+    from meute.partnerships.models import Partnership
+    from meute.programs.models import BusinessPlan
+
+    candidate.expected_revenue = Decimal("100000.01")
+    candidate.save()
+    pipeline.move(candidate, Stage.LETTER_OF_INTENT, world.manager, today=date(2026, 1, 10))
+    pipeline.move(candidate, Stage.CONTRACT, world.manager, today=date(2026, 11, 20))
+    partnership = Partnership.objects.get(parties__organization=candidate.organization)
+    plan = BusinessPlan.objects.get(partnership=partnership)
+    # Seed 003: the contract targeted about two months after the letter of intent.
+    assert (plan.letter_of_intent_date, plan.target_contract_date) == (date(2026, 1, 10), date(2026, 3, 11))
+    assert plan.currency == "EUR"
+    version = plan.versions.get()
+    assert version.created_by == world.manager
+    objectives = list(
+        version.objectives.order_by("year", "quarter").values_list("year", "quarter", "kind", "target")
+    )
+    # The expected yearly revenue over four quarters from the signature's (Q4 2026); the cent left by the
+    # split goes to the last quarter, so the objectives add up to the pipeline's figure.
+    assert objectives == [
+        (2026, 4, "revenue", Decimal("25000.00")),
+        (2027, 1, "revenue", Decimal("25000.00")),
+        (2027, 2, "revenue", Decimal("25000.00")),
+        (2027, 3, "revenue", Decimal("25000.01")),
+    ]
+    # Moving on to active keeps the plan the team may have edited since.
+    version.objectives.filter(quarter=4).update(target=Decimal("1"))
+    pipeline.move(candidate, Stage.ACTIVE, world.manager, today=date(2026, 12, 1))
+    assert BusinessPlan.objects.filter(partnership=partnership).count() == 1
+    assert version.objectives.get(year=2026, quarter=4).target == Decimal("1")
+
+
+def test_a_partnership_with_a_plan_keeps_it_and_no_figure_means_no_objective(world):
+    from meute.programs.models import BusinessPlan
+    from meute.programs.plans import create_plan
+
+    create_plan(world.partnership_b, summary="Written by hand")
+    prospect = Candidate.objects.create(organization=world.org_b, owner=world.manager)
+    pipeline.move(prospect, Stage.CONTRACT, world.manager, today=date(2026, 5, 2))
+    assert BusinessPlan.objects.get(partnership=world.partnership_b).summary == "Written by hand"
+    newcomer = Candidate.objects.create(organization=OrganizationFactory(name="Eta"), owner=world.manager)
+    pipeline.move(newcomer, Stage.TRIAL, world.manager, today=date(2026, 5, 2))
+    plan = BusinessPlan.objects.get(partnership__parties__organization=newcomer.organization)
+    assert plan.letter_of_intent_date is None and plan.target_contract_date is None
+    assert not plan.versions.get().objectives.exists()
