@@ -58,6 +58,64 @@ def loads() -> list:
     return [Load(user, load_of(user), capacity_of(user)) for user in users]
 
 
+def board_candidates(*, owner=None, stage: str = ""):
+    """The candidates the board shows (exits aside unless asked for), with its filters: an owner (a user
+    id) and a stage. Raises ValidationError naming the filter when a value is not one the board offers."""
+    candidates = Candidate.objects.select_related("organization", "owner").prefetch_related("product_lines")
+    if stage:
+        if stage not in Stage.values:
+            raise ValidationError({"stage": _("Unknown stage.")})
+        candidates = candidates.filter(stage=stage)
+    else:
+        candidates = candidates.filter(stage__in=BOARD_STAGES)
+    if owner not in (None, ""):
+        if not str(owner).isdigit():
+            raise ValidationError({"owner": _("Unknown channel manager.")})
+        candidates = candidates.filter(owner_id=int(owner))
+    return candidates.order_by("organization__name", "pk")
+
+
+def export_rows(candidates, today: date | None = None):
+    """One row per candidate for the CSV/xlsx export: what the board and the candidate page show."""
+    from meute.lib.exports import plain
+
+    for candidate in candidates:
+        clock = letter_to_contract(candidate, today)
+        yield [
+            candidate.organization.name,
+            candidate.get_stage_display(),
+            candidate.owner.get_username() if candidate.owner_id else "",
+            plain(candidate.expected_revenue),
+            plain(list(candidate.product_lines.all())),
+            candidate.next_step,
+            plain(candidate.next_step_on),
+            plain(candidate.letter_of_intent_on),
+            plain(candidate.contract_on),
+            plain(clock.days),
+            plain(clock.late),
+            candidate.outcome_reason,
+            plain(candidate.stage_changed_at),
+        ]
+
+
+def export_headers() -> list:
+    return [
+        _("Organisation"),
+        _("Stage"),
+        _("Owner"),
+        _("Expected yearly revenue (EUR)"),
+        _("Product lines"),
+        _("Next step"),
+        _("Next step on"),
+        _("Letter of intent on"),
+        _("Contract signed on"),
+        _("Days from letter of intent to contract"),
+        _("Over the target"),
+        _("Reason (lost, withdrawn or exited)"),
+        _("Stage changed"),
+    ]
+
+
 def check_move(candidate: Candidate, stage: str, reason: str = "") -> None:
     if stage not in Stage.values:
         raise ValidationError(_("Unknown stage."))
