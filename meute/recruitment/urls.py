@@ -6,7 +6,6 @@ app_name = "recruitment"
 
 urlpatterns = [
     path("", views.BoardView.as_view(), name="pipeline"),
-    path("pipeline.<str:fmt>", views.PipelineExportView.as_view(), name="pipeline-export"),
     path("candidates/new/", views.CandidateCreateView.as_view(), name="candidate-create"),
     path("candidates/<uuid:uuid>/", views.CandidateDetailView.as_view(), name="candidate-detail"),
     path("candidates/<uuid:uuid>/move/", views.CandidateMoveView.as_view(), name="candidate-move"),

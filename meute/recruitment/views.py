@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -318,32 +318,34 @@ def _board_context(request):
         "filter_errors": filter_errors,
         "owners": owners.order_by("username"),
         "export_links": [
-            (fmt.upper(), f"{reverse('recruitment:pipeline-export', args=[fmt])}?{urlencode(query)}")
+            (fmt.upper(), f"{reverse('recruitment:pipeline')}?{urlencode({**query, 'export': fmt})}")
             for fmt in exports.FORMATS
         ],
     }
 
 
-class PipelineExportView(StaffMixin, View):
-    """The board's candidates as CSV or .xlsx, with the board's filters (owner, stage)."""
+class BoardView(StaffMixin, TemplateView):
+    """The kanban board; ``?export=csv`` or ``xlsx`` gives its candidates as a file, with its filters."""
 
-    def get(self, request, fmt):
-        if fmt not in exports.FORMATS:
-            raise Http404
+    template_name = "recruitment/board.html"
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in exports.FORMATS:
+            return self.export(file_format)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, file_format):
         try:
-            candidates = pipeline.board_candidates(**_board_filters(request))
+            candidates = pipeline.board_candidates(**_board_filters(self.request))
         except ValidationError as exc:
             return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
         return exports.table_response(
-            fmt,
+            file_format,
             "pipeline",
             [str(header) for header in pipeline.export_headers()],
             pipeline.export_rows(candidates[: exports.MAX_ROWS]),
         )
-
-
-class BoardView(StaffMixin, TemplateView):
-    template_name = "recruitment/board.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**_board_context(self.request), **kwargs)
