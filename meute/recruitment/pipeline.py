@@ -26,8 +26,39 @@ def capacity_of(user) -> int:
     return row.capacity if row else DEFAULT_CAPACITY
 
 
+def _journeys_led(user=None):
+    """Operator seats of the partnerships whose onboarding journey (enablement) is in progress, with
+    ``user`` (any, without one) as the operator's alliance manager."""
+    from meute.enablement.choices import JourneyStatus
+    from meute.partnerships.choices import PartyRole
+    from meute.partnerships.models import PartnershipParty
+
+    seats = PartnershipParty.objects.filter(
+        role=PartyRole.OPERATOR,
+        alliance_manager__user__isnull=False,
+        partnership__journeys__status=JourneyStatus.ACTIVE,
+    )
+    return seats if user is None else seats.filter(alliance_manager__user=user)
+
+
+def onboarded_by(user) -> set:
+    """The organisations ``user`` onboards now: those of the candidates they own in trial or under
+    contract, and the partners of the partnerships whose onboarding journey is in progress with them as
+    the operator's alliance manager — each organisation once, whichever way it came in."""
+    from meute.partnerships.choices import PartyRole
+    from meute.partnerships.models import PartnershipParty
+
+    candidates = Candidate.objects.filter(owner=user, stage__in=ONBOARDING_STAGES)
+    journeys = PartnershipParty.objects.filter(
+        partnership_id__in=_journeys_led(user).values("partnership_id")
+    ).exclude(role=PartyRole.OPERATOR)
+    return set(candidates.values_list("organization_id", flat=True)) | set(
+        journeys.values_list("organization_id", flat=True)
+    )
+
+
 def load_of(user) -> int:
-    return Candidate.objects.filter(owner=user, stage__in=ONBOARDING_STAGES).count()
+    return len(onboarded_by(user))
 
 
 @dataclass
@@ -54,6 +85,7 @@ def loads() -> list:
             "owner_id", flat=True
         )
     ) | set(RecruiterCapacity.objects.values_list("user_id", flat=True))
+    owners |= set(_journeys_led().values_list("alliance_manager__user_id", flat=True))
     users = get_user_model().objects.filter(pk__in=owners).order_by("username")
     return [Load(user, load_of(user), capacity_of(user)) for user in users]
 

@@ -313,3 +313,36 @@ def test_partner_users_cannot_export_the_pipeline(world, client_for):
         response = client_for(world.partner_a_user).get(reverse("recruitment:pipeline"), {"export": fmt})
         assert response.status_code == 403
         assert b"Zeta" not in response.content
+
+
+def test_capacity_guard_counts_the_onboarding_journeys_the_manager_leads(world):
+    from meute.core.factories import PersonFactory
+    from meute.enablement.journeys import start_journey
+    from meute.enablement.models import JourneyTemplate, TemplateStep
+    from meute.partnerships.choices import PartyRole
+
+    manager_person = PersonFactory(organization=world.operator, user=world.manager)
+    seat = world.partnership_a.parties.get(role=PartyRole.OPERATOR)
+    seat.alliance_manager = manager_person
+    seat.save()
+    template = JourneyTemplate.objects.create(name="Welcome")
+    TemplateStep.objects.create(template=template, position=1, title="Kick-off", owner_side="vendor")
+    RecruiterCapacity.objects.create(user=world.manager, capacity=1)
+    assert pipeline.load_of(world.manager) == 0
+    journey = start_journey(world.partnership_a, template)
+    # Alpha's journey is in progress with the manager as the operator's alliance manager: the team is full.
+    assert pipeline.onboarded_by(world.manager) == {world.org_a.pk}
+    newcomer = Candidate.objects.create(
+        organization=OrganizationFactory(name="Iota"), owner=world.manager, stage=Stage.QUALIFIED
+    )
+    warnings = pipeline.move(newcomer, Stage.TRIAL, world.manager)
+    assert len(warnings) == 1 and "1 partners for a capacity of 1" in warnings[0]
+    # Alpha also in the pipeline under contract: one organisation, counted once.
+    Candidate.objects.create(organization=world.org_a, owner=world.manager, stage=Stage.CONTRACT)
+    load = next(row for row in pipeline.loads() if row.user == world.manager)
+    assert (load.load, load.capacity, load.over) == (2, 1, True)
+    # A finished journey leaves the load; another manager's journeys never count.
+    journey.status = "completed"
+    journey.save()
+    assert pipeline.onboarded_by(world.manager) == {world.org_a.pk, newcomer.organization_id}
+    assert pipeline.load_of(world.admin) == 0
