@@ -3,9 +3,12 @@ kinds accepted, checked by name and by content, within the size limit; stored un
 only through views that check access, with the content type Meute decides and headers that keep the
 browser from interpreting them."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from .choices import FileKind
@@ -113,11 +116,84 @@ def clean_name(name: str) -> str:
     return name.strip()[-150:] or "file"
 
 
-def private_response(stored, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
-    """A stored file as a response: Meute's content type, never sniffed, never run as a page."""
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+class Unsatisfiable(ValueError):
+    """A byte range that starts past the end of the file."""
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) bytes, inclusive, that one ``Range: bytes=…`` header asks of a file of ``size``
+    bytes; None to send the whole file (no header, several ranges, another unit or a malformed one: HTTP
+    lets a server ignore those). Raises Unsatisfiable when the range lies wholly past the end."""
+    match = _RANGE.match((header or "").strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if not first:  # a suffix: the last N bytes
+        if int(last) == 0:
+            raise Unsatisfiable
+        return max(size - int(last), 0), size - 1
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise Unsatisfiable
+    return start, min(int(last), size - 1) if last else size - 1
+
+
+def _slice(handle, start: int, length: int):
+    try:
+        handle.seek(start)
+        while length > 0:
+            data = handle.read(min(CHUNK, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def _protect(response, *, filename: str, inline: bool):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=0"
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+def private_response(
+    stored, *, filename: str, content_type: str, inline: bool = False, request=None
+) -> HttpResponse:
+    """A stored file as a response: Meute's content type, never sniffed, never run as a page. Given the
+    ``request``, one byte range is served (206) when asked: a video player seeks without downloading
+    the whole file first."""
+    wanted = request.META.get("HTTP_RANGE") if request is not None else None
+    if wanted:
+        size = stored.size
+        try:
+            bounds = byte_range(wanted, size)
+        except Unsatisfiable:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return _protect(response, filename=filename, inline=inline)
+        if bounds is not None:
+            start, end = bounds
+            response = StreamingHttpResponse(
+                _slice(stored.open("rb"), start, end - start + 1), status=206, content_type=content_type
+            )
+            response["Content-Length"] = str(end - start + 1)
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
+            response["Accept-Ranges"] = "bytes"
+            return _protect(response, filename=filename, inline=inline)
     response = FileResponse(
         stored.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type
     )
+    if request is not None:
+        response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=0"

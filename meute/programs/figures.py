@@ -106,6 +106,23 @@ class Waiting:
     totals: dict  # currency → declared amount
 
 
+def waiting_for_many(partnership_ids, start, end) -> dict[int, Waiting]:
+    """``waiting_for`` of several partnerships over one window, in one query (absent: nothing waits)."""
+    rows = (
+        RevenueRecord.objects.waiting()
+        .filter(partnership_id__in=list(partnership_ids), period__gte=start, period__lte=end)
+        .order_by()
+        .values("partnership_id", "currency")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
+    counts, totals = {}, {}
+    for row in rows:
+        pk = row["partnership_id"]
+        counts[pk] = counts.get(pk, 0) + row["count"]
+        totals.setdefault(pk, {})[row["currency"]] = Decimal(row["total"] or 0).quantize(CENT)
+    return {pk: Waiting(records=counts[pk], totals=dict(sorted(totals[pk].items()))) for pk in counts}
+
+
 def waiting_for(partnership_id, start=None, end=None) -> Waiting:
     """Declared records of a partnership (in the window, when given) that do not count yet."""
     records = RevenueRecord.objects.waiting().filter(partnership_id=partnership_id)

@@ -6,11 +6,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from meute.programs.evaluation import evaluation_window, partner_progress
+from meute.programs.evaluation import collect_metrics, evaluation_window, partner_progress, rules_at
 
-from .figures import Waiting, waiting_for
+from .figures import Waiting, waiting_for, waiting_for_many
 from .rule_versions import Announcement, next_announcement
-from .tiering import Evaluation
+from .tiering import Evaluation, PartnerMetrics, evaluate
 
 
 @dataclass
@@ -67,6 +67,44 @@ def standing_of(member, announcements: dict | None = None) -> Standing:
         outlook=partner_progress(member, rules_on=announcement.effective_from) if announcement else None,
         waiting=waiting_for(member.partnership_id, *evaluation_window(member.program, timezone.localdate())),
     )
+
+
+def _evaluate(program, metrics, rules) -> Evaluation | None:
+    if not rules:
+        return None
+    return evaluate(metrics, rules, currency=program.currency, months=program.evaluation_months)
+
+
+def standings_of(members, announcements: dict | None = None) -> list[Standing]:
+    """``standing_of`` of several members, in their order: per programme, its rules, announcement, figures
+    and waiting records are read once for all its members (a page's query count follows its programmes,
+    not its partnerships); today's figures serve both today's rules and the announced ones."""
+    announcements = {} if announcements is None else announcements
+    today = timezone.localdate()
+    by_program = {}
+    for member in members:
+        by_program.setdefault(member.program_id, []).append(member)
+    found = {}
+    for program_id, group in by_program.items():
+        program = group[0].program
+        if program_id not in announcements:
+            announcements[program_id] = next_announcement(program)
+        announcement = announcements[program_id]
+        rules = rules_at(program, today)
+        announced_rules = rules_at(program, announcement.effective_from) if announcement else []
+        ids = [member.partnership_id for member in group]
+        figures = collect_metrics(program, today, partnership_ids=ids) if rules or announced_rules else {}
+        waiting = waiting_for_many(ids, *evaluation_window(program, today))
+        for member in group:
+            metrics = figures.get(member.partnership_id, PartnerMetrics())
+            found[member.pk] = Standing(
+                member=member,
+                evaluation=_evaluate(program, metrics, rules),
+                announcement=announcement,
+                outlook=_evaluate(program, metrics, announced_rules) if announcement else None,
+                waiting=waiting.get(member.partnership_id, Waiting(records=0, totals={})),
+            )
+    return [found[member.pk] for member in members]
 
 
 def progress_percent(result) -> int:

@@ -2,7 +2,8 @@
 qualification grid's score. Each state change is one function inside a transaction."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,8 +37,39 @@ def capacity_of(user) -> int:
     return row.capacity if row else DEFAULT_CAPACITY
 
 
+def _journeys_led(user=None):
+    """Operator seats of the partnerships whose onboarding journey (enablement) is in progress, with
+    ``user`` (any, without one) as the operator's alliance manager."""
+    from meute.enablement.choices import JourneyStatus
+    from meute.partnerships.choices import PartyRole
+    from meute.partnerships.models import PartnershipParty
+
+    seats = PartnershipParty.objects.filter(
+        role=PartyRole.OPERATOR,
+        alliance_manager__user__isnull=False,
+        partnership__journeys__status=JourneyStatus.ACTIVE,
+    )
+    return seats if user is None else seats.filter(alliance_manager__user=user)
+
+
+def onboarded_by(user) -> set:
+    """The organisations ``user`` onboards now: those of the candidates they own in trial or under
+    contract, and the partners of the partnerships whose onboarding journey is in progress with them as
+    the operator's alliance manager — each organisation once, whichever way it came in."""
+    from meute.partnerships.choices import PartyRole
+    from meute.partnerships.models import PartnershipParty
+
+    candidates = Candidate.objects.filter(owner=user, stage__in=ONBOARDING_STAGES)
+    journeys = PartnershipParty.objects.filter(
+        partnership_id__in=_journeys_led(user).values("partnership_id")
+    ).exclude(role=PartyRole.OPERATOR)
+    return set(candidates.values_list("organization_id", flat=True)) | set(
+        journeys.values_list("organization_id", flat=True)
+    )
+
+
 def load_of(user) -> int:
-    return Candidate.objects.filter(owner=user, stage__in=ONBOARDING_STAGES).count()
+    return len(onboarded_by(user))
 
 
 @dataclass
@@ -64,6 +96,7 @@ def loads() -> list:
             "owner_id", flat=True
         )
     ) | set(RecruiterCapacity.objects.values_list("user_id", flat=True))
+    owners |= set(_journeys_led().values_list("alliance_manager__user_id", flat=True))
     users = get_user_model().objects.filter(pk__in=owners).order_by("username")
     return [Load(user, load_of(user), capacity_of(user)) for user in users]
 
@@ -78,6 +111,64 @@ def funnel() -> list[tuple[str, int]]:
     )
     return [
         (stage, sum(counts.get(s, 0) for s in OPEN_STAGES[index:])) for index, stage in enumerate(OPEN_STAGES)
+    ]
+
+
+def board_candidates(*, owner=None, stage: str = ""):
+    """The candidates the board shows (exits aside unless asked for), with its filters: an owner (a user
+    id) and a stage. Raises ValidationError naming the filter when a value is not one the board offers."""
+    candidates = Candidate.objects.select_related("organization", "owner").prefetch_related("product_lines")
+    if stage:
+        if stage not in Stage.values:
+            raise ValidationError({"stage": _("Unknown stage.")})
+        candidates = candidates.filter(stage=stage)
+    else:
+        candidates = candidates.filter(stage__in=BOARD_STAGES)
+    if owner not in (None, ""):
+        if not str(owner).isdigit():
+            raise ValidationError({"owner": _("Unknown channel manager.")})
+        candidates = candidates.filter(owner_id=int(owner))
+    return candidates.order_by("organization__name", "pk")
+
+
+def export_rows(candidates, today: date | None = None):
+    """One row per candidate for the CSV/xlsx export: what the board and the candidate page show."""
+    from meute.lib.exports import plain
+
+    for candidate in candidates:
+        clock = letter_to_contract(candidate, today)
+        yield [
+            candidate.organization.name,
+            candidate.get_stage_display(),
+            candidate.owner.get_username() if candidate.owner_id else "",
+            plain(candidate.expected_revenue),
+            plain(list(candidate.product_lines.all())),
+            candidate.next_step,
+            plain(candidate.next_step_on),
+            plain(candidate.letter_of_intent_on),
+            plain(candidate.contract_on),
+            plain(clock.days),
+            plain(clock.late),
+            candidate.outcome_reason,
+            plain(candidate.stage_changed_at),
+        ]
+
+
+def export_headers() -> list:
+    return [
+        _("Organisation"),
+        _("Stage"),
+        _("Owner"),
+        _("Expected yearly revenue (EUR)"),
+        _("Product lines"),
+        _("Next step"),
+        _("Next step on"),
+        _("Letter of intent on"),
+        _("Contract signed on"),
+        _("Days from letter of intent to contract"),
+        _("Over the target"),
+        _("Reason (lost, withdrawn or exited)"),
+        _("Stage changed"),
     ]
 
 
@@ -141,7 +232,9 @@ def move(candidate: Candidate, stage: str, user, *, reason: str = "", today: dat
             candidate=candidate, from_stage=previous, to_stage=stage, by=user, reason=reason.strip()
         )
         if stage in (Stage.TRIAL, Stage.CONTRACT, Stage.ACTIVE):
-            hand_over(candidate, stage, today)
+            partnership = hand_over(candidate, stage, today)
+            if partnership is not None:
+                start_business_plan(candidate, partnership, today, user=user)
     return warnings
 
 
@@ -177,6 +270,48 @@ def hand_over(candidate: Candidate, stage: str, today: date):
         existing.stage = LifecycleStage.ONBOARDING
         existing.save()
     return existing
+
+
+QUARTERS_PLANNED = 4
+
+
+def start_business_plan(candidate: Candidate, partnership, today: date, *, user=None):
+    """The recruited partner's business plan, started from the pipeline's figures: the letter of intent's
+    date, the contract targeted two months after it (seed 003), and the expected yearly revenue as four
+    quarterly revenue objectives from the quarter of the signature (the cents left by the split go to the
+    last quarter, so the objectives add up to the expected figure). A partnership that already has a plan
+    keeps it as it is. Returns the new plan, or None."""
+    from meute.programs import plans
+    from meute.programs.choices import ObjectiveKind
+    from meute.programs.models import BusinessPlan
+
+    if BusinessPlan.objects.filter(partnership=partnership).exists():
+        return None
+    letter = candidate.letter_of_intent_on
+    target = letter + timedelta(days=LETTER_TO_CONTRACT_DAYS) if letter else None
+    plan = plans.create_plan(
+        partnership,
+        user=user,
+        letter_of_intent_date=letter,
+        target_contract_date=target,
+        currency="EUR",  # the pipeline's expected revenue is in EUR
+    )
+    yearly = candidate.expected_revenue
+    if yearly:
+        version = plan.versions.get(number=1)
+        share = (yearly / QUARTERS_PLANNED).quantize(Decimal("0.01"))
+        year, quarter = plans.quarter_of(candidate.contract_on or today)
+        for index in range(QUARTERS_PLANNED):
+            last = index == QUARTERS_PLANNED - 1
+            plans.add_objective(
+                version,
+                year=year,
+                quarter=quarter,
+                kind=ObjectiveKind.REVENUE,
+                target=yearly - share * (QUARTERS_PLANNED - 1) if last else share,
+            )
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return plan
 
 
 @dataclass

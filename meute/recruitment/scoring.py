@@ -23,6 +23,10 @@ text        as a set, over the words                     share of the target wor
 
 ``scale`` defaults to the spread (max − min) of the values present; yes/no attributes are choices.
 Ties keep the order of the columns (organisations by name).
+
+Similarities and scores are float32 (a score shown to one decimal needs far fewer digits): half the
+memory traffic of float64 over a million rows. Small-vocabulary sets are scored once per distinct set;
+large ones (a text's words) word by word over contiguous words, skipping the words the target leaves empty.
 """
 
 from dataclasses import dataclass, field
@@ -41,12 +45,18 @@ if hasattr(np, "bitwise_count"):  # NumPy ≥ 2
             count += np.bitwise_count(bits[..., word])
         return count
 
+    def _count_word(word: np.ndarray) -> np.ndarray:
+        return np.bitwise_count(word)
+
 else:  # pragma: no cover - older NumPy
     _BYTE_COUNTS = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
     def _popcount(bits: np.ndarray) -> np.ndarray:
         as_bytes = bits.view(np.uint8).reshape(bits.shape[0], -1)
         return _BYTE_COUNTS[as_bytes].sum(axis=-1, dtype=np.int64)
+
+    def _count_word(word: np.ndarray) -> np.ndarray:
+        return _BYTE_COUNTS[word.view(np.uint8).reshape(-1, 8)].sum(axis=-1, dtype=np.int16)
 
 
 class ScoringError(ValueError):
@@ -58,6 +68,15 @@ class NumberColumn:
     values: np.ndarray  # float64, NaN where missing
     kind: str = NUMBER
     _spread: float | None = field(default=None, repr=False)
+    _single: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def single(self) -> np.ndarray:
+        """The values in float32, made once: a similarity needs far fewer digits than float32 holds, and
+        half the bytes halve the memory traffic of every pass."""
+        if self._single is None:
+            self._single = self.values.astype(np.float32)
+        return self._single
 
     @property
     def spread(self) -> float:
@@ -88,6 +107,22 @@ class SetColumn:
     labels: list  # bit → value
     kind: str = SET
     _distinct: tuple | None = field(default=None, repr=False)
+    _words: np.ndarray | None = field(default=None, repr=False)
+    _held: np.ndarray | None = field(default=None, repr=False)
+
+    def words(self) -> np.ndarray:
+        """The bits word-major (words, n), made once: each word is then one contiguous pass, and a word a
+        mask leaves empty is skipped."""
+        if self._words is None:
+            self._words = np.ascontiguousarray(self.bits.T)
+        return self._words
+
+    def held(self) -> np.ndarray:
+        """How many values each distinct set holds (int16), counted once."""
+        if self._held is None:
+            distinct, _inverse = self.distinct()
+            self._held = _popcount(distinct).astype(np.int16)
+        return self._held
 
     def distinct(self) -> tuple:
         """(the distinct sets (k, words), each row's index among them (n,) or None), computed once: a
@@ -119,8 +154,12 @@ def prepare(columns: dict) -> dict:
     for column in columns.values():
         if column.kind == NUMBER:
             column.spread  # noqa: B018
+            column.single  # noqa: B018
         elif column.kind == SET:
             column.distinct()
+            column.held()
+            if column.bits.shape[1] > 1:
+                column.words()
     return columns
 
 
@@ -209,58 +248,92 @@ def _check(groups) -> None:
             raise ScoringError(_("Group “%(group)s” has no weighted criterion.") % {"group": group.name})
 
 
-def _number_similarity(values: np.ndarray, distance: np.ndarray, scale: float) -> np.ndarray:
-    # 1 − distance / scale floored at 0; fmax also turns the NaN of a missing value into 0.
-    return np.fmax(1.0 - distance / scale, 0.0)
+_F32 = np.float32
+
+
+def _number_similarity(distance: np.ndarray, scale: float) -> np.ndarray:
+    # 1 − distance / scale floored at 0, in place; fmax also turns the NaN of a missing value into 0.
+    distance *= _F32(-1.0 / scale)
+    distance += _F32(1.0)
+    return np.fmax(distance, _F32(0.0), out=distance)
 
 
 def _jaccard(bits: np.ndarray, mask: np.ndarray, held: np.ndarray) -> np.ndarray:
     inter = _popcount(bits & mask)
     union = held + int(_popcount(mask[None, :])[0]) - inter
-    return inter / np.maximum(union, 1)  # an empty union has an empty intersection: 0
+    return (inter / np.maximum(union, 1)).astype(_F32)  # an empty union has an empty intersection: 0
+
+
+def _intersections(column, mask: np.ndarray) -> np.ndarray:
+    """|A ∩ mask| for every row of a multi-word set column, word by word over contiguous words; the words
+    the mask leaves empty add nothing and are skipped."""
+    words = column.words()
+    inter = np.zeros(words.shape[1], dtype=np.int16)
+    for word in np.flatnonzero(mask):
+        inter += _count_word(np.bitwise_and(words[word], mask[word]))
+    return inter
+
+
+def _set_similarity_to_rows(column, rows: np.ndarray) -> np.ndarray:
+    distinct, inverse = column.distinct()
+    if inverse is not None:  # a few distinct sets: scored once each, gathered back
+        held = column.held()
+        total = np.zeros(distinct.shape[0], dtype=_F32)
+        for row in rows:
+            total += _jaccard(distinct, column.bits[row], held)
+        return _gather(total / _F32(len(rows)), inverse)
+    held = column.held()
+    total = np.zeros(held.shape[0], dtype=_F32)
+    for row in rows:
+        mask = column.bits[row]
+        inter = _intersections(column, mask)
+        union = held + np.int16(int(_popcount(mask[None, :])[0])) - inter
+        np.maximum(union, 1, out=union)  # an empty union has an empty intersection: 0
+        total += inter.astype(_F32) / union.astype(_F32)
+    if len(rows) > 1:
+        total /= _F32(len(rows))
+    return total
 
 
 def similarity_to_references(column, rows: np.ndarray, scale=None) -> np.ndarray:
-    """Similarity of every organisation to the reference rows (one partner, or the centre of several)."""
+    """Similarity of every organisation to the reference rows (one partner, or the centre of several), in
+    float32."""
     if column.kind == NUMBER:
         reference = column.values[rows]
         reference = reference[~np.isnan(reference)]
         if not reference.size:
-            return np.zeros(column.values.shape[0])
-        distance = np.abs(column.values - reference.mean())
-        return _number_similarity(column.values, distance, float(scale) if scale else column.spread)
+            return np.zeros(column.values.shape[0], dtype=_F32)
+        distance = np.subtract(column.single, _F32(reference.mean()))
+        np.abs(distance, out=distance)
+        return _number_similarity(distance, float(scale) if scale else column.spread)
     if column.kind == CHOICE:
         # Share of the references holding each value, looked up for every row (missing: the last slot, 0).
         codes = column.codes[rows]
-        shares = np.zeros(len(column.labels) + 1)
-        np.add.at(shares, codes[codes >= 0], 1.0 / len(rows))
+        shares = np.zeros(len(column.labels) + 1, dtype=_F32)
+        np.add.at(shares, codes[codes >= 0], _F32(1.0 / len(rows)))
         return shares[column.codes]
-    distinct, inverse = column.distinct()
-    held = _popcount(distinct)
-    total = np.zeros(distinct.shape[0])
-    for row in rows:
-        total += _jaccard(distinct, column.bits[row], held)
-    return _gather(total / len(rows), inverse)
+    return _set_similarity_to_rows(column, rows)
 
 
 def similarity_to_target(column, target, scale=None) -> np.ndarray:
-    """Fit of every organisation with a stated target."""
+    """Fit of every organisation with a stated target, in float32."""
     if column.kind == NUMBER:
         if not isinstance(target, dict) or not ({"min", "max"} & set(target)):
             raise ScoringError(_("A number target is a range with a minimum, a maximum or both."))
         low, high = target.get("min"), target.get("max")
-        values = column.values
-        distance = np.zeros(values.shape[0])
+        values = column.single
+        distance = np.zeros(values.shape[0], dtype=_F32)
         if low is not None:
-            distance = np.maximum(distance, float(low) - values)
+            np.maximum(distance, _F32(float(low)) - values, out=distance)
         if high is not None:
-            distance = np.maximum(distance, values - float(high))
-        return _number_similarity(values, distance, float(scale) if scale else column.spread)
+            np.maximum(distance, values - _F32(float(high)), out=distance)
+        # np.maximum keeps the NaN of a missing value: floored at 0 below.
+        return _number_similarity(distance, float(scale) if scale else column.spread)
     wanted = target if isinstance(target, list) else [target]
     if target is None or not wanted:
         raise ScoringError(_("A target names at least one value."))
     if column.kind == CHOICE:
-        accepted = np.zeros(len(column.labels) + 1)
+        accepted = np.zeros(len(column.labels) + 1, dtype=_F32)
         for value in wanted:
             code = column.code_of(value)
             if code >= 0:
@@ -268,7 +341,8 @@ def similarity_to_target(column, target, scale=None) -> np.ndarray:
         return accepted[column.codes]
     mask = column.mask_of(wanted)
     distinct, inverse = column.distinct()
-    return _gather(_popcount(distinct & mask) / len(set(wanted)), inverse)
+    held = _intersections(column, mask) if inverse is None else _popcount(distinct & mask)
+    return _gather((held / len(set(wanted))).astype(_F32), inverse)
 
 
 def score(columns: dict, groups, *, references=None) -> Scores:
@@ -286,13 +360,15 @@ def score(columns: dict, groups, *, references=None) -> Scores:
             raise ScoringError(_("Choose at least one reference partner."))
     size = _size(columns)
     total_weight = sum(group.weight for group in groups)
-    contributions = np.zeros((size, len(groups)))
+    # Group-major, so that each group's sum is one contiguous array; handed out transposed (n, groups).
+    contributions = np.zeros((len(groups), size), dtype=_F32)
+    scratch = np.empty(size, dtype=_F32)
     similarities = {}
     for index, group in enumerate(groups):
         if group.weight == 0:
             continue
         weights = sum(criterion.weight for criterion in group.criteria)
-        group_score = np.zeros(size)
+        group_score = contributions[index]
         for criterion in group.criteria:
             if criterion.weight == 0:
                 continue
@@ -302,11 +378,12 @@ def score(columns: dict, groups, *, references=None) -> Scores:
             else:
                 similarity = similarity_to_target(column, criterion.target, criterion.scale)
             similarities[criterion.key] = similarity
-            group_score += criterion.weight * similarity
-        contributions[:, index] = 100.0 * group.weight * (group_score / weights) / total_weight
+            np.multiply(similarity, _F32(criterion.weight), out=scratch)
+            group_score += scratch
+        group_score *= _F32(100.0 * group.weight / weights / total_weight)
     return Scores(
-        scores=contributions.sum(axis=1),
-        contributions=contributions,
+        scores=contributions.sum(axis=0),
+        contributions=contributions.T,
         criteria=similarities,
         groups=[group.name for group in groups],
     )

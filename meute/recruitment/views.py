@@ -1,11 +1,14 @@
 """Profiling and recruitment pages: staff only (partner users get 403 everywhere); editors change."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -254,29 +257,68 @@ class LookalikeView(StaffMixin, TemplateView):
 # Pipeline ------------------------------------------------------------------------------------------------
 
 
+def _board_filters(request) -> dict:
+    return {"owner": request.GET.get("owner", ""), "stage": request.GET.get("stage", "")}
+
+
 def _board_context(request):
-    candidates = Candidate.objects.filter(stage__in=pipeline.BOARD_STAGES).select_related(
-        "organization", "owner"
-    )
-    owner = request.GET.get("owner")
-    if owner and owner.isdigit():
-        candidates = candidates.filter(owner_id=int(owner))
+    filters = _board_filters(request)
+    filter_errors = []
+    try:
+        candidates = pipeline.board_candidates(**filters)
+    except ValidationError as exc:
+        # A filter value the board does not offer: said, and the whole board shown instead.
+        filter_errors = exc.messages
+        candidates = pipeline.board_candidates()
     by_stage = {stage: [] for stage in pipeline.BOARD_STAGES}
-    for candidate in candidates.order_by("organization__name"):
-        by_stage[candidate.stage].append(candidate)
-    columns = [(stage, Stage(stage).label, by_stage[stage]) for stage in pipeline.BOARD_STAGES]
+    for candidate in candidates:
+        by_stage.setdefault(candidate.stage, []).append(candidate)
+    one_stage = filters["stage"] in by_stage and not filter_errors
+    shown = [filters["stage"]] if one_stage else pipeline.BOARD_STAGES
+    columns = [(stage, Stage(stage).label, by_stage[stage]) for stage in shown]
     reached = [(Stage(stage).label, n) for stage, n in pipeline.funnel()]
+    query = {key: value for key, value in filters.items() if value and not filter_errors}
+    owners = get_user_model().objects.filter(
+        pk__in=Candidate.objects.filter(owner__isnull=False).values("owner_id")
+    )
     return {
         "columns": columns,
         "stages": Stage.choices,
         "loads": pipeline.loads(),
         "funnel": funnel_chart(reached, title=_("Recruitment funnel"), value_label=_("Candidates")),
         "exited": Candidate.objects.filter(stage=Stage.EXITED).select_related("organization")[:20],
+        "filters": filters,
+        "filter_errors": filter_errors,
+        "owners": owners.order_by("username"),
+        "export_links": [
+            (fmt.upper(), f"{reverse('recruitment:pipeline')}?{urlencode({**query, 'export': fmt})}")
+            for fmt in exports.FORMATS
+        ],
     }
 
 
 class BoardView(StaffMixin, TemplateView):
+    """The kanban board; ``?export=csv`` or ``xlsx`` gives its candidates as a file, with its filters."""
+
     template_name = "recruitment/board.html"
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in exports.FORMATS:
+            return self.export(file_format)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, file_format):
+        try:
+            candidates = pipeline.board_candidates(**_board_filters(self.request))
+        except ValidationError as exc:
+            return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+        return exports.table_response(
+            file_format,
+            "pipeline",
+            [str(header) for header in pipeline.export_headers()],
+            pipeline.export_rows(candidates[: exports.MAX_ROWS]),
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**_board_context(self.request), **kwargs)

@@ -129,3 +129,61 @@ def test_contacts_name_the_ambassadors_of_the_partners_markets(world, program, c
     assert expected == {"Erika"}
     page = client_for(world.partner_a_user).get("/").content.decode()
     assert "Erika" in page and "Sergio" not in page
+
+
+def test_partner_home_query_count_does_not_grow_with_the_partners_partnerships(
+    course_world, program, client_for, django_assert_max_num_queries
+):
+    """The whole partner home (portal cards, programme standings, metrics, waiting records): a partner
+    with four memberships, journeys, enrolments and certifications costs the same queries as with one."""
+    from decimal import Decimal
+
+    from meute.partnerships.choices import PartnershipStatus, PartyRole
+    from meute.partnerships.parties import PartySpec, create_partnership
+    from meute.programs.choices import FigureStatus
+    from meute.programs.models import PartnerMetric, PartnerTier, RevenueRecord
+
+    cw = course_world
+    w = cw.world
+    template = JourneyTemplate.objects.create(name="Welcome")
+    TemplateStep.objects.create(template=template, position=1, title="First deal", owner_side="partner")
+    today = timezone.localdate()
+    ending = today + datetime.timedelta(days=20)
+
+    def grow(partnership, n):
+        if not partnership.journeys.filter(status="active").exists():  # an active partnership starts its own
+            start_journey(partnership, template)
+        PartnerMetric.objects.create(partnership=partnership, metric="won_deals", period=today, value=n + 1)
+        RevenueRecord.objects.create(
+            partnership=partnership,
+            period=today,
+            amount=Decimal("1200.50"),
+            status=FigureStatus.DECLARED,
+            reference=f"R{n}",
+        )
+        PersonCertification.objects.create(
+            person=PersonFactory(organization=w.org_a), name=f"Cert {n}", role="sales", valid_until=ending
+        )
+        SupportContact.objects.create(kind="sales", name=f"Desk {n}")
+        news(f"News {n}")
+
+    grow(w.partnership_a, 0)
+    learning.enrol(w.partner_a_user, cw.course, due_date=today + datetime.timedelta(days=9))
+    client = client_for(w.partner_a_user)
+    page = client.get("/").content.decode()
+    assert "First deal" in page and "Cert 0" in page and "Partner programme" in page
+    assert 'id="waiting-' in page  # the declared record is shown as waiting
+    before = home_queries(client)
+    for n in range(1, 4):
+        partnership = create_partnership(
+            [PartySpec(w.operator, role=PartyRole.OPERATOR), PartySpec(w.org_a)],
+            name=f"Alpha line {n}",
+            status=PartnershipStatus.ACTIVE,
+        )
+        PartnerTier.objects.create(partnership=partnership, program=program)
+        grow(partnership, n)
+    with django_assert_max_num_queries(before):
+        page = client.get("/").content.decode()
+    # The new memberships are on the page, each with its own figures.
+    assert page.count('id="waiting-') == 4
+    assert "Alpha line 3" in page

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +106,37 @@ def test_library_versions_and_downloads(world, client_for):
     partner = client_for(world.partner_a_user)
     assert partner.get(reverse("enablement:content-version-download", args=[latest.uuid])).status_code == 200
     assert item.downloads.count() == 1 and item.downloads.get().organization_id == world.org_a.pk
+
+
+MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4  # 1,036 bytes
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "content_range", "body"),
+    [
+        ("bytes=0-9", 206, "bytes 0-9/1036", MP4[:10]),
+        ("bytes=1000-", 206, "bytes 1000-1035/1036", MP4[1000:]),
+        ("bytes=-6", 206, "bytes 1030-1035/1036", MP4[-6:]),
+        ("bytes=1030-5000", 206, "bytes 1030-1035/1036", MP4[1030:]),
+        ("bytes=2000-", 416, "bytes */1036", b""),
+        ("bytes=0-1,5-9", 200, None, MP4),  # several ranges: the whole file
+        ("items=0-9", 200, None, MP4),
+    ],
+)
+def test_videos_are_served_by_byte_range(course_world, client_for, header, status, content_range, body):
+    cw = course_world
+    uploaded = upload_module_file(client_for(cw.world.manager), cw.reading, "intro.mp4", MP4, "video")
+    assert uploaded.status_code == 302
+    item = ModuleFile.objects.get()
+    url = reverse("enablement:module-file", args=[item.uuid])
+    served = client_for(cw.world.partner_a_user).get(url, HTTP_RANGE=header)
+    assert served.status_code == status
+    assert served.get("Content-Range") == content_range
+    content = b"".join(served.streaming_content) if served.streaming else served.content
+    assert content == body
+    assert served["X-Content-Type-Options"] == "nosniff" and "sandbox" in served["Content-Security-Policy"]
+    if status == 206:
+        assert served["Content-Type"] == "video/mp4" and served["Content-Length"] == str(len(body))
+        assert "inline" in served["Content-Disposition"]
+    # Signed out, nothing is served, range or not.
+    assert Client().get(url, HTTP_RANGE=header).status_code == 302

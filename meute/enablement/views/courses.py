@@ -291,6 +291,7 @@ class ModuleFileView(LoginRequiredMixin, View):
             filename=item.original_name,
             content_type=item.content_type,
             inline=item.kind != "document",
+            request=request,
         )
 
 

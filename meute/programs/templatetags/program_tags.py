@@ -7,20 +7,29 @@ from meute.programs.evaluation import evaluation_window
 
 from .. import ambassadors
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
-from ..standing import progress_percent, standing_of
+from ..standing import progress_percent, standings_of
 
 register = template.Library()
 
 
-def _recent_metrics(user, member) -> list:
-    """The member's metrics over its programme's evaluation period (read-only for a partner user, who only
-    ever gets its own partnerships' rows)."""
-    start, end = evaluation_window(member.program, timezone.localdate())
-    return list(
-        PartnerMetric.objects.visible_to(user)
-        .filter(partnership_id=member.partnership_id, period__gte=start, period__lte=end)
-        .order_by("-period", "metric")[:20]
-    )
+def _recent_metrics(user, members) -> dict:
+    """Each member's metrics over its programme's evaluation period, the latest 20 (read-only for a partner
+    user, who only ever gets its own partnerships' rows): one query per programme."""
+    by_program = {}
+    for member in members:
+        by_program.setdefault(member.program_id, (member.program, set()))[1].add(member.partnership_id)
+    found = {}
+    for program, partnership_ids in by_program.values():
+        start, end = evaluation_window(program, timezone.localdate())
+        for metric in (
+            PartnerMetric.objects.visible_to(user)
+            .filter(partnership_id__in=partnership_ids, period__gte=start, period__lte=end)
+            .order_by("partnership_id", "-period", "metric")
+        ):
+            rows = found.setdefault((program.pk, metric.partnership_id), [])
+            if len(rows) < 20:
+                rows.append(metric)
+    return found
 
 
 @register.inclusion_tag("programs/includes/partner_tiers.html", takes_context=True)
@@ -38,17 +47,18 @@ def partner_tiers(context, organization):
     if organization.is_operator:
         # The operator is a party to every channel partnership: its page is not a partner's.
         members = members.none()
-    announcements = {}
+    members = list(members[:10])
+    metrics = _recent_metrics(user, members)
     memberships = []
-    for member in members[:10]:
-        standing = standing_of(member, announcements)
+    for standing in standings_of(members):
+        member = standing.member
         check = standing.evaluation.next_check if standing.evaluation else None
         memberships.append(
             {
                 "member": member,
                 "evaluation": standing.evaluation,
                 "progress": [(result, progress_percent(result)) for result in check.results] if check else [],
-                "metrics": _recent_metrics(user, member),
+                "metrics": metrics.get((member.program_id, member.partnership_id), []),
                 "announcement": standing.announcement,
                 "outlook": standing.outlook,
                 "waiting": standing.waiting,

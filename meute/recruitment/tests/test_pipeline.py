@@ -215,3 +215,138 @@ def test_signing_hands_over_to_a_partnership(world, candidate):
     world.partnership_b.refresh_from_db()
     assert world.partnership_b.status == "active"
     assert Partnership.objects.filter(parties__organization=world.org_b).count() == 1
+
+
+def test_signing_starts_the_business_plan_from_the_pipelines_figures(world, candidate):
+    from decimal import Decimal
+
+    from meute.partnerships.models import Partnership
+    from meute.programs.models import BusinessPlan
+
+    candidate.expected_revenue = Decimal("100000.01")
+    candidate.save()
+    pipeline.move(candidate, Stage.LETTER_OF_INTENT, world.manager, today=date(2026, 1, 10))
+    pipeline.move(candidate, Stage.CONTRACT, world.manager, today=date(2026, 11, 20))
+    partnership = Partnership.objects.get(parties__organization=candidate.organization)
+    plan = BusinessPlan.objects.get(partnership=partnership)
+    # Seed 003: the contract targeted about two months after the letter of intent.
+    assert (plan.letter_of_intent_date, plan.target_contract_date) == (date(2026, 1, 10), date(2026, 3, 11))
+    assert plan.currency == "EUR"
+    version = plan.versions.get()
+    assert version.created_by == world.manager
+    objectives = list(
+        version.objectives.order_by("year", "quarter").values_list("year", "quarter", "kind", "target")
+    )
+    # The expected yearly revenue over four quarters from the signature's (Q4 2026); the cent left by the
+    # split goes to the last quarter, so the objectives add up to the pipeline's figure.
+    assert objectives == [
+        (2026, 4, "revenue", Decimal("25000.00")),
+        (2027, 1, "revenue", Decimal("25000.00")),
+        (2027, 2, "revenue", Decimal("25000.00")),
+        (2027, 3, "revenue", Decimal("25000.01")),
+    ]
+    # Moving on to active keeps the plan the team may have edited since.
+    version.objectives.filter(quarter=4).update(target=Decimal("1"))
+    pipeline.move(candidate, Stage.ACTIVE, world.manager, today=date(2026, 12, 1))
+    assert BusinessPlan.objects.filter(partnership=partnership).count() == 1
+    assert version.objectives.get(year=2026, quarter=4).target == Decimal("1")
+
+
+def test_a_partnership_with_a_plan_keeps_it_and_no_figure_means_no_objective(world):
+    from meute.programs.models import BusinessPlan
+    from meute.programs.plans import create_plan
+
+    create_plan(world.partnership_b, summary="Written by hand")
+    prospect = Candidate.objects.create(organization=world.org_b, owner=world.manager)
+    pipeline.move(prospect, Stage.CONTRACT, world.manager, today=date(2026, 5, 2))
+    assert BusinessPlan.objects.get(partnership=world.partnership_b).summary == "Written by hand"
+    newcomer = Candidate.objects.create(organization=OrganizationFactory(name="Eta"), owner=world.manager)
+    pipeline.move(newcomer, Stage.TRIAL, world.manager, today=date(2026, 5, 2))
+    plan = BusinessPlan.objects.get(partnership__parties__organization=newcomer.organization)
+    assert plan.letter_of_intent_date is None and plan.target_contract_date is None
+    assert not plan.versions.get().objectives.exists()
+
+
+def test_pipeline_export_honours_the_boards_filters(world, client_for):
+    import csv
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from meute.core.factories import UserFactory
+
+    other_manager = UserFactory(username="other", role="channel_manager")
+    mine = Candidate.objects.create(
+        organization=OrganizationFactory(name="Zeta"),
+        owner=world.manager,
+        expected_revenue=Decimal("1200.50"),
+    )
+    Candidate.objects.create(organization=OrganizationFactory(name="Theta"), owner=other_manager)
+    pipeline.move(mine, Stage.LETTER_OF_INTENT, world.manager, today=date(2026, 1, 10))
+    client = client_for(world.manager)
+    board = client.get(reverse("recruitment:pipeline"), {"owner": world.manager.pk}).content.decode()
+    assert "Zeta" in board and "Theta" not in board
+    export_url = reverse("recruitment:pipeline")
+    assert f"{export_url}?owner={world.manager.pk}&amp;export=csv" in board  # the board's filters kept
+
+    def table(query):
+        response = client.get(export_url, {**query, "export": "csv"})
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+    rows = table({"owner": world.manager.pk})
+    assert rows[0][:3] == ["Organisation", "Stage", "Owner"]
+    assert [row[:4] for row in rows[1:]] == [["Zeta", "Letter of intent", "manager", "1200.50"]]
+    assert rows[1][7] == "2026-01-10"
+    by_stage = table({"stage": "identified"})
+    assert [row[0] for row in by_stage[1:]] == ["Theta"]
+    book = client.get(export_url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["Theta", "Zeta"]
+    assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "Zeta"] == [1200.5]
+    # A filter value the board does not offer: said, nothing exported.
+    refused = client.get(export_url, {"stage": "nowhere", "export": "csv"})
+    assert refused.status_code == 400 and "Unknown stage" in refused.content.decode()
+    page = client.get(reverse("recruitment:pipeline"), {"owner": "x"}).content.decode()
+    assert "Unknown channel manager" in page and "Theta" in page
+
+
+def test_partner_users_cannot_export_the_pipeline(world, client_for):
+    Candidate.objects.create(organization=OrganizationFactory(name="Zeta"), owner=world.manager)
+    for fmt in ("csv", "xlsx"):
+        response = client_for(world.partner_a_user).get(reverse("recruitment:pipeline"), {"export": fmt})
+        assert response.status_code == 403
+        assert b"Zeta" not in response.content
+
+
+def test_capacity_guard_counts_the_onboarding_journeys_the_manager_leads(world):
+    from meute.core.factories import PersonFactory
+    from meute.enablement.journeys import start_journey
+    from meute.enablement.models import JourneyTemplate, TemplateStep
+    from meute.partnerships.choices import PartyRole
+
+    manager_person = PersonFactory(organization=world.operator, user=world.manager)
+    seat = world.partnership_a.parties.get(role=PartyRole.OPERATOR)
+    seat.alliance_manager = manager_person
+    seat.save()
+    template = JourneyTemplate.objects.create(name="Welcome")
+    TemplateStep.objects.create(template=template, position=1, title="Kick-off", owner_side="vendor")
+    RecruiterCapacity.objects.create(user=world.manager, capacity=1)
+    assert pipeline.load_of(world.manager) == 0
+    journey = start_journey(world.partnership_a, template)
+    # Alpha's journey is in progress with the manager as the operator's alliance manager: the team is full.
+    assert pipeline.onboarded_by(world.manager) == {world.org_a.pk}
+    newcomer = Candidate.objects.create(
+        organization=OrganizationFactory(name="Iota"), owner=world.manager, stage=Stage.QUALIFIED
+    )
+    warnings = pipeline.move(newcomer, Stage.TRIAL, world.manager)
+    assert len(warnings) == 1 and "1 partners for a capacity of 1" in warnings[0]
+    # Alpha also in the pipeline under contract: one organisation, counted once.
+    Candidate.objects.create(organization=world.org_a, owner=world.manager, stage=Stage.CONTRACT)
+    load = next(row for row in pipeline.loads() if row.user == world.manager)
+    assert (load.load, load.capacity, load.over) == (2, 1, True)
+    # A finished journey leaves the load; another manager's journeys never count.
+    journey.status = "completed"
+    journey.save()
+    assert pipeline.onboarded_by(world.manager) == {world.org_a.pk, newcomer.organization_id}
+    assert pipeline.load_of(world.admin) == 0

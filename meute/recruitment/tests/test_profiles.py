@@ -193,3 +193,30 @@ def test_lookalike_profile_from_the_page_names_its_references(market, client_for
         ("Alpha Intégration", 100.0, False),
         ("Gamma", 100.0, True),
     ]
+
+
+def test_ranking_page_query_count_does_not_grow_with_the_rows_shown(
+    market, client_for, django_assert_max_num_queries
+):
+    """Only the shown page of the ranking reaches the database, in one look-up for all its rows: five rows
+    or twenty-five cost the same queries (the columns are loaded once and reused)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meute.core.factories import OrganizationFactory
+
+    profile = _ideal()
+    client = client_for(market.world.manager)
+    url = reverse("recruitment:scoring-detail", args=[profile.uuid])
+    client.get(url)  # loads the columns
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    before = len(captured.captured_queries)  # now: the next request empties the log
+    assert page.count('class="table__primary"') == 5
+    for n in range(20):
+        OrganizationFactory(name=f"Prospect {n:02d}", headcount=50 + n).markets.set([market.retail])
+    client.get(url)  # the directory changed: the columns are loaded again
+    with django_assert_max_num_queries(before):
+        page = client.get(url).content.decode()
+    assert page.count('class="table__primary"') == 25
+    assert "Prospect 19" in page
