@@ -160,6 +160,9 @@ def test_tiers_shown_with_the_rules_in_force_and_their_next_date(aged):
     assert (later.min_revenue, later.lead_weight, later.scheduled_from) == (Decimal("60000"), 4, days(20))
     assert with_rules_in_force([tier(aged, "Silver")], days(9))[0].min_revenue == Decimal("50000")
     assert with_rules_in_force([tier(aged, "Silver")], days(20))[0].scheduled_from is None
+    TierRuleVersion.objects.filter(tier=gold).delete()  # no version at all: the tier's own fields, unchanged
+    bare = with_rules_in_force([tier(aged, "Gold")])[0]
+    assert (bare.min_revenue, bare.scheduled_from) == (Decimal("250000"), None)
 
 
 def test_the_nightly_copy_waits_for_the_date(aged):
