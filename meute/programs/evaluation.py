@@ -575,16 +575,41 @@ def _decide(change, user, note, *, approve):
     return change
 
 
-def partner_progress(member, as_of=None, rules_on=None) -> Evaluation | None:
+def partner_progress(
+    member, as_of=None, rules_on=None, *, metrics: PartnerMetrics | None = None, rules: dict | None = None
+) -> Evaluation | None:
     """One member's evaluation now, for its page: current figures against the rules in force (or, with
-    ``rules_on``, against the rules that will be in force on that date)."""
+    ``rules_on``, against the rules that will be in force on that date). ``metrics``: the member's figures
+    when the caller already collected them; ``rules``: the rules read so far, by programme and day."""
     as_of = as_of or timezone.localdate()
-    rules = rules_at(member.program, rules_on or as_of)
-    if not rules:
+    day = rules_on or as_of
+    rules = {} if rules is None else rules
+    if (member.program_id, day) not in rules:
+        rules[member.program_id, day] = rules_at(member.program, day)
+    in_force = rules[member.program_id, day]
+    if not in_force:
         return None
-    figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])
-    metrics = figures.get(member.partnership_id, PartnerMetrics())
-    return evaluate(metrics, rules, currency=member.program.currency, months=member.program.evaluation_months)
+    if metrics is None:
+        figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])
+        metrics = figures.get(member.partnership_id, PartnerMetrics())
+    return evaluate(
+        metrics, in_force, currency=member.program.currency, months=member.program.evaluation_months
+    )
+
+
+def members_metrics(members, as_of=None) -> dict[tuple[int, int], PartnerMetrics]:
+    """The figures of several programme members (``PartnerTier`` rows), one collection per programme
+    rather than one per member: by (programme id, partnership id)."""
+    as_of = as_of or timezone.localdate()
+    by_program: dict = {}
+    for member in members:
+        by_program.setdefault(member.program_id, (member.program, set()))[1].add(member.partnership_id)
+    found = {}
+    for program_id, (program, partnership_ids) in by_program.items():
+        figures = collect_metrics(program, as_of, partnership_ids=sorted(partnership_ids))
+        for partnership_id in partnership_ids:
+            found[program_id, partnership_id] = figures.get(partnership_id, PartnerMetrics())
+    return found
 
 
 def benefit_warnings(program, tier=None, tiers=None) -> list:

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from meute.programs.evaluation import evaluation_window, partner_progress
+from meute.programs.evaluation import evaluation_window, members_metrics, partner_progress
 
 from .figures import Waiting, waiting_for
 from .rule_versions import Announcement, next_announcement
@@ -54,18 +54,30 @@ class Standing:
         }
 
 
-def standing_of(member, announcements: dict | None = None) -> Standing:
-    """``member``'s standing today. ``announcements`` caches each programme's announcement across calls."""
+def standing_of(
+    member, announcements: dict | None = None, *, metrics=None, rules: dict | None = None
+) -> Standing:
+    """``member``'s standing today. ``announcements`` caches each programme's announcement across calls,
+    ``rules`` the rules read by programme and day; ``metrics``: the member's figures, when the caller
+    collected those of several members at once (``evaluation.members_metrics``). The figures are collected
+    once: today's rules and the announced ones are read against the same figures."""
     announcements = {} if announcements is None else announcements
     if member.program_id not in announcements:
         announcements[member.program_id] = next_announcement(member.program)
     announcement = announcements[member.program_id]
+    today = timezone.localdate()
+    if metrics is None:
+        metrics = members_metrics([member], today)[member.program_id, member.partnership_id]
     return Standing(
         member=member,
-        evaluation=partner_progress(member),
+        evaluation=partner_progress(member, today, metrics=metrics, rules=rules),
         announcement=announcement,
-        outlook=partner_progress(member, rules_on=announcement.effective_from) if announcement else None,
-        waiting=waiting_for(member.partnership_id, *evaluation_window(member.program, timezone.localdate())),
+        outlook=partner_progress(
+            member, today, rules_on=announcement.effective_from, metrics=metrics, rules=rules
+        )
+        if announcement
+        else None,
+        waiting=waiting_for(member.partnership_id, *evaluation_window(member.program, today)),
     )
 
 

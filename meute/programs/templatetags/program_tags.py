@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from meute.lib import access
 from meute.partnerships.models import Partnership, PartnershipParty
-from meute.programs.evaluation import evaluation_window
+from meute.programs.evaluation import evaluation_window, members_metrics
 
 from .. import ambassadors
 from ..models import BusinessPlan, PartnerMetric, PartnerTier
@@ -38,10 +38,14 @@ def partner_tiers(context, organization):
     if organization.is_operator:
         # The operator is a party to every channel partnership: its page is not a partner's.
         members = members.none()
-    announcements = {}
+    announcements, rules = {}, {}
     memberships = []
-    for member in members[:10]:
-        standing = standing_of(member, announcements)
+    members = list(members[:10])
+    figures = members_metrics(members)
+    for member in members:
+        standing = standing_of(
+            member, announcements, metrics=figures[member.program_id, member.partnership_id], rules=rules
+        )
         check = standing.evaluation.next_check if standing.evaluation else None
         memberships.append(
             {
