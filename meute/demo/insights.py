@@ -116,16 +116,20 @@ def populate_demo(seed: int = 19, partnerships: int = 150, history_weeks: int = 
     }
 
 
+# Surveys the operator titled in its own language (records, not the interface).
+SURVEY_TITLE = "Enquête de satisfaction partenaires"
+
+
 def _survey(rng, sample, partner_org, people, today, now) -> int:
     half = 1 if today.month <= 6 else 2
     last_year = today.year if half == 2 else today.year - 1
     last = create_survey(
-        title=f"Enquête de satisfaction partenaires S{3 - half} {last_year}",
+        title=f"{SURVEY_TITLE} S{3 - half} {last_year}",
         opens_on=today - datetime.timedelta(days=150),
         closes_on=today - datetime.timedelta(days=120),
     )
     create_survey(
-        title=f"Enquête de satisfaction partenaires S{half} {today.year}",
+        title=f"{SURVEY_TITLE} S{half} {today.year}",
         opens_on=today + datetime.timedelta(days=7),
         closes_on=today + datetime.timedelta(days=37),
     )

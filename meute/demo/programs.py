@@ -157,19 +157,24 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
     # Revenue partners declared this month: it waits for a channel manager's verification before it counts.
     # (Its own random source: the rest of the data set stays as it was.)
     declaring = random.Random(len(partnerships))
-    for partnership in declaring.sample(partnerships, min(3, len(partnerships))):
+    chosen = declaring.sample(partnerships, min(3, len(partnerships)))
+    for partnership, customer in zip(chosen, DECLARED_CUSTOMERS, strict=False):
         RevenueRecord.objects.create(
             partnership=partnership,
             period=today,
             amount=Decimal(declaring.randint(20, 200) * 1000),
             source=RevenueSource.PARTNER_REPORT,
-            customer_name="Déclaration du partenaire",
+            customer_name=customer,
             status=FigureStatus.DECLARED,
             declared_at=timezone.now(),
         )
     _business_plans(rng, partnerships[:12], today)
     _scheduled_rules(program, today)
     return program
+
+
+# The customers partners name when they declare revenue (their customers, not a label of the interface).
+DECLARED_CUSTOMERS = ["Transports Morel", "Clinique des Alpes", "Menuiserie Roche"]
 
 
 def _scheduled_rules(program, today):

@@ -45,6 +45,8 @@ QUESTIONS = [
     (Pillar.DURABILITY, "Il peut s'engager sur la durée (business plan, équipe dédiée)", 2),
     (Pillar.DURABILITY, "Sa santé financière est solide", 1),
 ]
+# The operator's own attribute, named in its own words (French): a record, not the interface.
+TYPOLOGY_CODE, TYPOLOGY_LABEL = "typologie", "Typologie"
 TYPOLOGY = ["Grossiste", "Éditeur", "Constructeur", "VAR", "Revendeur", "Intégrateur"]
 COMPETING = ["Sage", "Cegid", "SAP Business One", "Odoo", "Microsoft Dynamics"]
 EXPECTATIONS = [
@@ -69,7 +71,7 @@ SPREAD = [
 
 def _attributes(prospects, partners):
     typology = AttributeDefinition.objects.create(
-        code="typologie", label="Typologie", kind=AttributeKind.CHOICE, choices=TYPOLOGY, position=1
+        code=TYPOLOGY_CODE, label=TYPOLOGY_LABEL, kind=AttributeKind.CHOICE, choices=TYPOLOGY, position=1
     )
     competing = AttributeDefinition.objects.create(
         code="offres-concurrentes",
@@ -149,7 +151,7 @@ def _profiles(best_partners, manager):
             [("headcount", {"min": 20, "max": 200}, 100), ("sales_headcount", {"min": 5}, 10)],
         ),
         ("Dynamique", 1, [("growth_trend", ["growing", "strong_growth"], None)]),
-        ("Typologie", 1, [("attr:typologie", ["VAR", "Intégrateur"], None)]),
+        (TYPOLOGY_LABEL, 1, [(f"attr:{TYPOLOGY_CODE}", ["VAR", "Intégrateur"], None)]),
     ]
     for position, (name, weight, criteria) in enumerate(groups, start=1):
         group = CriteriaGroup.objects.create(profile=ideal, name=name, weight=weight, position=position)

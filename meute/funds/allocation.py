@@ -15,13 +15,14 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.lib.access import require
 from meute.money.exchange import converted_totals, round_cents
 from meute.programs.models import PartnerTier, RevenueRecord
 from meute.programs.rule_versions import in_force
 
-from .choices import AllocationMethod, EntryKind
+from .choices import EXPIRY_NOTE, AllocationMethod, EntryKind
 from .ledger import balance_of
 from .models import FundAllocation, FundEntry
 
@@ -125,9 +126,9 @@ def allocate(partnership, program, period: int, *, user, amount=None, expires_on
             kind=EntryKind.ALLOCATION,
             amount=difference,
             created_by=user,
-            note=_("Allocated by tier rule")
+            note=gettext_noop("Allocated by tier rule")
             if method == AllocationMethod.TIER_RULE
-            else _("Allocated by hand"),
+            else gettext_noop("Allocated by hand"),
         )
     return allocation
 
@@ -231,7 +232,7 @@ def expire(today: datetime.date | None = None, *, user=None) -> list[tuple[FundA
                     kind=EntryKind.EXPIRY,
                     amount=expired,
                     created_by=user,
-                    note=_("Unused funds expired on %(date)s") % {"date": allocation.expires_on.isoformat()},
+                    note=EXPIRY_NOTE % {"date": allocation.expires_on.isoformat()},
                 )
             done.append((allocation, expired))
     return done

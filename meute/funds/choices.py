@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class ActivityType(models.TextChoices):
@@ -64,3 +65,19 @@ class ProofKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
     ATTENDEES = "attendees", _("Attendee list")
     OTHER = "other", _("Other document")
+
+
+# The notes the ledger writes itself are kept as their English source and read in the reader's language (a
+# note frozen in the language of whoever approved would reach a reader of the other one).
+SYSTEM_NOTES = frozenset(
+    {
+        gettext_noop("Allocated by tier rule"),
+        gettext_noop("Allocated by hand"),
+        gettext_noop("Request approved"),
+        gettext_noop("Request cancelled"),
+        gettext_noop("Settled by its claim"),
+        gettext_noop("Claim approved"),
+        gettext_noop("Paid"),
+    }
+)
+EXPIRY_NOTE = gettext_noop("Unused funds expired on %(date)s")

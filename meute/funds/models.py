@@ -6,6 +6,8 @@ A balance is never a stored number: it is the sum of the allocation's ledger ent
 (``meute.funds.ledger``). Entries are only ever added.
 """
 
+import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -14,16 +16,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meute.core.models import Territory
 from meute.deals.models import DealRegistration
+from meute.lib import formatting
 from meute.lib.models import BusinessModel
 from meute.money.currencies import normalize_currency, validate_currency
 from meute.partnerships.models import Partnership, PartnershipScopedQuerySet
 from meute.programs.models import Program
 
 from .choices import (
+    EXPIRY_NOTE,
+    SYSTEM_NOTES,
     ActivityType,
     AllocationMethod,
     ClaimStatus,
@@ -33,6 +39,7 @@ from .choices import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+_EXPIRED_ON = re.compile(re.escape(EXPIRY_NOTE).replace(re.escape("%(date)s"), r"(\d{4}-\d{2}-\d{2})"))
 
 
 def proof_file_path(instance, filename: str) -> str:
@@ -144,6 +151,16 @@ class FundEntry(BusinessModel):
     )
 
     objects = EntryQuerySet.as_manager()
+
+    def shown_note(self) -> str:
+        """The note in the reader's language when the ledger wrote it; what a person typed, as typed."""
+        if self.note in SYSTEM_NOTES:
+            return gettext(self.note)
+        expired = _EXPIRED_ON.fullmatch(self.note)
+        if expired:
+            day = datetime.date.fromisoformat(expired.group(1))
+            return gettext(EXPIRY_NOTE) % {"date": formatting.date(day)}
+        return self.note
 
     class Meta:
         verbose_name = _("fund ledger entry")

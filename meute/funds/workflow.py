@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meute.enablement.uploads import check_upload, clean_name
 from meute.lib import access
@@ -204,7 +205,14 @@ def approve_request(
             code=INSUFFICIENT_FUNDS,
             details={"available": str(available), "currency": currency},
         )
-    _entry(allocation, EntryKind.COMMITMENT, amount, user, request=fund_request, note=_("Request approved"))
+    _entry(
+        allocation,
+        EntryKind.COMMITMENT,
+        amount,
+        user,
+        request=fund_request,
+        note=gettext_noop("Request approved"),
+    )
     fund_request.status = RequestStatus.APPROVED
     fund_request.approved_amount = amount
     fund_request.decided_by, fund_request.decided_at, fund_request.decision_note = user, timezone.now(), note
@@ -267,7 +275,12 @@ def cancel_request(fund_request: FundRequest, user) -> FundRequest:
         allocation = _lock_allocation(fund_request.allocation_id)
         held = request_commitment(fund_request)
         _entry(
-            allocation, EntryKind.COMMITMENT, -held, user, request=fund_request, note=_("Request cancelled")
+            allocation,
+            EntryKind.COMMITMENT,
+            -held,
+            user,
+            request=fund_request,
+            note=gettext_noop("Request cancelled"),
         )
     fund_request.status = RequestStatus.CANCELLED
     fund_request.save(update_fields=["status", "updated_at"])
@@ -418,7 +431,7 @@ def approve_claim(
         user,
         request=fund_request,
         claim=claim,
-        note=_("Settled by its claim"),
+        note=gettext_noop("Settled by its claim"),
     )
     _entry(
         allocation,
@@ -427,7 +440,7 @@ def approve_claim(
         user,
         request=fund_request,
         claim=claim,
-        note=_("Claim approved"),
+        note=gettext_noop("Claim approved"),
     )
     claim.approved_amount = approved
     claim.override_reason = override_reason.strip() if approved > fund_request.approved_amount else ""
@@ -474,7 +487,7 @@ def mark_paid(claim: Claim, user, reference: str) -> Claim:
         user,
         request=claim.request,
         claim=claim,
-        note=_("Paid"),
+        note=gettext_noop("Paid"),
     )
     _entry(
         allocation,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from meute.core.models import Person
-from meute.lib import access, exports
+from meute.lib import access, exports, formatting
 from meute.lib.charts import bar_chart, funnel_chart, line_chart
 from meute.lib.pagination import CappedCountPaginator
 from meute.lib.views import (
@@ -207,7 +207,7 @@ class HealthView(PartnershipMixin, TemplateView):
         kwargs.update(
             result=partnership_health(partnership),
             trend_chart=line_chart(
-                [day.isoformat() for day, _s in history],
+                [formatting.date(day) for day, _s in history],
                 {_("Health score"): [value for _d, value in history]},
                 title=_("Health score over time"),
                 value_label=_("Score"),
@@ -334,7 +334,7 @@ class ScorecardView(PartnershipMixin, TemplateView):
         kwargs.update(
             card=card,
             trend_chart=line_chart(
-                [day.isoformat() for day, _s in history],
+                [formatting.date(day) for day, _s in history],
                 {_("Health score"): [value for _d, value in history]},
                 title=_("Health score over time"),
                 value_label=_("Score"),

@@ -576,16 +576,26 @@ def _decide(change, user, note, *, approve):
     return change
 
 
-def partner_progress(member, as_of=None, rules_on=None) -> Evaluation | None:
+def partner_progress(
+    member, as_of=None, rules_on=None, *, metrics: PartnerMetrics | None = None, rules: dict | None = None
+) -> Evaluation | None:
     """One member's evaluation now, for its page: current figures against the rules in force (or, with
-    ``rules_on``, against the rules that will be in force on that date)."""
+    ``rules_on``, against the rules that will be in force on that date). ``metrics``: the member's figures
+    when the caller already collected them; ``rules``: the rules read so far, by programme and day."""
     as_of = as_of or timezone.localdate()
-    rules = rules_at(member.program, rules_on or as_of)
-    if not rules:
+    day = rules_on or as_of
+    rules = {} if rules is None else rules
+    if (member.program_id, day) not in rules:
+        rules[member.program_id, day] = rules_at(member.program, day)
+    in_force = rules[member.program_id, day]
+    if not in_force:
         return None
-    figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])
-    metrics = figures.get(member.partnership_id, PartnerMetrics())
-    return evaluate(metrics, rules, currency=member.program.currency, months=member.program.evaluation_months)
+    if metrics is None:
+        figures = collect_metrics(member.program, as_of, partnership_ids=[member.partnership_id])
+        metrics = figures.get(member.partnership_id, PartnerMetrics())
+    return evaluate(
+        metrics, in_force, currency=member.program.currency, months=member.program.evaluation_months
+    )
 
 
 def benefit_warnings(program, tier=None, tiers=None) -> list:

@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from meute.programs.evaluation import collect_metrics, evaluation_window, partner_progress, rules_at
+from meute.programs.evaluation import collect_metrics, evaluation_window, rules_at
 
-from .figures import Waiting, waiting_for, waiting_for_many
+from .figures import Waiting, waiting_for_many
 from .rule_versions import Announcement, next_announcement
 from .tiering import Evaluation, PartnerMetrics, evaluate
 
@@ -56,17 +56,7 @@ class Standing:
 
 def standing_of(member, announcements: dict | None = None) -> Standing:
     """``member``'s standing today. ``announcements`` caches each programme's announcement across calls."""
-    announcements = {} if announcements is None else announcements
-    if member.program_id not in announcements:
-        announcements[member.program_id] = next_announcement(member.program)
-    announcement = announcements[member.program_id]
-    return Standing(
-        member=member,
-        evaluation=partner_progress(member),
-        announcement=announcement,
-        outlook=partner_progress(member, rules_on=announcement.effective_from) if announcement else None,
-        waiting=waiting_for(member.partnership_id, *evaluation_window(member.program, timezone.localdate())),
-    )
+    return standings_of([member], announcements)[0]
 
 
 def _evaluate(program, metrics, rules) -> Evaluation | None:

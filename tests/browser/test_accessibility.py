@@ -51,7 +51,7 @@ def test_main_pages_have_no_serious_violation(live_server, world, browser, langu
     page.set_default_timeout(10_000)
     try:
         log_in(page, live_server, "manager", None)
-        # (The home page is being rebuilt per role; its own journey runs axe on it.)
+        # (Each role's home: test_homes_have_no_serious_violation.)
         pages = [
             "/organizations/",
             f"/organizations/{world.org_a.uuid}/",
@@ -74,6 +74,34 @@ def test_main_pages_have_no_serious_violation(live_server, world, browser, langu
         assert not problems, problems
     finally:
         context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_homes_have_no_serious_violation(live_server, world, program, browser, language):  # noqa: F811
+    """Each role's home (the administrator's overview, the channel manager's queue, the partner's space
+    with its deals and tier progress) and the partner 360 page, on a laptop and on a phone."""
+    from tests.browser.test_homes_journey import _story
+
+    _story(world, program)
+    problems = {}
+    for username in ("admin", "manager", "alice"):
+        for width in (1280, 390):
+            context = browser.new_context(viewport={"width": width, "height": 900}, locale=language)
+            context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            try:
+                log_in(page, live_server, username, None)
+                for path in ("/", f"/partners/{world.org_a.uuid}/"):
+                    page.goto(f"{live_server.url}{path}")
+                    assert page.locator("html").get_attribute("lang") == language
+                    found = severe_violations(page)
+                    if found:
+                        problems[f"{username} {width} {path}"] = found
+            finally:
+                context.close()
+    assert not problems, problems
 
 
 @pytest.mark.django_db(transaction=True)

@@ -280,3 +280,33 @@ def test_a_deal_of_another_partnership_cannot_be_attributed(approved, funds_worl
     )
     assert response.status_code == 400
     assert not ActivityDeal.objects.exists()
+
+
+def test_ledger_notes_read_in_the_readers_language_whoever_wrote_them(funds_world, approved, client_for):
+    from django.utils import translation
+
+    from meute.funds import allocation
+
+    w = funds_world.world
+    # The approval happened in French: the notes the ledger wrote must not stay French for others.
+    with translation.override("fr"):
+        workflow.approve_request(make_request(funds_world.fund_a, w.partner_a_user, budget="500"), w.manager)
+        allocation.expire(datetime.date(2028, 1, 1))
+    url = reverse("funds:fund-allocation", kwargs={"uuid": funds_world.fund_a.uuid})
+    client = client_for(w.partner_a_user)
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Request approved" in english and "Demande approuvée" not in english
+    assert "Allocated by tier rule" in english
+    expiry = FundEntry.objects.get(allocation=funds_world.fund_a, kind="expiry")
+    assert expiry.note == "Unused funds expired on 2027-12-31"
+    assert "Unused funds expired on 31 December 2027" in english
+    assert "2027-12-31" not in english and "2027-12-31" not in french
+    with translation.override("fr"):
+        assert translation.gettext("Request approved") in french
+        assert expiry.shown_note() in french
+        assert expiry.shown_note() != expiry.note
+    assert "Request approved" not in french
+    # What a person typed is shown as typed.
+    typed = FundEntry(note="Virement n° 42")
+    assert typed.shown_note() == "Virement n° 42"

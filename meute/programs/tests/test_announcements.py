@@ -149,3 +149,30 @@ def test_partner_home_shows_the_tier_and_the_announcement(client_for, world, age
     assert f"announcement-{world.partnership_b.uuid}" in other
     assert str(world.partnership_a.uuid) not in other
     assert 'id="tier-progress"' not in client_for(world.manager).get("/").content.decode()
+
+
+def test_standing_reads_the_figures_once_for_todays_and_the_announced_rules(aged, world, monkeypatch):
+    from meute.programs import standing as standing_module
+
+    member = partner_a_with(world, aged, "60000", held="Silver")
+    announce_silver_at_70000(aged)
+    expected = standing_module.standing_of(member)
+    collected = []
+    real = standing_module.collect_metrics
+    monkeypatch.setattr(
+        standing_module,
+        "collect_metrics",
+        lambda *args, **kwargs: collected.append(kwargs.get("partnership_ids")) or real(*args, **kwargs),
+    )
+    standing = standing_module.standing_of(member)
+    assert len(collected) == 1
+    assert standing.evaluation.tier.name == expected.evaluation.tier.name == "Silver"
+    assert standing.outlook.tier is None and expected.outlook.tier is None
+    # Two members of one programme, as on a page listing them: still one collection, each its own figures.
+    other = PartnerTier.objects.get(partnership=world.partnership_b)
+    collected.clear()
+    both = standing_module.standings_of([member, other])
+    assert len(collected) == 1
+    assert sorted(collected[0]) == sorted([world.partnership_a.pk, world.partnership_b.pk])
+    assert [s.member for s in both] == [member, other]
+    assert both[0].evaluation.tier.name == "Silver"

@@ -159,6 +159,23 @@ class TestEvaluationPages:
         assert change.status == ChangeStatus.APPROVED
         assert PartnerTier.objects.get(partnership=world.partnership_a).tier == tier(program, "Silver")
 
+    def test_proposals_explained_in_the_readers_language_whoever_ran_the_evaluation(
+        self, client_for, world, program
+    ):
+        from django.utils import translation
+
+        recent_revenue(world.partnership_a, "1233900.64")
+        with translation.override("en"):
+            run_evaluation(program)
+        change = TierChange.objects.get(partnership=world.partnership_a, status=ChangeStatus.PROPOSED)
+        assert "1,233,900.64" in change.explanation
+        client = client_for(world.manager)
+        french = client.get(url("program-evaluation", program), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "1\u202f233\u202f900,64" in french
+        assert "1,233,900" not in french and "annual revenue" not in french
+        english = client.get(url("program-evaluation", program), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "1,233,900.64" in english
+
     def test_reject(self, client_for, world, program, proposal_b):
         client_for(world.manager).post(url("tierchange-reject", proposal_b), {"note": "Not yet"})
         proposal_b.refresh_from_db()

@@ -28,6 +28,7 @@ from meute.programs.choices import ChangeStatus
 from meute.programs.evaluation import (
     approve_change,
     benefit_warnings,
+    explain_change,
     explain_evidence,
     program_tier_rules,
     reject_change,
@@ -245,8 +246,12 @@ class EvaluationView(VisibleObjectMixin, TemplateView):
         program = self.get_object()
         changes = TierChange.objects.visible_to(self.request.user).filter(program=program)
         related = ("partnership", "from_tier", "to_tier", "decided_by")
+        proposals = list(changes.filter(status=ChangeStatus.PROPOSED).select_related(*related))
+        for change in proposals:
+            # The stored text is in the language of whoever ran the evaluation; the evidence is data.
+            change.reason = explain_change(change.evidence) or change.explanation
         kwargs.update(
-            proposals=list(changes.filter(status=ChangeStatus.PROPOSED).select_related(*related)),
+            proposals=proposals,
             decided=list(changes.exclude(status=ChangeStatus.PROPOSED).select_related(*related)[:50]),
             grace=list(
                 PartnerTier.objects.visible_to(self.request.user)
