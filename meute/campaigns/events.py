@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meute.core.models import Person
+from meute.lib.refusals import Refusal, declare, wrong_state
 from meute.lib.throttling import SettingRateThrottle
 
 from .choices import EVENT_KINDS, RegistrationStatus
@@ -36,6 +37,31 @@ from .planning import _editor, _member_of, may_plan
 ANSWERS = {RegistrationStatus.INVITED, RegistrationStatus.REGISTERED, RegistrationStatus.DECLINED}
 ATTENDANCE = {RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW}
 CENT = Decimal("0.01")
+
+NOT_AN_EVENT = declare(
+    "not_an_event", "Only events, seminars, trade shows and webinars take invitations (`details.kind`)."
+)
+EVENT_OVER = declare("event_over", "The event is over (`details.end_date`): only attendance can be marked.")
+NOT_STARTED = declare(
+    "event_not_started", "Attendance is marked once the event started (`details.start_date`)."
+)
+NOT_PARTICIPANT = declare("not_participant", "The organisation does not take part in the campaign.")
+ALREADY_INVITED = declare("already_invited", "The person is already invited to this event.")
+DECLINED = declare("invitation_declined", "The person declined the invitation: no attendance to mark.")
+NOT_ATTENDEE = declare("not_attendee", "Only an attendee becomes a lead (`details.current`, `allowed`).")
+REGISTRATION_CLOSED = declare("registration_closed", "The event's public registration is closed.")
+
+
+def _not_an_event(action) -> Refusal:
+    return Refusal(
+        _("Only events, seminars, trade shows and webinars take invitations."),
+        code=NOT_AN_EVENT,
+        details={"kind": action.kind},
+    )
+
+
+def _over(message, action) -> Refusal:
+    return Refusal(message, code=EVENT_OVER, details={"end_date": action.end_date.isoformat()})
 
 
 def is_event(action: CampaignAction) -> bool:
@@ -66,12 +92,14 @@ def invite(
     if not may_invite_for(user, action, organization.pk):
         raise PermissionDenied
     if not is_event(action):
-        raise ValidationError(_("Only events, seminars, trade shows and webinars take invitations."))
+        raise _not_an_event(action)
     if today > action.end_date:
-        raise ValidationError(_("This event is over: nobody can be invited any more."))
+        raise _over(_("This event is over: nobody can be invited any more."), action)
     seats = CampaignParticipant.objects.filter(campaign_id=action.campaign_id, organization=organization)
     if not seats.exists():
-        raise ValidationError({"organization": _("Only a participant of the campaign can invite.")})
+        raise Refusal(
+            {"organization": _("Only a participant of the campaign can invite.")}, code=NOT_PARTICIPANT
+        )
     name, email, company = name.strip(), email.strip().lower(), company.strip()
     if person is not None:
         # A partner invites the contacts it can see (its own people), never another partner's.
@@ -91,7 +119,7 @@ def invite(
             registration.save()
     except IntegrityError as exc:
         # Two invitations of the same person sent at once: the unique index decides.
-        raise ValidationError(_("This person is already invited to this event.")) from exc
+        raise Refusal(_("This person is already invited to this event."), code=ALREADY_INVITED) from exc
     return registration
 
 
@@ -110,12 +138,16 @@ def set_status(
         raise PermissionDenied
     if status in ANSWERS:
         if today > action.end_date:
-            raise ValidationError(_("This event is over: only attendance can be marked."))
+            raise _over(_("This event is over: only attendance can be marked."), action)
     elif status in ATTENDANCE:
         if today < action.start_date:
-            raise ValidationError(_("Attendance can be marked once the event has started."))
+            raise Refusal(
+                _("Attendance can be marked once the event has started."),
+                code=NOT_STARTED,
+                details={"start_date": action.start_date.isoformat()},
+            )
         if registration.status == RegistrationStatus.DECLINED:
-            raise ValidationError(_("This person declined the invitation."))
+            raise Refusal(_("This person declined the invitation."), code=DECLINED)
     else:
         raise ValidationError(_("Unknown status."))
     registration.status = status
@@ -135,7 +167,12 @@ def set_lead(registration: EventRegistration, user, is_lead: bool) -> EventRegis
     if not may_manage(user, registration):
         raise PermissionDenied
     if is_lead and registration.status != RegistrationStatus.ATTENDED:
-        raise ValidationError(_("Only an attendee can become a lead."))
+        raise wrong_state(
+            _("Only an attendee can become a lead."),
+            registration.status,
+            RegistrationStatus.ATTENDED,
+            code=NOT_ATTENDEE,
+        )
     registration.is_lead = is_lead
     registration.save(update_fields=["is_lead", "updated_at"])
     return registration
@@ -146,7 +183,7 @@ def set_public(action: CampaignAction, user, is_open: bool) -> CampaignAction:
     if not may_plan(user, action.campaign):
         raise PermissionDenied
     if is_open and not is_event(action):
-        raise ValidationError(_("Only events, seminars, trade shows and webinars take invitations."))
+        raise _not_an_event(action)
     action.public_registration = is_open
     action.save(update_fields=["public_registration", "updated_at"])
     return action
@@ -181,7 +218,7 @@ def register_public(
 ) -> None:
     """A visitor's registration: ``via`` is the participant whose link was used (None: the coordinator)."""
     if not registration_open(action, today):
-        raise ValidationError(_("Registration for this event is closed."))
+        raise Refusal(_("Registration for this event is closed."), code=REGISTRATION_CLOSED)
     name, email, company = name.strip(), email.strip().lower(), company.strip()
     if not name or not email:
         raise ValidationError(_("Give your name and e-mail."))

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from meute.lib.refusals import Refusal, declare
 from meute.money.exchange import convert
 
 from .choices import SplitRule, SubPlanKind
@@ -31,6 +32,10 @@ from .models import (
     MarketingCooperation,
     MarketingSubPlan,
     PlanAction,
+)
+
+NO_EXCHANGE_RATE = declare(
+    "no_exchange_rate", "No exchange rate on record for the budget line (`details.from`, `to`, `day`)."
 )
 
 CENT = Decimal("0.01")
@@ -154,11 +159,14 @@ def add_budget_line(campaign: Campaign, user, label: str, amount, currency: str)
         raise ValidationError({"amount": _("The amount must be greater than zero.")})
     converted = convert(amount, currency, campaign.currency, campaign.start_date)
     if converted is None:
-        raise ValidationError(
+        # Valid input the rates on record cannot convert yet: once the rate exists, the same line is added.
+        raise Refusal(
             {
                 "currency": _("No exchange rate from %(from)s to %(to)s on %(day)s.")
                 % {"from": currency, "to": campaign.currency, "day": campaign.start_date.isoformat()}
-            }
+            },
+            code=NO_EXCHANGE_RATE,
+            details={"from": currency, "to": campaign.currency, "day": campaign.start_date.isoformat()},
         )
     line = BudgetLine(
         campaign=campaign,

@@ -16,10 +16,17 @@ from django.utils.translation import gettext as _
 
 from meute.collaboration import advisor, playbooks
 from meute.collaboration.models import AssessmentResponse, AssessmentRound, ModelDecision
+from meute.lib.refusals import Refusal, declare
 from meute.partnerships.choices import CollaborationModel
 from meute.partnerships.models import Partnership
 
 from .roles import is_lead, members, seat_of
+
+ROUND_CLOSED = declare("round_closed", "The grouping's assessment round is closed.")
+NO_RECOMMENDATION = declare(
+    "no_recommendation",
+    "No model is recommended until every member answered (`details.missing`: the members still to answer).",
+)
 
 GROUPING_MODELS = [
     value for value in CollaborationModel.values if value != CollaborationModel.CHANNEL_AGREEMENT
@@ -51,7 +58,7 @@ def submit_assessment(user, grouping, organization, answers: dict) -> Assessment
         raise ValidationError({key: [message] for key, message in problems.items()}, code="incomplete")
     assessment_round = current_round(grouping, create=True)
     if not assessment_round.is_open:
-        raise ValidationError(_("This assessment round is closed."), code="closed")
+        raise Refusal(_("This assessment round is closed."), code=ROUND_CLOSED)
     with set_actor(user):
         response, _created = AssessmentResponse.objects.update_or_create(
             round=assessment_round,
@@ -125,9 +132,10 @@ def adopt_model(user, grouping, model: str = "", reason: str = "") -> ModelDecis
     recommended = status.recommendation.model if status.recommendation else ""
     chosen = model or recommended
     if not chosen:
-        raise ValidationError(
+        raise Refusal(
             {"model": [_("There is no recommendation yet: every member must answer, or pick a model.")]},
-            code="no_recommendation",
+            code=NO_RECOMMENDATION,
+            details={"missing": [organization.name for organization in status.missing]},
         )
     if chosen not in GROUPING_MODELS:
         raise ValidationError({"model": [_("Choose one of the 8 collaboration models.")]}, code="invalid")

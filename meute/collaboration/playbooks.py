@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from meute.collaboration.catalogue import entries_for
 from meute.collaboration.choices import PlaybookItemStatus
 from meute.collaboration.models import PlaybookDocument, PlaybookItem
+from meute.lib.refusals import Refusal, declare
 from meute.remuneration.models import RemunerationVersion
 
 from .roles import is_lead
@@ -40,6 +41,10 @@ EDITABLE_FIELDS = (
 # ``key -> settle(item)`` returns why the item cannot be done yet, or ``None``. Registered from the upper
 # app's ``AppConfig.ready()`` (``meute.campaigns``), so this module never imports it.
 _SETTLERS: dict = {}
+NOT_SETTLED = declare(
+    "not_settled",
+    "The playbook item is done once the record that settles it exists (`details.item`: the item's key).",
+)
 
 
 def register_settler(key: str, settle) -> None:
@@ -134,13 +139,14 @@ def validate_item(item: PlaybookItem) -> None:
             errors["rate_percent"] = [_("Give the rate before marking this item done.")]
     elif item.rate_percent is not None:
         errors["rate_percent"] = [_("This item has no rate.")]
+    if errors:
+        raise ValidationError(errors)
     settle = _SETTLERS.get(item.key)
     if settle is not None and item.status == PlaybookItemStatus.DONE:
         reason = settle(item)
         if reason:
-            errors["status"] = [reason]
-    if errors:
-        raise ValidationError(errors)
+            # The item is valid; what is missing is the record that settles it, elsewhere.
+            raise Refusal({"status": [reason]}, code=NOT_SETTLED, details={"item": item.key})
 
 
 @transaction.atomic

@@ -3,6 +3,9 @@ the activity cost (its claim approved or paid, else its approved budget).
 
     cost per lead = cost / deals attributed;   revenue per euro = revenue won / cost
 
+A win counts once it is verified: a deal a partner marked won (``won_declared``) waits for a channel
+manager, as payouts do, so a partner cannot raise its activities' return by declaring wins.
+
 Revenue of deals in another currency than the fund's is converted at the rate in force on the deal's
 expected close date; a deal without a rate is left out and counted as unconverted.
 """
@@ -68,7 +71,7 @@ def roi_of(requests) -> dict[int, Roi]:
     for attribution in attributions:
         deal, roi = attribution.deal, result[attribution.request_id]
         roi.leads += 1
-        if deal.stage == DealStage.WON:
+        if deal.stage == DealStage.WON and not deal.won_declared:
             roi.won += 1
             value = convert(
                 deal.amount,

@@ -51,11 +51,31 @@ class Rule:
     partner_while: dict = field(default_factory=dict)
 
 
+# The organisation's figures the recruitment scoring, look-alike references and potential read: a partner
+# raising its own would rank itself, so they are staff-written like partner types (an organisation row has
+# no state in which a declared figure could wait for verification, as a revenue record has).
+_SCORED_ORGANIZATION_FIELDS = (
+    "headcount",
+    "sales_headcount",
+    "engineer_headcount",
+    "annual_revenue",
+    "market_share",
+    "growth_trend",
+    "company_sizes",
+    "markets",
+    "geographies",
+    "offerings",
+)
+
 FIELD_RIGHTS: dict[str, dict[str, Rule]] = {
     "core.Organization": {
         "is_operator": Rule(ADMINISTRATORS, _("Which organisation runs this instance.")),
         "partner_types": Rule(EDITORS, _("Partner types decide lead routing, labels and the programme.")),
         "tags": Rule(EDITORS, _("Tags are the operator's classification of its partners.")),
+        **{
+            name: Rule(EDITORS, _("Recruitment scoring and potential read it: the operator's assessment."))
+            for name in _SCORED_ORGANIZATION_FIELDS
+        },
     },
     "core.User": {
         "role": Rule(ADMINISTRATORS, _("The role decides every right.")),

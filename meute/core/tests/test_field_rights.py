@@ -1,5 +1,7 @@
 """Partner types and tags are the operator's classification: a partner user cannot write them."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -121,3 +123,91 @@ class TestPages:
         )
         assert response.status_code == 302
         assert _state(classified.org_a)[2:] == (["var"], [classified.tag.pk])
+
+
+# Every organisation figure recruitment scoring or potential reads, with a value a partner would raise it to.
+SCORED = {
+    "headcount": 5000,
+    "sales_headcount": 900,
+    "engineer_headcount": 1200,
+    "annual_revenue": "99999999.00",
+    "market_share": "80.00",
+    "growth_trend": "strong_growth",
+    "company_sizes": ["large"],
+}
+
+
+def _scored_state(org):
+    org = Organization.objects.get(pk=org.pk)
+    return (
+        *(getattr(org, name) for name in SCORED),
+        sorted(org.markets.values_list("pk", flat=True)),
+        sorted(org.geographies.values_list("pk", flat=True)),
+        sorted(org.offerings.values_list("pk", flat=True)),
+    )
+
+
+class TestScoredFigures:
+    @pytest.mark.parametrize("name", list(SCORED))
+    def test_partner_cannot_raise_its_own_figure_through_the_api(self, world, api, name):
+        before = _scored_state(world.org_a)
+        response = api(world.partner_a_user).patch(
+            f"/api/organizations/{world.org_a.uuid}/", {name: SCORED[name], "city": "Paris"}, format="json"
+        )
+        assert response.status_code == 403, response.json()
+        assert response.json()["error"]["code"] == "field_not_writable"
+        assert list(response.json()["error"]["fields"]) == [name]
+        assert _scored_state(world.org_a) == before
+        assert Organization.objects.get(pk=world.org_a.pk).city != "Paris"
+
+    def test_partner_cannot_choose_its_markets_geographies_offerings(self, world, api):
+        from meute.core.factories import ProductLineFactory, SectorFactory, TerritoryFactory
+
+        codes = {
+            "markets": [SectorFactory().code],
+            "geographies": [TerritoryFactory().code],
+            "offerings": [ProductLineFactory().code],
+        }
+        before = _scored_state(world.org_a)
+        for name, value in codes.items():
+            response = api(world.partner_a_user).patch(
+                f"/api/organizations/{world.org_a.uuid}/", {name: value}, format="json"
+            )
+            assert response.status_code == 403, (name, response.json())
+            assert list(response.json()["error"]["fields"]) == [name]
+        assert _scored_state(world.org_a) == before
+
+    def test_channel_manager_writes_the_figures(self, world, api):
+        response = api(world.manager).patch(f"/api/organizations/{world.org_a.uuid}/", SCORED, format="json")
+        assert response.status_code == 200, response.json()
+        org = Organization.objects.get(pk=world.org_a.pk)
+        assert (org.headcount, org.annual_revenue, org.market_share, org.company_sizes) == (
+            5000,
+            Decimal("99999999.00"),
+            Decimal("80.00"),
+            ["large"],
+        )
+
+    def test_partner_form_refuses_a_raised_headcount_and_revenue(self, world, client_for):
+        before = _scored_state(world.org_a)
+        client = client_for(world.partner_a_user)
+        page = client.get(_url("organization-update", world.org_a))
+        assert page.context["form"].fields["annual_revenue"].disabled
+        response = client.post(
+            _url("organization-update", world.org_a),
+            {"name": world.org_a.name, "country": "FR", "headcount": "5000", "annual_revenue": "99999999"},
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert {"headcount", "annual_revenue"} <= set(errors)
+        assert "You may not change" in errors["headcount"][0]
+        assert _scored_state(world.org_a) == before
+
+    def test_manager_form_writes_them(self, world, client_for):
+        response = client_for(world.manager).post(
+            _url("organization-update", world.org_a),
+            {"name": world.org_a.name, "country": "FR", "headcount": "42", "annual_revenue": "1500000"},
+        )
+        assert response.status_code == 302
+        org = Organization.objects.get(pk=world.org_a.pk)
+        assert (org.headcount, org.annual_revenue) == (42, Decimal("1500000.00"))

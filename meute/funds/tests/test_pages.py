@@ -310,3 +310,31 @@ def test_ledger_notes_read_in_the_readers_language_whoever_wrote_them(funds_worl
     # What a person typed is shown as typed.
     typed = FundEntry(note="Virement n° 42")
     assert typed.shown_note() == "Virement n° 42"
+
+
+def test_roi_counts_a_declared_win_only_once_verified(approved, funds_world):
+    from meute.deals import workflow as deal_workflow
+    from meute.funds.roi import roi_of
+
+    w = funds_world.world
+    deal = DealRegistration.objects.create(
+        partnership=w.partnership_a,
+        customer=Customer.objects.create(name="Client SA"),
+        amount=D("8000"),
+        currency="EUR",
+        expected_close_date=datetime.date(2027, 6, 1),
+        stage="approved",
+        protection_start=datetime.date(2027, 1, 1),
+        protection_end=datetime.date(2027, 4, 1),
+        title="Declared one",
+    )
+    ActivityDeal.objects.create(request=approved, deal=deal)
+    deal = deal_workflow.mark_won(deal, w.partner_a_user)
+    assert deal.won_declared
+
+    roi = roi_of(FundRequest.objects.filter(pk=approved.pk))[approved.pk]
+    assert (roi.leads, roi.won, roi.revenue) == (1, 0, D("0.00"))
+
+    deal_workflow.verify_won(deal, w.manager)
+    roi = roi_of(FundRequest.objects.filter(pk=approved.pk))[approved.pk]
+    assert (roi.leads, roi.won, roi.revenue) == (1, 1, D("8000"))
