@@ -198,6 +198,10 @@ MEUTE_RETENTION_NOTIFICATION_DAYS = env_int("MEUTE_RETENTION_NOTIFICATION_DAYS",
 MEUTE_RETENTION_ENQUIRY_DAYS = env_int("MEUTE_RETENTION_ENQUIRY_DAYS", 365)  # public locator enquiries
 # Password-reset e-mails one address may ask for (e.g. "3/hour"; empty: no limit).
 MEUTE_PASSWORD_RESET_RATE = env_str("MEUTE_PASSWORD_RESET_RATE", "3/hour")
+# Where the site is reached from outside: links in e-mails need it (empty: the links are paths only).
+MEUTE_SITE_URL = env_str("MEUTE_SITE_URL", "")
+# How long the unsubscribe link of a notification e-mail keeps working (0: no end).
+MEUTE_UNSUBSCRIBE_LINK_DAYS = env_int("MEUTE_UNSUBSCRIBE_LINK_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
