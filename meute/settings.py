@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_countries",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "meute.core",
     "meute.partnerships",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "meute.core.twofactor_middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,6 +202,14 @@ MEUTE_RETENTION_NOTIFICATION_DAYS = env_int("MEUTE_RETENTION_NOTIFICATION_DAYS",
 MEUTE_RETENTION_ENQUIRY_DAYS = env_int("MEUTE_RETENTION_ENQUIRY_DAYS", 365)  # public locator enquiries
 # Password-reset e-mails one address may ask for (e.g. "3/hour"; empty: no limit).
 MEUTE_PASSWORD_RESET_RATE = env_str("MEUTE_PASSWORD_RESET_RATE", "3/hour")
+# Where the site is reached from outside: links in e-mails need it (empty: the links are paths only).
+MEUTE_SITE_URL = env_str("MEUTE_SITE_URL", "")
+# TOTP second factor (django-otp): optional for everyone on staff; required before any page when true.
+MEUTE_STAFF_2FA_REQUIRED = env_bool("MEUTE_STAFF_2FA_REQUIRED", False)
+MEUTE_2FA_FAILURE_LIMIT = env_int("MEUTE_2FA_FAILURE_LIMIT", 5)
+OTP_TOTP_ISSUER = "Meute"
+# How long the unsubscribe link of a notification e-mail keeps working (0: no end).
+MEUTE_UNSUBSCRIBE_LINK_DAYS = env_int("MEUTE_UNSUBSCRIBE_LINK_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import twofactor_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Accounts: Django's authentication views with Meute's templates.
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", twofactor_views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", twofactor_views.LoginCodeView.as_view(), name="login-code"),
+    path("accounts/two-factor/", twofactor_views.TwoFactorView.as_view(), name="two-factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

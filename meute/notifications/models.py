@@ -61,3 +61,34 @@ class Notification(BusinessModel):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailOptOutQuerySet(VisibleQuerySet):
+    def visible_to(self, user):
+        """A preference is personal: everyone, staff included, sees only their own."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(user=user)
+
+
+class EmailOptOut(BusinessModel):
+    """A kind of notification whose e-mail copy a user turned off; it still appears in the app."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="email_opt_outs",
+    )
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+
+    objects = EmailOptOutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail opt-out")
+        verbose_name_plural = _("e-mail opt-outs")
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.user} – {self.kind or '-'}"

@@ -10,11 +10,13 @@ mail server never blocks the business action that triggered it.
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from meute.core.choices import UserRole
 
+from . import unsubscribe
 from .messages import Message, Rendered, encode, render
 from .models import Notification
 
@@ -65,6 +67,10 @@ def notify_each(events, *, kind="", email=True) -> list[Notification]:
     Inactive users are skipped; a failing mail server never blocks the caller.
     """
     rows, messages = [], []
+    events = [(list(recipients), title, body, url) for recipients, title, body, url in events]
+    muted = (
+        unsubscribe.opted_out({user.pk for event in events for user in event[0]}, kind) if email else set()
+    )
     for recipients, title, body, url in events:
         title_parts, body_parts = encode(title), encode(body)
         title, body = render(title_parts)[:200], render(body_parts)
@@ -82,16 +88,28 @@ def notify_each(events, *, kind="", email=True) -> list[Notification]:
                     url=url,
                 )
             )
-            if email and user.email:
-                messages.append((title, _mail_body(body, url), None, [user.email]))
+            if email and user.email and user.pk not in muted:
+                messages.append(_mail(user, kind, title, body, url))
     notifications = Notification.objects.bulk_create(rows, batch_size=1000)
     if messages:
-        send_mass_mail(messages, fail_silently=True)
+        get_connection(fail_silently=True).send_messages(messages)
     return notifications
 
 
-def _mail_body(body: str, url: str) -> str:
-    return f"{body}\n\n{url}".strip() if url else body
+def _mail(user, kind: str, title: str, body: str, url: str) -> EmailMessage:
+    stop = unsubscribe.link(user, kind)
+    text = f"{body}\n\n{url}".strip() if url else body
+    footer = gettext("To stop receiving these e-mails (%(kind)s): %(link)s") % {
+        "kind": unsubscribe.label(kind),
+        "link": stop,
+    }
+    return EmailMessage(
+        title,
+        f"{text}\n\n-- \n{footer}".lstrip(),
+        to=[user.email],
+        # RFC 8058: mail clients offer their own button, which posts to the same address.
+        headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
 
 
 def mark_read(user, notifications=None) -> int:

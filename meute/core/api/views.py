@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, status, viewsets
@@ -7,7 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from meute.core import tokens
+from meute.core import tokens, twofactor
 from meute.core.filters import OrganizationFilter, PersonFilter
 from meute.core.lockout import lockout_body
 from meute.core.models import ApiToken, Organization, Person, ProductLine, Sector, Tag, Territory, User
@@ -93,6 +94,17 @@ class TokenRequestSerializer(AuthTokenSerializer):
         required=False, allow_blank=True, max_length=100, help_text="A name to recognise the token by."
     )
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        # A password alone must not get round the second factor; such accounts create tokens on their
+        # tokens page, from a session that passed the code step.
+        if twofactor.has_second_factor(attrs["user"]) or twofactor.must_enrol(attrs["user"]):
+            raise drf_serializers.ValidationError(
+                _("This account uses a second factor: create API tokens on your “API tokens” page."),
+                code="second_factor",
+            )
+        return attrs
+
 
 @extend_schema(
     summary="Obtain an API token",
@@ -101,7 +113,8 @@ class TokenRequestSerializer(AuthTokenSerializer):
         "Send it on every request as the header `Authorization: Token <key>`. The key is shown only in "
         "this answer. The token acts with the rights of its user: a partner user's token only reaches its "
         "organisation. Changing the password revokes every token of the user. After repeated failures for "
-        "one account or from one address, attempts are refused with 429 (code `locked_out`) for a while."
+        "one account or from one address, attempts are refused with 429 (code `locked_out`) for a while. "
+        "Accounts with a second factor (TOTP) are refused with 400: they create tokens on their tokens page."
     ),
     request=TokenRequestSerializer,
     responses={
