@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "DealPartyRoleEnum": "meute.deals.choices.DealPartyRole",
         "CertifiedRoleEnum": "meute.programs.choices.CertifiedRole",
         "RecruitmentStageEnum": "meute.recruitment.choices.Stage",
+        "RegistrationStatusEnum": "meute.campaigns.choices.RegistrationStatus",
     },
 }
 

@@ -255,6 +255,10 @@ class EventRegistration(BusinessModel):
     )
     is_lead = models.BooleanField(_("lead"), default=False)
 
+    # Partners invite and record answers for their own guests; ``events`` says for which organisation.
+    partner_can_create = True
+    partner_can_change = True
+
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from meute.enablement.uploads import private_response
-from meute.lib import access
+from meute.lib import access, exports
+from meute.lib.charts import bar_chart
 from meute.lib.views import VisibleObjectMixin, VisibleQuerysetMixin, add_form_errors, request_actor
 
 from . import allocation as allocating
-from . import roi, workflow
+from . import roi, use, workflow
 from .choices import EDITABLE_REQUEST_STATES, ActivityType, ClaimStatus, RequestStatus
 from .forms import (
     AllocatePeriodForm,
@@ -43,6 +44,15 @@ def _with_balances(allocations):
     return allocations
 
 
+def _export_links(request):
+    query = request.GET.copy()
+    links = []
+    for file_format in exports.FORMATS:
+        query["export"] = file_format
+        links.append((file_format.upper(), f"{request.path}?{query.urlencode()}"))
+    return links
+
+
 class FundsOverviewView(VisibleQuerysetMixin, TemplateView):
     """Partner: its funds and requests. Staff: every fund's balance, the review queue, the allocation
     forms."""
@@ -50,12 +60,25 @@ class FundsOverviewView(VisibleQuerysetMixin, TemplateView):
     model = FundAllocation
     template_name = "funds/overview.html"
 
+    def _period_funds(self):
+        allocations = self.get_visible_queryset()
+        period = self.request.GET.get("period", "")
+        return (allocations.filter(period=int(period)) if period.isdigit() else allocations), period
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in exports.FORMATS:
+            # Fund use per partner and period, as the chart shows it, for the reader's own funds only.
+            rows = use.fund_use(self._period_funds()[0])
+            return exports.table_response(
+                file_format, "fund-use", use.export_headers(), use.export_rows(rows)
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        allocations = self.get_visible_queryset().select_related("partnership", "program")
-        period = self.request.GET.get("period", "")
-        if period.isdigit():
-            allocations = allocations.filter(period=int(period))
+        funds, period = self._period_funds()
+        allocations = funds.select_related("partnership", "program")
         allocations = _with_balances(allocations.order_by("-period", "partnership__name")[:300])
         requests = FundRequest.objects.visible_to(user).select_related("allocation__partnership")
         if user.is_staff_member:
@@ -76,6 +99,8 @@ class FundsOverviewView(VisibleQuerysetMixin, TemplateView):
             ),
             can_request=access.can_create(user, FundRequest),
             selected_period=period,
+            use_chart=use.use_chart(use.fund_use(funds)),
+            export_links=_export_links(self.request),
             periods=sorted(set(self.get_visible_queryset().values_list("period", flat=True)), reverse=True),
         )
         return super().get_context_data(**kwargs)
@@ -329,11 +354,34 @@ class RoiView(VisibleQuerysetMixin, TemplateView):
     model = FundRequest
     template_name = "funds/roi.html"
 
-    def get_context_data(self, **kwargs):
+    def _requests(self):
         requests = self.get_visible_queryset()
         period = self.request.GET.get("period", "")
-        if period.isdigit():
-            requests = requests.filter(allocation__period=int(period))
+        return (requests.filter(allocation__period=int(period)) if period.isdigit() else requests), period
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in exports.FORMATS:
+            labels = dict(ActivityType.choices)
+            by_type = roi.roi_by(self._requests()[0], lambda r: r.activity_type)
+            headers = [
+                _("Activity type"),
+                _("Cost"),
+                _("Deals registered"),
+                _("Deals won"),
+                _("Revenue won"),
+                _("Cost per lead"),
+                _("Revenue per euro spent"),
+            ]
+            rows = [
+                [labels.get(key, key), v.cost, v.leads, v.won, v.revenue, v.cost_per_lead, v.revenue_per_euro]
+                for key, v in sorted(by_type.items())
+            ]
+            return exports.table_response(file_format, "roi-per-activity-type", headers, rows)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        requests, period = self._requests()
         labels = dict(ActivityType.choices)
         by_type = roi.roi_by(requests, lambda r: r.activity_type)
         by_partner = roi.roi_by(requests, lambda r: r.allocation.partnership.name)
@@ -341,12 +389,17 @@ class RoiView(VisibleQuerysetMixin, TemplateView):
         activities = list(requests.filter(pk__in=per_activity).select_related("allocation__partnership"))
         for activity in activities:
             activity.roi = per_activity[activity.pk]
-        top = max([r.revenue for r in by_type.values()] or [0]) or 1
+        by_type = [(labels.get(key, key), value) for key, value in sorted(by_type.items())]
         kwargs.update(
-            by_type=[
-                (labels.get(key, key), value, round(100 * float(value.revenue) / float(top)))
-                for key, value in sorted(by_type.items())
-            ],
+            by_type=by_type,
+            roi_chart=bar_chart(
+                [(label, value.revenue_per_euro or 0) for label, value in by_type],
+                title=_("Revenue per euro spent, per activity type"),
+                value_label=_("Revenue per euro spent"),
+                places=2,
+                horizontal=True,
+            ),
+            export_links=_export_links(self.request),
             by_partner=sorted(by_partner.items()),
             activities=activities,
             selected_period=period,

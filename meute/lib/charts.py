@@ -236,3 +236,39 @@ def percent(value, target) -> int:
     if target <= 0:
         return 100 if value >= target else 0
     return max(0, min(100, round(100 * value / target)))
+
+
+def grouped_bar_chart(groups, series, *, title, value_label, places=None) -> Chart:
+    """``groups``: ``[(label, [value per series])]``; ``series``: the names of the bars of each group, drawn
+    side by side with one colour per series and a legend."""
+    series = [str(name) for name in series]
+    bar, gap, base, height = 18, 26, 190, 240
+    slot = bar * len(series) + gap
+    width = max(slot * len(groups) + 20, 320)
+    chart = Chart("groups", str(title), width, height)
+    top = max((_float(v) for _label, values in groups for v in values), default=0.0)
+    for index, (label, values) in enumerate(groups):
+        x0 = 15 + index * slot
+        for position, (name, value) in enumerate(zip(series, values, strict=True)):
+            bar_height = 160 * _float(value) / top if top else 0
+            chart.shapes.append(
+                Shape(
+                    f"{label} — {name}",
+                    value,
+                    _number(value, places),
+                    f"chart__series--{position % PALETTE_SIZE + 1}",
+                    x=x0 + position * bar,
+                    y=round(base - bar_height, 1),
+                    width=bar - 3,
+                    height=round(bar_height, 1),
+                )
+            )
+        chart.grid.append({"x": x0 + (slot - gap) / 2, "y": base + 20, "text": str(label)})
+    chart.series = [
+        {"name": name, "css": f"chart__series--{i % PALETTE_SIZE + 1}"} for i, name in enumerate(series)
+    ]
+    chart.headers, chart.rows = _table(
+        (value_label, *series), [(label, *(_number(v, places) for v in values)) for label, values in groups]
+    )
+    chart.empty = not groups or top == 0
+    return chart

@@ -3,12 +3,14 @@ from rest_framework import serializers
 from meute.core.models import Organization
 from meute.lib.api_serializers import TIMESTAMPS
 
+from ..choices import RegistrationStatus
 from ..models import (
     BudgetLine,
     Campaign,
     CampaignAction,
     CampaignParticipant,
     CampaignTask,
+    EventRegistration,
     MarketingCooperation,
     MarketingSubPlan,
     PlanAction,
@@ -142,3 +144,34 @@ class CooperationSerializer(serializers.ModelSerializer):
             *TIMESTAMPS,
         ]
         read_only_fields = ["uuid", *TIMESTAMPS]
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    event = serializers.UUIDField(source="action.uuid", read_only=True)
+    invited_by = serializers.UUIDField(source="invited_by.uuid", read_only=True)
+    person = serializers.UUIDField(source="person.uuid", read_only=True, allow_null=True)
+
+    class Meta:
+        model = EventRegistration
+        fields = ["uuid", "event", "invited_by", "person", "name", "email", "company", "status", "is_lead"]
+        read_only_fields = fields
+
+
+class InvitationSerializer(serializers.Serializer):
+    """An invitation: a contact of the directory (``person``) or a prospect (``name``, ``email``,
+    ``company``). ``organization`` is the inviting participant; a partner user's own by default."""
+
+    event = serializers.UUIDField()
+    organization = serializers.UUIDField(required=False)
+    person = serializers.UUIDField(required=False)
+    name = serializers.CharField(max_length=160, required=False, default="")
+    email = serializers.EmailField(required=False, default="")
+    company = serializers.CharField(max_length=200, required=False, default="")
+
+
+class RegistrationStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=RegistrationStatus.choices)
+
+
+class RegistrationLeadSerializer(serializers.Serializer):
+    is_lead = serializers.BooleanField()

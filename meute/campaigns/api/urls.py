@@ -6,4 +6,6 @@ router = SimpleRouter()
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
 router.register("marketing-cooperations", views.CooperationViewSet, basename="marketingcooperation")
 
+router.register("event-registrations", views.RegistrationViewSet, basename="eventregistration")
+
 urlpatterns = router.urls

@@ -2,18 +2,20 @@ import contextlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from meute.core.models import Organization, Person
 from meute.funds.api.views import ReadOnlyVisible, schema
 from meute.lib.api_serializers import drf_validation_error
 from meute.lib.views import request_actor
 
-from .. import planning
-from ..models import Campaign, CampaignParticipant, MarketingCooperation
+from .. import events, planning
+from ..models import Campaign, CampaignAction, CampaignParticipant, EventRegistration, MarketingCooperation
 from . import serializers as s
 
 
@@ -143,3 +145,107 @@ class CooperationViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
             request, planning.save_cooperation, MarketingCooperation(**data), request.user, members
         )
         return Response(self.get_serializer(cooperation).data, status=status.HTTP_201_CREATED)
+
+
+def _visible_one(queryset, uuid, field: str, message: str):
+    found = queryset.filter(uuid=uuid).first()
+    if found is None:
+        raise ValidationError({field: [message]})
+    return found
+
+
+@schema("event registrations", "an event registration", create=True)
+class RegistrationViewSet(mixins.CreateModelMixin, ReadOnlyVisible):
+    """Invitations to the events of joint campaigns, their answers and attendance. A partner sees and
+    manages the guests its own organisation invited (or who registered through its link), never those of
+    the other participants; staff and the coordinator's users manage every guest of the event.
+    ``POST`` invites a contact or a prospect for an organisation taking part in the campaign."""
+
+    model = EventRegistration
+    serializer_class = s.RegistrationSerializer
+    select_related = ("action", "invited_by", "person")
+    filterset_fields = ["status", "is_lead"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset().order_by("action__start_date", "name", "pk")
+        event = self.request.query_params.get("event")
+        if event:
+            try:
+                queryset = queryset.filter(action__uuid=event)
+            except DjangoValidationError:
+                queryset = queryset.none()
+        return queryset
+
+    @extend_schema(request=s.InvitationSerializer, responses={201: s.RegistrationSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = s.InvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user
+        event = _visible_one(
+            CampaignAction.objects.visible_to(user),
+            data["event"],
+            "event",
+            _("No event with this identifier."),
+        )
+        if "organization" in data:
+            organization = _visible_one(
+                Organization.objects.all(),
+                data["organization"],
+                "organization",
+                _("No organisation with this identifier."),
+            )
+        elif user.is_partner_user and user.organization_id:
+            organization = user.organization
+        else:
+            raise ValidationError({"organization": [_("Say which participant invites.")]})
+        person = None
+        if "person" in data:
+            person = _visible_one(
+                Person.objects.visible_to(user),
+                data["person"],
+                "person",
+                _("Choose one of your own contacts."),
+            )
+        registration = _run(
+            request,
+            events.invite,
+            event,
+            user,
+            organization=organization,
+            person=person,
+            name=data["name"],
+            email=data["email"],
+            company=data["company"],
+        )
+        return Response(s.RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record an answer (invited, registered, declined) or attendance (attended, did not come)",
+        request=s.RegistrationStatusSerializer,
+        responses=s.RegistrationSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="status")
+    def answer(self, request, uuid=None):
+        registration = self.get_object()
+        serializer = s.RegistrationStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = _run(
+            request, events.set_status, registration, request.user, serializer.validated_data["status"]
+        )
+        return Response(s.RegistrationSerializer(registration).data)
+
+    @extend_schema(
+        summary="Mark an attendee as a lead, or no longer",
+        request=s.RegistrationLeadSerializer,
+        responses=s.RegistrationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def lead(self, request, uuid=None):
+        registration = self.get_object()
+        serializer = s.RegistrationLeadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = _run(
+            request, events.set_lead, registration, request.user, serializer.validated_data["is_lead"]
+        )
+        return Response(s.RegistrationSerializer(registration).data)
