@@ -126,3 +126,13 @@ def test_contacts_page_in_french(world, desk, client_for):
     page = client.get("/enablement/contacts/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Contacts" in page and "Support technique" in page
     assert "Whom to call" not in page
+
+
+def test_staff_pages_in_french(world, desk, client_for):
+    client = client_for(world.manager)
+    page = client.get("/enablement/contacts/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Contacts par défaut du programme" in page and "Ada Tech" in page
+    assert "Programme-wide defaults" not in page and "Whom to call" not in page
+    form = client.get("/enablement/contacts/new/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Nouveau contact" in form and "Responsable d’alliance" in form
+    assert "New contact" not in form and "Leave empty for a programme-wide default" not in form
