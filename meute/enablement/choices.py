@@ -81,6 +81,8 @@ class ContentKind(models.TextChoices):
 
 
 class SupportKind(models.TextChoices):
+    ALLIANCE_MANAGER = "alliance_manager", _("Alliance manager")
+    AMBASSADOR = "ambassador", _("Ambassador")
     SALES = "sales", _("Sales support")
     TECHNICAL = "technical", _("Technical support")
     ADMINISTRATIVE = "administrative", _("Administrative support")

@@ -16,6 +16,7 @@ from .models import (
     JourneyTemplate,
     Module,
     Quiz,
+    SupportContact,
     TemplateStep,
 )
 
@@ -250,3 +251,38 @@ class ContentItemForm(StyledFormMixin, AudienceFormMixin):
 class VersionForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("File"))
     note = forms.CharField(label=_("What changed"), required=False, max_length=300)
+
+
+class SupportContactForm(StyledFormMixin, AudienceFormMixin):
+    class Meta:
+        model = SupportContact
+        fields = [
+            "partnership",
+            "kind",
+            "name",
+            "email",
+            "phone",
+            "hours",
+            "language",
+            "is_active",
+            "partner_types",
+            "tiers",
+            "territories",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from meute.partnerships.models import Partnership
+
+        self.fields["partnership"].queryset = Partnership.objects.order_by("name")
+        self.fields["partner_types"].help_text = _("Defaults only. Leave empty for every partner type.")
+
+    def clean(self):
+        cleaned = super().clean()
+        targeted = cleaned.get("partner_types") or cleaned.get("tiers") or cleaned.get("territories")
+        if cleaned.get("partnership") and targeted:
+            # A partnership's own contact goes to its parties: an audience would silently mean nothing.
+            raise ValidationError(
+                _("A contact of one partnership reaches its partners only: leave the audience empty.")
+            )
+        return cleaned

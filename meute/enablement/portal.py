@@ -12,6 +12,7 @@ from meute.partnerships.models import PartnershipParty
 from meute.programs import ambassadors
 from meute.programs.models import Ambassador
 
+from . import contacts as support_contacts
 from .choices import JourneyStatus, RegistrationStatus, StepOwner
 from .journeys import CLOSED, progress_by_journey
 from .learning import learner_of
@@ -23,7 +24,6 @@ from .models import (
     ModuleProgress,
     PersonCertification,
     SessionRegistration,
-    SupportContact,
     audience_facts,
 )
 
@@ -37,6 +37,7 @@ def facts_for(request):
         return None
     if not hasattr(request, "_enablement_facts"):
         request._enablement_facts = audience_facts(user.organization_id)
+        ambassadors.remember_markets(request, user.organization_id, request._enablement_facts.market_ids)
     return request._enablement_facts
 
 
@@ -161,16 +162,7 @@ def contacts(request) -> dict:
         .order_by("partnership_id")[:20]
     ):
         managers.setdefault(seat.alliance_manager_id, seat.alliance_manager)
-    support = []
-    if facts is not None:
-        languages = reader_languages(facts)
-        support = [
-            contact
-            for contact in sorted(
-                SupportContact.objects.reaching_items(facts), key=lambda c: (c.kind, c.name)
-            )
-            if not contact.language or contact.language in languages
-        ][:6]
+    support = support_contacts.for_card(partnerships, facts) if facts is not None else []
     return {
         "alliance_managers": list(managers.values())[:3],
         "ambassadors": _ambassadors(user, facts),

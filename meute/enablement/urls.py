@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import certified, courses, journeys, library
+from .views import certified, contacts, courses, journeys, library
 
 app_name = "enablement"
 
@@ -52,6 +52,10 @@ urlpatterns = [
     path("journeys/<uuid:uuid>/cancel/", journeys.JourneyCancelView.as_view(), name="journey-cancel"),
     path("journeys/steps/<uuid:uuid>/", journeys.StepUpdateView.as_view(), name="step-update"),
     path("partnerships/<uuid:uuid>/journey/", journeys.JourneyStartView.as_view(), name="journey-start"),
+    path("contacts/", contacts.ContactListView.as_view(), name="contact-list"),
+    path("contacts/new/", contacts.ContactFormView.as_view(), name="contact-create"),
+    path("contacts/<uuid:uuid>/edit/", contacts.ContactFormView.as_view(), name="contact-update"),
+    path("contacts/<uuid:uuid>/delete/", contacts.ContactDeleteView.as_view(), name="contact-delete"),
     path("library/", library.LibraryView.as_view(), name="library"),
     path("library/new/", library.ContentFormView.as_view(), name="content-create"),
     path("library/<uuid:uuid>/", library.ContentDetailView.as_view(), name="content-detail"),

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,11 +66,18 @@ def partner_deals(user) -> dict:
     """The partner's open registrations: counts by stage, protections ending soon, the next ones to act on."""
     deals = DealRegistration.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
     soon = _soon()
-    counts = deals.aggregate(
-        submitted=Count("pk", filter=Q(stage=DealStage.SUBMITTED)),
-        approved=Count("pk", filter=Q(stage=DealStage.APPROVED)),
-        ending=Count("pk", filter=Q(stage=DealStage.APPROVED, protection_end__lte=soon)),
+    # One query: the windowed counts cover every open deal, since a window is computed before the slice.
+    rows = list(
+        deals.select_related("customer", "partnership")
+        .annotate(
+            n_submitted=Window(Count("pk", filter=Q(stage=DealStage.SUBMITTED))),
+            n_approved=Window(Count("pk", filter=Q(stage=DealStage.APPROVED))),
+            n_ending=Window(Count("pk", filter=Q(stage=DealStage.APPROVED, protection_end__lte=soon))),
+        )
+        .order_by(F("protection_end").asc(nulls_last=True), "-submitted_at", "pk")[:LIST_SIZE]
     )
+    first = rows[0] if rows else None
+    counts = {key: getattr(first, f"n_{key}") if first else 0 for key in ("submitted", "approved", "ending")}
     counters = [
         Counter(
             "submitted", _("Awaiting review"), counts["submitted"], _url("deal-list", {"stage": "submitted"})
@@ -86,19 +93,18 @@ def partner_deals(user) -> dict:
             urgent=bool(counts["ending"]),
         ),
     ]
-    rows = list(
-        deals.select_related("customer", "partnership").order_by(
-            F("protection_end").asc(nulls_last=True), "-submitted_at", "pk"
-        )[:LIST_SIZE]
-    )
     return {"counters": counters, "rows": rows, "today": timezone.localdate(), "soon": soon}
 
 
 def partner_offers(user) -> dict:
     """Leads offered to the partner that wait for its answer, the nearest deadline first."""
     offers = LeadOffer.objects.visible_to(user).filter(status=OfferStatus.PENDING)
-    rows = list(offers.select_related("lead", "lead__territory").order_by("deadline", "pk")[:LIST_SIZE])
-    count = offers.count()
+    rows = list(
+        offers.select_related("lead", "lead__territory")
+        .annotate(total=Window(Count("pk")))
+        .order_by("deadline", "pk")[:LIST_SIZE]
+    )
+    count = rows[0].total if rows else 0
     return {
         "counter": Counter(
             "offers", _("Leads waiting for your answer"), count, _url("lead-portal"), urgent=bool(count)

@@ -45,8 +45,13 @@ def current_objectives():
 
 
 def facts_for(partnerships, as_of: datetime.date) -> dict[int, HealthFacts]:
-    ids = partnerships.values("pk")
-    kinds = dict(Partnership.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    """``partnerships``: a queryset, or partnerships already read (a page's short list: no query again)."""
+    if isinstance(partnerships, list | tuple):
+        kinds = {p.pk: p.kind for p in partnerships}
+        ids = list(kinds)
+    else:
+        ids = partnerships.values("pk")
+        kinds = dict(Partnership.objects.filter(pk__in=ids).values_list("pk", "kind"))
     if not kinds:
         return {}
 

@@ -489,16 +489,17 @@ class Announcement:
     tiers: list  # TierAnnouncement, lowest rank first, only the tiers that change
 
 
-def next_announcement(program: Program, day: datetime.date | None = None) -> Announcement | None:
+def next_announcement(
+    program: Program, day: datetime.date | None = None, versions=None
+) -> Announcement | None:
     """The programme's first scheduled change after ``day`` (today): its date and, per tier, what changes
-    from the rules in force on ``day``. None when nothing is scheduled. One query."""
+    from the rules in force on ``day``. None when nothing is scheduled. One query, none when ``versions``
+    (the programme's rule versions with their tiers) are given."""
     day = day or timezone.localdate()
+    if versions is None:
+        versions = TierRuleVersion.objects.filter(tier__program=program).select_related("tier")
     by_tier, names = {}, {}
-    for version in (
-        TierRuleVersion.objects.filter(tier__program=program)
-        .select_related("tier")
-        .order_by("tier__rank", "effective_from")
-    ):
+    for version in sorted(versions, key=lambda v: (v.tier.rank, v.tier_id, v.effective_from)):
         by_tier.setdefault(version.tier_id, []).append(version)
         names[version.tier_id] = version.tier.name
     upcoming = [v.effective_from for versions in by_tier.values() for v in versions if v.effective_from > day]

@@ -6,7 +6,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from meute.programs.evaluation import collect_metrics, evaluation_window, rules_at
+from meute.programs.evaluation import (
+    collect_metrics,
+    evaluation_window,
+    rule_versions_of,
+    rules_at,
+)
 
 from .figures import Waiting, waiting_for_many
 from .rule_versions import Announcement, next_announcement
@@ -77,11 +82,12 @@ def standings_of(members, announcements: dict | None = None) -> list[Standing]:
     found = {}
     for program_id, group in by_program.items():
         program = group[0].program
+        versions = rule_versions_of(program)
         if program_id not in announcements:
-            announcements[program_id] = next_announcement(program)
+            announcements[program_id] = next_announcement(program, versions=versions)
         announcement = announcements[program_id]
-        rules = rules_at(program, today)
-        announced_rules = rules_at(program, announcement.effective_from) if announcement else []
+        rules = rules_at(program, today, versions)
+        announced_rules = rules_at(program, announcement.effective_from, versions) if announcement else []
         ids = [member.partnership_id for member in group]
         figures = collect_metrics(program, today, partnership_ids=ids) if rules or announced_rules else {}
         waiting = waiting_for_many(ids, *evaluation_window(program, today))

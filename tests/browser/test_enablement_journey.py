@@ -114,3 +114,36 @@ def test_partner_gets_certified_and_the_tier_evidence_counts_it(live_server, wor
     page.goto(evidence_url)
     expect(page.locator("#tier-evidence")).to_contain_text("3 sales")
     expect(page.locator("#partner-certifications")).to_contain_text("Meute Sales Certified")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_contacts_fit_at_390_px_for_partner_and_manager(live_server, world, page):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from meute.enablement.models import SupportContact
+
+    SupportContact.objects.create(kind="technical", name="Hotline", hours="8 h – 20 h")
+    SupportContact.objects.create(
+        partnership=world.partnership_a,
+        kind="alliance_manager",
+        name="Marianne Longuenomdefamille-Composé",
+        email="marianne.longuenomdefamille@vendor.example",
+        phone="+33 4 72 00 00 03",
+        hours="Monday to Friday, 9 am to 6 pm",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    for username, paths in (
+        ("alice", ("/", "/enablement/contacts/")),
+        ("manager", ("/enablement/contacts/", "/enablement/contacts/new/")),
+    ):
+        page.context.clear_cookies()
+        log_in(page, live_server, username, None)
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            if username == "alice":
+                expect(page.locator("main")).to_contain_text("Marianne")
+            wide = page.evaluate(WIDEST)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+                path,
+                wide,
+            )

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meute.lib.models import BusinessModel, VisibleQuerySet
+from meute.partnerships.models import PartnershipParty
 
 from ..choices import ContentKind, SupportKind
-from .audience import Targeted, TargetedQuerySet
+from .audience import Targeted, TargetedQuerySet, audience_facts
 from .courses import private_file_path
 
 
@@ -143,13 +144,33 @@ class ContentDownload(models.Model):
 
 class SupportContactQuerySet(TargetedQuerySet):
     def published(self):
-        return self.filter(is_active=True)
+        # Targeting only decides the programme-wide defaults: a partnership's own contacts go to its
+        # parties, whatever their audience.
+        return self.filter(is_active=True, partnership__isnull=True)
+
+    def for_organization(self, organization_id):
+        seats = PartnershipParty.objects.filter(organization_id=organization_id).values("partnership_id")
+        return self.filter(
+            Q(pk__in=self.reaching(audience_facts(organization_id)))
+            | Q(is_active=True, partnership_id__in=seats)
+        )
 
 
 class SupportContact(Targeted):
-    """Someone of the vendor a partner calls for help: sales, technical or administrative support."""
+    """Someone of the vendor a partner calls, and for what: its alliance manager, its ambassador, sales,
+    technical or administrative support. Either one partnership's own contact, or a programme-wide default
+    targeted like content; a partnership's own contact replaces the defaults of the same role."""
 
-    kind = models.CharField(_("support"), max_length=15, choices=SupportKind.choices)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="support_contacts",
+        help_text=_("Leave empty for a programme-wide default, shown to the partners of its audience."),
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=SupportKind.choices)
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -187,3 +187,22 @@ def test_partner_home_query_count_does_not_grow_with_the_partners_partnerships(
     # The new memberships are on the page, each with its own figures.
     assert page.count('id="waiting-') == 4
     assert "Alpha line 3" in page
+
+
+def test_partner_home_reads_the_partners_markets_once(world, client_for):
+    """The portal's audience facts and the labels card's ambassadors both need the partner's markets: the
+    request keeps them, so the organisation's geographies are read once."""
+    from meute.core.models import Territory
+    from meute.programs.models import Ambassador
+
+    lyon = Territory.objects.create(name="Rhône Nord", kind="region")
+    world.org_a.geographies.add(lyon)
+    Ambassador.objects.create(user=world.manager, territory=lyon)
+    client = client_for(world.partner_a_user)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    geographies = [q for q in captured.captured_queries if "core_organization_geographies" in q["sql"]]
+    assert len(geographies) == 1
+    # The labels card still finds the ambassador of the partner's market.
+    labels = page[page.index('id="partner-labels"') :]
+    assert "Rhône Nord" in labels

@@ -88,6 +88,23 @@ class TestPartnerHome:
         assert "Secret Customer of B" not in page and "Lead of B" not in page
         assert response.context["offers"]["counter"].count == 1
 
+    def test_counters_count_every_open_deal_and_offer_beyond_the_short_lists(self, client_for, world):
+        for n in range(5):
+            deal(world.partnership_a, f"Submitted {n}")
+        for n in range(4):
+            deal(world.partnership_a, f"Protected {n}", DealStage.APPROVED, protection_in=10 + 30 * n)
+        deal(world.partnership_a, "Lost one", DealStage.LOST)
+        deal(world.partnership_b, "Of B", DealStage.APPROVED, protection_in=3)
+        for n in range(8):
+            offer(world.partnership_a, f"Lead {n}")
+        offer(world.partnership_b, "Lead of B")
+        response = client_for(world.partner_a_user).get("/")
+        counters = {c.key: c.count for c in response.context["deals"]["counters"]}
+        assert counters == {"submitted": 5, "approved": 4, "ending": 1}
+        assert len(response.context["deals"]["rows"]) == 6
+        assert response.context["offers"]["counter"].count == 8
+        assert len(response.context["offers"]["rows"]) == 6
+
     def test_agreement_to_sign_is_listed_until_signed(self, client_for, world, program):
         Agreement.objects.create(program=program, title="Programme agreement", text="Terms", version=1)
         page = html_of(client_for(world.partner_a_user).get("/"))

@@ -29,8 +29,10 @@ def portal_scorecard(context):
     user = context["request"].user
     if not (user.is_authenticated and user.is_partner_user and user.organization_id):
         return {"partnerships": []}
-    mine = Partnership.objects.visible_to(user).filter(status=PartnershipStatus.ACTIVE).order_by("name")[:5]
-    facts = facts_for(Partnership.objects.filter(pk__in=[p.pk for p in mine]), timezone.localdate())
+    mine = list(
+        Partnership.objects.visible_to(user).filter(status=PartnershipStatus.ACTIVE).order_by("name")[:5]
+    )
+    facts = facts_for(mine, timezone.localdate())
     current = weights()
     return {
         "partnerships": [

@@ -20,5 +20,9 @@ def partner_labels(context, organization):
     )
     awards = [a for a in labels.current_awards([organization.pk]) if a.pk in visible]
     may_see = user.is_staff_member or user.organization_id == organization.pk
-    serving = list(ambassadors.for_organization(organization)[:20]) if may_see else []
+    serving = (
+        list(ambassadors.for_organization(organization, request=context.get("request"))[:20])
+        if may_see
+        else []
+    )
     return {"awards": awards, "ambassadors": serving, "organization": organization}
