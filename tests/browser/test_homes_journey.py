@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, browser  # noqa: F401
+from tests.browser.screens import assert_fits, open_as, shoot
+from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, browser  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,35 +48,6 @@ def _story(world, program):
     RevenueRecord.objects.create(partnership=world.partnership_a, period=today, amount=Decimal("42000"))
 
 
-def _open(browser, live_server, username, width, language):  # noqa: F811
-    from conftest import PASSWORD
-
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=language)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.set_default_navigation_timeout(60_000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page, errors
-
-
-def _fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-
-
-def _shoot(page, folder, name):
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    if os.environ.get("MEUTE_SCREENSHOTS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_homes_and_partner_page_on_a_laptop_and_a_phone(live_server, world, program, browser, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
@@ -84,13 +56,13 @@ def test_homes_and_partner_page_on_a_laptop_and_a_phone(live_server, world, prog
     partner_page = f"{live_server.url}/partners/{world.org_a.uuid}/"
 
     # The partner, on a laptop in French: its deals with the protection ending first, its tier progress.
-    context, page, errors = _open(browser, live_server, "alice", LAPTOP, "fr")
+    context, page, errors = open_as(browser, live_server, "alice", LAPTOP, "fr")
     assert page.locator(".topbar").evaluate("e => e.offsetHeight") < 70  # one row
     expect(page.locator("#counter-ending .counter__value")).to_have_text("1")
     expect(page.locator("#my-deals tbody tr").first).to_contain_text("Brasserie du Port")
     expect(page.locator("#tier-progress [role=progressbar]").first).to_be_visible()
-    _fits(page, LAPTOP)
-    _shoot(page, tmp_path, "home-partner-1280")
+    assert_fits(page, LAPTOP)
+    shoot(page, tmp_path, "home-partner-1280")
     page.locator("#counter-ending a").click()
     expect(page).to_have_url(
         f"{live_server.url}/deals/?stage=approved&protection_ends_before="
@@ -100,7 +72,7 @@ def test_homes_and_partner_page_on_a_laptop_and_a_phone(live_server, world, prog
     page.goto(partner_page)
     expect(page.locator("#p360-revenue svg")).to_be_visible()
     expect(page.locator("#p360-deals")).to_contain_text("2")
-    _shoot(page, tmp_path, "partner360-1280")
+    shoot(page, tmp_path, "partner360-1280")
     # Another partner's page does not exist for this partner.
     response = page.goto(f"{live_server.url}/partners/{world.org_b.uuid}/")
     assert response.status == 404
@@ -108,35 +80,35 @@ def test_homes_and_partner_page_on_a_laptop_and_a_phone(live_server, world, prog
     context.close()
 
     # The partner on a phone: the menu folds behind its button, nothing wider than the screen.
-    context, page, errors = _open(browser, live_server, "alice", PHONE, "fr")
+    context, page, errors = open_as(browser, live_server, "alice", PHONE, "fr")
     nav = page.locator("#main-nav")
     expect(nav).to_be_hidden()
-    _fits(page, PHONE)
-    _shoot(page, tmp_path, "home-partner-390")
+    assert_fits(page, PHONE)
+    shoot(page, tmp_path, "home-partner-390")
     page.get_by_role("button", name="Menu").click()
     expect(nav).to_be_visible()
     nav.locator("summary", has_text="Ventes").click()
     nav.get_by_role("link", name="Affaires", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/deals/")
-    _fits(page, PHONE)
+    assert_fits(page, PHONE)
     page.goto(partner_page)
     expect(page.locator("#p360-tier-history")).to_be_visible()
-    _fits(page, PHONE)
-    _shoot(page, tmp_path, "partner360-390")
+    assert_fits(page, PHONE)
+    shoot(page, tmp_path, "partner360-390")
     assert not errors
     context.close()
 
     # The channel manager: the review queue first, with its age; the partner page of any partner.
     for width, language in ((LAPTOP, "fr"), (PHONE, "en")):
-        context, page, errors = _open(browser, live_server, "manager", width, language)
+        context, page, errors = open_as(browser, live_server, "manager", width, language)
         expect(page.locator("#counter-queue .counter__value")).to_have_text("1")
         expect(page.locator("#queue-oldest")).to_contain_text("Perrin & Fils")
         if width == LAPTOP:
             assert page.locator(".topbar").evaluate("e => e.offsetHeight") < 70
-        _fits(page, width)
-        _shoot(page, tmp_path, f"home-manager-{width}")
+        assert_fits(page, width)
+        shoot(page, tmp_path, f"home-manager-{width}")
         page.goto(partner_page)
         expect(page.locator("h1")).to_have_text("Alpha Intégration")
-        _fits(page, width)
+        assert_fits(page, width)
         assert not errors
         context.close()

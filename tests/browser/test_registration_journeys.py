@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, browser  # noqa: F401
+from tests.browser.screens import assert_fits, open_as, shoot
+from tests.browser.test_journeys import CHROMIUM, CHROMIUM_ARGS, browser  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,36 +22,6 @@ pytestmark = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENS = [pytest.param(1280, "en", id="laptop-en"), pytest.param(390, "fr", id="phone-fr")]
-
-
-def _open(browser, live_server, username, width, language):  # noqa: F811
-    from conftest import PASSWORD
-
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=language)
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.set_default_navigation_timeout(60_000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page, errors
-
-
-def _fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-
-
-def _shoot(page, folder, name):
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    assert (folder / f"{name}.png").stat().st_size > 0
-    if os.environ.get("MEUTE_SCREENSHOTS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 def _label(choice, language):
@@ -78,15 +49,15 @@ def test_a_first_registration_goes_through_on_the_first_submit(
     world.partnership_a.product_lines.set([lines["crm"], lines["erp"]])
     close = timezone.localdate() + datetime.timedelta(days=45)
 
-    context, page, errors = _open(browser, live_server, "alice", width, language)
+    context, page, errors = open_as(browser, live_server, "alice", width, language)
     page.goto(f"{live_server.url}/deals/new/")
     # Before anything is typed, the form says what it needs and offers only what the partnership covers.
     expect(page.locator("#identifier-needed")).to_be_visible()
     boxes = page.locator("input[name=product_lines]")
     expect(boxes).to_have_count(2)
     expect(page.locator("#deal-form")).not_to_contain_text("HR")
-    _fits(page, width)
-    _shoot(page, tmp_path, f"deal-form-{width}")
+    assert_fits(page, width)
+    shoot(page, tmp_path, f"deal-form-{width}")
 
     page.locator("#id_customer_name").fill("Brasserie du Port")
     page.locator("#id_city").fill("Marseille")
@@ -106,8 +77,8 @@ def test_a_first_registration_goes_through_on_the_first_submit(
     assert deal.amount == Decimal("18000")
     expect(page.locator("#deal-stage")).to_have_text(_label(DealStage(deal.stage), language))
     expect(page.locator("h1")).to_contain_text("Brasserie du Port")
-    _fits(page, width)
-    _shoot(page, tmp_path, f"deal-registered-{width}")
+    assert_fits(page, width)
+    shoot(page, tmp_path, f"deal-registered-{width}")
     assert not errors
     context.close()
 
@@ -160,12 +131,12 @@ def test_two_claims_on_one_customer_are_reviewed_together(
     no_conflict, conflict = _label(MatchLevel.DISTINCT, language), _label(MatchLevel.SAME, language)
     approved = _label(DealStage.APPROVED, language)
 
-    context, page, errors = _open(browser, live_server, "manager", width, language)
+    context, page, errors = open_as(browser, live_server, "manager", width, language)
     page.goto(f"{live_server.url}/deals/?stage=submitted&ordering=-conflict_score")
     rows = page.locator("#deal-table tbody tr")
     expect(rows).to_have_count(2)
-    _fits(page, width)
-    _shoot(page, tmp_path, f"review-queue-{width}")
+    assert_fits(page, width)
+    shoot(page, tmp_path, f"review-queue-{width}")
 
     # The later claim: both claims side by side, the first one marked, the evidence above the buttons.
     page.goto(f"{live_server.url}{second.get_absolute_url()}")
@@ -179,8 +150,8 @@ def test_two_claims_on_one_customer_are_reviewed_together(
     expect(evidence).to_contain_text("Perrin")
     approve = page.locator("#review-form button").first
     assert evidence.bounding_box()["y"] < approve.bounding_box()["y"]
-    _fits(page, width)
-    _shoot(page, tmp_path, f"review-claims-{width}")
+    assert_fits(page, width)
+    shoot(page, tmp_path, f"review-claims-{width}")
 
     # The manager protects the later claim (say, the one the customer chose)…
     approve.click()
@@ -203,8 +174,8 @@ def test_two_claims_on_one_customer_are_reviewed_together(
     first.refresh_from_db()
     assert first.stage == DealStage.SUBMITTED
     assert list(DealRegistration.objects.filter(stage=DealStage.APPROVED)) == [second]
-    _fits(page, width)
-    _shoot(page, tmp_path, f"review-in-step-{width}")
+    assert_fits(page, width)
+    shoot(page, tmp_path, f"review-in-step-{width}")
     assert not errors
     context.close()
 
