@@ -17,6 +17,7 @@ is written in the checkout); the tests share one SQLite test database there (``-
 """
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -128,6 +129,9 @@ def main() -> int:
         return 0
     if args.module not in MODULES:
         parser.error(f"unknown module {args.module!r}: see --list")
+    if importlib.util.find_spec("mutmut") is None:
+        print("mutmut is not installed: pip install -e '.[mutation]'", file=sys.stderr)
+        return 2
     work = Path(args.work or tempfile.mkdtemp(prefix="meute-mutation-"))
     prepare(work, args.module, MODULES[args.module])
     env = dict(os.environ)
@@ -136,13 +140,16 @@ def main() -> int:
     dotted = "meute." + args.module.removesuffix(".py").replace("/", ".")
     names = [f"{dotted}.{glob}" for glob in args.only]
     started = time.monotonic()
-    subprocess.run(  # noqa: S603
+    run = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names],
         cwd=work,
         env=env,
         check=False,
     )
     statuses, survivors = count(work)
+    if not statuses:
+        print(f"mutmut ran no mutant (exit status {run.returncode}): see its output above", file=sys.stderr)
+        return 2
     unchecked = statuses.pop("not checked", 0)  # a run stopped before its end: counted apart
     total = sum(statuses.values())
     killed = sum(n for status, n in statuses.items() if status in EXIT_KILLED)
