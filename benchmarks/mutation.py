@@ -45,6 +45,7 @@ MODULES = {
         "meute/leads/tests/test_routing.py",
         "meute/leads/tests/test_loading.py",
         "meute/leads/tests/test_edges.py",
+        "meute/leads/tests/test_routing_rules.py",
     ],
     "remuneration/engine.py": [
         "meute/remuneration/tests/test_remuneration.py",
