@@ -38,6 +38,9 @@ ALLOWED = {
     "api:notification-read-all": "marks the reader's own notifications read",
     "notification-read-all": "marks the reader's own notifications read",
     "notification-open": "marks one of the reader's own notifications read",
+    "notification-preferences": "chooses which notifications the reader gets by e-mail",
+    "two-factor": "enrols or removes the reader's own second factor",
+    "login-code": "the second step of signing in",
 }
 # Routes that read: a POST on them is a query, never a change (the dry run of a registration, filters).
 READING_POSTS = {
@@ -103,6 +106,8 @@ SKIP_NAMES = {
     "recruitment:scoring-export",
     "insights:network-export",
     "insights:survey-answer",
+    # Signed-token page reached from an e-mail, not from a signed-in session: its own tests cover it.
+    "notification-unsubscribe",
 }
 
 

@@ -315,14 +315,14 @@ def populate_demo(today: datetime.date | None = None, journeys: int = 40) -> dic
         [
             SupportContact(
                 kind="sales",
-                name="Support commercial",
+                name="Claire Fontaine",
                 email="partenaires@meute.example",
                 phone="+33 4 72 00 00 01",
                 hours="9 h – 18 h",
             ),
             SupportContact(
                 kind="technical",
-                name="Support technique",
+                name="Hugo Marchand",
                 email="support@meute.example",
                 phone="+33 4 72 00 00 02",
                 hours="8 h – 20 h",

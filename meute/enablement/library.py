@@ -102,7 +102,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
     events, sent_to = [], []
     for user in users:
         if user.organization_id not in facts_of:
-            facts_of[user.organization_id] = audience_facts(user.organization_id, now.date())
+            facts_of[user.organization_id] = audience_facts(user.organization_id, timezone.localdate(now))
         facts = facts_of[user.organization_id]
         since = last.get(user.pk, week_ago)
         fresh = [

@@ -93,7 +93,7 @@ def trainings(user, now=None) -> dict:
     for enrolment in enrolments:
         enrolment.done = done.get(enrolment.pk, 0)
         enrolment.percent = round(100 * enrolment.done / enrolment.modules) if enrolment.modules else 0
-        enrolment.overdue = bool(enrolment.due_date and enrolment.due_date < now.date())
+        enrolment.overdue = bool(enrolment.due_date and enrolment.due_date < timezone.localdate(now))
     sessions = list(
         SessionRegistration.objects.filter(
             person=person, status=RegistrationStatus.REGISTERED, session__starts_at__gte=now
@@ -102,7 +102,9 @@ def trainings(user, now=None) -> dict:
         .order_by("session__starts_at")[:3]
     )
     certified = list(
-        PersonCertification.objects.valid_on(now.date()).filter(person=person).order_by("name")[:5]
+        PersonCertification.objects.valid_on(timezone.localdate(now))
+        .filter(person=person)
+        .order_by("name")[:5]
     )
     return {"enrolments": enrolments, "sessions": sessions, "certified": certified, "person": person}
 

@@ -5,7 +5,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.forms.utils import pretty_name
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 class OrderingFilter(django_filters.OrderingFilter):
@@ -23,9 +23,14 @@ class OrderingFilter(django_filters.OrderingFilter):
 
     @property
     def field(self):
-        # Each list request binds a fresh copy of the filters: named here, in the language of its reader.
-        if not hasattr(self, "_field"):
+        # Named in the language of the reader. A filter whose form field was built once already (the API
+        # schema reads the class's own filters, and each request copies them) is built again when the
+        # language differs, or every later page would keep the first reader's language.
+        language = get_language()
+        if getattr(self, "_field_language", None) != language:
             self.extra["choices"] = self._choices()
+            self.__dict__.pop("_field", None)
+            self._field_language = language
         return super().field
 
     def _option_label(self, field: str, param: str) -> str:

@@ -29,7 +29,10 @@ def test_partner_invites_answers_and_marks_attendance_of_its_own_guests(event, w
         answered = partner_b.post(f"{URL}{body['uuid']}/status/", {"status": "registered"}, format="json")
         assert answered.json()["status"] == "registered"
         early = partner_b.post(f"{URL}{body['uuid']}/status/", {"status": "attended"}, format="json")
-        assert early.status_code == 400 and "once the event has started" in str(early.json())
+        # A workflow refusal: 409 with its code, and the registration unchanged.
+        assert early.status_code == 409 and early.json()["error"]["code"] == "event_not_started"
+        assert "once the event has started" in str(early.json())
+        assert partner_b.get(f"{URL}{body['uuid']}/").json()["status"] == "registered"
     with travel(DURING):
         came = partner_b.post(f"{URL}{body['uuid']}/status/", {"status": "attended"}, format="json")
         assert came.status_code == 200

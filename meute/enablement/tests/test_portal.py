@@ -206,3 +206,23 @@ def test_partner_home_reads_the_partners_markets_once(world, client_for):
     # The labels card still finds the ambassador of the partner's market.
     labels = page[page.index('id="partner-labels"') :]
     assert "Rhône Nord" in labels
+
+
+def test_a_certification_earned_after_midnight_local_time_shows_the_same_night(world):
+    """At 00:30 in Paris it is still the day before in UTC: a certification issued today (local date) is
+    valid today on the portal card, not tomorrow."""
+    import time_machine
+
+    from meute.enablement import portal
+
+    world.person_a.user = world.partner_a_user
+    world.person_a.save()
+    late = datetime.datetime(2027, 3, 1, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 2 March in Paris
+    with time_machine.travel(late, tick=False):
+        today = timezone.localdate()
+        assert today == datetime.date(2027, 3, 2)
+        PersonCertification.objects.create(
+            person=world.person_a, name="Night owl", role="sales", issued_on=today, source="earned"
+        )
+        certified = portal.trainings(world.partner_a_user)["certified"]
+    assert [c.name for c in certified] == ["Night owl"]
