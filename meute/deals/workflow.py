@@ -669,30 +669,28 @@ def record_margin_author(deal, user) -> None:
     deal.margin_declared = deal.margin is not None and _declares(user, deal)
 
 
-def verify_margin(deal, user) -> DealRegistration:
-    """A partner's declared margin checked by a channel manager: from now on payouts use it."""
+def _verify_declared(deal, user, flag: str, nothing_waits: str) -> DealRegistration:
+    """A figure a partner declared (``flag`` set on the deal), checked by a channel manager: cleared, so
+    payouts read it from now on."""
     if not can_review(user):
         raise PermissionDenied(_("Only channel managers verify declared figures."))
     with _actor(user), transaction.atomic():
         deal = _locked(deal)
-        if not deal.margin_declared:
-            raise Refusal(_("No declared margin waits for verification."), code=ALREADY_DECIDED)
-        deal.margin_declared = False
-        deal.save(update_fields=["margin_declared", "updated_at"])
+        if not getattr(deal, flag):
+            raise Refusal(nothing_waits, code=ALREADY_DECIDED)
+        setattr(deal, flag, False)
+        deal.save(update_fields=[flag, "updated_at"])
     return deal
+
+
+def verify_margin(deal, user) -> DealRegistration:
+    """A partner's declared margin checked by a channel manager: from now on payouts use it."""
+    return _verify_declared(deal, user, "margin_declared", _("No declared margin waits for verification."))
 
 
 def verify_won(deal, user) -> DealRegistration:
     """A win a partner declared, checked by a channel manager: from now on payouts count the deal."""
-    if not can_review(user):
-        raise PermissionDenied(_("Only channel managers verify declared figures."))
-    with _actor(user), transaction.atomic():
-        deal = _locked(deal)
-        if not deal.won_declared:
-            raise Refusal(_("No declared win waits for verification."), code=ALREADY_DECIDED)
-        deal.won_declared = False
-        deal.save(update_fields=["won_declared", "updated_at"])
-    return deal
+    return _verify_declared(deal, user, "won_declared", _("No declared win waits for verification."))
 
 
 def mark_won(deal, user) -> DealRegistration:
