@@ -304,7 +304,7 @@ REST_FRAMEWORK = {
         "meute.lib.api_export.XLSXRenderer",
     ],
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "meute.lib.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "meute.lib.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -179,3 +179,30 @@ def test_the_export_names_every_source(subject):
     assert training["feedback"][0]["comment"] == f"{LAST} liked it"
     assert len(training["session_registrations"]) == 1
     assert training["support_contact"][0]["email"] == EMAIL
+
+
+def test_e_mail_choices_and_second_factor_go_with_the_login(subject):
+    """A login with history is deactivated, not deleted: what hangs on it must be removed by hand."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from meute.notifications import unsubscribe
+    from meute.notifications.models import EmailOptOut
+
+    user = subject.users[0]
+    unsubscribe.opt_out(user, "digest")
+    TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    other = UserFactory(username="keeps-hers")
+    unsubscribe.opt_out(other, "digest")
+    TOTPDevice.objects.create(user=other, name="TOTP", confirmed=True)
+
+    exported = privacy.export(subject)["data"]
+    assert exported["email_choices"] == [{"kind": "digest"}]
+    assert [device["confirmed"] for device in exported["logins"][0]["second_factor_devices"]] == [True]
+
+    record = privacy.erase(subject)
+    assert record.counts["email_choices"] == 1
+    assert not EmailOptOut.objects.filter(user=user).exists()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    # Someone else's choices and device are untouched.
+    assert EmailOptOut.objects.filter(user=other).count() == 1
+    assert TOTPDevice.objects.filter(user=other).count() == 1

@@ -28,6 +28,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ApiToken, ErasureRecord, Person, User
 
@@ -190,6 +191,9 @@ def _export_users(subject):
         row["api_tokens"] = list(
             ApiToken.objects.filter(user=user).values("name", "created_at", "expires_at", "last_used_at")
         )
+        row["second_factor_devices"] = list(
+            TOTPDevice.objects.filter(user=user).values("name", "confirmed", "created_at", "last_used_at")
+        )
         rows.append(row)
     return rows
 
@@ -197,6 +201,8 @@ def _export_users(subject):
 def _erase_users(subject):
     for user in subject.users:
         ApiToken.objects.filter(user=user).delete()
+        # A second factor is a secret of the person's phone: it goes with the login it protected.
+        TOTPDevice.objects.filter(user=user).delete()
         user.username = f"erased-{uuid_module.uuid4().hex[:12]}"
         user.first_name = user.last_name = user.email = ""
         user.is_active = False

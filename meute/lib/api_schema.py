@@ -7,6 +7,9 @@ large), all with the ``Error`` body, unless the operation documents its own. The
 codes a 409 may carry (``meute.lib.refusals.CODES``, declared by the workflows the API imports).
 """
 
+from drf_spectacular.openapi import AutoSchema as _AutoSchema
+from rest_framework import serializers
+
 from .refusals import CODES
 
 ERROR_SCHEMA = {
@@ -63,3 +66,53 @@ def document_errors(result, generator, request, public):
                 answer = {"description": DESCRIPTIONS[code], "content": content}
                 operation["responses"].setdefault(code, answer)
     return result
+
+
+def may_be_null(field) -> bool:
+    """Whether a read-only serializer field can answer null: its source crosses a nullable model field.
+
+    ``SlugRelatedField(read_only=True)`` on a nullable foreign key, or ``CharField(source="tier.name")``
+    when the tier is optional, answer null; drf-spectacular cannot know it without ``allow_null``.
+    """
+    serializer = getattr(field, "parent", None)
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if model is None or not getattr(field, "source_attrs", None):
+        return False
+    for attr in field.source_attrs:
+        try:
+            model_field = model._meta.get_field(attr)
+        except Exception:  # a property or a method: nothing to read
+            return False
+        if model_field.one_to_many or model_field.many_to_many:
+            return False  # a list, empty rather than null
+        if model_field.null:
+            return True
+        model = model_field.related_model
+        if model is None:
+            return False
+    return False
+
+
+class AutoSchema(_AutoSchema):
+    """drf-spectacular's schema, with read-only fields that may answer null documented as nullable, and
+    optional web addresses that may answer an empty string (not a URI) documented as plain strings."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        """Fields a serializer names in ``schema_optional_fields`` may be absent from an answer (a partner
+        user's reduced view of the same record), so they are not listed as required."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        for name, field in serializer.fields.items():
+            # Read-only fields do not carry allow_blank: an optional address stored empty answers "".
+            blank = isinstance(field, serializers.URLField) and (field.allow_blank or field.read_only)
+            if blank and name in schema.get("properties", {}):
+                schema["properties"][name].pop("format", None)
+        optional = set(getattr(serializer, "schema_optional_fields", ()))
+        if optional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in optional]
+        return schema
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        if field.read_only and not meta.get("nullable") and may_be_null(field):
+            meta["nullable"] = True
+        return meta

@@ -4,7 +4,7 @@ of them are purged after the retention in days of ``MEUTE_RETENTION_NOTIFICATION
 from meute.core.privacy import Source, register_source
 from meute.core.retention import Retention, register_retention
 
-from .models import Notification
+from .models import EmailOptOut, Notification
 
 
 def export_notifications(subject):
@@ -15,8 +15,18 @@ def export_notifications(subject):
     )
 
 
+def export_email_choices(subject):
+    return list(EmailOptOut.objects.filter(user__in=subject.users).order_by("kind").values("kind"))
+
+
 def erase_notifications(subject):
     deleted, _per_model = Notification.objects.filter(recipient__in=subject.users).delete()
+    return deleted
+
+
+def erase_email_choices(subject):
+    """The kinds of e-mail a person turned off say something about them; the login stays, inactive."""
+    deleted, _per_model = EmailOptOut.objects.filter(user__in=subject.users).delete()
     return deleted
 
 
@@ -26,6 +36,7 @@ def old_notifications(cutoff):
 
 def register():
     register_source(Source("notifications", export_notifications, erase_notifications))
+    register_source(Source("email_choices", export_email_choices, erase_email_choices))
     register_retention(
         Retention("notifications", "MEUTE_RETENTION_NOTIFICATION_DAYS", 180, old_notifications)
     )

@@ -163,7 +163,14 @@ class GroupingAdviceViewSet(viewsets.GenericViewSet):
             OpenApiParameter("language", str, enum=list(termsheet.LANGUAGES), default="fr"),
             OpenApiParameter("file_format", str, enum=list(termsheet.FORMATS), default="pdf"),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ): OpenApiTypes.BINARY,
+            (200, "text/markdown"): OpenApiTypes.STR,
+        },
     )
     @action(detail=True, methods=["get"], url_path="term-sheet")
     def term_sheet(self, request, uuid=None):
@@ -245,6 +252,7 @@ class PlaybookItemViewSet(
             "multipart/form-data": PlaybookDocumentSerializer,
             "application/json": PlaybookDocumentSerializer,
         },
+        responses={201: PlaybookDocumentSerializer},
     )
     @action(detail=True, methods=["post"])
     def documents(self, request, uuid=None):

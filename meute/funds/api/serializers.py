@@ -118,7 +118,9 @@ class FundDecisionSerializer(serializers.Serializer):
 
 
 class ProofSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    url = serializers.CharField(
+        source="get_absolute_url", read_only=True, help_text="Download path of the file."
+    )
 
     class Meta:
         model = ProofFile

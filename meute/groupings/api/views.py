@@ -85,7 +85,7 @@ class MemberProfileViewSet(VisibleModelViewSet):
         parameters=[OpenApiParameter("limit", int, description="How many (1–50, default 10).")],
         responses=SuggestionSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def suggestions(self, request, uuid=None):
         profile = self.get_object()
         try:

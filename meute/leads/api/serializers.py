@@ -41,9 +41,11 @@ class LeadSerializer(ModelValidatedSerializer):
     territory = by_code(Territory, required=False, allow_null=True)
     sector = by_code(Sector, required=False, allow_null=True)
     product_lines = by_code(ProductLine, many=True, required=False)
-    partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
-    deal = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    partnership_name = serializers.CharField(
+        source="partnership.name", read_only=True, default=None, allow_null=True
+    )
+    deal = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     routing = serializers.SerializerMethodField(
         help_text=_("The latest routing decision: ranked partners and those skipped with the reason.")
     )
@@ -78,6 +80,9 @@ class LeadSerializer(ModelValidatedSerializer):
             "updated_at",
         ]
         validators = []
+
+    # A partner user is answered with PartnerLeadSerializer: the facts of LEAD_FIELDS, none of these.
+    schema_optional_fields = tuple(name for name in Meta.fields if name not in LEAD_FIELDS)
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_routing(self, lead):

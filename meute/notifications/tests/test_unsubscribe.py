@@ -130,3 +130,27 @@ class TestPreferences:
         assert {o.user_id for o in EmailOptOut.objects.visible_to(world.partner_b_user)} == {
             world.partner_b_user.pk
         }
+
+
+def test_every_kind_sent_can_be_turned_off():
+    """A kind passed to ``notify`` in the code but missing from the preferences list could not be
+    unsubscribed from its own e-mail's link: every literal kind of every call is listed."""
+    import ast
+    from pathlib import Path
+
+    root = Path(unsubscribe.__file__).resolve().parents[1]
+    sent = {}
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name != "notify":
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "kind" and isinstance(keyword.value, ast.Constant):
+                    sent.setdefault(keyword.value.value, str(path.relative_to(root)))
+    assert len(sent) >= 5  # the scan sees the calls it checks
+    assert {kind: where for kind, where in sent.items() if kind not in unsubscribe.KINDS} == {}

@@ -321,6 +321,15 @@ class GridSerializer(serializers.Serializer):
     )
 
 
+class GridResultSerializer(serializers.Serializer):
+    """The grid as saved, with its score: per pillar and in total, and how many questions were answered."""
+
+    ratings = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    score = serializers.FloatField(allow_null=True)
+    pillars = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    answered = serializers.IntegerField()
+
+
 class CompetitorSerializer(ModelValidatedSerializer):
     class Meta:
         model = Competitor

@@ -73,7 +73,7 @@ class ScoringProfileViewSet(StaffViewSet):
         parameters=[TOP],
         responses=serializers.RankingRowSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request, uuid=None):
         profile = self.get_object()
         try:
@@ -132,7 +132,11 @@ class CandidateViewSet(StaffViewSet):
         candidate.refresh_from_db()
         return Response({**self.get_serializer(candidate).data, "warnings": warnings})
 
-    @extend_schema(summary="Fill the qualification grid", request=serializers.GridSerializer)
+    @extend_schema(
+        summary="Read or fill the qualification grid",
+        request=serializers.GridSerializer,
+        responses=serializers.GridResultSerializer,
+    )
     @action(detail=True, methods=["get", "put"])
     def grid(self, request, uuid=None):
         candidate = self.get_object()

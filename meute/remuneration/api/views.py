@@ -254,6 +254,30 @@ def _period(params):
         raise ValidationError({"period": exc.messages}) from exc
 
 
+class StatementTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    status = serializers.ChoiceField(choices=PayoutStatus.choices)
+    count = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class StatementSerializer(serializers.Serializer):
+    """A member's payouts for a period, with their totals per currency and status."""
+
+    member = serializers.UUIDField()
+    member_name = serializers.CharField()
+    siren = serializers.CharField()
+    period = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    payouts = PayoutSerializer(many=True)
+    totals = StatementTotalSerializer(many=True)
+    grand_totals = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2),
+        help_text="Sum of the payouts per currency code.",
+    )
+
+
 @extend_schema(tags=["payouts"])
 class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
     """Payouts of won deals. Filters: ``period``, ``partnership``, ``member`` (UUIDs), ``status``."""
@@ -392,6 +416,7 @@ class PayoutViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[PERIOD_PARAM, OpenApiParameter("member", str, description="Member UUID (staff only)")],
         summary="A member's statement for a period",
+        responses={200: StatementSerializer},
     )
     @action(detail=False, methods=["get"])
     def statement(self, request):
