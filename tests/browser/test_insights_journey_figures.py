@@ -36,6 +36,8 @@ def test_onboarding_journeys_on_the_dashboard(live_server, world, browser, tmp_p
     section.scroll_into_view_if_needed()
     assert section.locator("h2").inner_text() == "Parcours d’intégration"
     assert section.locator("svg").count() == 1
+    bar = section.locator("rect.chart__bar").nth(1).bounding_box()  # "in progress": one partnership
+    assert bar is not None and bar["height"] > 50
     assert "Achèvement médian" in section.locator("#journey-progress").text_content()
     assert "33,0" in section.locator("#journey-progress").text_content()
     assert_fits(page, width)
