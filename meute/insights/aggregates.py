@@ -1,6 +1,8 @@
 """The network dashboard's figures, pre-aggregated: revenue against objectives per tier, partner type and
-territory, the pipeline per stage, certification coverage per tier, the health bands and the partnerships
-in poorest health, stored as a few dozen ``NetworkFigure`` rows per year and currency. The recruitment
+territory, the pipeline per stage, certification coverage per tier, onboarding journeys (how many
+partnerships have one, not started, in progress, completed, overdue, the median completion), the health
+bands and the partnerships in poorest health, stored as a few dozen ``NetworkFigure`` rows per year and
+currency. The recruitment
 funnel and the funds' return are read live from their apps (one GROUP BY over the candidates; the year's
 fund requests).
 
@@ -55,6 +57,12 @@ def compute(program, year: int, currency: str, today: datetime.date) -> list[Net
                 add(dimension, key, amount=amount, objective=objective)
         for key, total, covered in dashboard.certification_coverage(program, today, raw=True):
             add(FigureDimension.COVERAGE, key, count=total, covered=covered)
+    journeys = dashboard.journey_progress(today)
+    for key in dashboard.JOURNEY_KEYS:
+        add(FigureDimension.JOURNEY, key, count=journeys[key])
+    median = journeys["median_percent"]
+    if median is not None:
+        add(FigureDimension.JOURNEY, "median_percent", amount=median)
     for stage, count, amount in dashboard.pipeline(currency, today, raw=True):
         add(FigureDimension.PIPELINE, stage, count=count, amount=amount)
     day = latest_day()
@@ -143,6 +151,9 @@ def _figures(rows, program) -> dict:
         (row.key or dashboard.NO_GROUP["tier"], row.count, row.covered)
         for row in by_dimension[FigureDimension.COVERAGE]
     ]
+    stored = {row.key: row for row in by_dimension[FigureDimension.JOURNEY]}
+    journeys = {key: stored[key].count if key in stored else 0 for key in dashboard.JOURNEY_KEYS}
+    journeys["median_percent"] = stored["median_percent"].amount if "median_percent" in stored else None
     bands = by_dimension[FigureDimension.HEALTH]
     day = bands[0].snapshot_day if bands else None
     low_ids = [int(row.key) for row in by_dimension[FigureDimension.LOW]]
@@ -161,6 +172,7 @@ def _figures(rows, program) -> dict:
         "revenue": revenue,
         "pipeline": pipeline,
         "coverage": coverage,
+        "journeys": journeys,
         "health": health,
         "computed_at": computed_at,
     }

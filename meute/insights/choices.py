@@ -76,5 +76,6 @@ class FigureDimension(models.TextChoices):
     TERRITORY = "territory", _("Territory")
     PIPELINE = "pipeline", _("Deal stage")
     COVERAGE = "coverage", _("Certification coverage by tier")
+    JOURNEY = "journey", _("Onboarding journeys")
     HEALTH = "health", _("Health band")
     LOW = "low", _("Partnership in poor health")

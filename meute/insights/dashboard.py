@@ -1,10 +1,12 @@
 """The head of partnerships' figures computed from the records: revenue by tier, partner type and
-territory against the year's objectives, the registered-deal pipeline, certification coverage, the health of
-the network, satisfaction. Each figure is a handful of set-based queries (GROUP BY), never a query per
-partnership, but each joins the whole network: the page reads them pre-aggregated (``aggregates``).
+territory against the year's objectives, the registered-deal pipeline, certification coverage and
+onboarding journeys, the health of the network, satisfaction. Each figure is a handful of set-based
+queries (GROUP BY), never a query per partnership, but each joins the whole network: the page reads them
+pre-aggregated (``aggregates``).
 """
 
 import datetime
+import statistics
 from collections import defaultdict
 from decimal import Decimal
 
@@ -14,9 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from meute.deals.choices import DealStage
 from meute.deals.models import DealRegistration
+from meute.enablement.choices import JourneyStatus, StepStatus
+from meute.enablement.journeys import CLOSED, Progress
+from meute.enablement.models import Journey, JourneyStep
 from meute.money.exchange import convert
 from meute.partnerships.choices import PartnershipKind, PartnershipStatus, PartyRole
-from meute.partnerships.models import PartnershipParty
+from meute.partnerships.models import Partnership, PartnershipParty
 from meute.programs.certifications import count_people
 from meute.programs.choices import ObjectiveKind
 from meute.programs.models import PartnerTier, Program
@@ -142,6 +147,57 @@ def certification_coverage(program, today: datetime.date, raw: bool = False) -> 
         (label, totals[label], covered[label])
         for label in sorted(totals, key=lambda label: (label == "", str(label)))
     ]
+
+
+JOURNEY_STATES = ("not_started", "in_progress", "completed")
+JOURNEY_KEYS = ("partnerships", "with_journey", *JOURNEY_STATES, "overdue")
+
+
+def journey_progress(today: datetime.date) -> dict:
+    """Onboarding journeys of the active channel partnerships, whatever their programme (a fixed number of
+    queries over the whole network): ``{"partnerships", "with_journey", "not_started", "in_progress",
+    "completed", "overdue": counts, "median_percent": Decimal or None}``.
+
+    A partnership's journey is its latest one not cancelled. A completed journey counts as 100 %; one in
+    progress as the share of its steps done or not applicable (``enablement.journeys.Progress``), "not
+    started" while none is closed nor in progress. Overdue: a journey in progress with an open step past
+    its due date. The median is over the partnerships that have a journey (None when none has)."""
+    partnerships = Partnership.objects.filter(
+        kind=PartnershipKind.CHANNEL, status=PartnershipStatus.ACTIVE
+    ).values("pk")
+    journeys = Journey.objects.filter(partnership__in=partnerships).exclude(status=JourneyStatus.CANCELLED)
+    latest = {}
+    for partnership_id, journey_id, status in journeys.order_by(
+        "partnership_id", "-started_on", "-pk"
+    ).values_list("partnership_id", "pk", "status"):
+        latest.setdefault(partnership_id, (journey_id, status))
+    steps = {
+        row["journey_id"]: row
+        for row in JourneyStep.objects.filter(journey__in=journeys.filter(status=JourneyStatus.ACTIVE))
+        .order_by()
+        .values("journey_id")
+        .annotate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status__in=CLOSED)),
+            started=Count("pk", filter=Q(status=StepStatus.IN_PROGRESS)),
+            overdue=Count("pk", filter=~Q(status__in=CLOSED) & Q(due_date__lt=today)),
+        )
+    }
+    counts = dict.fromkeys(JOURNEY_KEYS, 0)
+    counts["partnerships"] = partnerships.count()
+    counts["with_journey"] = len(latest)
+    percents = []
+    for journey_id, status in latest.values():
+        if status == JourneyStatus.COMPLETED:
+            counts["completed"] += 1
+            percents.append(100)
+            continue
+        row = steps.get(journey_id) or {"total": 0, "closed": 0, "started": 0, "overdue": 0}
+        counts["in_progress" if row["closed"] or row["started"] else "not_started"] += 1
+        counts["overdue"] += 1 if row["overdue"] else 0
+        percents.append(Progress(row["total"], row["closed"], row["overdue"]).percent)
+    median = Decimal(str(statistics.median(percents))).quantize(Decimal("0.1")) if percents else None
+    return {**counts, "median_percent": median}
 
 
 def health_bands(day: datetime.date) -> list[tuple[str, int]]:

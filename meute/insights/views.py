@@ -80,6 +80,13 @@ class DashboardView(StaffMixin, TemplateView):
             title=_("Partners with at least one certified person (%)"),
             value_label="%",
         )
+        journeys = figures["journeys"]
+        if journeys["with_journey"]:
+            charts["journeys"] = bar_chart(
+                [(label, value) for _key, label, value in journey_states(journeys)],
+                title=_("Onboarding journeys of active partnerships"),
+                value_label=_("Partnerships"),
+            )
         charts["health"] = bar_chart(
             figures["health"]["bands"], title=_("Partnerships by health score"), value_label=_("Partnerships")
         )
@@ -115,6 +122,18 @@ class DashboardView(StaffMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
+def journey_states(journeys) -> list[tuple[str, str, int]]:
+    """``[(key, label, partnerships)]``: where the active partnerships stand in their onboarding journey,
+    those without one last."""
+    labels = {
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "completed": _("Completed"),
+    }
+    rows = [(key, labels[key], journeys[key]) for key in ("not_started", "in_progress", "completed")]
+    return [*rows, ("none", _("No journey"), journeys["partnerships"] - journeys["with_journey"])]
+
+
 def figure_tables(figures) -> dict:
     """Every dashboard figure as ``{name: (headers, rows)}``, the numbers unformatted: the exports."""
     from meute.core.choices import PartnerType
@@ -144,6 +163,17 @@ def figure_tables(figures) -> dict:
     tables["coverage"] = (
         [_("Tier"), _("Partners"), _("With a certified person")],
         [(str(label), total, covered) for label, total, covered in figures["coverage"]],
+    )
+    journeys = figures["journeys"]
+    tables["journeys"] = (
+        [_("Onboarding journey"), _("Partnerships")],
+        [
+            (str(_("Active partnerships")), journeys["partnerships"]),
+            (str(_("With a journey")), journeys["with_journey"]),
+            *[(str(label), value) for _key, label, value in journey_states(journeys)],
+            (str(_("Overdue")), journeys["overdue"]),
+            (str(_("Median completion (%)")), journeys["median_percent"]),
+        ],
     )
     tables["health"] = ([_("Health score"), _("Partnerships")], list(figures["health"]["bands"]))
     tables["funnel"] = ([_("Stage"), _("Candidates")], [(str(label), n) for label, n in figures["funnel"]])

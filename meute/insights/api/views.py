@@ -15,7 +15,7 @@ from meute.lib import access
 from meute.lib.api_views import UUID_PATTERN
 from meute.partnerships.models import Partnership
 
-from .. import aggregates, governance, integration, surveys
+from .. import aggregates, dashboard, governance, integration, surveys
 from ..models import GovernanceMeeting, Interaction, Survey
 from ..scorecard import scorecard
 from ..snapshots import partnership_health, trend
@@ -194,6 +194,12 @@ class NetworkViewSet(viewsets.GenericViewSet):
                     {"tier": str(label), "partners": total, "with_certified_people": covered}
                     for label, total, covered in figures["coverage"]
                 ],
+                "onboarding_journeys": {
+                    **{key: figures["journeys"][key] for key in dashboard.JOURNEY_KEYS},
+                    "median_completion_percent": None
+                    if figures["journeys"]["median_percent"] is None
+                    else float(figures["journeys"]["median_percent"]),
+                },
                 "health": {
                     "day": figures["health"]["day"].isoformat() if figures["health"]["day"] else None,
                     "bands": [{"band": band, "partnerships": n} for band, n in figures["health"]["bands"]],

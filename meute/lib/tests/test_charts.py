@@ -54,6 +54,22 @@ def test_figures_follow_the_language_and_render_as_svg_with_a_table():
     assert "<svg" in html and "<table" in html and "Les chiffres" in html and 'style="' not in html
 
 
+def test_coordinates_stay_numbers_in_french():
+    """A French page formats numbers with a decimal comma: SVG coordinates must not follow (``48,0`` is no
+    coordinate: the bars vanish, the labels pile up at the left), the figures drawn must."""
+    import re
+
+    with translation.override("fr"):
+        chart = charts.bar_chart([("A", 3), ("B", 7000)], title="t", value_label="v")
+        html = Template("{% load charts %}{% chart chart %}").render(Context({"chart": chart}))
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    shapes = svg[svg.index(">") + 1 :]  # the svg element itself is 100 % wide
+    coordinates = re.findall(r' (?:x|y|width|height|x1|y1|x2|y2)="([^"]*)"', shapes)
+    assert "68,6" not in svg and coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
+    assert ">7\u202f000<" in svg or ">7\xa0000<" in svg or ">7 000<" in svg  # the value, in French
+
+
 def test_percent_toward_a_target():
     assert charts.percent(50, 200) == 25
     assert charts.percent(300, 200) == 100
