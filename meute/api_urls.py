@@ -72,5 +72,6 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
-    re_path(r"^.*/$", NotFoundView.as_view(), name="not-found"),
+    # A path segment may hold an encoded line break, which "." does not match.
+    re_path(r"^[\s\S]*/$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from meute.lib import api_serializers  # noqa: F401  (date-times of model serializers from 1900)
         from meute.lib.search import ensure_sqlite_indexes
 
         from . import audit, checks, signals  # noqa: F401  (audited models, system checks, receivers)

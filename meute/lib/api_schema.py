@@ -2,9 +2,10 @@
 
 A postprocessing hook of drf-spectacular: every operation gets the answers any request may receive —
 400 (invalid data or query), 401 (no or bad token), 403 (not allowed), 404 (not found or not visible to
-you), 429 (rate limited or locked out) — and every write 409 (refused by the current data) and 413 (too
-large), all with the ``Error`` body, unless the operation documents its own. The error's ``code`` lists the
-codes a 409 may carry (``meute.lib.refusals.CODES``, declared by the workflows the API imports).
+you), 429 (rate limited or locked out) — and every write 409 (refused by the current data), 413 (too
+large) and 415 (a body type it does not read), all with the ``Error`` body, unless the operation documents
+its own. The error's ``code`` lists the codes a 409 may carry (``meute.lib.refusals.CODES``, declared by
+the workflows the API imports).
 """
 
 from drf_spectacular.openapi import AutoSchema as _AutoSchema
@@ -35,10 +36,11 @@ DESCRIPTIONS = {
     "404": "Not found, or not visible to you.",
     "409": "Refused by the current data (e.g. a referenced record, a record that moved on).",
     "413": "The request body is too large.",
+    "415": "The request body's content type is not accepted.",
     "429": "Too many requests (rate limit or login lock-out): try again later.",
 }
 READ_ERRORS = ("400", "401", "403", "404", "429")
-WRITE_ERRORS = READ_ERRORS + ("409", "413")
+WRITE_ERRORS = READ_ERRORS + ("409", "413", "415")
 
 
 def refusal_codes_text() -> str:

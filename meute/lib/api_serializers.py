@@ -14,8 +14,9 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import router
+from django.db import models, router
 from django.db.models import UniqueConstraint
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -104,3 +105,20 @@ class ModelValidatedSerializer(serializers.ModelSerializer):
         if isinstance(constraint, UniqueConstraint) and len(constraint.fields) == 1:
             return constraint.fields[0]
         return NON_FIELD_ERRORS
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date and time from 1900 onwards. No PRM record is older, and before 1911 French local time was Paris
+    mean time, whose offset (+00:09:21) no client reads back as an RFC 3339 date-time."""
+
+    default_error_messages = {"too_early": _lazy("Give a date from 1900 onwards.")}
+
+    def to_internal_value(self, value):
+        result = super().to_internal_value(value)
+        if result.year < 1900:
+            self.fail("too_early")
+        return result
+
+
+# Every model serializer's date-time fields (the API declares none by hand that it reads).
+serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = DateTimeField
