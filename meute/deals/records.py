@@ -219,6 +219,7 @@ STREET_WORDS = {
 # A house number as written: "12", "12bis", "293-b" (split into "293" and "b"), "7 ter".
 _HOUSE_NUMBER = re.compile(r"^\d+[a-z]?$|^\d+(bis|ter|quater)$")
 HOUSE_NUMBER_SUFFIXES = frozenset(["bis", "ter", "quater"])
+SAINT_WORDS = frozenset(["st", "ste"])
 # Compass points of a street ("W. Third St.", "Peachtree Rd. NE"): often dropped by one of two writers.
 COMPASS_WORDS = frozenset(["n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"])
 MIN_PHONE_DIGITS = 6
@@ -311,12 +312,13 @@ def address_text(address: str | None) -> str:
 
 def street_parts(address: str | None) -> tuple[str, tuple[str, ...], str]:
     """The house number of an address, its street's words and its street squashed, for comparing two
-    streets whatever the number: ("8638", ("3", "st"), "w3") for "8638 W. Third St.".
+    streets whatever the number: ("8638", ("3",), "w3") for "8638 W. Third St.".
 
     The house number is a number opening the address, with its letter or "bis"/"ter" ("293-B", "12 bis");
     an ordinal opening it is the street's ("3rd St.", "3e Avenue"). The words leave out compass points,
-    single letters (a house number's letter left alone) and street types; the squashed form keeps compass
-    points, which one writer may glue to the name ("Northpoint" and "North Point St.").
+    single letters (a house number's letter left alone) and street types, but not a saint ("St-Denis"); the
+    squashed form keeps compass points, which one writer may glue to the name ("Northpoint" and "North
+    Point St.").
     """
     raw = _NON_WORD.sub(" ", _DOTS.sub("", fold(address))).split()
     number = ""
@@ -326,13 +328,17 @@ def street_parts(address: str | None) -> tuple[str, tuple[str, ...], str]:
         if raw and raw[0] in HOUSE_NUMBER_SUFFIXES:
             raw = raw[1:]
     types = set(STREET_WORDS.values())
-    words, squashed = [], []
+    spelt = []
     for word in raw:
         ordinal = _ORDINAL_SUFFIX.match(word)
         if ordinal:
             word = ordinal.group(1)
-        word = ORDINALS.get(word) or STREET_WORDS.get(word, word)
-        if word in types or (len(word) == 1 and word.isalpha() and word not in COMPASS_WORDS):
+        spelt.append(ORDINALS.get(word) or STREET_WORDS.get(word, word))
+    words, squashed = [], []
+    for index, word in enumerate(spelt):
+        # "st" and "ste" before a name are a saint's ("rue St-Denis"), not a street type ("Third St.").
+        saint = word in SAINT_WORDS and index + 1 < len(spelt)
+        if (word in types and not saint) or (len(word) == 1 and word.isalpha() and word not in COMPASS_WORDS):
             continue
         squashed.append(word)
         if word not in COMPASS_WORDS:

@@ -29,6 +29,8 @@ def _address_level(a: str, b: str) -> str:
         ("12 troisième avenue", ("12", ("3",), "3")),
         ("40 boulevard Haussmann", ("40", ("haussmann",), "haussmann")),
         ("804 North Point St.", ("804", ("point",), "northpoint")),
+        ("12 r. Saint-Denis", ("12", ("st", "denis"), "stdenis")),
+        ("rue St Denis", ("", ("st", "denis"), "stdenis")),
         ("", ("", (), "")),
     ],
 )
@@ -52,6 +54,7 @@ def test_french_street_words_and_ordinals_read_as_one_spelling():
         ("av. Jean Jaurès", "112 avenue Jean-Jaurès"),
         ("3e Avenue", "12 troisième avenue"),
         ("bd Haussmann", "40 boulevard Haussmann"),
+        ("rue St-Denis", "40 rue Saint Denis"),
         ("Central Park West", "in Central Park at 67th St."),
     ],
 )
@@ -72,6 +75,8 @@ def test_the_same_street_with_the_number_on_one_side_only_is_same_street(a, b):
         # Another street, or nothing but a street type to compare.
         ("rue de la Paix", "12 rue Lafayette", "different"),
         ("St.", "12 Main St.", "different"),
+        # A saint's name is the street's, not a street type to leave out.
+        ("rue Saint-Denis", "12 rue Denis Papin", "different"),
         ("12 rue de la Paix", "12 rue de la Paix", "exact"),
     ],
 )
