@@ -37,7 +37,7 @@ DEFAULT_BASE_SIZE = 1000
 FIELD_LEVELS: dict[str, tuple[str, ...]] = {
     "name": ("different", "contained", "similar", "close", "exact"),
     "name_numbers": ("different", "exact"),
-    "address": ("different", "number_differs", "similar", "close", "exact"),
+    "address": ("different", "number_differs", "same_street", "similar", "close", "exact"),
     "postal_code": ("different", "same_area", "exact"),
     "city": ("different", "similar", "exact"),
     "phone": ("different", "one_digit", "exact"),
@@ -75,6 +75,7 @@ LEVEL_TEXTS = {
     ("address", "close"): _("Nearly the same address"),
     ("address", "similar"): _("Similar addresses"),
     ("address", "number_differs"): _("Same street, another number"),
+    ("address", "same_street"): _("Same street, one address less precise (no house number)"),
     ("address", "different"): _("Different addresses"),
     ("postal_code", "exact"): _("Same postal code"),
     ("postal_code", "same_area"): _("Postal codes of the same area"),
@@ -106,10 +107,11 @@ DEFAULT_PARAMETERS = {
     "name_numbers": {"exact": (0.98, 0.1), "different": (0.02, 0.9)},
     "address": {
         "exact": (0.6, 0.0005),
-        "close": (0.15, 0.001),
-        "similar": (0.1, 0.02),
+        "close": (0.13, 0.001),
+        "similar": (0.08, 0.02),
         "number_differs": (0.03, 0.01),
-        "different": (0.12, 0.9685),
+        "same_street": (0.04, 0.002),
+        "different": (0.12, 0.9665),
     },
     "postal_code": {"exact": (0.85, 0.02), "same_area": (0.1, 0.1), "different": (0.05, 0.88)},
     "city": {"exact": (0.85, 0.05), "similar": (0.07, 0.01), "different": (0.08, 0.94)},
@@ -138,7 +140,9 @@ class Weights:
         self.u = np.ones((len(FIELDS), MAX_LEVELS))
         for f, name in enumerate(FIELDS):
             for level, label in enumerate(FIELD_LEVELS[name]):
-                m, u = self.parameters[name][label]
+                # A level added since these weights were learnt keeps its built-in values until the next
+                # ``meute deals retrain``.
+                m, u = self.parameters[name].get(label, DEFAULT_PARAMETERS[name][label])
                 self.m[f, level] = max(float(m), PROBABILITY_FLOOR)
                 self.u[f, level] = max(float(u), PROBABILITY_FLOOR)
         self.table = np.log2(self.m / self.u)
@@ -226,13 +230,19 @@ def _address_levels(left: list[dict], right: list[dict]) -> np.ndarray:
         ],
         dtype=bool,
     )
+    # The street alone, whatever the house number: "3rd St." and "8638 W. Third St." name one street.
+    pairs = [(x["street"], y["street"]) for x, y in zip(left, right, strict=True)]
+    streets = np.array([_streets_agree(x, y) for x, y in pairs], dtype=bool)
+    both = np.array([bool(x[0]) and bool(y[0]) for x, y in pairs], dtype=bool)
+    same_number = both & np.array([x[0] == y[0] for x, y in pairs], dtype=bool)
     levels = FIELD_LEVELS["address"]
     return np.select(
         [
             null,
             a_arr == b_arr,
-            numbers & (ordered >= 0.6),
-            (ordered >= 0.9) | ((subset >= 0.95) & first_numbers) | same_street,
+            (numbers & (ordered >= 0.6)) | (streets & both & ~same_number),
+            (ordered >= 0.9) | ((subset >= 0.95) & first_numbers) | same_street | (streets & same_number),
+            streets & ~both,
             ordered >= 0.7,
         ],
         [
@@ -240,10 +250,27 @@ def _address_levels(left: list[dict], right: list[dict]) -> np.ndarray:
             levels.index("exact"),
             levels.index("number_differs"),
             levels.index("close"),
+            levels.index("same_street"),
             levels.index("similar"),
         ],
         default=levels.index("different"),
     )
+
+
+def _streets_agree(a: tuple, b: tuple) -> bool:
+    """Whether two addresses name the same street, whatever their house numbers (``records.street_parts``):
+    the same words, the same letters once squashed ("Northpoint", "North Point St."), a typo, or the words
+    of one all in the other with a street name among them ("Central Park" in "in Central Park at 67th
+    St.")."""
+    (_n, words_a, squashed_a), (_m, words_b, squashed_b) = a, b
+    if not words_a or not words_b:
+        return False
+    if words_a == words_b or (squashed_a and squashed_a == squashed_b):
+        return True
+    if fuzz.token_sort_ratio(" ".join(words_a), " ".join(words_b)) >= 90:
+        return True
+    shorter, longer = sorted((set(words_a), set(words_b)), key=len)
+    return any(len(word) >= 3 and word.isalpha() for word in shorter) and shorter <= longer
 
 
 def _street_start(address: str) -> tuple:
@@ -398,7 +425,7 @@ class Evidence:
 def _outcome(field_name: str, level: str) -> tuple[str, float]:
     if level == "exact":
         return "match", 1.0
-    if level in ("close", "similar", "same_area", "one_digit", "contained"):
+    if level in ("close", "similar", "same_street", "same_area", "one_digit", "contained"):
         return "similar", 0.5
     return "different", 0.0
 

@@ -177,6 +177,16 @@ ORDINALS = {
     "tenth": "10",
     "premier": "1",
     "premiere": "1",
+    "deuxieme": "2",
+    "seconde": "2",
+    "troisieme": "3",
+    "quatrieme": "4",
+    "cinquieme": "5",
+    "sixieme": "6",
+    "septieme": "7",
+    "huitieme": "8",
+    "neuvieme": "9",
+    "dixieme": "10",
 }
 # Words of a city that do not change which city it is ("Paris 8e Arrondissement", "Lyon Cedex 03").
 CITY_NOISE = frozenset(["cedex", "arrondissement", "arr", "er", "e", "eme", "ieme"])
@@ -198,7 +208,18 @@ STREET_WORDS = {
     "allee": "all",
     "impasse": "imp",
     "faubourg": "fbg",
+    "r": "rue",
+    "saint": "st",
+    "sainte": "ste",
+    "lane": "ln",
+    "court": "ct",
+    "highway": "hwy",
+    "parkway": "pkwy",
 }
+# A house number as written: "12", "12bis", "293-b" (split into "293" and "b"), "7 ter".
+_HOUSE_NUMBER = re.compile(r"^\d+[a-z]?$|^\d+(bis|ter|quater)$")
+HOUSE_NUMBER_SUFFIXES = frozenset(["bis", "ter", "quater"])
+SAINT_WORDS = frozenset(["st", "ste"])
 # Compass points of a street ("W. Third St.", "Peachtree Rd. NE"): often dropped by one of two writers.
 COMPASS_WORDS = frozenset(["n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"])
 MIN_PHONE_DIGITS = 6
@@ -289,6 +310,42 @@ def address_text(address: str | None) -> str:
     return " ".join(words)
 
 
+def street_parts(address: str | None) -> tuple[str, tuple[str, ...], str]:
+    """The house number of an address, its street's words and its street squashed, for comparing two
+    streets whatever the number: ("8638", ("3",), "w3") for "8638 W. Third St.".
+
+    The house number is a number opening the address, with its letter or "bis"/"ter" ("293-B", "12 bis");
+    an ordinal opening it is the street's ("3rd St.", "3e Avenue"). The words leave out compass points,
+    single letters (a house number's letter left alone) and street types, but not a saint ("St-Denis"); the
+    squashed form keeps compass points, which one writer may glue to the name ("Northpoint" and "North
+    Point St.").
+    """
+    raw = _NON_WORD.sub(" ", _DOTS.sub("", fold(address))).split()
+    number = ""
+    if raw and _HOUSE_NUMBER.match(raw[0]) and not _ORDINAL_SUFFIX.match(raw[0]):
+        number = _DIGITS.match(raw[0]).group(0).lstrip("0") or "0"
+        raw = raw[1:]
+        if raw and raw[0] in HOUSE_NUMBER_SUFFIXES:
+            raw = raw[1:]
+    types = set(STREET_WORDS.values())
+    spelt = []
+    for word in raw:
+        ordinal = _ORDINAL_SUFFIX.match(word)
+        if ordinal:
+            word = ordinal.group(1)
+        spelt.append(ORDINALS.get(word) or STREET_WORDS.get(word, word))
+    words, squashed = [], []
+    for index, word in enumerate(spelt):
+        # "st" and "ste" before a name are a saint's ("rue St-Denis"), not a street type ("Third St.").
+        saint = word in SAINT_WORDS and index + 1 < len(spelt)
+        if (word in types and not saint) or (len(word) == 1 and word.isalpha() and word not in COMPASS_WORDS):
+            continue
+        squashed.append(word)
+        if word not in COMPASS_WORDS:
+            words.append(word)
+    return number, tuple(words), "".join(squashed)
+
+
 def phone_key(phone: str | None) -> str:
     """The last nine digits of a phone number: "+33 4 72 00 00 00" and "04 72 00 00 00" agree."""
     digits = "".join(ch for ch in (phone or "") if ch.isdigit())
@@ -336,6 +393,7 @@ class Record:
                 domains=frozenset(d for d in (website, email) if d),
                 address=address,
                 address_numbers=numbers_in(address),
+                street=street_parts(self.address),
                 postal_code=(self.postal_code or "").replace(" ", "").upper(),
                 city=city_name(self.city),
                 country=(str(self.country or "")).upper(),
