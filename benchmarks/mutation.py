@@ -50,6 +50,7 @@ MODULES = {
     "remuneration/engine.py": [
         "meute/remuneration/tests/test_remuneration.py",
         "meute/remuneration/tests/test_edges.py",
+        "meute/remuneration/tests/test_engine_rules.py",
     ],
     "remuneration/payouts.py": [
         "meute/remuneration/tests/test_payouts.py",
