@@ -30,7 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each rule module and the tests that target it (the whole suite would take hours per module).
 MODULES = {
-    "programs/tiering.py": ["meute/programs/tests/test_tiering.py", "meute/programs/tests/test_edges.py"],
+    "programs/tiering.py": [
+        "meute/programs/tests/test_tiering.py",
+        "meute/programs/tests/test_edges.py",
+        "meute/programs/tests/test_tiering_rules.py",
+    ],
     "programs/rule_versions.py": [
         "meute/programs/tests/test_rule_versions.py",
         "meute/programs/tests/test_rule_version_edges.py",
