@@ -16,6 +16,15 @@ SHARE = "Percentage of revenue or margin"
 SPLIT = "Split by sales-cycle step"
 
 
+@pytest.fixture(autouse=True)
+def cold_texts():
+    """The constant parts of the stored explanations are cached across deals: each test writes them anew,
+    so that what it reads was written by the code under test, not left by an earlier test."""
+    e._cached_prefix.cache_clear()
+    yield
+    e._cached_prefix.cache_clear()
+
+
 def version(*rules, **kwargs):
     return e.RuleVersion(valid_from=JAN, rules=tuple(rules), **kwargs)
 
