@@ -59,6 +59,7 @@ MODULES = {
     "remuneration/payouts.py": [
         "meute/remuneration/tests/test_payouts.py",
         "meute/remuneration/tests/test_payout_edges.py",
+        "meute/remuneration/tests/test_payout_rules.py",
     ],
     "lib/access.py": ["meute/lib/tests/test_access.py"],
 }

@@ -22,6 +22,18 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def cold_texts():
+    """Translations, separators and role names are remembered per language: each test looks them up anew,
+    so that what it reads was found by the code under test, not left by an earlier test."""
+    caches = (t._TRANSLATED, t._SEPARATORS, t._ROLE_TEXTS)
+    for cache in caches:
+        cache.clear()
+    yield
+    for cache in caches:
+        cache.clear()
+
+
 # Requirements as stored
 
 
