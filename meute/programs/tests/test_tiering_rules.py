@@ -637,3 +637,19 @@ def test_falling_benefits_in_french():
         "B accorde moins que A : poids dans la distribution des leads 1,5 est inférieur à 2.",
         "B accorde moins que A : A figure dans l'annuaire des partenaires et B non.",
     ]
+
+
+def test_a_listing_kept_by_the_higher_tier_warns_nothing():
+    tiers = [("A", 1, {"locator_listing": True}), ("B", 2, {"locator_listing": True})]
+    assert t.falling_benefits(tiers) == []
+
+
+def test_requirement_codes_with_a_colon_are_named_whole():
+    lower = TierRules(
+        name="Silver", rank=1, min_certified={"sales:eu": 2}, custom_thresholds={"nps:b2b:eu": D("30")}
+    )
+    assert t.validate_tiers([lower, TierRules(name="Gold", rank=2)]) == [
+        "Gold is easier than Silver: Silver requires certified sales:eu people (2) and Gold does not. "
+        + EASIER,
+        f"Gold is easier than Silver: Silver requires metric nps:b2b:eu (30) and Gold does not. {EASIER}",
+    ]
