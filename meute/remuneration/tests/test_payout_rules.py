@@ -423,3 +423,24 @@ def test_explanations_of_many_payouts_at_once(pack):
     deal.parties.filter(organization=w.org_d).delete()
     gone = Payout.objects.get(organization=w.org_d)
     assert payouts.explanation_of(gone) == payouts.Explanation([], None, D("10.00"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", [PayoutStatus.APPROVED, PayoutStatus.ON_HOLD])
+def test_settling_many_payouts_reads_their_deals_once(pack, target):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meute.deals.models import DealRegistration
+
+    w = pack
+    for index in range(4):
+        won_deal(w.pack, _members(w), amount=f"{1000 + index}.00", title=f"D{index}")
+    payouts.compute_payouts("2027-Q1")
+    rows = list(Payout.objects.order_by("pk"))
+    table = f'FROM "{DealRegistration._meta.db_table}"'
+    with CaptureQueriesContext(connection) as queries:
+        payouts.change_status(rows, target, user=w.admin)
+    # the deals' amounts and counted margins, for the explanations of all 12 payouts at once
+    assert sum(table in query["sql"] and "CASE WHEN" in query["sql"] for query in queries) == 1
+    assert all(p.components and p.status == target for p in Payout.objects.all())
