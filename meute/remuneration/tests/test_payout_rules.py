@@ -107,6 +107,14 @@ def test_members_named_by_the_rules_are_told_apart():
     assert engine.plan_amounts(moved, 100000, None, 3) == ([0, 10000, 0], [])
 
 
+def test_a_plan_reads_the_shares_recorded_on_the_deal():
+    cache = payouts.PlanCache()
+    rule = engine.Rule(kind="commission_pool", rate=D("10"), weight_source="deal_share")
+    version = engine.RuleVersion(valid_from=Q1, rules=(rule,), key=1)
+    plan = cache.plan(version, 1, 10, [(5, "m", D("70")), (6, "m", D("30")), (7, "m", None)], Team())
+    assert engine.plan_amounts(plan, 100000, None, 3) == ([7000, 3000, 0], [])
+
+
 def test_the_plan_cache_starts_again_past_its_limit():
     cache = payouts.PlanCache()
     cache.LIMIT = 1
