@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import formats, translation
 
 from meute.programs import tiering as t
 from meute.programs.tiering import PartnerMetrics, RequirementResult, TierRules
@@ -24,14 +24,17 @@ def english():
 
 @pytest.fixture(autouse=True)
 def cold_texts():
-    """Translations, separators and role names are remembered per language: each test looks them up anew,
-    so that what it reads was found by the code under test, not left by an earlier test."""
+    """Translations, separators and role names are remembered per language (here and by Django's formats):
+    each test looks them up anew, so that what it reads was found by the code under test, not left by an
+    earlier test."""
     caches = (t._TRANSLATED, t._SEPARATORS, t._ROLE_TEXTS)
     for cache in caches:
         cache.clear()
+    formats.reset_format_cache()
     yield
     for cache in caches:
         cache.clear()
+    formats.reset_format_cache()
 
 
 # Requirements as stored
@@ -652,4 +655,18 @@ def test_requirement_codes_with_a_colon_are_named_whole():
         "Gold is easier than Silver: Silver requires certified sales:eu people (2) and Gold does not. "
         + EASIER,
         f"Gold is easier than Silver: Silver requires metric nps:b2b:eu (30) and Gold does not. {EASIER}",
+    ]
+
+
+def test_role_names_in_refusals_follow_the_language():
+    tiers = [TierRules(name="A", rank=1, min_certified={"presales": 2}), TierRules(name="B", rank=2)]
+    with translation.override("fr"):
+        french = t.validate_tiers(tiers)
+    english = t.validate_tiers(tiers)
+    assert french == [
+        "B est plus facile que A : A exige personnes certifiées (avant-vente) (2) et B non. "
+        "Un niveau supérieur doit exiger au moins autant."
+    ]
+    assert english == [
+        f"B is easier than A: A requires certified pre-sales people (2) and B does not. {EASIER}"
     ]
