@@ -30,7 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each rule module and the tests that target it (the whole suite would take hours per module).
 MODULES = {
-    "programs/tiering.py": ["meute/programs/tests/test_tiering.py", "meute/programs/tests/test_edges.py"],
+    "programs/tiering.py": [
+        "meute/programs/tests/test_tiering.py",
+        "meute/programs/tests/test_edges.py",
+        "meute/programs/tests/test_tiering_rules.py",
+    ],
     "programs/rule_versions.py": [
         "meute/programs/tests/test_rule_versions.py",
         "meute/programs/tests/test_rule_version_edges.py",
@@ -50,10 +54,12 @@ MODULES = {
     "remuneration/engine.py": [
         "meute/remuneration/tests/test_remuneration.py",
         "meute/remuneration/tests/test_edges.py",
+        "meute/remuneration/tests/test_engine_rules.py",
     ],
     "remuneration/payouts.py": [
         "meute/remuneration/tests/test_payouts.py",
         "meute/remuneration/tests/test_payout_edges.py",
+        "meute/remuneration/tests/test_payout_rules.py",
     ],
     "lib/access.py": ["meute/lib/tests/test_access.py"],
 }
