@@ -59,12 +59,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
             if model is None or not hasattr(model, "get_absolute_url") or not hasattr(model, "uuid"):
                 continue
-            for pk, public_id in model.objects.filter(pk__in=pks).values_list("pk", "uuid"):
-                try:
-                    url = model(pk=pk, uuid=public_id).get_absolute_url()
-                except ObjectDoesNotExist:  # the address names a related record: read the whole row
-                    url = model.objects.get(pk=pk).get_absolute_url()
-                urls[(content_type_id, str(pk))] = url
+            try:
+                for pk, public_id in model.objects.filter(pk__in=pks).values_list("pk", "uuid"):
+                    urls[(content_type_id, str(pk))] = model(pk=pk, uuid=public_id).get_absolute_url()
+            except ObjectDoesNotExist:
+                # The address names a related record (a lead offer's is its lead's): read the rows whole
+                # with the records they point to, in one query for the type rather than two per entry.
+                for row in model.objects.select_related().filter(pk__in=pks):
+                    urls[(content_type_id, str(row.pk))] = row.get_absolute_url()
         for entry in entries:
             entry.url = urls.get((entry.content_type_id, entry.object_pk))
         return entries
@@ -101,8 +103,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             "can_create_deal": access.can_create(user, DealRegistration),
         }
-        if needs.is_member(user):
-            context["member"] = needs.member_needs(user)
+        member = needs.member_needs(user)
+        if member is not None:
+            context["member"] = member
         return context
 
     def _overview_context(self, user):
