@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from meute.core.audit import log_bulk_create
 from meute.core.choices import Department, PartnerType
 from meute.core.models import Person
 from meute.enablement.choices import CertificationSource
@@ -256,7 +257,7 @@ def _revenue_and_people(rng, program, partnerships, today):
     people = {}
     for person in Person.objects.filter(organization_id__in=partner_of.values()).order_by("pk"):
         people.setdefault(person.organization_id, []).append(person)
-    records, certified, metrics, seen = [], [], [], set()
+    records, certified, metrics, seen, hired = [], [], [], set(), []
     showcase = partnerships[0].pk if partnerships else None  # the demo partner login's: a Gold partner
     for partnership in partnerships:
         (low, high), (few, many) = BANDS[2][1:] if partnership.pk == showcase else _band(rng)
@@ -278,7 +279,9 @@ def _revenue_and_people(rng, program, partnerships, today):
         while (
             len(staff) < many + 2 and len(staff) < MAX_STAFF
         ):  # big partners have the people their certifications name
-            staff.append(_new_person(rng, organization_id, len(staff)))
+            person = _new_person(rng, organization_id, len(staff))
+            staff.append(person)
+            hired.append(person)
         sales = [p for p in staff if p.department in (Department.SALES, Department.MANAGEMENT)] or staff
         others = [p for p in staff if p not in sales] or staff
         for role, pool, count in (
@@ -286,9 +289,11 @@ def _revenue_and_people(rng, program, partnerships, today):
             (CertifiedRole.CONSULTANT, others, rng.randint(max(0, few - 1), max(0, many - 2))),
         ):
             for person in pool[:count]:
-                if (person.pk, role) in seen:  # one organisation may hold several partnerships
+                # One organisation may hold several partnerships. (New people have no key yet: they are
+                # written together below, so they are told apart as objects.)
+                if (id(person), role) in seen:
                     continue
-                seen.add((person.pk, role))
+                seen.add((id(person), role))
                 certified.append(
                     PersonCertification(
                         person=person,
@@ -314,6 +319,12 @@ def _revenue_and_people(rng, program, partnerships, today):
                 value=Decimal(int(yearly // 100_000)),
             )
         )
+    # The people big partners lacked, in one bulk write with their audit entries (one save each took
+    # about five minutes at the large size).
+    insert_objects(Person, hired)
+    log_bulk_create(hired, exclude=["search_text"])
+    for certification in certified:
+        certification.person_id = certification.person.pk
     for model, rows in ((RevenueRecord, records), (PersonCertification, certified), (PartnerMetric, metrics)):
         insert_objects(model, rows)
 
@@ -331,7 +342,7 @@ def _new_person(rng, organization_id, index) -> Person:
         department=department,
         job_title="Ingénieur commercial" if department == Department.SALES else "Consultant",
     )
-    person.save()
+    person.search_text = person.build_search_text()
     return person
 
 
