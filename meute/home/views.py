@@ -35,8 +35,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "home/dashboard.html"
 
     @staticmethod
-    def _counts(queryset, field, choices):
-        found = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
+    def _counts(found, choices):
         rows = [{"value": value, "label": label, "count": found.get(value, 0)} for value, label in choices]
         top = max((r["count"] for r in rows), default=0)
         for index, row in enumerate(rows):
@@ -110,13 +109,20 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def _overview_context(self, user):
         partnerships = Partnership.objects.visible_to(user)
-        by_status = self._counts(partnerships, "status", PartnershipStatus.choices)
+        # Both charts from one pass over the partnerships: counts by status and stage together.
+        statuses, stages = {}, {}
+        for status, stage, n in (
+            partnerships.order_by().values_list("status", "stage").annotate(n=Count("pk"))
+        ):
+            statuses[status] = statuses.get(status, 0) + n
+            stages[stage] = stages.get(stage, 0) + n
+        by_status = self._counts(statuses, PartnershipStatus.choices)
         context = dict(
             organization_count=Organization.objects.visible_to(user).count(),
             person_count=Person.objects.visible_to(user).count(),
             partnership_count=sum(row["count"] for row in by_status),
             by_status=by_status,
-            by_stage=self._counts(partnerships, "stage", LifecycleStage.choices),
+            by_stage=self._counts(stages, LifecycleStage.choices),
             recent_changes=self._recent_changes(),
             my_partnerships=list(partnerships_with_parties(partnerships.order_by("-updated_at"))[:8]),
             can_create_organization=access.can_create(user, Organization),
