@@ -140,7 +140,7 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
     members = [PartnerTier(program=program, partnership=p) for p in partnerships]
     insert_objects(PartnerTier, members)
     rates = _exchange_rates(today)
-    _revenue_and_people(rng, program, partnerships, today)
+    _revenue_and_people(rng, program, partnerships, today, rates)
     _foreign_revenue(partnerships, rates)
     run_evaluation(program, today)
     program.auto_apply = False
@@ -205,18 +205,20 @@ def _exchange_rates(today) -> list[ExchangeRate]:
     return rates
 
 
-def _foreign_revenue(partnerships, rates) -> None:
+def _in_foreign_currencies(records, partnerships, rates) -> None:
     """Some partners report their latest quarter in USD, GBP or CHF: the same value, so their tier does
-    not change, converted back into EUR by the evaluation. One partner also reports a small sale in CAD,
-    which has no rate: the evaluation leaves it out and says so."""
+    not change, converted back into EUR by the evaluation. The records are changed before they are
+    written (saving them one by one afterwards took most of the programme stage at the large size)."""
     codes = [code for code, _start, _drift in RATES]
-    chosen = [p.pk for p in partnerships[1::FOREIGN_EVERY]]
+    chosen = {p.pk for p in partnerships[1::FOREIGN_EVERY]}
     latest = {}
-    for record in RevenueRecord.objects.filter(partnership_id__in=chosen).order_by(
-        "partnership_id", "period"
-    ):
-        latest[record.partnership_id] = record
-    for index, record in enumerate(latest.values()):
+    for record in records:
+        if record.partnership_id in chosen:
+            current = latest.get(record.partnership_id)
+            if current is None or record.period >= current.period:
+                latest[record.partnership_id] = record
+    for index, partnership_id in enumerate(sorted(latest)):
+        record = latest[partnership_id]
         code = codes[index % len(codes)]
         rate = max(
             (r for r in rates if r.from_currency == code and r.valid_from <= record.period),
@@ -224,7 +226,12 @@ def _foreign_revenue(partnerships, rates) -> None:
         ).rate
         record.currency = code
         record.amount = (record.amount / rate).quantize(Decimal("0.01"))
-        record.save(update_fields=["currency", "amount", "updated_at"])
+
+
+def _foreign_revenue(partnerships, rates) -> None:
+    """One partner also reports a small sale in CAD, which has no rate: the evaluation leaves it out and
+    says so."""
+    chosen = [p.pk for p in partnerships[1::FOREIGN_EVERY]]
     if chosen:
         RevenueRecord.objects.create(
             partnership_id=chosen[0],
@@ -246,7 +253,7 @@ def _channel_partnerships():
     )
 
 
-def _revenue_and_people(rng, program, partnerships, today):
+def _revenue_and_people(rng, program, partnerships, today, rates):
     from meute.partnerships.models import PartnershipParty
 
     partner_of = dict(
@@ -325,6 +332,7 @@ def _revenue_and_people(rng, program, partnerships, today):
     log_bulk_create(hired, exclude=["search_text"])
     for certification in certified:
         certification.person_id = certification.person.pk
+    _in_foreign_currencies(records, partnerships, rates)
     for model, rows in ((RevenueRecord, records), (PersonCertification, certified), (PartnerMetric, metrics)):
         insert_objects(model, rows)
 
