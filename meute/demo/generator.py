@@ -728,18 +728,25 @@ class DemoGenerator:
             recruitment_demo.populate_demo()
         self.result.people += Person.objects.count() - people  # certified staff of big partners
 
+    @staticmethod
+    def _analyze():
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
     @transaction.atomic
     def run(self) -> DemoResult:
         self.create_reference_data()
         self.create_operator()
         self.create_partners()
         self.create_groupings()
+        # The tables were empty when this transaction began: without fresh statistics the planner would
+        # scan the parties once per organisation in the summary below (hours at the large size).
+        self._analyze()
         # Partnerships were written in bulk (no signals): compute every organisation's summary once.
         refresh_partnership_summary()
         self.create_activity()
         # Fresh statistics, so the query planner knows the tables' new sizes from the first request.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        self._analyze()
         self.result.organizations += 1  # the operator
         self.result.people += len(reference.OPERATOR_STAFF)
         return self.result

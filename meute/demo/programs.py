@@ -10,8 +10,10 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
+from meute.core.audit import log_bulk_create
 from meute.core.choices import Department, PartnerType
 from meute.core.models import Person
 from meute.enablement.choices import CertificationSource
@@ -139,8 +141,12 @@ def populate_demo(rng, today: datetime.date | None = None) -> Program:
     members = [PartnerTier(program=program, partnership=p) for p in partnerships]
     insert_objects(PartnerTier, members)
     rates = _exchange_rates(today)
-    _revenue_and_people(rng, program, partnerships, today)
+    _revenue_and_people(rng, program, partnerships, today, rates)
     _foreign_revenue(partnerships, rates)
+    # Fresh statistics for the rows just written in this transaction: without them the planner met the
+    # evaluation's revenue sums with a plan that ran for minutes at the large size.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     run_evaluation(program, today)
     program.auto_apply = False
     program.save(update_fields=["auto_apply", "updated_at"])
@@ -204,18 +210,20 @@ def _exchange_rates(today) -> list[ExchangeRate]:
     return rates
 
 
-def _foreign_revenue(partnerships, rates) -> None:
+def _in_foreign_currencies(records, partnerships, rates) -> None:
     """Some partners report their latest quarter in USD, GBP or CHF: the same value, so their tier does
-    not change, converted back into EUR by the evaluation. One partner also reports a small sale in CAD,
-    which has no rate: the evaluation leaves it out and says so."""
+    not change, converted back into EUR by the evaluation. The records are changed before they are
+    written (saving them one by one afterwards took most of the programme stage at the large size)."""
     codes = [code for code, _start, _drift in RATES]
-    chosen = [p.pk for p in partnerships[1::FOREIGN_EVERY]]
+    chosen = {p.pk for p in partnerships[1::FOREIGN_EVERY]}
     latest = {}
-    for record in RevenueRecord.objects.filter(partnership_id__in=chosen).order_by(
-        "partnership_id", "period"
-    ):
-        latest[record.partnership_id] = record
-    for index, record in enumerate(latest.values()):
+    for record in records:
+        if record.partnership_id in chosen:
+            current = latest.get(record.partnership_id)
+            if current is None or record.period >= current.period:
+                latest[record.partnership_id] = record
+    for index, partnership_id in enumerate(sorted(latest)):
+        record = latest[partnership_id]
         code = codes[index % len(codes)]
         rate = max(
             (r for r in rates if r.from_currency == code and r.valid_from <= record.period),
@@ -223,7 +231,12 @@ def _foreign_revenue(partnerships, rates) -> None:
         ).rate
         record.currency = code
         record.amount = (record.amount / rate).quantize(Decimal("0.01"))
-        record.save(update_fields=["currency", "amount", "updated_at"])
+
+
+def _foreign_revenue(partnerships, rates) -> None:
+    """One partner also reports a small sale in CAD, which has no rate: the evaluation leaves it out and
+    says so."""
+    chosen = [p.pk for p in partnerships[1::FOREIGN_EVERY]]
     if chosen:
         RevenueRecord.objects.create(
             partnership_id=chosen[0],
@@ -245,7 +258,7 @@ def _channel_partnerships():
     )
 
 
-def _revenue_and_people(rng, program, partnerships, today):
+def _revenue_and_people(rng, program, partnerships, today, rates):
     from meute.partnerships.models import PartnershipParty
 
     partner_of = dict(
@@ -256,7 +269,7 @@ def _revenue_and_people(rng, program, partnerships, today):
     people = {}
     for person in Person.objects.filter(organization_id__in=partner_of.values()).order_by("pk"):
         people.setdefault(person.organization_id, []).append(person)
-    records, certified, metrics, seen = [], [], [], set()
+    records, certified, metrics, seen, hired = [], [], [], set(), []
     showcase = partnerships[0].pk if partnerships else None  # the demo partner login's: a Gold partner
     for partnership in partnerships:
         (low, high), (few, many) = BANDS[2][1:] if partnership.pk == showcase else _band(rng)
@@ -278,7 +291,9 @@ def _revenue_and_people(rng, program, partnerships, today):
         while (
             len(staff) < many + 2 and len(staff) < MAX_STAFF
         ):  # big partners have the people their certifications name
-            staff.append(_new_person(rng, organization_id, len(staff)))
+            person = _new_person(rng, organization_id, len(staff))
+            staff.append(person)
+            hired.append(person)
         sales = [p for p in staff if p.department in (Department.SALES, Department.MANAGEMENT)] or staff
         others = [p for p in staff if p not in sales] or staff
         for role, pool, count in (
@@ -286,9 +301,11 @@ def _revenue_and_people(rng, program, partnerships, today):
             (CertifiedRole.CONSULTANT, others, rng.randint(max(0, few - 1), max(0, many - 2))),
         ):
             for person in pool[:count]:
-                if (person.pk, role) in seen:  # one organisation may hold several partnerships
+                # One organisation may hold several partnerships. (New people have no key yet: they are
+                # written together below, so they are told apart as objects.)
+                if (id(person), role) in seen:
                     continue
-                seen.add((person.pk, role))
+                seen.add((id(person), role))
                 certified.append(
                     PersonCertification(
                         person=person,
@@ -314,6 +331,13 @@ def _revenue_and_people(rng, program, partnerships, today):
                 value=Decimal(int(yearly // 100_000)),
             )
         )
+    # The people big partners lacked, in one bulk write with their audit entries (one save each took
+    # about five minutes at the large size).
+    insert_objects(Person, hired)
+    log_bulk_create(hired, exclude=["search_text"])
+    for certification in certified:
+        certification.person_id = certification.person.pk
+    _in_foreign_currencies(records, partnerships, rates)
     for model, rows in ((RevenueRecord, records), (PersonCertification, certified), (PartnerMetric, metrics)):
         insert_objects(model, rows)
 
@@ -331,7 +355,7 @@ def _new_person(rng, organization_id, index) -> Person:
         department=department,
         job_title="Ingénieur commercial" if department == Department.SALES else "Consultant",
     )
-    person.save()
+    person.search_text = person.build_search_text()
     return person
 
 

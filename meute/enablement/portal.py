@@ -37,7 +37,10 @@ def facts_for(request):
         return None
     if not hasattr(request, "_enablement_facts"):
         request._enablement_facts = audience_facts(user.organization_id)
-        ambassadors.remember_markets(request, user.organization_id, request._enablement_facts.market_ids)
+        facts = request._enablement_facts
+        ambassadors.remember_markets(
+            request, user.organization_id, facts.market_ids, programs=facts.member_program_ids
+        )
     return request._enablement_facts
 
 

@@ -126,18 +126,15 @@ def _groupings_of(organization_id):
     ).distinct()
 
 
-def is_member(user) -> bool:
-    return bool(user.organization_id) and _groupings_of(user.organization_id).exists()
-
-
-def member_needs(user) -> dict:
+def member_needs(user) -> dict | None:
     """Proposals to answer, each grouping's checklist items still open, the playbook items the member owns,
-    and its payouts of the year."""
+    and its payouts of the year; None when the user's organisation is in no grouping.
+
+    Four queries whatever the member's history: the groupings (which also tell whether it is a member),
+    the proposals and the playbook items with their totals as window counts, the payouts' sums."""
     organization_id = user.organization_id
-    proposals = MatchProposal.objects.visible_to(user).filter(
-        recipient_id=organization_id, status=ProposalStatus.PENDING
-    )
-    proposal_rows = list(proposals.select_related("proposer").order_by("created_at", "pk")[:LIST_SIZE])
+    if not organization_id:
+        return None
     groupings = list(
         _groupings_of(organization_id)
         .annotate(
@@ -145,12 +142,25 @@ def member_needs(user) -> dict:
         )
         .order_by("name")[:LIST_SIZE]
     )
+    if not groupings:
+        return None
+    proposals = MatchProposal.objects.visible_to(user).filter(
+        recipient_id=organization_id, status=ProposalStatus.PENDING
+    )
+    # The windowed total covers every pending proposal, since a window is computed before the slice.
+    proposal_rows = list(
+        proposals.select_related("proposer")
+        .annotate(total=Window(Count("pk")))
+        .order_by("created_at", "pk")[:LIST_SIZE]
+    )
     playbook = PlaybookItem.objects.visible_to(user).filter(
         owner_organization_id=organization_id,
         status__in=(PlaybookItemStatus.TODO, PlaybookItemStatus.IN_PROGRESS),
     )
     playbook_rows = list(
-        playbook.select_related("partnership").order_by("status", "position", "pk")[:LIST_SIZE]
+        playbook.select_related("partnership")
+        .annotate(total=Window(Count("pk")))
+        .order_by("status", "position", "pk")[:LIST_SIZE]
     )
     year = str(timezone.localdate().year)
     payouts = (
@@ -176,14 +186,14 @@ def member_needs(user) -> dict:
     proposal_counter = Counter(
         "proposals",
         _("Proposals to answer"),
-        proposals.count(),
+        proposal_rows[0].total if proposal_rows else 0,
         _url("groupings:proposal-list"),
         urgent=bool(proposal_rows),
     )
     playbook_counter = Counter(
         "playbook",
         _("Playbook items you own"),
-        playbook.count(),
+        playbook_rows[0].total if playbook_rows else 0,
         _url("groupings:playbook", uuid=playbook_rows[0].partnership.uuid)
         if playbook_rows
         else _url("groupings:grouping-list"),
@@ -274,8 +284,14 @@ def manager_follow_ups(user) -> dict:
     expiring_rows = list(
         expiring.select_related("customer", "partnership").order_by("protection_end", "pk")[:LIST_SIZE]
     )
-    extensions = DealRegistration.objects.visible_to(user).filter(
-        stage=DealStage.APPROVED, extension_requested_at__isnull=False
+    # Both counters of protected deals in one pass.
+    protected = (
+        DealRegistration.objects.visible_to(user)
+        .filter(stage=DealStage.APPROVED)
+        .aggregate(
+            expiring=Count("pk", filter=Q(protection_end__lte=soon)),
+            extensions=Count("pk", filter=Q(extension_requested_at__isnull=False)),
+        )
     )
     waiting = _age_days(lead_figures["oldest"])
     counters = [
@@ -297,13 +313,13 @@ def manager_follow_ups(user) -> dict:
         Counter(
             "expiring",
             _("Protections ending within 30 days"),
-            expiring.count(),
+            protected["expiring"],
             _url("deal-list", {"stage": "approved", "protection_ends_before": soon.isoformat()}),
         ),
         Counter(
             "extensions",
             _("Extension requests"),
-            extensions.count(),
+            protected["extensions"],
             _url("deal-list", {"stage": "approved", "extension_requested": "true"}),
         ),
     ]

@@ -35,8 +35,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "home/dashboard.html"
 
     @staticmethod
-    def _counts(queryset, field, choices):
-        found = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
+    def _counts(found, choices):
         rows = [{"value": value, "label": label, "count": found.get(value, 0)} for value, label in choices]
         top = max((r["count"] for r in rows), default=0)
         for index, row in enumerate(rows):
@@ -59,12 +58,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
             if model is None or not hasattr(model, "get_absolute_url") or not hasattr(model, "uuid"):
                 continue
-            for pk, public_id in model.objects.filter(pk__in=pks).values_list("pk", "uuid"):
-                try:
-                    url = model(pk=pk, uuid=public_id).get_absolute_url()
-                except ObjectDoesNotExist:  # the address names a related record: read the whole row
-                    url = model.objects.get(pk=pk).get_absolute_url()
-                urls[(content_type_id, str(pk))] = url
+            try:
+                for pk, public_id in model.objects.filter(pk__in=pks).values_list("pk", "uuid"):
+                    urls[(content_type_id, str(pk))] = model(pk=pk, uuid=public_id).get_absolute_url()
+            except ObjectDoesNotExist:
+                # The address names a related record (a lead offer's is its lead's): read the rows whole
+                # with the records they point to, in one query for the type rather than two per entry.
+                for row in model.objects.select_related().filter(pk__in=pks):
+                    urls[(content_type_id, str(row.pk))] = row.get_absolute_url()
         for entry in entries:
             entry.url = urls.get((entry.content_type_id, entry.object_pk))
         return entries
@@ -101,19 +102,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             "can_create_deal": access.can_create(user, DealRegistration),
         }
-        if needs.is_member(user):
-            context["member"] = needs.member_needs(user)
+        member = needs.member_needs(user)
+        if member is not None:
+            context["member"] = member
         return context
 
     def _overview_context(self, user):
         partnerships = Partnership.objects.visible_to(user)
-        by_status = self._counts(partnerships, "status", PartnershipStatus.choices)
+        # Both charts from one pass over the partnerships: counts by status and stage together.
+        statuses, stages = {}, {}
+        for status, stage, n in (
+            partnerships.order_by().values_list("status", "stage").annotate(n=Count("pk"))
+        ):
+            statuses[status] = statuses.get(status, 0) + n
+            stages[stage] = stages.get(stage, 0) + n
+        by_status = self._counts(statuses, PartnershipStatus.choices)
         context = dict(
             organization_count=Organization.objects.visible_to(user).count(),
             person_count=Person.objects.visible_to(user).count(),
             partnership_count=sum(row["count"] for row in by_status),
             by_status=by_status,
-            by_stage=self._counts(partnerships, "stage", LifecycleStage.choices),
+            by_stage=self._counts(stages, LifecycleStage.choices),
             recent_changes=self._recent_changes(),
             my_partnerships=list(partnerships_with_parties(partnerships.order_by("-updated_at"))[:8]),
             can_create_organization=access.can_create(user, Organization),

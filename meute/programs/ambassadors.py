@@ -17,16 +17,22 @@ def _markets_key(organization_id):
     return ("programs.markets", organization_id)
 
 
-def remember_markets(request, organization_id, markets) -> None:
-    """Markets of the organisation another part of the request computed already (the partner portal's
-    audience facts read the same territories)."""
+def _programs_key(organization_id):
+    return ("programs.programs", organization_id)
+
+
+def remember_markets(request, organization_id, markets, programs=None) -> None:
+    """Markets (and programmes) of the organisation another part of the request computed already (the
+    partner portal's audience facts read the same territories and memberships)."""
     remember(request, _markets_key(organization_id), set(markets))
+    if programs is not None:
+        remember(request, _programs_key(organization_id), set(programs))
 
 
 def serving(organization_id, request=None) -> Q:
     """``models.ambassadors.market_filter``, with the markets and programmes read once per request."""
     markets = once(request, _markets_key(organization_id), lambda: market_ids(organization_id))
-    programs = once(request, ("programs.programs", organization_id), lambda: program_ids(organization_id))
+    programs = once(request, _programs_key(organization_id), lambda: program_ids(organization_id))
     return Q(is_active=True, territory_id__in=markets) & (
         Q(program__isnull=True) | Q(program_id__in=programs)
     )

@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +38,9 @@ class AudienceFacts:
     # its country's): what ``programs.models.ambassadors.market_filter`` reads, computed here already.
     program_ids: frozenset = frozenset()
     market_ids: frozenset = frozenset()
+    # Every programme it is a member of, its tier in force or not (``programs.models.ambassadors
+    # .program_ids``): read in the same query as its tiers.
+    member_program_ids: frozenset = frozenset()
 
     @property
     def country_language(self) -> str:
@@ -51,12 +53,16 @@ def audience_facts(organization_id: int, today: datetime.date | None = None) -> 
     Six queries: territories are reference data, read whole to walk up their tree in Python."""
     today = today or timezone.localdate()
     seats = PartnershipParty.objects.filter(organization_id=organization_id).values("partnership_id")
-    members = list(
-        PartnerTier.objects.filter(partnership_id__in=seats)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .values_list("tier_id", "partner_type", "program_id")
+    memberships = list(
+        PartnerTier.objects.filter(partnership_id__in=seats).values_list(
+            "tier_id", "partner_type", "program_id", "valid_from", "valid_until"
+        )
     )
+    members = [
+        (tier, partner_type, program)
+        for tier, partner_type, program, valid_from, valid_until in memberships
+        if (valid_from is None or valid_from <= today) and (valid_until is None or valid_until >= today)
+    ]
     types = {t for _tier, t, _program in members if t}
     types |= set(
         OrganizationPartnerType.objects.filter(organization_id=organization_id).values_list(
@@ -103,6 +109,7 @@ def audience_facts(organization_id: int, today: datetime.date | None = None) -> 
         country=str(country or ""),
         program_ids=frozenset(p for _t, _type, p in members),
         market_ids=frozenset(markets),
+        member_program_ids=frozenset(program for _t, _type, program, _from, _until in memberships),
     )
 
 

@@ -237,3 +237,58 @@ class TestQueriesDoNotGrowWithHistory:
         at_n = self._count(client)
         self._history(world, 8, 100)
         assert self._count(client) == at_n
+
+    def test_member_home_at_n_and_3n_rows(self, client_for, world, program):
+        """A grouping member's home: more proposals, playbook items, payouts, deals and offers, and a second
+        grouping, cost no query more."""
+        org_c = OrganizationFactory(name="Gamma Coaching")
+        pack = create_partnership(
+            [PartySpec(world.org_a, role=PartyRole.COORDINATOR), PartySpec(org_c, role=PartyRole.MEMBER)],
+            name="Meute Lyon",
+            kind=PartnershipKind.GROUPING,
+            grouping_level="pack",
+        )
+        version = RemunerationVersion.objects.create(partnership=pack, valid_from=datetime.date(2020, 1, 1))
+        start = iter(range(0, 1000, 100))
+
+        def grow(n):
+            first = next(start)
+            self._history(world, n, first)
+            for i in range(first, first + n):
+                MatchProposal.objects.create(
+                    proposer=OrganizationFactory(), recipient=world.org_a, status=ProposalStatus.PENDING
+                )
+                PlaybookItem.objects.create(
+                    partnership=pack,
+                    model=CollaborationModel.choices[0][0],
+                    key=f"item-{i}",
+                    status=PlaybookItemStatus.TODO,
+                    owner_organization=world.org_a,
+                )
+                Payout.objects.create(
+                    deal=deal(pack, f"Won {i}", DealStage.WON),
+                    partnership=pack,
+                    organization=world.org_a,
+                    version=version,
+                    deal_date=TODAY(),
+                    amount=Decimal("10.00"),
+                )
+
+        client = client_for(world.partner_a_user)
+        grow(2)
+        response = client.get("/")
+        assert response.context["member"]["proposals"].count == 2
+        at_n = self._count(client)
+        grow(6)
+        create_partnership(
+            [PartySpec(world.org_a, role=PartyRole.MEMBER), PartySpec(org_c, role=PartyRole.COORDINATOR)],
+            name="Meute Annecy",
+            kind=PartnershipKind.GROUPING,
+            grouping_level="pack",
+        )
+        response = client.get("/")
+        member = response.context["member"]
+        assert member["proposals"].count == 8 and member["playbook"].count == 8
+        assert [g.name for g in member["groupings"]] == ["Meute Annecy", "Meute Lyon"]
+        assert [(row["count"], row["total"]) for row in member["payouts"]] == [(8, Decimal("80.00"))]
+        assert self._count(client) == at_n
