@@ -6,7 +6,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meute.demo import showcase
-from meute.demo.dataset import DEMO_SEED, SIZES, demo_data_present, ensure_demo_logins, generate
+from meute.demo.dataset import (
+    DEMO_SEED,
+    SIZES,
+    demo_data_present,
+    ensure_demo_logins,
+    generate,
+    refresh_planner_statistics,
+)
 from meute.lib.commands import MeuteCommand
 
 
@@ -86,6 +93,7 @@ class Command(MeuteCommand):
         # partner signs too). Idempotent, like the rest of an existing demo.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             showcase.populate_demo()
+        refresh_planner_statistics()
         url = f"http://{addr}/"
         lines = [_("Demo logins (open %(url)s):") % {"url": url}]
         for login in logins:
