@@ -2,11 +2,22 @@
 programme-wide defaults (targeted like content, in the reader's languages) fill in the roles a partnership
 does not name, so that a partner always knows whom to call for each role."""
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from .choices import SupportKind
 from .library import reader_languages
 from .models import SupportContact
 
 ROLE_ORDER = {kind: position for position, kind in enumerate(SupportKind.values)}
+
+
+def check_audience(partnership, targeted: bool) -> None:
+    """A partnership's own contact goes to its parties: an audience beside it would silently mean nothing."""
+    if partnership is not None and targeted:
+        raise ValidationError(
+            _("A contact of one partnership reaches its partners only: leave the audience empty.")
+        )
 
 
 def ordered(contacts) -> list:

@@ -8,6 +8,7 @@ from meute.core.models import Person, Territory
 from meute.programs.models import Tier
 
 from .choices import CertifiedRole, FileKind, StepStatus
+from .contacts import check_audience
 from .models import (
     Certification,
     ContentItem,
@@ -280,9 +281,5 @@ class SupportContactForm(StyledFormMixin, AudienceFormMixin):
     def clean(self):
         cleaned = super().clean()
         targeted = cleaned.get("partner_types") or cleaned.get("tiers") or cleaned.get("territories")
-        if cleaned.get("partnership") and targeted:
-            # A partnership's own contact goes to its parties: an audience would silently mean nothing.
-            raise ValidationError(
-                _("A contact of one partnership reaches its partners only: leave the audience empty.")
-            )
+        check_audience(cleaned.get("partnership"), bool(targeted))
         return cleaned

@@ -1,11 +1,14 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from meute.core.api.serializers import by_uuid
-from meute.core.models import Person
+from meute.core.api.serializers import by_code, by_uuid
+from meute.core.models import Person, Territory
 from meute.lib.api_serializers import TIMESTAMPS, ModelValidatedSerializer
 from meute.partnerships.models import Partnership
+from meute.programs.models import Tier
 
+from ..contacts import check_audience
 from ..models import (
     Certification,
     ContentItem,
@@ -20,6 +23,7 @@ from ..models import (
     PersonCertification,
     QuizAttempt,
     SessionRegistration,
+    SupportContact,
 )
 
 
@@ -286,3 +290,63 @@ class SessionRegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = ["uuid", "status", *TIMESTAMPS]
         # As for enrolments: ``learning.register`` keeps the constraint (409 ``already_in_session``).
         validators = []
+
+
+class SupportContactSerializer(ModelValidatedSerializer):
+    """Someone of the vendor a partner calls: a partnership's own contact, or a programme-wide default whose
+    audience (partner types, tiers, territories; empty for everyone) says which partners see it."""
+
+    partnership = by_uuid(
+        Partnership,
+        required=False,
+        allow_null=True,
+        help_text=_("Leave empty for a programme-wide default, shown to the partners of its audience."),
+    )
+    tiers = by_uuid(Tier, many=True, required=False)
+    territories = by_code(Territory, many=True, required=False)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
+
+    class Meta:
+        model = SupportContact
+        fields = [
+            "uuid",
+            "partnership",
+            "partnership_name",
+            "kind",
+            "name",
+            "email",
+            "phone",
+            "hours",
+            "language",
+            "is_active",
+            "partner_types",
+            "tiers",
+            "territories",
+            *TIMESTAMPS,
+        ]
+        read_only_fields = ["uuid", "partnership_name", *TIMESTAMPS]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        current = self.instance
+
+        def value(name, empty):
+            if name in attrs:
+                return attrs[name]
+            if current is None:
+                return empty
+            field = getattr(current, name)
+            return list(field.all()) if hasattr(field, "all") else field
+
+        targeted = bool(value("partner_types", []) or value("tiers", []) or value("territories", []))
+        try:
+            check_audience(value("partnership", None), targeted)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
+        return attrs
+
+
+class PartnershipContactsSerializer(serializers.Serializer):
+    partnership = serializers.UUIDField(source="partnership.uuid")
+    partnership_name = serializers.CharField(source="partnership.name")
+    contacts = SupportContactSerializer(many=True)

@@ -14,5 +14,6 @@ router.register("module-feedback", views.ModuleFeedbackViewSet, basename="module
 router.register("journeys", views.JourneyViewSet, basename="journey")
 router.register("journey-steps", views.JourneyStepViewSet, basename="journeystep")
 router.register("library-items", views.ContentItemViewSet, basename="contentitem")
+router.register("support-contacts", views.SupportContactViewSet, basename="supportcontact")
 
 urlpatterns = router.urls

@@ -10,8 +10,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
+from meute.partnerships.models import Partnership
 
-from .. import journeys, learning
+from .. import contacts, journeys, learning
 from ..models import (
     Certification,
     ContentItem,
@@ -26,7 +27,9 @@ from ..models import (
     Quiz,
     QuizAttempt,
     SessionRegistration,
+    SupportContact,
 )
+from ..portal import facts_for
 from . import serializers
 
 
@@ -224,3 +227,29 @@ class SessionRegistrationViewSet(ReadVisibleMixin, mixins.CreateModelMixin, view
             raise NotFound
         registration = learning.register(request.user, session, serializer.validated_data.get("person"))
         return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
+
+
+@crud_schema(
+    "support contacts",
+    "a support contact",
+    "Whom a partner calls at the vendor, and for what. Staff editors manage them; a partner user reads its "
+    "partnerships' own contacts and the programme-wide defaults whose audience includes it.",
+)
+class SupportContactViewSet(VisibleModelViewSet):
+    model = SupportContact
+    serializer_class = serializers.SupportContactSerializer
+    filterset_fields = ["kind", "is_active"]
+    select_related = ("partnership",)
+    prefetch_related = ("tiers", "territories")
+
+    @extend_schema(
+        summary="Contacts to call, per partnership",
+        description="Each partnership the reader sees (50 at most) with the contacts to call for it: its "
+        "own, then the programme-wide defaults of the roles it does not name.",
+        responses=serializers.PartnershipContactsSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="by-partnership", pagination_class=None)
+    def by_partnership(self, request):
+        partnerships = Partnership.objects.visible_to(request.user).order_by("name")[:50]
+        groups = contacts.by_partnership(partnerships, facts_for(request))
+        return Response(serializers.PartnershipContactsSerializer(groups, many=True).data)
