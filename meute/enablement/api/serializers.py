@@ -304,7 +304,7 @@ class SupportContactSerializer(ModelValidatedSerializer):
     )
     tiers = by_uuid(Tier, many=True, required=False)
     territories = by_code(Territory, many=True, required=False)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True)
 
     class Meta:
         model = SupportContact

@@ -42,9 +42,7 @@ class LeadSerializer(ModelValidatedSerializer):
     sector = by_code(Sector, required=False, allow_null=True)
     product_lines = by_code(ProductLine, many=True, required=False)
     partnership = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
-    partnership_name = serializers.CharField(
-        source="partnership.name", read_only=True, default=None, allow_null=True
-    )
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True)
     deal = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     routing = serializers.SerializerMethodField(
         help_text=_("The latest routing decision: ranked partners and those skipped with the reason.")

@@ -78,7 +78,7 @@ class LabelAwardSerializer(serializers.ModelSerializer):
     label = by_uuid(Label)
     organization = serializers.UUIDField(source="organization.uuid")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    awarded_by = serializers.CharField(source="awarded_by.username", read_only=True, default=None)
+    awarded_by = serializers.CharField(source="awarded_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = LabelAward

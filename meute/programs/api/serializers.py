@@ -152,7 +152,7 @@ class PartnerTierSerializer(ModelValidatedSerializer):
     partnership = by_uuid(Partnership)
     program = by_uuid(Program)
     tier = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    tier_name = serializers.CharField(source="tier.name", read_only=True, default=None)
+    tier_name = serializers.CharField(source="tier.name", read_only=True, allow_null=True)
     constraint_fields = {"unique_partner_tier_per_program": "partnership"}
 
     class Meta:
@@ -237,9 +237,9 @@ class TierChangeSerializer(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     from_tier = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     to_tier = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    from_tier_name = serializers.CharField(source="from_tier.name", read_only=True, default=None)
-    to_tier_name = serializers.CharField(source="to_tier.name", read_only=True, default=None)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    from_tier_name = serializers.CharField(source="from_tier.name", read_only=True, allow_null=True)
+    to_tier_name = serializers.CharField(source="to_tier.name", read_only=True, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = TierChange
