@@ -5,6 +5,8 @@ does not name, so that a partner always knows whom to call for each role."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from meute.partnerships.models import Partnership
+
 from .choices import SupportKind
 from .library import reader_languages
 from .models import SupportContact
@@ -56,6 +58,12 @@ def by_partnership(partnerships, facts) -> list[dict]:
         {"partnership": partnership, "contacts": merged(own.get(partnership.pk, []), defaults)}
         for partnership in partnerships
     ]
+
+
+def for_reader(user, facts, limit: int = 50) -> list[dict]:
+    """The partnerships ``user`` sees (the first ``limit`` by name), each with the contacts to call: what the
+    contacts page and the API's ``by-partnership`` answer."""
+    return by_partnership(Partnership.objects.visible_to(user).order_by("name")[:limit], facts)
 
 
 def for_card(partnership_ids, facts, limit: int = 6) -> list:

@@ -10,7 +10,6 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from meute.lib.api_views import VisibleModelViewSet, crud_schema
-from meute.partnerships.models import Partnership
 
 from .. import contacts, journeys, learning
 from ..models import (
@@ -250,6 +249,5 @@ class SupportContactViewSet(VisibleModelViewSet):
     )
     @action(detail=False, methods=["get"], url_path="by-partnership", pagination_class=None)
     def by_partnership(self, request):
-        partnerships = Partnership.objects.visible_to(request.user).order_by("name")[:50]
-        groups = contacts.by_partnership(partnerships, facts_for(request))
+        groups = contacts.for_reader(request.user, facts_for(request))
         return Response(serializers.PartnershipContactsSerializer(groups, many=True).data)

@@ -43,8 +43,7 @@ class ContactListView(LoginRequiredMixin, TemplateView):
                 defaults = contacts.ordered(found.filter(partnership__isnull=True))
             context.update(staff_view=True, partnership=partnership, own=own, defaults=defaults)
         else:
-            partnerships = Partnership.objects.visible_to(user).order_by("name")[:50]
-            context["groups"] = contacts.by_partnership(partnerships, facts_for(self.request))
+            context["groups"] = contacts.for_reader(user, facts_for(self.request))
         return super().get_context_data(**context, **kwargs)
 
 
