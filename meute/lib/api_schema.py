@@ -100,8 +100,9 @@ class AutoSchema(_AutoSchema):
     optional web addresses that may answer an empty string (not a URI) documented as plain strings."""
 
     def _map_basic_serializer(self, serializer, direction):
-        """Fields a serializer names in ``schema_optional_fields`` may be absent from an answer (a partner
-        user's reduced view of the same record), so they are not listed as required."""
+        """Web addresses that may be stored empty lose their ``uri`` format; fields a serializer names in
+        ``schema_optional_fields`` may be absent from an answer (a partner user's reduced view of the same
+        record), so they are not listed as required."""
         schema = super()._map_basic_serializer(serializer, direction)
         for name, field in serializer.fields.items():
             # Read-only fields do not carry allow_blank: an optional address stored empty answers "".
