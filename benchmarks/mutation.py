@@ -39,12 +39,10 @@ MODULES = {
         "meute/programs/tests/test_rule_versions.py",
         "meute/programs/tests/test_rule_version_edges.py",
     ],
-    "deals/workflow.py": [
-        "meute/deals/tests/test_workflow.py",
-        "meute/deals/tests/test_edges.py",
-        "meute/deals/tests/test_extension_requests.py",
-    ],
-    "deals/conflicts.py": ["meute/deals/tests/test_conflicts.py", "meute/deals/tests/test_conflict_edges.py"],
+    # The deal rules are reached from every test of the app (pages, API, rights, concurrency): mutmut runs,
+    # for each mutant, only the tests that executed the mutated function.
+    "deals/workflow.py": ["meute/deals/tests"],
+    "deals/conflicts.py": ["meute/deals/tests"],
     "leads/routing.py": [
         "meute/leads/tests/test_routing.py",
         "meute/leads/tests/test_loading.py",
@@ -97,6 +95,8 @@ def prepare(work: Path, module: str, tests: list[str]) -> None:
         "also_copy =",
         "    conftest.py",
         "    manage.py",
+        "    benchmarks",  # some rule tests read the evaluation's data loaders
+        "    tests",
     ]
     (work / "setup.cfg").write_text("\n".join(config) + "\n")
     (work / "pyproject.toml").write_text(text)

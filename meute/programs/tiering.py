@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import get_format
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, override
 
 from meute.money.currencies import symbol
 
@@ -24,12 +24,14 @@ _TRANSLATED: dict = {}
 def _(text: str, language: str | None = None) -> str:
     """``gettext`` remembered per language: batch evaluation renders the same sentences many times.
 
-    ``language`` is the active language when the caller already has it (looking it up costs more than the
-    rest when 100,000 explanations are rendered); it must be the active one."""
+    ``language`` (default: the active one) is the language to write in: a caller that already has it saves
+    looking it up, which costs more than the rest when 100,000 explanations are rendered, and a message
+    for someone else (a partner reading French while staff work in English) is written in theirs."""
     key = (language or get_language(), text)
     found = _TRANSLATED.get(key)
     if found is None:
-        found = _TRANSLATED[key] = gettext(text)
+        with override(key[0]):
+            found = _TRANSLATED[key] = gettext(text)
     return found
 
 
@@ -178,7 +180,7 @@ class Evaluation:
         return check.missing if check else []
 
     def explanation(self, language: str | None = None) -> str:
-        """Every requirement of every tier, explained (``language``: the active one, if known)."""
+        """Every requirement of every tier, explained in ``language`` (default: the active one)."""
         language = language or get_language()
         return "\n".join(explain(r, language) for check in self.checks for r in check.results)
 
@@ -254,7 +256,8 @@ def _role_label(role: str, language: str | None = None) -> str:
     key = (language or get_language(), role)
     found = _ROLE_TEXTS.get(key)
     if found is None:
-        found = _ROLE_TEXTS[key] = str(_ROLE_LABELS.get(role, role)).lower()
+        with override(key[0]):
+            found = _ROLE_TEXTS[key] = str(_ROLE_LABELS.get(role, role)).lower()
     return found
 
 
@@ -290,8 +293,7 @@ def check_tier(
 
 
 def explain(result, language: str | None = None) -> str:
-    """The human explanation of one requirement result, in the active language (``language``: the active
-    one, when the caller already has it)."""
+    """The human explanation of one requirement result, in ``language`` (default: the active one)."""
     language = language or get_language()
     tier, currency, months, *converted = result.context
     required, actual, met = result.required, result.actual, result.met

@@ -307,6 +307,56 @@ def test_explanations_in_french_then_english():
     ]
 
 
+def test_explanations_in_the_language_given_while_another_is_active():
+    """A partner's explanation is written in French while staff work in English, and the other way round;
+    what one language remembered is never served to the other."""
+    gold = TierRules(
+        name="Or",
+        rank=2,
+        min_revenue=D("250000"),
+        min_certified={"presales": 2},
+        min_won_deals=4,
+        min_satisfaction=D("7.5"),
+        custom_thresholds={"nps": D("1000.5")},
+    )
+    metrics = PartnerMetrics(revenue=D("1234.5"), certified={"presales": 2}, won_deals=4, converted=1)
+    result = check(gold, metrics, currency="EUR", months=6)
+    french = [
+        f"Or exige un chiffre d’affaires des 6 derniers mois de 250{NNBSP}000 € : vous avez "
+        f"1{NNBSP}234,50 € (converti) (il manque 248{NNBSP}765,50 €)",
+        "Or : 2 personnes certifiées (avant-vente) ≥ 2 ✓",
+        "Or : 4 affaires gagnées ≥ 4 ✓",
+        "Or exige une satisfaction client de 7,5/10 : aucune note enregistrée pour l’instant",
+        f"Or exige 1{NNBSP}000,5 en nps : vous avez 0",
+    ]
+    english = [
+        "Or needs revenue over the last 6 months of 250,000 €: you have 1,234.50 € (converted) "
+        "(248,765.50 € to go)",
+        "Or: 2 certified pre-sales people ≥ 2 ✓",
+        "Or: 4 won deals ≥ 4 ✓",
+        "Or needs a customer satisfaction of 7.5/10: no score recorded yet",
+        "Or needs nps of 1,000.5: you have 0",
+    ]
+    assert [t.explain(r, "fr") for r in result.results] == french
+    assert [t.explain(r) for r in result.results] == english
+    with translation.override("fr"):
+        assert [t.explain(r, "en") for r in result.results] == english
+        assert [t.explain(r) for r in result.results] == french
+    scored = check(
+        TierRules(name="Or", rank=2, min_satisfaction=D("7.5")), PartnerMetrics(satisfaction=D("8.25"))
+    )
+    assert t.explain(scored.results[0], "fr") == "Or : satisfaction client 8,25/10 ≥ 7,5/10 ✓"
+    assert t.explain(scored.results[0]) == "Or: customer satisfaction 8.25/10 ≥ 7.5/10 ✓"
+    yearly = check(TierRules(name="Or", rank=2, min_revenue=D("10")), PartnerMetrics(revenue=D("10")))
+    assert t.explain(yearly.results[0], "fr") == "Or : chiffre d’affaires annuel 10 € ≥ 10 € ✓"
+    evaluation = t.evaluate(PartnerMetrics(won_deals=3), [TierRules(name="Or", rank=1, min_won_deals=3)])
+    assert evaluation.summary("fr") == "Or : 3 affaires gagnées ≥ 3 ✓"
+    assert evaluation.explanation("fr") == "Or : 3 affaires gagnées ≥ 3 ✓"
+    assert evaluation.summary() == "Or: 3 won deals ≥ 3 ✓"
+    assert t.format_money(D("1234567.5"), "EUR", "fr") == f"1{NNBSP}234{NNBSP}567,50 €"
+    assert t.format_money(D("1234567.5")) == "1,234,567.50 €"
+
+
 @pytest.mark.parametrize(
     ("value", "currency", "text"),
     [
