@@ -41,7 +41,7 @@ MODULES = {
     ],
     # The deal rules are reached from every test of the app (pages, API, rights, concurrency): mutmut runs,
     # for each mutant, only the tests that executed the mutated function.
-    "deals/workflow.py": ["meute/deals/tests"],
+    "deals/workflow.py": ["meute/deals/tests", "meute/remuneration/tests/test_member_margin.py"],
     "deals/conflicts.py": ["meute/deals/tests"],
     "leads/routing.py": [
         "meute/leads/tests/test_routing.py",

@@ -135,3 +135,46 @@ def test_the_stored_explanation_counts_and_orders_what_it_keeps():
     assert explained["skipped_counts"] == {"territory": 5, "already_tried": 1, "capacity": 1}
     assert ranking.best is best
     assert Ranking([], []).best is None
+
+
+@pytest.mark.parametrize(
+    ("code", "english", "french"),
+    [
+        ("territory", "outside territory", "hors territoire"),
+        ("products", "product lines outside its boundaries", "gammes de produits hors de son périmètre"),
+        ("sector", "outside sector", "hors secteur"),
+        ("partner_type", "not of the required partner type", "pas du type de partenaire requis"),
+        ("certifications", "not enough certified people", "pas assez de personnes certifiées"),
+        ("capacity", "at capacity", "capacité atteinte"),
+        ("already_tried", "already offered this lead", "lead déjà proposé"),
+        ("something-else", "something-else", "something-else"),
+    ],
+)
+def test_each_counted_reason_in_words(code, english, french):
+    with translation.override("en"):
+        assert routing.describe_reason(code) == english
+    with translation.override("fr"):
+        assert routing.describe_reason(code) == french
+
+
+@pytest.mark.parametrize(
+    ("outcome", "english", "french"),
+    [
+        ("expired", "already offered this lead (timed out)", "lead déjà proposé (délai dépassé)"),
+        ("declined", "already offered this lead (declined)", "lead déjà proposé (refusée)"),
+        ("gone", "already offered this lead (gone)", "lead déjà proposé (gone)"),
+    ],
+)
+def test_an_earlier_offer_is_named_by_its_outcome_label(outcome, english, french):
+    with translation.override("en"):
+        assert routing.describe_skip("already_tried", {"outcome": outcome}) == english
+    with translation.override("fr"):
+        assert routing.describe_skip("already_tried", {"outcome": outcome}) == french
+
+
+def test_a_ranked_partner_in_words():
+    entry = {"weight": 3, "load": 1, "score": "3/2", "capacity": 5}
+    with translation.override("en"):
+        assert routing.describe_ranked(entry) == "weight 3 × 1/(1 + load 1) = 3/2, capacity 1/5"
+    with translation.override("fr"):
+        assert routing.describe_ranked(entry) == "poids 3 × 1/(1 + charge 1) = 3/2, capacité 1/5"
