@@ -344,3 +344,42 @@ def test_verifying_what_nobody_declared_is_refused_in_words(deals_world, submitt
     assert getattr(verified, flag) is False
     assert DealRegistration.objects.filter(pk=submitted.pk, **{flag: False}).exists()
     assert _last_actor(verified) == deals_world.manager
+
+
+# --- Extending ------------------------------------------------------------------------------------------
+
+
+def test_only_editors_extend_in_words(deals_world, approved):
+    before = _state(approved)
+    for user in (deals_world.partner_a_user, deals_world.reader):
+        with pytest.raises(PermissionDenied) as refused:
+            workflow.extend(approved, user, days=10)
+        assert str(refused.value) == "Only channel managers extend protections."
+    assert _state(approved) == before
+
+
+@pytest.mark.parametrize("days", [-1, 366])
+def test_an_extension_outside_1_to_365_days_is_refused_in_words(deals_world, approved, days):
+    before = _state(approved)
+    with pytest.raises(ValidationError) as refused:
+        workflow.extend(approved, deals_world.manager, days=days)
+    assert _messages(refused.value) == {"days": ["An extension lasts between 1 and 365 days."]}
+    assert _state(approved) == before
+
+
+def test_an_extension_answers_the_request_and_records_the_reviewer(deals_world, approved):
+    deal = workflow.request_extension(approved, deals_world.partner_a_user, "Board meets in March")
+    end = deal.protection_end
+    deal = workflow.extend(deal, deals_world.manager, days=15, reason="Board in March")
+    assert _state(deal) == (
+        DealStage.APPROVED,
+        end + datetime.timedelta(days=15),
+        1,
+        None,
+        "",
+        "Board in March",
+        None,
+    )
+    assert _last_actor(deal) == deals_world.manager
+    titles = deals_world.partner_a_user.notifications.values_list("title", flat=True)
+    assert "The protection of your deal registration is extended" in list(titles)
