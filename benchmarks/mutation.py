@@ -60,6 +60,8 @@ MODULES = {
         "meute/remuneration/tests/test_payout_rules.py",
     ],
     "lib/access.py": ["meute/lib/tests/test_access.py"],
+    "core/importing/cells.py": ["meute/core/tests/test_import_rules.py", "meute/core/tests/test_import.py"],
+    "core/importing/checks.py": ["meute/core/tests/test_import_rules.py", "meute/core/tests/test_import.py"],
 }
 EXIT_KILLED = {"killed", "timeout", "segfault", "suspicious"}
 
