@@ -48,6 +48,7 @@ MODULES = {
         "meute/leads/tests/test_loading.py",
         "meute/leads/tests/test_edges.py",
         "meute/leads/tests/test_routing_rules.py",
+        "meute/leads/tests/test_loading_rules.py",
     ],
     "remuneration/engine.py": [
         "meute/remuneration/tests/test_remuneration.py",
@@ -59,6 +60,8 @@ MODULES = {
         "meute/remuneration/tests/test_payout_edges.py",
         "meute/remuneration/tests/test_payout_rules.py",
     ],
+    "remuneration/rule_versions.py": ["meute/remuneration/tests"],
+    "remuneration/periods.py": ["meute/remuneration/tests"],
     "lib/access.py": ["meute/lib/tests/test_access.py"],
     "core/importing/cells.py": ["meute/core/tests/test_import_rules.py", "meute/core/tests/test_import.py"],
     "core/importing/checks.py": ["meute/core/tests/test_import_rules.py", "meute/core/tests/test_import.py"],
