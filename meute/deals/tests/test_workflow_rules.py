@@ -383,3 +383,64 @@ def test_an_extension_answers_the_request_and_records_the_reviewer(deals_world, 
     assert _last_actor(deal) == deals_world.manager
     titles = deals_world.partner_a_user.notifications.values_list("title", flat=True)
     assert "The protection of your deal registration is extended" in list(titles)
+
+
+# --- Won, with the tier's margin; the dry run -----------------------------------------------------------
+
+
+def test_won_by_the_partner_is_declared_with_the_tier_margin_rounded_half_up(deals_world, make_data, frozen):
+    from decimal import Decimal
+
+    from meute.programs.models import PartnerTier, Program, Tier
+
+    w = deals_world
+    program = Program.objects.create(name="Programme", code="main")
+    gold = Tier.objects.create(program=program, name="Gold", rank=2, margin_percent=Decimal("12.5"))
+    PartnerTier.objects.create(partnership=w.partnership_a, program=program, tier=gold)
+    received = []
+
+    def receiver(sender, deal, **kwargs):
+        received.append(deal.pk)
+
+    workflow.deal_won.connect(receiver, sender=DealRegistration)
+    try:
+        deal, _ = workflow.register(w.partner_a_user, w.partnership_a, make_data(amount="100.04"))
+        assert deal.stage == DealStage.APPROVED  # below the auto-approval limit
+        won = workflow.mark_won(deal, w.partner_a_user)
+    finally:
+        workflow.deal_won.disconnect(receiver, sender=DealRegistration)
+    assert received == [won.pk]
+    assert (won.stage, won.closed_at, won.won_declared) == (DealStage.WON, FROZEN, True)
+    assert won.margin == Decimal("12.51")  # 12.505: half up, not to the even cent
+    assert won.margin_declared is False
+    assert _last_actor(won) == w.partner_a_user
+    other, _ = workflow.register(
+        w.partner_a_user,
+        w.partnership_a,
+        make_data(customer_name="Martin Menuiserie", website="https://martin-menuiserie.fr", amount="1000"),
+    )
+    assert other.stage == DealStage.APPROVED
+    by_staff = workflow.mark_won(other, w.manager)
+    assert by_staff.won_declared is False and by_staff.margin == Decimal("125.00")
+    assert _last_actor(by_staff) == w.manager
+
+
+def test_the_dry_run_reads_products_sector_and_leaves_out_the_deal_checked(deals_world, make_data, frozen):
+    from meute.core.factories import SectorFactory
+
+    w = deals_world
+    retail, health = SectorFactory(code="retail", name="Retail"), SectorFactory(code="health", name="Health")
+    w.partnership_a.sectors.set([retail])
+    data = make_data(product_lines=[w.crm, w.other_line], sector=health)
+    result = workflow.check_for(w.partnership_a, data)
+    assert [(i.field, i.refused) for i in result.boundary_issues] == [
+        ("product_lines", True),
+        ("sector", False),
+    ]
+    assert workflow.check_for(w.partnership_a, make_data(sector=retail)).boundary_issues == []
+    deal, _ = workflow.register(w.partner_a_user, w.partnership_a, make_data(amount="900000"))
+    again = make_data(amount="900000")
+    assert [c.customer_id for c in workflow.check_for(w.partnership_a, again).conflicting] == [
+        deal.customer_id
+    ]
+    assert workflow.check_for(w.partnership_a, make_data(), exclude_deal=deal).conflicting == []
