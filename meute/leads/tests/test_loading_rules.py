@@ -230,3 +230,34 @@ def test_current_loads_count_pending_offers_and_accepted_leads(rich):
     assert loads == {w.partnership_a.pk: 2, w.partnership_b.pk: 2}
     assert routing.current_loads([w.partnership_b.pk]) == {w.partnership_b.pk: 2}
     assert routing.current_loads([]) == {}
+
+
+def test_a_partnership_without_a_partner_seat_is_passed_over_not_the_rest(rich, make_lead):
+    from meute.partnerships.models import PartnershipParty
+
+    w = rich
+    lonely = create_partnership(
+        [PartySpec(w.operator, role=PartyRole.OPERATOR), PartySpec(OrganizationFactory(name="Parti"))],
+        name="Operator alone",
+        status=PartnershipStatus.ACTIVE,
+    )
+    PartnershipParty.objects.filter(partnership=lonely).exclude(organization=w.operator).delete()
+    delta = create_partnership(
+        [PartySpec(w.operator, role=PartyRole.OPERATOR), PartySpec(OrganizationFactory(name="Delta"))],
+        name="Delta channel",
+        status=PartnershipStatus.ACTIVE,
+    )
+    assert lonely.pk < delta.pk
+    loaded = routing.load_candidates(make_lead(), today=TODAY)
+    assert [_fields(c) for c in loaded.candidates] == [
+        *_expected(w),
+        ("Delta channel", frozenset(), frozenset(), frozenset(), frozenset(), 0, 5, 0, 1, None, ""),
+    ]
+
+
+def test_no_channel_partnership_no_candidate(leads_world, make_lead):
+    from meute.partnerships.models import Partnership
+
+    Partnership.objects.update(status=PartnershipStatus.SUSPENDED)
+    loaded = routing.load_candidates(make_lead(), today=TODAY)
+    assert (loaded.candidates, loaded.outside_territory, loaded.outside_sample) == ([], 0, [])
