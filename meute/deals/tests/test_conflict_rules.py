@@ -80,3 +80,35 @@ def test_the_hint_about_the_partners_own_registration_in_words():
     assert sure["own_registration"] == "d-uuid"
     nothing = conflicts.partner_hint(_result(_claim("direct_account", True)))
     assert nothing["messages"] == []
+
+
+def test_a_match_nobody_claims_tells_the_partner_nothing():
+    hint = conflicts.partner_hint(_result())
+    assert hint == {
+        "status": MatchLevel.DISTINCT,
+        "messages": [],
+        "outside_boundaries": False,
+        "refused": False,
+        "own_registration": None,
+    }
+
+
+def test_a_candidate_as_data():
+    candidate = _result(_claim("registration", False)).candidates[0]
+    assert candidate.as_dict() == {
+        "customer": "c-uuid",
+        "customer_name": "Kappa",
+        "score": 0.7,
+        "level": MatchLevel.POSSIBLE,
+        "evidence": [],
+        "claims": [
+            {
+                "kind": "registration",
+                "own": False,
+                "deal_uuid": "d-uuid",
+                "partnership": "",
+                "stage": "submitted",
+                "protection_end": "",
+            }
+        ],
+    }
