@@ -444,3 +444,9 @@ def test_the_dry_run_reads_products_sector_and_leaves_out_the_deal_checked(deals
         deal.customer_id
     ]
     assert workflow.check_for(w.partnership_a, make_data(), exclude_deal=deal).conflicting == []
+
+
+def test_without_an_actor_errors_still_propagate():
+    with pytest.raises(ValueError, match="kept"), workflow._actor(None) as context:
+        assert isinstance(context, workflow._NullContext)
+        raise ValueError("kept")
