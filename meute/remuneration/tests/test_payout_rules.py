@@ -452,3 +452,80 @@ def test_settling_many_payouts_reads_their_deals_once(pack, target):
     # the deals' amounts and counted margins, for the explanations of all 12 payouts at once
     assert sum(table in query["sql"] and "CASE WHEN" in query["sql"] for query in queries) == 1
     assert all(p.components and p.status == target for p in Payout.objects.all())
+
+
+# Several of each outcome in one chunk
+
+
+@pytest.mark.django_db
+def test_every_counter_adds_up_over_several_deals_of_one_chunk(pack):
+    from meute.partnerships.choices import InvolvementLevel, PartnershipKind, PartyRole
+    from meute.partnerships.parties import PartySpec, create_partnership
+
+    w = pack
+    # Two deals of a grouping without rules come first (lower keys): the deals after them are still paid.
+    bare = create_partnership(
+        [
+            PartySpec(w.org_b, role=PartyRole.COORDINATOR, involvement=InvolvementLevel.INTEGRATED),
+            PartySpec(w.org_c, role=PartyRole.MEMBER, involvement=InvolvementLevel.REGULAR),
+        ],
+        name="Sans règles",
+        kind=PartnershipKind.GROUPING,
+        grouping_level="pack",
+    )
+    for title in ("Bare one", "Bare two"):
+        won_deal(bare, [(w.org_b, w.member), (w.org_c, w.member)], title=title)
+    changed = won_deal(w.pack, _members(w), amount="1000.00", title="Changed")
+    steady = won_deal(w.pack, _members(w), amount="1000.00", title="Steady")
+    # Two deals of a partner on margin rules without a margin: one warning per deal.
+    rule_versions.save_version(
+        w.partnership_a,
+        valid_from=Q1,
+        rules=[{"kind": "referral_fee", "rate": "15", "basis": "margin"}],
+        user=w.admin,
+    )
+    for title in ("No margin one", "No margin two"):
+        won_deal(w.partnership_a, [(w.org_a, DealPartyRole.REFERRER)], amount="10000.00", title=title)
+    first = payouts.compute_payouts("2027-Q1")
+    assert (first.deals, first.deals_without_rules, first.created, first.payouts) == (6, 2, 6, 6)
+    assert dict(first.warnings) == {REFERRAL_ON_MARGIN: 2}
+    # Two approved payouts of a deal whose amount then changes, one of a deal that stays the same.
+    approved = list(Payout.objects.filter(deal=changed, organization__in=[w.org_a, w.org_c]))
+    approved.append(Payout.objects.get(deal=steady, organization=w.org_d))
+    payouts.change_status(approved, PayoutStatus.APPROVED, user=w.admin)
+    type(changed).objects.filter(pk=changed.pk).update(amount=D("2000.00"))
+    again = payouts.compute_payouts("2027-Q1")
+    assert (again.deals, again.deals_without_rules) == (6, 2)
+    assert (again.kept, again.kept_differing) == (3, 2)
+    assert (again.created, again.updated, again.unchanged, again.removed) == (0, 1, 2, 0)
+    assert (again.payouts, again.total_cents) == (3, 2857 + 5714 + 2857)
+    assert dict(again.warnings) == {REFERRAL_ON_MARGIN: 2}
+
+
+@pytest.mark.django_db
+def test_payouts_read_all_at_once_or_by_chunk_are_the_same(pack):
+    w = pack
+    first = won_deal(w.pack, _members(w), amount="1000.00", title="First")
+    won_deal(w.pack, _members(w, w.org_a), amount="500.00", title="Alone")  # a pool needs three: no payout
+    last = won_deal(w.pack, _members(w), amount="300.00", title="Last")
+    payouts.compute_payouts("2027-Q1")
+    deals = payouts.won_deals(periods.parse_period("2027-Q1"))
+    rows = next(payouts._deal_chunks(deals, 10))
+    assert [row[0] for row in rows] == sorted(deals.values_list("pk", flat=True))
+    by_range = payouts.ExistingPayouts(deals).of_chunk(rows)
+    preloaded = payouts.ExistingPayouts(deals, preload=True)
+    assert preloaded.preloaded is True
+    at_once = preloaded.of_chunk(rows)
+    stored = {(p.deal_id, p.organization_id): p.pk for p in Payout.objects.all()}
+    assert set(stored) == {
+        (first.pk, w.org_a.pk),
+        (first.pk, w.org_c.pk),
+        (first.pk, w.org_d.pk),
+        (last.pk, w.org_a.pk),
+        (last.pk, w.org_c.pk),
+        (last.pk, w.org_d.pk),
+    }
+    for existing in (by_range, at_once):
+        assert {key: row[0] for key, row in existing.items()} == stored
+    assert at_once == by_range
+    assert payouts.ExistingPayouts(deals, preload=True).of_chunk(rows[1:2]) == {}
