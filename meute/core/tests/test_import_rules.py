@@ -330,3 +330,16 @@ def test_the_line_checker_names_the_file_column():
     assert str(required_error(6, ["Ville"], {"city": 0}, "city")) == (
         "Line 6, column “Ville”: This field is required."
     )
+
+
+def test_an_empty_cell_is_skipped_and_the_next_ones_read():
+    headers = ["Nom", "Effectif", "Ville"]
+    columns = {"name": 0, "staff": 1, "city": 2}
+    converters = {"name": str.upper, "staff": cells.integer_cell, "city": str.lower}
+    errors = []
+    assert convert_row(2, ["", "12", "Lyon"], headers, columns, converters, errors) == {
+        "staff": 12,
+        "city": "lyon",
+    }
+    convert_row(3, ["A", "1", "B", "extra"], headers, columns, converters, errors)
+    assert errors == [RowError(3, "", "This line has more values than the header has columns.")]
