@@ -343,3 +343,29 @@ def test_an_empty_cell_is_skipped_and_the_next_ones_read():
     }
     convert_row(3, ["A", "1", "B", "extra"], headers, columns, converters, errors)
     assert errors == [RowError(3, "", "This line has more values than the header has columns.")]
+
+
+@pytest.mark.parametrize("raw", ["1.250,000.50", "1,250.000,50"])
+def test_amounts_with_separators_in_no_order_are_refused(raw):
+    assert refusal(cells.decimal_cell(12, 2), raw) == "Enter a number, e.g. 1250.50 or 1250,50."
+
+
+def test_a_web_address_of_exactly_its_length():
+    address = "https://" + "a" * 19 + ".fr"
+    assert len(address) == 30 and cells.url_cell(30)(address) == address
+
+
+def test_choices_by_their_english_and_french_labels():
+    convert = cells.choice_cell(PartnerType)
+    assert convert("Independent professional") == "independent"
+    assert convert("Value-added reseller (VAR)") == "var"
+    with translation.override("fr"):
+        french = str(PartnerType.INDEPENDENT.label)
+    assert french != "Independent professional"
+    assert convert(french) == "independent"
+
+
+def test_a_date_with_a_time_after_a_space_is_refused():
+    assert refusal(cells.date_cell, "2026-03-31 12:00") == (
+        "Enter a date such as 2026-03-31 or 31/03/2026 (or a month, 2026-03)."
+    )
