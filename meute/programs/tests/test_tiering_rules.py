@@ -357,6 +357,38 @@ def test_explanations_in_the_language_given_while_another_is_active():
     assert t.format_money(D("1234567.5")) == "1,234,567.50 €"
 
 
+def test_unmet_requirements_in_the_language_given_while_another_is_active():
+    gold = TierRules(
+        name="Or",
+        rank=2,
+        min_certified={"sales": 3},
+        min_won_deals=5,
+        min_satisfaction=D("7.5"),
+        custom_thresholds={"ca_services": D("1000"), "nps": D("30")},
+    )
+    metrics = PartnerMetrics(
+        certified={"sales": 1},
+        won_deals=2,
+        satisfaction=D("6.25"),
+        custom={"ca_services": D("1234.5"), "nps": 2000},
+    )
+    results = check(gold, metrics).results
+    assert [t.explain(r, "fr") for r in results] == [
+        "Or exige 3 personnes certifiées (ventes) : vous en avez 1",
+        "Or exige 5 affaires gagnées : vous en avez 2",
+        "Or exige une satisfaction client de 7,5/10 : la vôtre est de 6,25/10",
+        f"Or : ca_services 1{NNBSP}234,5 ≥ 1{NNBSP}000 ✓",
+        f"Or : nps 2{NNBSP}000 ≥ 30 ✓",
+    ]
+    assert [t.explain(r) for r in results] == [
+        "Or needs 3 certified sales people: you have 1",
+        "Or needs 5 won deals: you have 2",
+        "Or needs a customer satisfaction of 7.5/10: yours is 6.25/10",
+        "Or: ca_services 1,234.5 ≥ 1,000 ✓",
+        "Or: nps 2,000 ≥ 30 ✓",
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "currency", "text"),
     [
