@@ -529,3 +529,23 @@ def test_payouts_read_all_at_once_or_by_chunk_are_the_same(pack):
         assert {key: row[0] for key, row in existing.items()} == stored
     assert at_once == by_range
     assert payouts.ExistingPayouts(deals, preload=True).of_chunk(rows[1:2]) == {}
+
+
+@pytest.mark.django_db
+def test_a_partnership_run_computes_its_deals_only_and_a_dry_run_writes_nothing(pack):
+    w = pack
+    rule_versions.save_version(
+        w.partnership_a, valid_from=Q1, rules=[{"kind": "referral_fee", "rate": "10"}], user=w.admin
+    )
+    won_deal(w.pack, _members(w), amount="1000.00")
+    won_deal(w.partnership_a, [(w.org_a, DealPartyRole.REFERRER)], amount="1000.00", title="Ch")
+    period = periods.parse_period("2027-Q1")
+    dry = payouts.compute_payouts(period, partnership=w.partnership_a, dry_run=True)
+    assert (dry.period, dry.dry_run, dry.deals, dry.created, dry.total_cents) == (period, True, 1, 1, 10000)
+    assert not Payout.objects.exists()
+    run = payouts.compute_payouts(period, partnership=w.partnership_a)
+    assert (run.dry_run, run.deals, run.created, run.has_payouts) == (False, 1, 1, False)
+    assert list(Payout.objects.values_list("partnership_id", "amount")) == [(w.partnership_a.pk, D("100.00"))]
+    pack_run = payouts.compute_payouts(period, partnership=w.pack)
+    assert (pack_run.deals, pack_run.created, pack_run.unchanged, pack_run.has_payouts) == (1, 3, 0, True)
+    assert Payout.objects.count() == 4
