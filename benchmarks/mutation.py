@@ -67,6 +67,7 @@ MODULES = {
         "meute/remuneration/tests/test_payout_edges.py",
     ],
     "remuneration/periods.py": [
+        "meute/remuneration/tests/test_period_rules.py",
         "meute/remuneration/tests/test_remuneration.py",
         "meute/remuneration/tests/test_payouts.py",
         "meute/remuneration/tests/test_payout_edges.py",
