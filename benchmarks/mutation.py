@@ -65,6 +65,7 @@ MODULES = {
         "meute/remuneration/tests/test_member_margin.py",
         "meute/remuneration/tests/test_payouts.py",
         "meute/remuneration/tests/test_payout_edges.py",
+        "meute/remuneration/tests/test_payouts_views.py",
     ],
     "remuneration/periods.py": [
         "meute/remuneration/tests/test_period_rules.py",
