@@ -549,3 +549,70 @@ def test_a_partnership_run_computes_its_deals_only_and_a_dry_run_writes_nothing(
     pack_run = payouts.compute_payouts(period, partnership=w.pack)
     assert (pack_run.deals, pack_run.created, pack_run.unchanged, pack_run.has_payouts) == (1, 3, 0, True)
     assert Payout.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_member_added_later_to_an_earlier_deal_is_paid(pack):
+    from meute.deals.models import DealParty
+
+    w = pack
+    early = won_deal(w.pack, _members(w, w.org_a, w.org_c), amount="1000.00", title="Early")
+    won_deal(w.pack, _members(w), amount="1000.00", title="Later")
+    DealParty.objects.create(deal=early, organization=w.org_d, role=w.member)  # its seat comes last by key
+    result = payouts.compute_payouts("2027-Q1")
+    assert (result.deals, result.created) == (2, 6)
+    assert sorted(Payout.objects.filter(deal=early).values_list("organization__name", "amount")) == [
+        ("Alpha Intégration", D("57.14")),
+        ("Delta Expertise", D("14.29")),
+        ("Gamma Coaching", D("28.57")),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_member_the_rules_do_not_pay_does_not_stop_the_next_one(pay_world):
+    w = pay_world
+    rule_versions.save_version(
+        w.partnership_a, valid_from=Q1, rules=[{"kind": "referral_fee", "rate": "10"}], user=w.admin
+    )
+    won_deal(
+        w.partnership_a,
+        [(w.org_b, DealPartyRole.RESELLER), (w.org_a, DealPartyRole.REFERRER)],
+        amount="1000.00",
+    )
+    result = payouts.compute_payouts("2027-Q1")
+    assert (result.created, result.payouts) == (1, 1)
+    assert list(Payout.objects.values_list("organization_id", "amount")) == [(w.org_a.pk, D("100.00"))]
+
+
+@pytest.mark.django_db
+def test_payouts_removed_in_several_chunks_are_all_counted(pack):
+    w = pack
+    deals = [won_deal(w.pack, _members(w), amount="1000.00", title=title) for title in ("One", "Two")]
+    payouts.compute_payouts("2027-Q1")
+    for deal in deals:
+        deal.parties.filter(organization=w.org_d).delete()  # two members left: the pool pays nobody
+    again = payouts.compute_payouts("2027-Q1", chunk_size=1)
+    assert (again.deals, again.removed, again.payouts) == (2, 6, 0)
+    assert not Payout.objects.exists()
+
+
+@pytest.mark.django_db
+def test_payouts_without_their_team_or_rules_are_explained_by_nothing_and_the_others_still_are(pack):
+    w = pack
+    lonely = won_deal(w.pack, _members(w), amount="700.00", title="Lonely")
+    won_deal(w.pack, _members(w), amount="700.00", title="Kept")
+    payouts.compute_payouts("2027-Q1")
+    lonely.parties.all().delete()
+    unknown = Payout.objects.filter(deal__title="Kept", organization=w.org_a)
+    unknown.update(version_id=999_999)
+    rows = list(Payout.objects.select_related("deal").order_by("deal_id", "organization_id"))
+    payouts.explain(rows)
+    explained = {(p.deal.title, p.organization_id): p.explanation.live_cents for p in rows}
+    assert explained == {
+        ("Lonely", w.org_a.pk): None,
+        ("Lonely", w.org_c.pk): None,
+        ("Lonely", w.org_d.pk): None,
+        ("Kept", w.org_a.pk): None,
+        ("Kept", w.org_c.pk): 2000,
+        ("Kept", w.org_d.pk): 1000,
+    }
