@@ -61,6 +61,7 @@ MODULES = {
         "meute/remuneration/tests/test_payout_rules.py",
     ],
     "remuneration/rule_versions.py": [
+        "meute/remuneration/tests/test_rule_version_rules.py",
         "meute/remuneration/tests/test_remuneration.py",
         "meute/remuneration/tests/test_member_margin.py",
         "meute/remuneration/tests/test_payouts.py",
