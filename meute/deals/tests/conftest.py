@@ -2,10 +2,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from meute.core.factories import ProductLineFactory, TerritoryFactory
 from meute.deals.workflow import RegistrationData
+
+# The day the deal tests that need a clock live on (a Monday, 09:00 UTC).
+FROZEN = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(FROZEN, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

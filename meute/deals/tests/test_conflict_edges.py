@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.utils import translation
 
 from meute.core.factories import SectorFactory
@@ -19,7 +18,6 @@ from meute.deals.customers import save_customer
 from meute.deals.models import Customer, DealRegistration
 from meute.deals.workflow import register
 
-FROZEN = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 OTHER_PARTNER = "This customer may already be registered by another partner."
 DIRECT = "This customer is handled directly by the vendor's sales team."
 OWN = "You already registered this customer: registration will send you to that registration."
@@ -29,12 +27,6 @@ OWN = "You already registered this customer: registration will send you to that 
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -19,14 +18,7 @@ from meute.deals.conflicts import BoundaryIssue, CheckResult
 from meute.deals.models import DealRegistration
 from meute.deals.workflow import extend, register, request_extension
 
-FROZEN = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 3, 2)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN, tick=False) as traveller:
-        yield traveller
 
 
 def _fields(deal) -> tuple:

@@ -3,7 +3,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -14,14 +13,6 @@ from meute.deals.choices import DealStage, MatchLevel
 from meute.deals.models import Customer, DealParty, DealRegistration
 from meute.deals.tasks import expire_protections_task
 from meute.deals.workflow import approve, extend, mark_lost, mark_won, register, reject
-
-FROZEN = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN, tick=False) as traveller:
-        yield traveller
 
 
 def test_small_unclaimed_deal_is_approved_automatically(frozen, deals_world, make_data):

@@ -7,7 +7,6 @@ Each expected value is written out (the words, 2 extensions, 5 attempts), never 
 import datetime
 
 import pytest
-import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, transaction
@@ -15,18 +14,11 @@ from django.db import OperationalError, transaction
 from meute.deals import workflow
 from meute.deals.choices import DealStage
 from meute.deals.models import DealRegistration
+from meute.deals.tests.conftest import FROZEN
 from meute.lib.refusals import Refusal
 from meute.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-FROZEN = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(FROZEN, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
