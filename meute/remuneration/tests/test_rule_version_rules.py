@@ -184,3 +184,40 @@ def test_versions_as_the_engine_reads_them(pay_world):
     )
     only = rule_versions.load_versions([w.partnership_a.pk])
     assert set(only) == {w.partnership_a.pk} and [v.key for v in only[w.partnership_a.pk]] == [other.pk]
+
+
+def test_a_fixed_amount_rule_kept_as_stored_and_read_by_the_engine(pay_world):
+    w = pay_world
+    fixed = {"kind": "fixed_amount", "fixed_amount": "500", "rate": "7", "party_role": "referrer"}
+    version = rule_versions.save_version(w.partnership_a, valid_from=Q1, rules=[fixed], user=w.admin)
+    stored = version.rules.get()
+    assert (stored.kind, stored.fixed_amount, stored.rate, stored.party_role) == (
+        "fixed_amount",
+        D("500"),
+        None,  # a fixed amount has no rate
+        "referrer",
+    )
+    (rule,) = rule_versions.load_versions([w.partnership_a.pk])[w.partnership_a.pk][0].rules
+    assert (rule.kind, rule.fixed_amount, rule.rate, rule.party_role) == (
+        "fixed_amount",
+        D("500"),
+        None,
+        "referrer",
+    )
+
+
+def test_a_rule_read_from_a_form_with_empty_fields():
+    rule = rule_versions.engine_rule({"fixed_amount": "", "rate": None, "party_role": None}, key=7)
+    assert (rule.kind, rule.basis, rule.rate, rule.fixed_amount, rule.party_role, rule.key) == (
+        "",
+        "amount",
+        None,
+        None,
+        "",
+        7,
+    )
+    assert (rule.steps, rule.weight_source, rule.weights) == ((), "involvement", ())
+    full = rule_versions.engine_rule(
+        {"kind": "fixed_amount", "fixed_amount": "12.50", "party_role": "reseller"}
+    )
+    assert (full.fixed_amount, full.party_role, full.key) == (D("12.50"), "reseller", None)
