@@ -221,3 +221,45 @@ def test_a_rule_read_from_a_form_with_empty_fields():
         {"kind": "fixed_amount", "fixed_amount": "12.50", "party_role": "reseller"}
     )
     assert (full.fixed_amount, full.party_role, full.key) == (D("12.50"), "reseller", None)
+
+
+def test_a_version_refused_in_words_with_nothing_written(pay_world):
+    from meute.remuneration.models import RemunerationVersion
+
+    w = pay_world
+    with pytest.raises(ValidationError) as refused:
+        rule_versions.save_version(w.pack, valid_from=None, rules=[POOL], user=w.admin)
+    assert refused.value.messages == ["Say from which day the rules are in force."]
+    first = rule_versions.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin, notes="Start")
+    assert (first.created_by, first.notes, [r.position for r in first.rules.all()]) == (w.admin, "Start", [0])
+    explicit = {
+        "kind": "commission_pool",
+        "rate": "10",
+        "weight_source": "explicit",
+        "weights": {"nobody": "1"},
+    }
+    with pytest.raises(ValidationError) as refused:
+        rule_versions.save_version(w.pack, valid_from=Q1, rules=[explicit], user=w.admin)
+    assert refused.value.messages == [
+        "Another version of these rules starts on 2027-01-01: the rules in force would be ambiguous.",
+        "The weight “nobody” is not for a member of this partnership.",
+    ]
+    same = rule_versions.save_version(w.pack, valid_from=Q1, rules=[POOL], user=w.admin, version=first)
+    assert same.pk == first.pk and same.notes == ""
+    won_deal(w.pack, [(o, w.member) for o in (w.org_a, w.org_c, w.org_d)], amount="1000.00")
+    payouts.compute_payouts("2027-Q1")
+    from meute.remuneration.choices import PayoutStatus
+    from meute.remuneration.models import Payout
+
+    payouts.change_status(list(Payout.objects.all()), PayoutStatus.APPROVED, user=w.admin)
+    with pytest.raises(ValidationError) as refused:
+        rule_versions.save_version(w.pack, valid_from=Q1, rules=[dict(POOL, rate="20")], version=first)
+    assert refused.value.messages == [
+        "Payouts computed with this version are already approved, paid or on hold: its rules can no longer "
+        "change. Add a new version in force from a later date."
+    ]
+    assert RemunerationVersion.objects.filter(partnership=w.pack).count() == 1
+    assert first.rules.get().rate == D("10")
+    with pytest.raises(ValidationError) as refused:
+        rule_versions.save_version(w.pack, valid_from=Q1, rules=[{"kind": "commission_pool", "rate": "ten"}])
+    assert refused.value.messages == ["“ten” is not a number."]
