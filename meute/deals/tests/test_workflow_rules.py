@@ -47,6 +47,15 @@ def _last_actor(deal):
     return entry.actor
 
 
+def _refused(deal, error, action):
+    """Runs ``action``, which must raise ``error`` and leave ``deal`` as it was; returns the error."""
+    before = _state(deal)
+    with pytest.raises(error) as refused:
+        action()
+    assert _state(deal) == before
+    return refused.value
+
+
 def _messages(exc) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
 
@@ -56,11 +65,12 @@ def _messages(exc) -> dict:
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_an_extension_request_needs_a_reason(deals_world, approved, reason):
-    before = _state(approved)
-    with pytest.raises(ValidationError) as refused:
-        workflow.request_extension(approved, deals_world.partner_a_user, reason)
-    assert _messages(refused.value) == {"reason": ["Say why the protection should last longer."]}
-    assert _state(approved) == before
+    error = _refused(
+        approved,
+        ValidationError,
+        lambda: workflow.request_extension(approved, deals_world.partner_a_user, reason),
+    )
+    assert _messages(error) == {"reason": ["Say why the protection should last longer."]}
 
 
 def test_an_extension_request_is_recorded_with_its_author_and_tells_the_reviewers(deals_world, approved):
@@ -104,22 +114,20 @@ def test_a_request_after_two_extensions_is_refused_in_words(deals_world, approve
 
 def test_only_editors_decline_in_words(deals_world, approved):
     deal = workflow.request_extension(approved, deals_world.partner_a_user, "Board meets in March")
-    before = _state(deal)
     for user in (deals_world.partner_a_user, deals_world.reader):
-        with pytest.raises(PermissionDenied) as refused:
-            workflow.decline_extension(deal, user, "No")
-        assert str(refused.value) == "Only channel managers review registrations."
-    assert _state(deal) == before
+        error = _refused(
+            deal, PermissionDenied, lambda user=user: workflow.decline_extension(deal, user, "No")
+        )
+        assert str(error) == "Only channel managers review registrations."
 
 
 @pytest.mark.parametrize("reason", ["", "  ", None])
 def test_a_decline_needs_a_reason(deals_world, approved, reason):
     deal = workflow.request_extension(approved, deals_world.partner_a_user, "Board meets in March")
-    before = _state(deal)
-    with pytest.raises(ValidationError) as refused:
-        workflow.decline_extension(deal, deals_world.manager, reason)
-    assert _messages(refused.value) == {"reason": ["Give the reason for the refusal."]}
-    assert _state(deal) == before
+    error = _refused(
+        deal, ValidationError, lambda: workflow.decline_extension(deal, deals_world.manager, reason)
+    )
+    assert _messages(error) == {"reason": ["Give the reason for the refusal."]}
 
 
 def test_nothing_to_decline_without_a_request(deals_world, approved):
@@ -284,21 +292,19 @@ def submitted(frozen, deals_world, make_data):
 
 
 def test_only_editors_reject_in_words(deals_world, submitted):
-    before = _state(submitted)
     for user in (deals_world.partner_a_user, deals_world.reader):
-        with pytest.raises(PermissionDenied) as refused:
-            workflow.reject(submitted, user, "No")
-        assert str(refused.value) == "Only channel managers review registrations."
-    assert _state(submitted) == before
+        error = _refused(
+            submitted, PermissionDenied, lambda user=user: workflow.reject(submitted, user, "No")
+        )
+        assert str(error) == "Only channel managers review registrations."
 
 
 @pytest.mark.parametrize("reason", ["", "  ", None])
 def test_a_rejection_needs_a_reason(deals_world, submitted, reason):
-    before = _state(submitted)
-    with pytest.raises(ValidationError) as refused:
-        workflow.reject(submitted, deals_world.manager, reason)
-    assert _messages(refused.value) == {"reason": ["Give the reason for the rejection."]}
-    assert _state(submitted) == before
+    error = _refused(
+        submitted, ValidationError, lambda: workflow.reject(submitted, deals_world.manager, reason)
+    )
+    assert _messages(error) == {"reason": ["Give the reason for the rejection."]}
 
 
 def test_a_rejection_records_the_reviewer_and_tells_the_partner(deals_world, submitted):
@@ -342,12 +348,11 @@ def test_verifying_what_nobody_declared_is_refused_in_words(deals_world, submitt
 
 
 def test_only_editors_extend_in_words(deals_world, approved):
-    before = _state(approved)
     for user in (deals_world.partner_a_user, deals_world.reader):
-        with pytest.raises(PermissionDenied) as refused:
-            workflow.extend(approved, user, days=10)
-        assert str(refused.value) == "Only channel managers extend protections."
-    assert _state(approved) == before
+        error = _refused(
+            approved, PermissionDenied, lambda user=user: workflow.extend(approved, user, days=10)
+        )
+        assert str(error) == "Only channel managers extend protections."
 
 
 @pytest.mark.parametrize("days", [-1, 366])
