@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .choices import MatchLevel
 
@@ -50,6 +50,9 @@ NULL = -1
 NAME = FIELDS.index("name")
 NAME_EXACT = FIELD_LEVELS["name"].index("exact")
 NUMBERS = FIELDS.index("name_numbers")
+NAME_CLOSE = FIELD_LEVELS["name"].index("close")
+# The fields that tell one namesake from another; the country alone does not.
+LOCATING = [FIELDS.index(name) for name in ("address", "postal_code", "city", "phone", "domain")]
 
 FIELD_LABELS = {
     "name": _("Name"),
@@ -67,7 +70,7 @@ LEVEL_TEXTS = {
     ("name", "exact"): _("Same name"),
     ("name", "close"): _("Nearly the same name (a typo, a letter or the word order)"),
     ("name", "similar"): _("Similar names"),
-    ("name", "contained"): _("One name is contained in the other"),
+    ("name", "contained"): _("One name is contained in the other (a typo allowed)"),
     ("name_numbers", "exact"): _("The names carry the same numbers"),
     ("name_numbers", "different"): _("The names carry different numbers"),
     ("name", "different"): _("Different names"),
@@ -91,6 +94,7 @@ LEVEL_TEXTS = {
     ("country", "exact"): _("Same country"),
     ("country", "different"): _("Different countries"),
 }
+NAME_ONLY_TEXT = _("Nothing but the name can be compared: a channel manager should look")
 COMMON_NAME_TEXT = _("a common name: it counts less")
 RARE_NAME_TEXT = _("a rare name: it counts more")
 
@@ -195,9 +199,14 @@ def _name_levels(left: list[dict], right: list[dict]) -> np.ndarray:
     subset = _similarity(a, b, fuzz.token_set_ratio)
     winkler = _similarity(a, b, JaroWinkler.normalized_similarity)
     best = np.maximum(squashed, ordered)
+    close, similar = (best >= 0.9) | (winkler >= 0.96), (best >= 0.8) | (winkler >= 0.9)
+    contained = subset >= 0.99
+    # Only the pairs no other level took are read word by word.
+    unread = np.flatnonzero(~(null | exact | close | similar | contained))
+    contained[unread] = [_contained_with_typo(a[i], b[i]) for i in unread]
     levels = FIELD_LEVELS["name"]
     return np.select(
-        [null, exact, (best >= 0.9) | (winkler >= 0.96), (best >= 0.8) | (winkler >= 0.9), subset >= 0.99],
+        [null, exact, close, similar, contained],
         [
             NULL,
             levels.index("exact"),
@@ -206,6 +215,21 @@ def _name_levels(left: list[dict], right: list[dict]) -> np.ndarray:
             levels.index("contained"),
         ],
         default=levels.index("different"),
+    )
+
+
+def _contained_with_typo(a: str, b: str) -> bool:
+    """Every word of the shorter name in the longer one, a word of five letters or more being allowed a
+    typo: a letter added, left out, changed or two swapped ("waller" in "jamilla wallner", "Plomberie
+    Dupont" in "Dupont Plombrie Chauffage")."""
+    shorter, longer = sorted((a.split(), b.split()), key=len)
+    return bool(shorter) and all(
+        any(
+            word == other
+            or (min(len(word), len(other)) >= 5 and OSA.distance(word, other, score_cutoff=1) <= 1)
+            for other in longer
+        )
+        for word in shorter
     )
 
 
@@ -351,6 +375,7 @@ class Scored:
     bits: np.ndarray  # (n, fields): the weight of each field, tf adjustment included
     tf_bits: np.ndarray  # (n,): the name frequency part of the name's weight
     identity: list  # per pair: ("siren" | "vat_number", "match" | "different") or None
+    name_only: np.ndarray  # per pair: the same or nearly the same name and nothing else to compare
 
 
 def score_pairs(left: list[dict], right: list[dict], weights: Weights, name_frequency=None) -> Scored:
@@ -372,6 +397,11 @@ def score_pairs(left: list[dict], right: list[dict], weights: Weights, name_freq
     # two shops of one building share its address and switchboard. A channel manager looks at them.
     unlike = (levels[:, NAME] == 0) | (levels[:, NUMBERS] == 0)
     scores = np.where(unlike, np.minimum(scores, SAME_THRESHOLD * 0.999), scores)
+    # A customer known by its name alone (imported with nothing else) cannot be told from a namesake, so it
+    # is never "same" on the name; but the same name, unchallenged, is never let through unseen either.
+    name_only = (levels[:, NAME] >= NAME_CLOSE) & (levels[:, NUMBERS] != 0)
+    name_only &= (levels[:, LOCATING] == NULL).all(axis=1)
+    scores = np.where(name_only, np.clip(scores, POSSIBLE_THRESHOLD, SAME_THRESHOLD * 0.999), scores)
     identity = []
     for index, (x, y) in enumerate(zip(left, right, strict=True)):
         outcome = None
@@ -387,7 +417,7 @@ def score_pairs(left: list[dict], right: list[dict], weights: Weights, name_freq
             # Two different legal entities: at most a "possible" (e.g. two branches of one group).
             scores[index] = min(scores[index], POSSIBLE_THRESHOLD * 0.999)
         identity.append(outcome)
-    return Scored(scores, levels, bits, tf_bits, identity)
+    return Scored(scores, levels, bits, tf_bits, identity, name_only)
 
 
 def level_for(score: float) -> str:
@@ -456,6 +486,8 @@ def explain(scored: Scored, index: int) -> list[Evidence]:
         evidence.append(Evidence(name, outcome, similarity, level=label, weight=weight, text=text))
     fields = evidence[1:] if identity else evidence
     fields.sort(key=lambda e: -abs(e.weight))
+    if scored.name_only[index] and not identity:
+        fields.append(Evidence("name_only", "similar", 0.5, level="name_only", text=str(NAME_ONLY_TEXT)))
     return evidence[:1] + fields if identity else fields
 
 
@@ -464,6 +496,8 @@ def describe(item: dict) -> str:
     key = (item.get("field"), item.get("level"))
     if key in LEVEL_TEXTS:
         return str(LEVEL_TEXTS[key])
+    if item.get("field") == "name_only":
+        return str(NAME_ONLY_TEXT)
     if item.get("field") in ("siren", "vat_number"):
         return str(_("Same identifier") if item.get("outcome") == "match" else _("Different identifiers"))
     return item.get("text") or f"{item.get('field')}: {item.get('outcome')}"
