@@ -12,6 +12,7 @@ The pieces, each usable alone:
   see: it says *that* the customer is claimed, never by whom or for what, and what registration will do.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -209,7 +210,8 @@ def check(
     """Is the customer described by ``record`` already claimed, and is it within the boundaries?
 
     A matched customer is a conflict only when something claims it: an open registration (submitted or
-    approved) or a direct-sales account. ``exclude_deal`` leaves out the registration being checked.
+    approved) or a direct-sales account. ``exclude_deal`` leaves out the registration being checked, and
+    its own customer too unless something else claims it (the record matching itself is no evidence).
     """
     weights = weights or training.weights_in_force()
     candidates = []
@@ -218,7 +220,13 @@ def check(
             continue
         values = match.values
         candidate = Candidate(
-            values["id"], str(values["uuid"]), values["name"], match.score, match.level, match.evidence
+            values["id"],
+            # The same spelling on every database (SQLite hands the raw hexadecimal back).
+            str(uuid.UUID(str(values["uuid"]))),
+            values["name"],
+            match.score,
+            match.level,
+            match.evidence,
         )
         if values["is_direct_account"]:
             candidate.claims.append(Claim("direct_account"))
@@ -241,6 +249,8 @@ def check(
                     protection_end=deal["protection_end"].isoformat() if deal["protection_end"] else "",
                 )
             )
+    own = exclude_deal.customer_id if exclude_deal is not None and exclude_deal.pk else None
+    candidates = [c for c in candidates if c.claims or c.customer_id != own]
     candidates.sort(key=lambda c: (-bool(c.claims), -c.score))
     claimed = [c for c in candidates if c.claims]
     score = claimed[0].score if claimed else 0.0

@@ -130,7 +130,7 @@ class DealCheckView(LoginRequiredMixin, TemplateView):
             result = workflow.check_for(form.cleaned_data["partnership"], form.to_data())
             context["hint"] = conflicts.partner_hint(result)
             if request.user.is_staff_member:
-                context["details"] = result
+                context["details"] = _readable(result.as_dict())
         elif "partnership" in form.errors and request.POST.get("partnership"):
             return self.render_to_response(context, status=404)
         return self.render_to_response(context)

@@ -156,3 +156,42 @@ def test_meutes_own_pairs_meet_the_target_and_their_names_alone_are_flagged():
     assert alone["true"] == 32
     assert alone["same"] == 0
     assert alone["flagged"] >= 29
+
+
+@pytest.mark.django_db
+def test_a_registration_does_not_list_its_own_customer_as_evidence(deals_world, make_data, client_for):
+    from meute.deals.workflow import register
+
+    account = Customer(name="Garcia Agencement SARL", is_direct_account=True)
+    save_customer(account)
+    data = make_data(
+        customer_name="Garcia Agencement",
+        address="143 rue Pasteur",
+        postal_code="44000",
+        city="Nantes",
+        website="",
+        contact_email="luc@garcia-agencement.fr",
+    )
+    deal, _created = register(deals_world.partner_a_user, deals_world.partnership_a, data)
+    listed = [c["customer"] for c in deal.conflict_evidence["candidates"]]
+    # The direct account known by its name alone is listed; the registration's own new customer is not.
+    assert deal.customer_id != account.pk
+    assert listed == [str(account.uuid)]
+    assert deal.conflict_level == MatchLevel.POSSIBLE
+    page = client_for(deals_world.manager).get(f"/deals/{deal.uuid}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Nothing but the name can be compared: a channel manager should look" in page.text
+    assert page.text.count('badge--conflict-same"') == 0
+
+
+@pytest.mark.django_db
+def test_the_own_customer_stays_listed_when_another_registration_claims_it(deals_world, make_data):
+    from meute.deals.workflow import register
+
+    first, _ = register(deals_world.partner_b_user, deals_world.partnership_b, make_data(amount="50000"))
+    second, _ = register(deals_world.partner_a_user, deals_world.partnership_a, make_data(amount="50000"))
+    assert second.customer_id == first.customer_id
+    candidates = second.conflict_evidence["candidates"]
+    assert [c["customer"] for c in candidates] == [str(first.customer.uuid)]
+    assert [claim["deal_uuid"] for claim in candidates[0]["claims"]] == [str(first.uuid)]
+    assert second.conflict_level == MatchLevel.SAME

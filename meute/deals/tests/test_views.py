@@ -78,6 +78,36 @@ def test_live_hint_hides_the_other_partner(deals_world, make_data, client_for):
     assert w.partnership_b.name in staff.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "level", "stage", "direct"),
+    [
+        ("en", "Conflict", "Approved (protected)", "direct sales"),
+        ("fr", "Conflit", "Approuvé (protégé)", "vente directe"),
+    ],
+)
+def test_staff_read_the_hints_candidates_in_words(
+    deals_world, make_data, client_for, language, level, stage, direct
+):
+    from meute.deals.customers import save_customer
+    from meute.deals.models import Customer
+
+    w = deals_world
+    deal_b, _ = register(w.partner_b_user, w.partnership_b, make_data(amount="5000"))
+    assert deal_b.stage == DealStage.APPROVED
+    account = Customer(name="Dupont Industries", city="Lyon", is_direct_account=True)
+    save_customer(account)
+    staff = client_for(w.manager).post(
+        reverse("deal-check"), _form(w), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE=language
+    )
+    body = staff.content.decode()
+    assert f'badge--conflict-same">{level}</span>' in body
+    assert f'{w.partnership_b.name} <span class="badge badge--deal-approved">{stage}</span>' in body
+    assert direct in body
+    # The internal names of levels and claims are not shown.
+    for internal in ("(same)", "· registration", "direct_account"):
+        assert internal not in body
+
+
 def test_manager_reviews_and_partner_sees_the_outcome(deals_world, make_data, client_for):
     w = deals_world
     first, _ = register(w.partner_b_user, w.partnership_b, make_data(amount="5000"))
