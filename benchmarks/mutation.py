@@ -43,6 +43,7 @@ MODULES = {
     # for each mutant, only the tests that executed the mutated function.
     "deals/workflow.py": ["meute/deals/tests", "meute/remuneration/tests/test_member_margin.py"],
     "deals/conflicts.py": ["meute/deals/tests"],
+    "deals/evidence.py": ["meute/deals/tests"],
     "leads/routing.py": [
         "meute/leads/tests/test_routing.py",
         "meute/leads/tests/test_loading.py",

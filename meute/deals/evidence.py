@@ -500,4 +500,5 @@ def describe(item: dict) -> str:
         return str(NAME_ONLY_TEXT)
     if item.get("field") in ("siren", "vat_number"):
         return str(_("Same identifier") if item.get("outcome") == "match" else _("Different identifiers"))
-    return item.get("text") or f"{item.get('field')}: {item.get('outcome')}"
+    # An item of another version: its own text, else the field's name; never an internal name.
+    return item.get("text") or str(FIELD_LABELS.get(item.get("field"), "")) or "—"

@@ -195,3 +195,23 @@ def test_the_own_customer_stays_listed_when_another_registration_claims_it(deals
     assert [c["customer"] for c in candidates] == [str(first.customer.uuid)]
     assert [claim["deal_uuid"] for claim in candidates[0]["claims"]] == [str(first.uuid)]
     assert second.conflict_level == MatchLevel.SAME
+
+
+@pytest.mark.parametrize(
+    ("item", "english", "french"),
+    [
+        ({"field": "siren", "outcome": "match"}, "Same identifier", "Même identifiant"),
+        ({"field": "vat_number", "outcome": "match"}, "Same identifier", "Même identifiant"),
+        ({"field": "siren", "outcome": "different"}, "Different identifiers", "Identifiants différents"),
+        ({"field": "city", "level": "exact", "text": "stored words"}, "Same city", "Même ville"),
+        # Items of another version: their own words, else the field's name, never an internal name.
+        ({"field": "website", "outcome": "match", "text": "Same website"}, "Same website", "Same website"),
+        ({"field": "phone", "level": "gone", "outcome": "match"}, "Phone", "Téléphone"),
+        ({"field": "fax", "outcome": "different"}, "—", "—"),
+    ],
+)
+def test_stored_evidence_is_read_in_words(item, english, french):
+    with translation.override("en"):
+        assert evidence.describe(item) == english
+    with translation.override("fr"):
+        assert evidence.describe(item) == french
