@@ -10,7 +10,7 @@ from meute.deals import conflicts, evidence
 from meute.deals.choices import MatchLevel
 from meute.deals.conflicts import Record, compare
 from meute.deals.customers import save_customer
-from meute.deals.evidence import Weights
+from meute.deals.evidence import DEFAULT_PARAMETERS, Weights
 from meute.deals.models import Customer
 
 
@@ -215,3 +215,37 @@ def test_stored_evidence_is_read_in_words(item, english, french):
         assert evidence.describe(item) == english
     with translation.override("fr"):
         assert evidence.describe(item) == french
+
+
+def test_the_weights_page_rows_are_rounded_and_in_words():
+    parameters = {
+        f: {level: list(mu) for level, mu in levels.items()} for f, levels in DEFAULT_PARAMETERS.items()
+    }
+    parameters["name"]["exact"] = [0.1234567, 0.0123456789]
+    weights = Weights(parameters)
+    with translation.override("fr"):
+        rows = weights.rows()
+    exact = next(row for row in rows if (row["field"], row["level"]) == ("name", "exact"))
+    assert exact == {
+        "field": "name",
+        "field_label": "Nom",
+        "level": "exact",
+        "meaning": "Même nom",
+        "m": 0.123457,
+        "u": 0.012346,
+        "weight": 3.32,  # log2(0.1234567 / 0.0123456789) = 3.3219…
+    }
+    assert len(rows) == sum(len(levels) for levels in evidence.FIELD_LEVELS.values())
+
+
+def test_a_stored_evidence_item_keeps_its_outcome():
+    item = compare(CHECKED, Record("Garcia Agencement SARL"))[1][0].as_dict()
+    assert item == {
+        "field": "name",
+        "outcome": "match",
+        "similarity": 1.0,
+        "detail": "",
+        "level": "exact",
+        "weight": item["weight"],
+        "text": "Same name",
+    }
