@@ -255,7 +255,12 @@ def find_candidates(record: Record, limit: int = MAX_CANDIDATES, stop_keys=froze
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     names = [*CUSTOMER_FIELDS, "rank"]
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    candidates = [dict(zip(names, row, strict=True)) for row in rows]
+    # Raw rows carry the uuid as stored (bare hexadecimal on SQLite): read it as the model does.
+    to_uuid = Customer._meta.get_field("uuid").to_python
+    for candidate in candidates:
+        candidate["uuid"] = to_uuid(candidate["uuid"])
+    return candidates
 
 
 def stop_keys() -> list[str]:

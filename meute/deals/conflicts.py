@@ -12,7 +12,6 @@ The pieces, each usable alone:
   see: it says *that* the customer is claimed, never by whom or for what, and what registration will do.
 """
 
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -220,13 +219,7 @@ def check(
             continue
         values = match.values
         candidate = Candidate(
-            values["id"],
-            # The same spelling on every database (SQLite hands the raw hexadecimal back).
-            str(uuid.UUID(str(values["uuid"]))),
-            values["name"],
-            match.score,
-            match.level,
-            match.evidence,
+            values["id"], str(values["uuid"]), values["name"], match.score, match.level, match.evidence
         )
         if values["is_direct_account"]:
             candidate.claims.append(Claim("direct_account"))

@@ -12,6 +12,7 @@ from meute.deals.conflicts import Record, compare
 from meute.deals.customers import save_customer
 from meute.deals.evidence import DEFAULT_PARAMETERS, Weights
 from meute.deals.models import Customer
+from meute.deals.workflow import register
 
 
 def _name_level(a: Record, b: Record) -> str:
@@ -160,8 +161,6 @@ def test_meutes_own_pairs_meet_the_target_and_their_names_alone_are_flagged():
 
 @pytest.mark.django_db
 def test_a_registration_does_not_list_its_own_customer_as_evidence(deals_world, make_data, client_for):
-    from meute.deals.workflow import register
-
     account = Customer(name="Garcia Agencement SARL", is_direct_account=True)
     save_customer(account)
     data = make_data(
@@ -186,8 +185,6 @@ def test_a_registration_does_not_list_its_own_customer_as_evidence(deals_world, 
 
 @pytest.mark.django_db
 def test_the_own_customer_stays_listed_when_another_registration_claims_it(deals_world, make_data):
-    from meute.deals.workflow import register
-
     first, _ = register(deals_world.partner_b_user, deals_world.partnership_b, make_data(amount="50000"))
     second, _ = register(deals_world.partner_a_user, deals_world.partnership_a, make_data(amount="50000"))
     assert second.customer_id == first.customer_id
